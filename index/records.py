@@ -1,0 +1,105 @@
+"""Plain records passed between the stages of the write path (load -> chunk -> embed -> store)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+DateOrigin = Literal["document", "file"]
+
+
+@dataclass(frozen=True)
+class Document:
+    """One document's extracted text and what we know about it.
+
+    ``text`` is what offsets point into. For .txt and .md it is exactly the decoded file.
+    """
+
+    doc_id: str
+    source: str  # file path, or "<email path>#<attachment name>" for an attachment
+    file: str  # the file on disk this document came from (an attachment: its email)
+    title: str
+    date: str  # ISO 8601 date (YYYY-MM-DD)
+    date_origin: DateOrigin  # "file" when the date is the file's modification time
+    content_hash: str  # sha256 of the file's bytes (attachments: of their own bytes)
+    format: str  # txt, md, html, pdf, docx, eml
+    text: str
+    metadata: dict[str, str] = field(default_factory=dict)  # from/to/subject/encoding/...
+    page_starts: tuple[int, ...] = ()  # PDF: offset in text where each page begins
+    parent_id: str | None = None  # an attachment's email document
+
+    def page_at(self, offset: int) -> int | None:
+        """1-based page number of a character offset (PDF only)."""
+        if not self.page_starts:
+            return None
+        page = 0
+        for number, start in enumerate(self.page_starts):
+            if start <= offset:
+                page = number
+            else:
+                break
+        return page + 1
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A span of a document: ``document.text[start:end] == text`` always holds."""
+
+    chunk_id: str
+    doc_id: str
+    index: int
+    start: int
+    end: int
+    text: str
+    n_tokens: int  # in the embedding model's own tokens, special tokens excluded
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """A document as the manifest lists it (no text)."""
+
+    doc_id: str
+    source: str
+    file: str
+    title: str
+    date: str
+    date_origin: DateOrigin
+    content_hash: str
+    format: str
+    n_chunks: int
+    metadata: dict[str, str]
+    parent_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A file that could not be indexed, with a one-line reason."""
+
+    source: str
+    error: str
+
+
+@dataclass
+class IngestSummary:
+    """What one ``ingest`` did; ``to_dict`` is the ``--json`` object."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    failed: list[Failure] = field(default_factory=list)
+    warnings: list[Failure] = field(default_factory=list)
+    chunks_added: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "removed": self.removed,
+            "failed": [asdict(f) for f in self.failed],
+            "warnings": [asdict(w) for w in self.warnings],
+        }

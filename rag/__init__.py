@@ -1,0 +1,1 @@
+"""Read path (retrieve -> answer -> cite -> verify) and the public Python API."""

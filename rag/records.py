@@ -1,0 +1,95 @@
+"""Plain records of the read path (retrieve -> answer -> cite -> verify) and of the public API."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with its document's details and its fused score."""
+
+    chunk_id: str
+    doc_id: str
+    source: str
+    title: str
+    date: str
+    date_origin: str
+    text: str
+    start: int  # offsets of ``text`` in the document's extracted text
+    end: int
+    score: float  # reciprocal-rank-fusion score (higher is better)
+    dense_rank: int | None = None
+    bm25_rank: int | None = None
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    """An exact quote: ``document_text[start:end] == quote`` always holds."""
+
+    n: int
+    doc_id: str
+    source: str
+    title: str
+    date: str
+    date_origin: str
+    quote: str
+    start: int
+    end: int
+    score: float
+    page: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class AnswerSentence:
+    """One sentence of an answer and the citation numbers that back it."""
+
+    text: str
+    citations: tuple[int, ...]
+
+
+@dataclass
+class Answer:
+    """What ``ask`` returns. ``text`` carries inline markers ``[1]``, ``[2]``."""
+
+    question: str
+    text: str
+    abstained: bool
+    citations: list[Citation] = field(default_factory=list)
+    sentences: list[AnswerSentence] = field(default_factory=list)
+    # Sentences the verifier removed or replaced, each with the reason (shown to the user).
+    notes: list[str] = field(default_factory=list)
+    # When abstaining: the closest passages, so the reader can look for themselves.
+    closest: list[Passage] = field(default_factory=list)
+    backend: str = "extractive"
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of ``rag ask --json`` and of each ``rag batch`` line."""
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "abstained": self.abstained,
+            "citations": [c.to_dict() for c in self.citations],
+            "notes": list(self.notes),
+            "closest": [
+                {
+                    "source": p.source,
+                    "title": p.title,
+                    "date": p.date,
+                    "quote": p.text,
+                    "start": p.start,
+                    "end": p.end,
+                    "score": p.score,
+                }
+                for p in self.closest
+            ],
+            "backend": self.backend,
+            "timings": dict(self.timings),
+        }
