@@ -1,0 +1,90 @@
+"""``rag ingest``, ``rag remove``, ``rag sources``: the write path's commands.
+
+Heavy libraries are imported inside the commands: ``rag --help`` and ``rag sources`` stay fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from index.clikit import expected_errors, store_option
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@store_option
+@click.option("--chroma-url", default=None, help="Use a Chroma server (http://HOST:PORT).")
+@click.option("--rebuild", is_flag=True, help="Empty the store first (after a settings change).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON summary object.")
+@expected_errors
+def ingest(
+    paths: tuple[Path, ...], store: str | None, chroma_url: str | None, rebuild: bool, as_json: bool
+) -> None:
+    """Index files and folders (.txt .md .html .pdf .docx .eml), keeping the store in sync.
+
+    Unchanged files are skipped, changed files re-indexed, and files gone from the given
+    folders removed. Exits 1 when any file failed; the rest is indexed all the same.
+    """
+    from index.ingest import ingest as run_ingest
+    from index.settings import get_settings
+
+    settings = get_settings(store=store, chroma_url=chroma_url)
+    summary = run_ingest(list(paths), settings, rebuild=rebuild, progress=sys.stderr.isatty())
+    if as_json:
+        click.echo(json.dumps(summary.to_dict(), ensure_ascii=False))
+    else:
+        for warning in summary.warnings:
+            click.echo(f"warning: {warning.source}: {warning.error}", err=True)
+        for failure in summary.failed:
+            click.echo(f"failed: {failure.source}: {failure.error}", err=True)
+        click.echo(
+            f"{summary.added} added, {summary.updated} updated, {summary.unchanged} unchanged, "
+            f"{summary.removed} removed, {len(summary.failed)} failed "
+            f"({summary.chunks_added} chunks embedded) in {settings.store}"
+        )
+    if summary.failed:
+        sys.exit(1)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@store_option
+@click.option("--chroma-url", default=None, help="Use a Chroma server (http://HOST:PORT).")
+@expected_errors
+def remove(paths: tuple[Path, ...], store: str | None, chroma_url: str | None) -> None:
+    """Delete documents (a file, or all files under a folder) and all their vectors."""
+    from index.ingest import remove as run_remove
+    from index.settings import get_settings
+
+    removed, unknown = run_remove(list(paths), get_settings(store=store, chroma_url=chroma_url))
+    for file in removed:
+        click.echo(f"removed: {file}")
+    for path in unknown:
+        click.echo(f"not indexed: {path}", err=True)
+    if unknown:
+        sys.exit(1)
+
+
+@click.command()
+@store_option
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@expected_errors
+def sources(store: str | None, as_json: bool) -> None:
+    """List what is indexed: source, title, date, chunk count."""
+    from index.settings import get_settings
+    from index.store import Store
+
+    documents = Store(get_settings(store=store)).documents()
+    if as_json:
+        click.echo(json.dumps([d.to_dict() for d in documents], ensure_ascii=False, indent=1))
+        return
+    if not documents:
+        click.echo("no documents indexed")
+        return
+    for d in documents:
+        date = d.date + (" (file date)" if d.date_origin == "file" else "")
+        click.echo(f"{d.source}\n    {d.title} | {date} | {d.n_chunks} chunks")

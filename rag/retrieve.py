@@ -1,0 +1,273 @@
+"""Retrieval stage: dense (Chroma) + BM25, fused by reciprocal rank fusion, then a reranker."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from index.records import StoredDocument
+from index.store import Store, StoredChunk, date_number
+from rag.records import Passage
+
+if TYPE_CHECKING:
+    import numpy as np
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrict retrieval to some sources and/or a date range (inclusive, YYYY-MM-DD)."""
+
+    sources: tuple[str, ...] = ()  # a source path, or a part of one (file name, folder)
+    date_from: str | None = None
+    date_to: str | None = None
+
+    def admits(self, document: StoredDocument) -> bool:
+        if self.sources and not any(s in document.source for s in self.sources):
+            return False
+        if self.date_from and document.date < self.date_from:
+            return False
+        return not (self.date_to and document.date > self.date_to[:10])
+
+    @property
+    def empty(self) -> bool:
+        return not (self.sources or self.date_from or self.date_to)
+
+
+class Reranker(Protocol):
+    """Reorders fused passages. A cross-encoder can be plugged in when one exists offline."""
+
+    def rerank(self, question: str, passages: list[Passage]) -> list[Passage]: ...
+
+
+class NoReranker:
+    def rerank(self, question: str, passages: list[Passage]) -> list[Passage]:
+        return passages
+
+
+class CrossEncoderReranker:
+    """A sentence-transformers cross-encoder from a local folder."""
+
+    def __init__(self, model: str) -> None:
+        from sentence_transformers import CrossEncoder
+
+        self._model = CrossEncoder(model, device="cpu")
+
+    def rerank(self, question: str, passages: list[Passage]) -> list[Passage]:
+        if not passages:
+            return passages
+        scores = self._model.predict([(question, p.text) for p in passages])
+        order = sorted(range(len(passages)), key=lambda i: -float(scores[i]))
+        return [passages[i] for i in order]
+
+
+def make_reranker(name: str) -> Reranker:
+    return NoReranker() if name in ("", "none") else CrossEncoderReranker(name)
+
+
+class _Lexical:
+    """BM25 over every stored chunk, tied to one store revision and saved beside the store."""
+
+    def __init__(self, store: Store, revision: int) -> None:
+        import bm25s
+        import Stemmer
+
+        self.revision = revision
+        self._stemmer = Stemmer.Stemmer("english")
+        folder = store.path / "bm25"
+        stamp = folder / "revision.json"
+        self.chunk_ids: list[str] = []
+        self.doc_ids: list[str] = []
+        self.retriever: Any = None
+        if stamp.exists() and json.loads(stamp.read_text()).get("revision") == revision:
+            saved = json.loads(stamp.read_text())
+            self.chunk_ids, self.doc_ids = saved["chunk_ids"], saved["doc_ids"]
+            if self.chunk_ids:
+                self.retriever = bm25s.BM25.load(str(folder), show_progress=False)
+            return
+        chunks = store.chunks()
+        self.chunk_ids = [c.chunk_id for c in chunks]
+        self.doc_ids = [c.doc_id for c in chunks]
+        if chunks:
+            tokens = bm25s.tokenize(
+                [c.text for c in chunks],
+                stopwords="en",
+                stemmer=self._stemmer,
+                show_progress=False,
+            )
+            self.retriever = bm25s.BM25()
+            self.retriever.index(tokens, show_progress=False)
+        self._save(folder, stamp)
+
+    def _save(self, folder: Path, stamp: Path) -> None:
+        # Saved so a new process (CLI, UI restart) does not rebuild; best effort only.
+        try:
+            tmp = folder.with_name("bm25.tmp")
+            shutil.rmtree(tmp, ignore_errors=True)
+            tmp.mkdir(parents=True)
+            if self.retriever is not None:
+                self.retriever.save(str(tmp), show_progress=False)
+            (tmp / "revision.json").write_text(
+                json.dumps(
+                    {"revision": self.revision, "chunk_ids": self.chunk_ids, "doc_ids": self.doc_ids}
+                )
+            )
+            shutil.rmtree(folder, ignore_errors=True)
+            tmp.rename(folder)
+        except OSError as exc:
+            log.warning("could not save the BM25 index: %s", exc)
+
+    def scores(self, question: str) -> np.ndarray | None:
+        import bm25s
+
+        if self.retriever is None:
+            return None
+        query = bm25s.tokenize(
+            [question],
+            stopwords="en",
+            stemmer=self._stemmer,
+            return_ids=False,
+            show_progress=False,
+        )[0]
+        if not query:
+            return None
+        scores: np.ndarray = self.retriever.get_scores(query)
+        return scores
+
+
+class Retriever:
+    """Hybrid retrieval over one store. Thread-safe; caches follow the store's revision."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.settings = store.settings
+        self._lock = threading.Lock()
+        self._lexical: _Lexical | None = None
+        self._documents: dict[str, StoredDocument] = {}
+        self._documents_revision = -1
+        self._reranker: Reranker | None = None
+
+    @property
+    def embedder(self) -> Any:
+        from index.embed import get_embedder
+
+        return get_embedder(self.settings.embed_model)
+
+    def documents(self) -> dict[str, StoredDocument]:
+        """Complete documents by id, cached per store revision."""
+        revision = self.store.revision
+        with self._lock:
+            if revision != self._documents_revision:
+                self._documents = {d.doc_id: d for d in self.store.documents()}
+                self._documents_revision = revision
+            return self._documents
+
+    def _lexical_index(self) -> _Lexical:
+        revision = self.store.revision
+        with self._lock:
+            if self._lexical is None or self._lexical.revision != revision:
+                self._lexical = _Lexical(self.store, revision)
+            return self._lexical
+
+    def _dense(
+        self, question: str, n: int, filters: Filters, documents: dict[str, StoredDocument]
+    ) -> list[str]:
+        where: list[dict[str, Any]] = []
+        if filters.sources:
+            wanted = [d.doc_id for d in documents.values() if filters.admits(d)]
+            if not wanted:
+                return []
+            where.append({"doc_id": {"$in": wanted}})
+        else:
+            if filters.date_from:
+                where.append({"date_num": {"$gte": date_number(filters.date_from)}})
+            if filters.date_to:
+                where.append({"date_num": {"$lte": date_number(filters.date_to)}})
+        clause = where[0] if len(where) == 1 else ({"$and": where} if where else None)
+        hits = self.store.query(self.embedder.embed_query(question), n, clause)
+        return [chunk_id for chunk_id, _ in hits]
+
+    def _bm25(
+        self, question: str, n: int, filters: Filters, documents: dict[str, StoredDocument]
+    ) -> list[str]:
+        import numpy as np
+
+        lexical = self._lexical_index()
+        scores = lexical.scores(question)
+        if scores is None:
+            return []
+        order = np.argsort(-scores)
+        picked: list[str] = []
+        for i in order:
+            if scores[i] <= 0 or len(picked) >= n:
+                break
+            doc = documents.get(lexical.doc_ids[int(i)])
+            if doc is not None and (filters.empty or filters.admits(doc)):
+                picked.append(lexical.chunk_ids[int(i)])
+        return picked
+
+    def retrieve(
+        self, question: str, top_k: int | None = None, filters: Filters | None = None
+    ) -> list[Passage]:
+        """The ``top_k`` best passages for a question, by reciprocal rank fusion."""
+        filters = filters or Filters()
+        top_k = top_k or self.settings.top_k
+        documents = self.documents()
+        n = max(self.settings.candidates, top_k)
+        dense = self._dense(question, n, filters, documents)
+        lexical = self._bm25(question, n, filters, documents)
+        fused: dict[str, float] = {}
+        for ranking in (dense, lexical):
+            for rank, chunk_id in enumerate(ranking, start=1):
+                fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (self.settings.rrf_k + rank)
+        best = sorted(fused, key=lambda c: -fused[c])[: max(top_k * 2, top_k)]
+        rows = {c.chunk_id: c for c in self.store.chunks(best)}
+        passages = [
+            _passage(rows[c], documents[rows[c].doc_id], fused[c], dense, lexical, self.store)
+            for c in best
+            # Vectors of a half-written file have no manifest row: never shown.
+            if c in rows and rows[c].doc_id in documents
+        ]
+        if self._reranker is None:
+            self._reranker = make_reranker(self.settings.reranker)
+        return self._reranker.rerank(question, passages)[:top_k]
+
+
+def _rank(ranking: Sequence[str], chunk_id: str) -> int | None:
+    return ranking.index(chunk_id) + 1 if chunk_id in ranking else None
+
+
+def _passage(
+    chunk: StoredChunk,
+    document: StoredDocument,
+    score: float,
+    dense: Sequence[str],
+    lexical: Sequence[str],
+    store: Store,
+) -> Passage:
+    page = None
+    if document.format == "pdf":
+        starts = store.page_starts(document.doc_id)
+        page = sum(1 for s in starts if s <= chunk.start) or None
+    return Passage(
+        chunk_id=chunk.chunk_id,
+        doc_id=chunk.doc_id,
+        source=document.source,
+        title=document.title,
+        date=document.date,
+        date_origin=document.date_origin,
+        text=chunk.text,
+        start=chunk.start,
+        end=chunk.end,
+        score=score,
+        dense_rank=_rank(dense, chunk.chunk_id),
+        bm25_rank=_rank(lexical, chunk.chunk_id),
+        page=page,
+    )
