@@ -102,7 +102,9 @@ def ingest(
             summary.failed.append(Failure(source, str(exc)))
             continue
         except OSError as exc:
-            summary.failed.append(Failure(source, f"cannot read: {exc.strerror or exc}"))
+            # Name the path as given: a dangling link resolves to a file that does not exist.
+            reason = f"cannot read: {exc.strerror or exc}"
+            summary.failed.append(Failure(str(path.absolute()), reason))
             continue
         if known.get(source) == content_hash:
             summary.unchanged += 1

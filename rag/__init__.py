@@ -1,1 +1,6 @@
 """Read path (retrieve -> answer -> cite -> verify) and the public Python API."""
+
+from rag.api import RAG, StreamEvent, open_store
+from rag.records import Answer, AnswerSentence, Citation, Passage
+
+__all__ = ["RAG", "Answer", "AnswerSentence", "Citation", "Passage", "StreamEvent", "open_store"]

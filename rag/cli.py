@@ -58,3 +58,7 @@ def cli(verbose: bool) -> None:
 
 def main(argv: list[str] | None = None) -> Any:
     return cli.main(args=argv, prog_name="rag")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,186 @@
+"""The public Python API: open a store, ask questions one at a time or in batches.
+
+    from rag import open_store
+    rag = open_store("~/my-index")
+    answer = rag.ask("How many Konkurs systems went to the U.S.?")
+    print(answer.text)
+    for c in answer.citations:
+        print(c.n, c.title, c.date, c.quote)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from index.records import IngestSummary, StoredDocument
+from index.settings import Backend, Settings, get_settings
+from rag.records import Answer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class StreamEvent:
+    """``kind`` is "delta" (text to append while generating) or "answer" (the final,
+    verified answer, which replaces whatever the deltas showed)."""
+
+    kind: str
+    text: str = ""
+    answer: Answer | None = None
+
+
+class RAG:
+    """One index and everything needed to answer from it. Thread-safe."""
+
+    def __init__(self, settings: Settings | None = None, **overrides: Any) -> None:
+        from index.store import Store
+        from rag.retrieve import Retriever
+
+        self.settings = settings or get_settings(**overrides)
+        self.store = Store(self.settings, create=True)
+        self.retriever = Retriever(self.store)
+        self._llms: dict[str, Any] = {}
+        self._llm_lock = threading.Lock()
+
+    # ------------------------------------------------------------------ sources
+    def sources(self) -> list[StoredDocument]:
+        """Documents indexed, sorted by source."""
+        return self.store.documents()
+
+    def document_text(self, doc_id: str) -> str:
+        """The extracted text that citation offsets point into."""
+        return self.store.document_text(doc_id)
+
+    def ingest(self, paths: Sequence[str | Path], progress: bool = False) -> IngestSummary:
+        """Index files or folders into this store (same rules as ``rag ingest``)."""
+        from index.ingest import ingest
+
+        return ingest([Path(p) for p in paths], self.settings, progress=progress)
+
+    def remove(self, paths: Sequence[str | Path]) -> list[str]:
+        """Remove files (or folders) from the index; returns the files removed."""
+        from index.ingest import remove
+
+        removed, _unknown = remove([Path(p) for p in paths], self.settings)
+        return removed
+
+    # ------------------------------------------------------------------ answers
+    def _llm(self, backend: Backend) -> Any:
+        if backend == "extractive":
+            return None
+        with self._llm_lock:
+            if backend not in self._llms:
+                from rag.llm import make_llm
+
+                self._llms[backend] = make_llm(self.settings.model_copy(update={"backend": backend}))
+            return self._llms[backend]
+
+    def stream(
+        self,
+        question: str,
+        *,
+        backend: Backend | None = None,
+        top_k: int | None = None,
+        sources: Sequence[str] = (),
+        date_from: str | None = None,
+        date_to: str | None = None,
+    ) -> Iterator[StreamEvent]:
+        """Answer a question, yielding text deltas while generating, then the final answer."""
+        from rag.answer import answer_question
+        from rag.retrieve import Filters
+
+        backend = backend or self.settings.backend
+        started = time.perf_counter()
+        filters = Filters(tuple(sources), date_from, date_to)
+        yield from answer_question(
+            question,
+            retriever=self.retriever,
+            llm=self._llm(backend),
+            backend=backend,
+            top_k=top_k,
+            filters=filters,
+            started=started,
+        )
+
+    def ask(self, question: str, **options: Any) -> Answer:
+        """Answer one question (options as for :meth:`stream`)."""
+        final: Answer | None = None
+        for event in self.stream(question, **options):
+            if event.kind == "answer":
+                final = event.answer
+        assert final is not None  # answer_question always ends with an answer event
+        return final
+
+    def ask_many(
+        self,
+        questions: Sequence[str],
+        concurrency: int = 2,
+        on_done: Callable[[int, Answer], None] | None = None,
+        **options: Any,
+    ) -> list[Answer]:
+        """Answer many questions; results in input order. A question that fails gives an
+        Answer with ``error`` set, and the others go on. ``on_done(index, answer)`` is called
+        as each one finishes (for progress bars)."""
+
+        def one(index: int, question: str) -> Answer:
+            try:
+                answer = self.ask(question, **options)
+            except Exception as exc:
+                log.warning("question failed: %s: %s", question, exc)
+                answer = Answer(
+                    question=question,
+                    text="",
+                    abstained=True,
+                    backend=str(options.get("backend") or self.settings.backend),
+                    error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
+                )
+            if on_done is not None:
+                on_done(index, answer)
+            return answer
+
+        with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+            return list(pool.map(one, range(len(questions)), questions))
+
+    async def aask(self, question: str, **options: Any) -> Answer:
+        """``ask`` without blocking the event loop."""
+        return await asyncio.to_thread(self.ask, question, **options)
+
+    async def aask_many(
+        self, questions: Sequence[str], concurrency: int = 2, **options: Any
+    ) -> list[Answer]:
+        """``ask_many`` without blocking the event loop."""
+        return await asyncio.to_thread(self.ask_many, questions, concurrency, None, **options)
+
+    async def astream(self, question: str, **options: Any) -> AsyncIterator[StreamEvent]:
+        """``stream`` as an async iterator (generation runs in a worker thread)."""
+        queue: asyncio.Queue[StreamEvent | BaseException | None] = asyncio.Queue()
+        loop = asyncio.get_running_loop()
+
+        def produce() -> None:
+            try:
+                for event in self.stream(question, **options):
+                    loop.call_soon_threadsafe(queue.put_nowait, event)
+            except BaseException as exc:
+                loop.call_soon_threadsafe(queue.put_nowait, exc)
+            finally:
+                loop.call_soon_threadsafe(queue.put_nowait, None)
+
+        worker = loop.run_in_executor(None, produce)
+        while (item := await queue.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+        await worker
+
+
+def open_store(store: str | Path | None = None, **settings: Any) -> RAG:
+    """Open (or create) the index at ``store``; other settings by keyword (see Settings)."""
+    return RAG(get_settings(store=store, **settings))
