@@ -36,13 +36,18 @@ def expected_errors(func: F) -> F:
                 raise
             message = str(exc)
             if type(exc).__name__ == "ValidationError":
-                errors = getattr(exc, "errors", lambda: [])()
-                message = "; ".join(
-                    f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in errors
-                ) or message.splitlines()[0]
+                errors: list[dict[str, Any]] = getattr(exc, "errors", lambda: [])()
+                message = (
+                    "; ".join(
+                        f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}"
+                        for e in errors
+                    )
+                    or message.splitlines()[0]
+                )
                 message = f"invalid setting: {message}"
-            click.echo(f"error: {message.splitlines()[0] if message else type(exc).__name__}",
-                       err=True)
+            click.echo(
+                f"error: {message.splitlines()[0] if message else type(exc).__name__}", err=True
+            )
             sys.exit(2)
 
     return wrapper  # type: ignore[return-value]

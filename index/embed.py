@@ -53,7 +53,7 @@ class Embedder:
         # Token counting of long texts is legitimate here; silence the "longer than max" warning.
         self.tokenizer.model_max_length = 10**9
         # The window includes [CLS] and [SEP]: chunks must fit in what is left.
-        self.max_tokens = int(self._model.max_seq_length) - 2
+        self.max_tokens = int(self._model.max_seq_length or 512) - 2
 
     def count_tokens(self, text: str) -> int:
         return len(self.tokenizer.encode(text, add_special_tokens=False))

@@ -179,7 +179,8 @@ def remove(paths: Sequence[Path], settings: Settings) -> tuple[list[str], list[s
         matches = [
             f
             for f in known
-            if f in (target, resolved) or f.startswith(target + os.sep)
+            if f in (target, resolved)
+            or f.startswith(target + os.sep)
             or f.startswith(resolved + os.sep)
         ]
         if not matches:

@@ -75,7 +75,7 @@ class Settings(BaseSettings):
         default=4, ge=1, description="Most evidence sentences an extractive answer uses."
     )
     min_evidence_score: float = Field(
-        default=0.42,
+        default=0.40,
         description="Below this evidence score the answer abstains ('The sources do not say').",
     )
 

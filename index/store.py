@@ -154,7 +154,9 @@ class Store:
         if "store_id" in meta:
             try:
                 client = self._client()
-                for name in [c if isinstance(c, str) else c.name for c in client.list_collections()]:
+                for name in [
+                    c if isinstance(c, str) else c.name for c in client.list_collections()
+                ]:
                     if name.startswith(f"rag-{meta['store_id']}-"):
                         client.delete_collection(name)
             except Exception as exc:  # a store whose vectors are already gone is fine to rebuild
@@ -298,7 +300,9 @@ class Store:
 
     def _forget(self, file: str) -> None:
         with self._db() as db:
-            doc_ids = [r[0] for r in db.execute("SELECT doc_id FROM documents WHERE file=?", (file,))]
+            doc_ids = [
+                r[0] for r in db.execute("SELECT doc_id FROM documents WHERE file=?", (file,))
+            ]
             db.executemany("DELETE FROM chunks WHERE doc_id = ?", [(d,) for d in doc_ids])
             db.execute("DELETE FROM documents WHERE file = ?", (file,))
             db.execute("DELETE FROM files WHERE file = ?", (file,))
@@ -356,7 +360,10 @@ class Store:
             )  # fmt: skip
             db.executemany(
                 "INSERT OR REPLACE INTO chunks VALUES (?,?,?,?,?,?,?)",
-                [(c.chunk_id, c.doc_id, c.index, c.start, c.end, c.n_tokens, c.text) for c in chunks],
+                [
+                    (c.chunk_id, c.doc_id, c.index, c.start, c.end, c.n_tokens, c.text)
+                    for c in chunks
+                ],
             )
             db.execute(
                 "UPDATE files SET content_hash = ?, status = 'complete', size = ?, indexed_at = ? "

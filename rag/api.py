@@ -1,11 +1,11 @@
 """The public Python API: open a store, ask questions one at a time or in batches.
 
-    from rag import open_store
-    rag = open_store("~/my-index")
-    answer = rag.ask("How many Konkurs systems went to the U.S.?")
-    print(answer.text)
-    for c in answer.citations:
-        print(c.n, c.title, c.date, c.quote)
+from rag import open_store
+rag = open_store("~/my-index")
+answer = rag.ask("How many Konkurs systems went to the U.S.?")
+print(answer.text)
+for c in answer.citations:
+    print(c.n, c.title, c.date, c.quote)
 """
 
 from __future__ import annotations
@@ -80,7 +80,9 @@ class RAG:
             if backend not in self._llms:
                 from rag.llm import make_llm
 
-                self._llms[backend] = make_llm(self.settings.model_copy(update={"backend": backend}))
+                self._llms[backend] = make_llm(
+                    self.settings.model_copy(update={"backend": backend})
+                )
             return self._llms[backend]
 
     def stream(

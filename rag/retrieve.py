@@ -116,7 +116,11 @@ class _Lexical:
                 self.retriever.save(str(tmp), show_progress=False)
             (tmp / "revision.json").write_text(
                 json.dumps(
-                    {"revision": self.revision, "chunk_ids": self.chunk_ids, "doc_ids": self.doc_ids}
+                    {
+                        "revision": self.revision,
+                        "chunk_ids": self.chunk_ids,
+                        "doc_ids": self.doc_ids,
+                    }
                 )
             )
             shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,415 @@
+"""Answering stages: evidence -> compose (extractive or LLM) -> cite -> verify.
+
+Evidence first: sentences are picked from the retrieved passages before anything is written,
+and every answer sentence may only cite those sentences. The extractive back-end answers with
+the sentences themselves; an LLM may only rephrase them, and each of its sentences is checked
+(numbers, dates, names must be in the quotes it cites) before the user sees it.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from index.sentences import sentence_spans
+from rag.normalize import extract_dates, extract_names, extract_quantities
+from rag.records import Answer, AnswerSentence, Citation, Passage
+from rag.retrieve import Filters, Retriever
+from rag.verify import check_sentence
+
+if TYPE_CHECKING:
+    from rag.api import StreamEvent
+    from rag.llm import LLM
+
+log = logging.getLogger(__name__)
+
+NOT_SAY = "The sources do not say"
+
+_WORD = re.compile(r"[A-Za-z\u00C0-\u024F\u0400-\u04FF][\w'’-]*")
+_MARKERS = re.compile(r"\s*(\[\d+\])+")
+_MARKER_NUM = re.compile(r"\[(\d+)\]")
+
+# Words that say what kind of answer is wanted: the evidence must contain one.
+_WANTS_NUMBER = re.compile(
+    r"\b(how (many|much)|what (number|amount|percentage|share|sum|value|price)|worth|cost)\b",
+    re.I,
+)
+_WANTS_DATE = re.compile(r"\b(when|what (date|day|year|month)|which (date|day|year|month))\b", re.I)
+_WANTS_NAME = re.compile(r"\b(who|whom|whose|which (company|person|organi[sz]ation|group))\b", re.I)
+_WANTS_TOTAL = re.compile(r"\b(in total|total|combined|altogether|in all|sum|together)\b", re.I)
+
+# Function words and question scaffolding: they say nothing about the topic.
+_STOP = {
+    "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "from", "with", "about",
+    "into", "over", "under", "and", "or", "but", "not", "no", "is", "are", "was", "were",
+    "be", "been", "being", "do", "does", "did", "done", "has", "have", "had", "having",
+    "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "many", "much",
+    "that", "this", "these", "those", "it", "its", "they", "them", "their", "there", "here",
+    "as", "than", "then", "so", "such", "can", "could", "would", "should", "will", "shall",
+    "may", "might", "must", "said", "say", "says", "tell", "told", "according", "sources",
+    "source", "document", "documents", "text", "article", "report", "reports", "mention",
+    "mentioned", "give", "given", "any", "some", "all", "each", "other", "more", "most",
+    "also", "just", "only", "very", "s"
+}  # fmt: skip
+# Words that frame a question without naming what it is about.
+_SCAFFOLD = {
+    "name", "call", "number", "amount", "kind", "type", "year", "date", "day", "time",
+    "happen", "happened", "exact", "exactly", "specif", "specifi", "specific"
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A candidate sentence: an exact span of a document."""
+
+    passage: Passage
+    start: int
+    end: int
+    text: str
+    score: float
+    similarity: float
+    coverage: float
+
+
+@functools.lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def _terms(text: str) -> set[str]:
+    words = [w.lower().strip("'’-") for w in _WORD.findall(text)]
+    return set(_stemmer().stemWords([w for w in words if w and w not in _STOP]))
+
+
+def _focus_terms(question: str) -> set[str]:
+    """The question's content words that are not names: what it asks *about* the names.
+
+    "What is the population of Belarus?" -> {popul}. Evidence that mentions Belarus but not
+    the population does not answer it, however similar it is.
+    """
+    name_words = " ".join(extract_names(question))
+    return _terms(question) - _terms(name_words) - _SCAFFOLD
+
+
+def _sentences(passage: Passage, document_text: str) -> list[tuple[int, int, str]]:
+    out = []
+    for a, b in sentence_spans(document_text, passage.start, passage.end):
+        raw = document_text[a:b]
+        # Trim to the visible sentence: the quote must still be an exact span.
+        lead = len(raw) - len(raw.lstrip())
+        a, b = a + lead, a + len(raw.rstrip())
+        if b - a >= 12:
+            out.append((a, b, document_text[a:b]))
+    return out
+
+
+def _wants(question: str) -> str | None:
+    if _WANTS_NUMBER.search(question):
+        return "number"
+    if _WANTS_DATE.search(question):
+        return "date"
+    if _WANTS_NAME.search(question):
+        return "name"
+    return None
+
+
+def _has_kind(text: str, kind: str | None) -> bool:
+    if kind == "number":
+        return any(q.unit is not None or not _is_year(q.value) for q in extract_quantities(text))
+    if kind == "date":
+        return bool(extract_dates(text))
+    if kind == "name":
+        return bool(extract_names(text))
+    return True
+
+
+def _is_year(value: Decimal) -> bool:
+    return value == value.to_integral_value() and 1800 <= value <= 2100
+
+
+def select_evidence(
+    question: str, passages: Sequence[Passage], retriever: Retriever, max_evidence: int
+) -> list[Evidence]:
+    """Score every sentence of the passages against the question; best first."""
+    import numpy as np
+
+    texts: dict[str, str] = {}
+    candidates: list[tuple[Passage, int, int, str]] = []
+    seen: set[tuple[str, int]] = set()
+    for passage in passages:
+        if passage.doc_id not in texts:
+            texts[passage.doc_id] = retriever.store.document_text(passage.doc_id)
+        for a, b, text in _sentences(passage, texts[passage.doc_id]):
+            if (passage.doc_id, a) not in seen:  # overlapping chunks repeat sentences
+                seen.add((passage.doc_id, a))
+                candidates.append((passage, a, b, text))
+    if not candidates:
+        return []
+    embedder = retriever.embedder
+    question_vector = embedder.embed_query(question)
+    vectors = embedder.embed_documents([c[3] for c in candidates])
+    similarities = vectors @ question_vector
+    wanted_terms = _terms(question)
+    kind = _wants(question)
+    focus = _focus_terms(question)
+    scored: list[Evidence] = []
+    for (passage, a, b, text), similarity in zip(candidates, np.asarray(similarities), strict=True):
+        terms = _terms(text)
+        coverage = len(wanted_terms & terms) / len(wanted_terms) if wanted_terms else 0.0
+        focus_coverage = len(focus & terms) / len(focus) if focus else 1.0
+        score = 0.65 * float(similarity) + 0.35 * coverage
+        if not _has_kind(text, kind):
+            score *= 0.6  # a "how many" question is not answered by a sentence without a number
+        if focus_coverage < 0.5:
+            score *= 0.6  # about the right names, but not about what the question asks
+        scored.append(Evidence(passage, a, b, text, score, float(similarity), coverage))
+    scored.sort(key=lambda e: -e.score)
+    return scored
+
+
+def _pick(evidence: list[Evidence], threshold: float, most: int) -> list[Evidence]:
+    """The best sentences, close to the best one, without repeats."""
+    if not evidence or evidence[0].score < threshold:
+        return []
+    best = evidence[0].score
+    picked: list[Evidence] = []
+    for e in evidence:
+        if len(picked) >= most or e.score < max(threshold, best - 0.12):
+            break
+        if any(e.text == p.text for p in picked):
+            continue
+        picked.append(e)
+    return picked
+
+
+def _premise_gaps(question: str, passages: Sequence[Passage]) -> list[str]:
+    """Figures and names the question takes for granted that no retrieved passage contains."""
+    from rag.verify import check_sentence as check
+
+    result = check(question, [p.text for p in passages])
+    return list(result.missing)
+
+
+def _citation(n: int, e: Evidence) -> Citation:
+    p = e.passage
+    return Citation(
+        n=n,
+        doc_id=p.doc_id,
+        source=p.source,
+        title=p.title,
+        date=p.date,
+        date_origin=p.date_origin,
+        quote=e.text,
+        start=e.start,
+        end=e.end,
+        score=round(e.score, 4),
+        page=p.page,
+    )
+
+
+def _sum_sentence(question: str, picked: list[Evidence]) -> str | None:
+    """Arithmetic the reader asked for ("in total"), shown with its operands."""
+    if not (_WANTS_TOTAL.search(question) and _WANTS_NUMBER.search(question)) or not picked:
+        return None
+    top = picked[0].text
+    counts = [q for q in extract_quantities(top) if q.unit is None and not _is_year(q.value)]
+    if len(counts) < 2:
+        return None
+    operands = " + ".join(q.text for q in counts)
+    total = sum((q.value for q in counts), Decimal(0))
+    result = f"{total.normalize():f}"
+    return f"In total: {operands} = {result}"
+
+
+def _compose_extractive(
+    question: str, picked: list[Evidence]
+) -> tuple[list[AnswerSentence], list[Citation]]:
+    citations = [_citation(i + 1, e) for i, e in enumerate(picked)]
+    sentences = [AnswerSentence(e.text, (i + 1,)) for i, e in enumerate(picked)]
+    total = _sum_sentence(question, picked)
+    if total:
+        sentences.append(AnswerSentence(total, (1,)))
+    return sentences, citations
+
+
+def _render(sentences: Sequence[AnswerSentence]) -> str:
+    return " ".join(f"{s.text} {''.join(f'[{n}]' for n in s.citations)}".strip() for s in sentences)
+
+
+_SYSTEM = (
+    "You answer questions for a journalist using ONLY the numbered quotes given. "
+    "Never use outside knowledge. Write 1 to 4 short sentences. End every sentence with the "
+    "numbers of the quotes that support it, like [1] or [1][3]. Copy every number, amount, "
+    "date and name exactly as the quotes write them. If you add numbers, show the sum with "
+    "its operands (136 + 80 = 216). If the quotes do not answer the question, reply exactly: "
+    "INSUFFICIENT"
+)
+
+
+def _prompt(question: str, picked: Sequence[Evidence]) -> list[dict[str, str]]:
+    quotes = "\n".join(
+        f"[{i + 1}] ({e.passage.title}, {e.passage.date}) {e.text}" for i, e in enumerate(picked)
+    )
+    return [
+        {"role": "system", "content": _SYSTEM},
+        {"role": "user", "content": f"Quotes:\n{quotes}\n\nQuestion: {question}"},
+    ]
+
+
+def _parse_llm(
+    output: str, picked: Sequence[Evidence]
+) -> tuple[list[AnswerSentence], list[Citation], list[str]]:
+    """Split LLM output into sentences, keep valid markers, verify each sentence.
+
+    Markers the model invents are dropped; a sentence without a valid marker is dropped; a
+    sentence whose numbers, dates or names are not in its quotes is replaced by those quotes.
+    """
+    notes: list[str] = []
+    kept: list[tuple[str, tuple[int, ...]]] = []
+    pieces = [output[a:b] for a, b in sentence_spans(output)] if output.strip() else []
+    for raw in pieces:
+        numbers = tuple(
+            dict.fromkeys(int(n) for n in _MARKER_NUM.findall(raw) if 1 <= int(n) <= len(picked))
+        )
+        text = _MARKERS.sub("", raw).strip()
+        if not text:
+            continue
+        if not numbers:
+            notes.append(f"Dropped a sentence with no valid citation: “{text}”")
+            continue
+        check = check_sentence(text, [picked[n - 1].text for n in numbers])
+        if check.ok:
+            kept.append((text, numbers))
+        else:
+            notes.append(f"Replaced a sentence by the passage it cited ({check.reason}): “{text}”")
+            for n in numbers:
+                if all(picked[n - 1].text != k[0] for k in kept):
+                    kept.append((picked[n - 1].text, (n,)))
+    # Renumber citations 1..m in order of first use.
+    order: dict[int, int] = {}
+    for _, numbers in kept:
+        for n in numbers:
+            order.setdefault(n, len(order) + 1)
+    citations = [_citation(new, picked[old - 1]) for old, new in order.items()]
+    sentences = [AnswerSentence(t, tuple(order[n] for n in ns)) for t, ns in kept]
+    return sentences, citations, notes
+
+
+def _abstain(question: str, passages: Sequence[Passage], reason: str) -> Answer:
+    return Answer(
+        question=question,
+        text=f"{NOT_SAY} {reason}",
+        abstained=True,
+        closest=list(passages[:3]),
+    )
+
+
+def answer_question(
+    question: str,
+    *,
+    retriever: Retriever,
+    llm: LLM | None,
+    backend: str,
+    top_k: int | None,
+    filters: Filters,
+    started: float,
+) -> Iterator[StreamEvent]:
+    """Yield text deltas (LLM back-ends) and finally the verified answer."""
+    from rag.api import StreamEvent
+
+    settings = retriever.settings
+    timings: dict[str, float] = {}
+    question = question.strip()
+    if not question:
+        empty = _abstain(question, [], "anything: the question is empty.")
+        empty.backend = backend
+        yield StreamEvent("answer", answer=empty)
+        return
+
+    t = time.perf_counter()
+    passages = retriever.retrieve(question, top_k=top_k, filters=filters)
+    timings["retrieve"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    ranked = select_evidence(question, passages, retriever, settings.max_evidence)
+    picked = _pick(ranked, settings.min_evidence_score, settings.max_evidence)
+    gaps = _premise_gaps(question, passages) if passages else []
+    timings["evidence"] = time.perf_counter() - t
+
+    answer: Answer
+    if not picked:
+        answer = _abstain(question, passages, _topic_phrase(question))
+    else:
+        t = time.perf_counter()
+        notes: list[str] = []
+        if llm is None:
+            sentences, citations = _compose_extractive(question, picked)
+        else:
+            messages = _prompt(question, picked)
+            chunks: list[str] = []
+            for delta in llm.stream(messages):
+                chunks.append(delta)
+                yield StreamEvent("delta", text=delta)
+            output = "".join(chunks).strip()
+            timings["generate"] = time.perf_counter() - t
+            t = time.perf_counter()
+            if output.upper().startswith("INSUFFICIENT"):
+                sentences, citations = [], []
+            else:
+                sentences, citations, notes = _parse_llm(output, picked)
+        if not sentences:
+            answer = _abstain(question, passages, _topic_phrase(question))
+            answer.notes = notes
+        else:
+            text = _render(sentences)
+            if gaps:
+                missing = ", ".join(f"“{g}”" for g in gaps)
+                text = f"{NOT_SAY} what the question assumes ({missing}). What they say: {text}"
+            answer = Answer(
+                question=question,
+                text=text,
+                abstained=False,
+                citations=citations,
+                sentences=sentences,
+                notes=notes,
+            )
+        timings["verify"] = time.perf_counter() - t
+    answer.backend = backend
+    timings["total"] = time.perf_counter() - started
+    answer.timings = {k: round(v, 4) for k, v in timings.items()}
+    if llm is None:
+        yield StreamEvent("delta", text=answer.text)
+    yield StreamEvent("answer", answer=answer)
+
+
+def _topic_phrase(question: str) -> str:
+    topic = question.rstrip("?").strip()
+    return f"this: “{topic}”. Closest passages are shown below." if topic else "this."
+
+
+def answer_to_text(answer: Answer, show_quotes: bool = True) -> str:
+    """A plain-text rendering for terminals."""
+    lines = [answer.text]
+    for note in answer.notes:
+        lines.append(f"note: {note}")
+    if show_quotes:
+        for c in answer.citations:
+            page = f", p. {c.page}" if c.page else ""
+            date = c.date + (" (file date)" if c.date_origin == "file" else "")
+            lines.append(f"[{c.n}] {c.title} ({date}{page}): “{c.quote}”\n    {c.source}")
+        for p in answer.closest:
+            lines.append(f"- closest: {p.title} ({p.date}): “{_short(p.text)}”")
+    return "\n".join(lines)
+
+
+def _short(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

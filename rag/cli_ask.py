@@ -1,0 +1,145 @@
+"""``rag ask`` and ``rag batch``: questions from the terminal and from files."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from index.clikit import expected_errors, store_option
+
+_BACKENDS = click.Choice(["extractive", "openai", "llama-cpp"])
+
+
+class InputError(Exception):
+    """A batch file that cannot be read at all."""
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    question: str
+    error: str | None = None  # a line that could not be parsed: reported, the batch goes on
+
+
+def read_questions(path: Path) -> list[Question]:
+    """JSONL (``{"id", "question"}`` a line), CSV (``id,question``) or TXT (a question a line)."""
+    try:
+        raw = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read {path}: {exc}") from exc
+    suffix = path.suffix.lower()
+    questions: list[Question] = []
+    if suffix in (".jsonl", ".json"):
+        for number, line in enumerate(raw.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                text = str(item["question"]) if isinstance(item, dict) else ""
+                if not text.strip():
+                    raise ValueError("no question")
+                questions.append(Question(str(item.get("id", number)), text))
+            except (ValueError, KeyError, TypeError) as exc:
+                questions.append(Question(str(number), "", f"line {number}: bad JSONL ({exc})"))
+    elif suffix == ".csv":
+        rows = list(csv.reader(raw.splitlines()))
+        if rows and [c.strip().lower() for c in rows[0][:2]] == ["id", "question"]:
+            rows = rows[1:]
+        for number, row in enumerate(rows, start=1):
+            if not row or not any(c.strip() for c in row):
+                continue
+            if len(row) < 2 or not row[1].strip():
+                questions.append(Question(row[0] if row else str(number), "", "no question"))
+            else:
+                questions.append(Question(row[0], ",".join(row[1:]).strip()))
+    else:
+        for number, line in enumerate(raw.splitlines(), start=1):
+            if line.strip():
+                questions.append(Question(str(number), line.strip()))
+    return questions
+
+
+@click.command()
+@click.argument("question")
+@store_option
+@click.option("--backend", type=_BACKENDS, default=None, help="Answer generator.")
+@click.option("--top-k", type=click.IntRange(1, 100), default=None, help="Passages retrieved.")
+@click.option("--source", "sources", multiple=True, help="Only these sources (path parts).")
+@click.option("--since", "date_from", default=None, help="Only documents dated on/after.")
+@click.option("--until", "date_to", default=None, help="Only documents dated on/before.")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer object as JSON.")
+@expected_errors
+def ask(
+    question: str,
+    store: str | None,
+    backend: str | None,
+    top_k: int | None,
+    sources: tuple[str, ...],
+    date_from: str | None,
+    date_to: str | None,
+    as_json: bool,
+) -> None:
+    """Answer QUESTION from the indexed sources, with cited quotes."""
+    from rag.answer import answer_to_text
+    from rag.api import open_store
+
+    rag = open_store(store, backend=backend)
+    answer = rag.ask(question, top_k=top_k, sources=sources, date_from=date_from, date_to=date_to)
+    if as_json:
+        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False))
+    else:
+        click.echo(answer_to_text(answer))
+
+
+def _record(item: Question, answer: Any) -> dict[str, Any]:
+    record: dict[str, Any] = {"id": item.id}
+    if answer is None:
+        record.update(question=item.question, answer=None, abstained=None, citations=[])
+        record["error"] = item.error
+        return record
+    record.update(answer.to_dict())
+    if answer.error:
+        record["error"] = answer.error
+    return record
+
+
+@click.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write JSONL here (default: standard output).")  # fmt: skip
+@store_option
+@click.option("--backend", type=_BACKENDS, default=None, help="Answer generator.")
+@click.option("--concurrency", type=click.IntRange(1, 64), default=2, help="Questions at once.")
+@expected_errors
+def batch(
+    file: Path, out: Path | None, store: str | None, backend: str | None, concurrency: int
+) -> None:
+    """Answer every question of FILE (.jsonl, .csv or .txt); one JSONL line each, in order.
+
+    A question that fails gets an "error" field and the batch goes on.
+    """
+    from tqdm import tqdm
+
+    from rag.api import open_store
+
+    items = read_questions(file)
+    rag = open_store(store, backend=backend)
+    valid = [i for i in items if i.error is None]
+    with tqdm(total=len(valid), unit="q", disable=not sys.stderr.isatty()) as bar:
+        answers = rag.ask_many(
+            [i.question for i in valid], concurrency=concurrency, on_done=lambda *_: bar.update()
+        )
+    by_item = dict(zip([id(i) for i in valid], answers, strict=True))
+    lines = [json.dumps(_record(item, by_item.get(id(item))), ensure_ascii=False) for item in items]
+    if out is None:
+        click.echo("\n".join(lines))
+    else:
+        out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    failed = sum(1 for a in answers if a.error) + len(items) - len(valid)
+    click.echo(f"{len(items)} questions, {failed} failed", err=True)

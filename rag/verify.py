@@ -1,0 +1,228 @@
+"""Sentence-level verification: an answer sentence may state only what its quotes state.
+
+Every quantity, date, proper name and number-bearing token of the sentence must occur in
+at least one cited quote, compared after normalisation (see ``rag.normalize``). The one
+exception is arithmetic the sentence shows: in "136 + 80 = 216" the operands must be
+quoted and the result must be right, but the result itself need not be quoted. A number
+that is a result without its expression must be quoted like any other.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, DivisionByZero, InvalidOperation
+
+from rag.normalize import (
+    DateMention,
+    Quantity,
+    date_in,
+    extract_dates,
+    extract_literals,
+    extract_names,
+    extract_quantities,
+    literal_in_texts,
+    name_in_texts,
+    quantity_in,
+    resolution,
+)
+
+__all__ = ["SentenceCheck", "check_quote", "check_sentence", "strip_citation_markers"]
+
+
+@dataclass(frozen=True)
+class SentenceCheck:
+    """The verdict on one sentence against the quotes it cites."""
+
+    ok: bool
+    # what was not found in the cited quotes, as written in the sentence: ("300", "Romania")
+    missing: tuple[str, ...]
+    # arithmetic expressions found and checked: ("136 + 80 = 216",)
+    arithmetic: tuple[str, ...]
+    # one line for the user when not ok; empty when ok
+    reason: str
+
+
+# Citation markers "[1]", "[2][3]", "[1, 2]", "[1-3]" carry numbers that are not facts.
+_MARKER_RE = re.compile(r"\s*\[\d+(?:\s*[,;–-]\s*\d+)*\]")
+# Between two operands: an operator alone. "x" only with spaces round it, since a glued
+# "3x4" is a token of its own; the en dash counts as minus only because "=" must follow.
+_OPERATOR_RE = re.compile(r"\s*(?P<op>[+\-−–×*/÷])\s*|\s+(?P<x>x)\s+")
+_EQUALS_RE = re.compile(r"\s*=\s*")
+_MULTIPLY = frozenset("×x*")
+_DIVIDE = frozenset("/÷")
+_MINUS = frozenset("-−–")
+
+
+@dataclass(frozen=True)
+class _Operand:
+    value: Decimal
+    text: str
+    start: int
+    end: int
+    quantity: Quantity | None  # None for a standalone year ("2024 - 2011 = 13")
+
+
+@dataclass(frozen=True)
+class _Expression:
+    operands: tuple[_Operand, ...]
+    operators: tuple[str, ...]
+    result: _Operand
+    text: str
+
+
+def strip_citation_markers(sentence: str) -> str:
+    """Drop "[1]"-style markers so their numbers are not read as facts."""
+    return _MARKER_RE.sub("", sentence).strip()
+
+
+def check_quote(document_text: str, quote: str, start: int, end: int) -> bool:
+    """The quote is exactly ``document_text[start:end]``. An empty quote backs nothing,
+    and out-of-range offsets never pass (Python slicing would quietly clamp them)."""
+    return (
+        bool(quote)
+        and 0 <= start <= end <= len(document_text)
+        and document_text[start:end] == quote
+    )
+
+
+def _operands(quantities: Sequence[Quantity], dates: Sequence[DateMention]) -> list[_Operand]:
+    ops = [_Operand(q.value, q.text, q.start, q.end, q) for q in quantities]
+    ops += [
+        _Operand(Decimal(d.year), d.text, d.start, d.end, None)
+        for d in dates
+        if d.year is not None and d.month is None and d.day is None
+    ]
+    return sorted(ops, key=lambda o: o.start)
+
+
+def _expressions(text: str, ops: Sequence[_Operand]) -> list[_Expression]:
+    """Chains "A op B [op C ...] = R" of adjacent operands in ``text``."""
+    found: list[_Expression] = []
+    i = 0
+    while i < len(ops):
+        j = i
+        operators: list[str] = []
+        while j + 1 < len(ops):
+            m = _OPERATOR_RE.fullmatch(text[ops[j].end : ops[j + 1].start])
+            if not m:
+                break
+            operators.append(m.group("op") or m.group("x"))
+            j += 1
+        if (
+            operators
+            and j + 1 < len(ops)
+            and _EQUALS_RE.fullmatch(text[ops[j].end : ops[j + 1].start])
+        ):
+            result = ops[j + 1]
+            found.append(
+                _Expression(
+                    tuple(ops[i : j + 1]),
+                    tuple(operators),
+                    result,
+                    text[ops[i].start : result.end],
+                )
+            )
+            i = j + 2
+        else:
+            i += 1
+    return found
+
+
+def _evaluate(values: Sequence[Decimal], operators: Sequence[str]) -> Decimal | None:
+    """Usual precedence: × and / before + and -. None when it cannot be computed."""
+    terms = [values[0]]
+    signs: list[str] = []
+    try:
+        for op, value in zip(operators, values[1:], strict=True):
+            if op in _MULTIPLY:
+                terms[-1] *= value
+            elif op in _DIVIDE:
+                terms[-1] /= value
+            else:
+                signs.append(op)
+                terms.append(value)
+    except (DivisionByZero, InvalidOperation):
+        return None
+    total = terms[0]
+    for sign, term in zip(signs, terms[1:], strict=True):
+        total = total - term if sign in _MINUS else total + term
+    return total
+
+
+def _result_is_right(expr: _Expression) -> tuple[bool, Decimal | None]:
+    computed = _evaluate([o.value for o in expr.operands], expr.operators)
+    if computed is None:
+        return False, None
+    # A written result is right when it is the computed value rounded (half up) to the
+    # digits shown: "62 / 8 = 7.8" and "= 7.75" pass, "= 7.7" and "136 + 80 = 226" do not.
+    step = resolution(expr.result.quantity) if expr.result.quantity else Decimal(1)
+    rounded = (computed / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
+    return rounded == expr.result.value, computed
+
+
+def _show(value: Decimal) -> str:
+    if value == value.to_integral_value():
+        return str(value.quantize(Decimal(1)))
+    return f"{value:.4f}".rstrip("0").rstrip(".")  # enough to see how far off it is
+
+
+def _quote_list(items: Sequence[str]) -> str:
+    quoted = [f"'{item}'" for item in items]
+    if len(quoted) == 1:
+        return quoted[0]
+    return ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def check_sentence(sentence: str, quotes: Sequence[str]) -> SentenceCheck:
+    """Check one answer sentence against the quotes it cites."""
+    text = strip_citation_markers(sentence)
+    quotes = [q for q in quotes if q.strip()]
+    if not quotes:
+        return SentenceCheck(False, (), (), "no cited passage backs this sentence")
+
+    quote_quantities = [q for quote in quotes for q in extract_quantities(quote)]
+    quote_dates = [d for quote in quotes for d in extract_dates(quote)]
+    quantities = extract_quantities(text)
+    dates = extract_dates(text)
+
+    expressions = _expressions(text, _operands(quantities, dates))
+    results = {(e.result.start, e.result.end) for e in expressions}
+    wrong: list[str] = []
+    for expr in expressions:
+        right, computed = _result_is_right(expr)
+        if not right:
+            shown = "cannot be computed" if computed is None else f"it makes {_show(computed)}"
+            wrong.append(f"{expr.text} is wrong ({shown})")
+
+    # (position, text) so the report lists misses in sentence order
+    missing: list[tuple[int, str]] = []
+    for q in quantities:
+        if (q.start, q.end) not in results and not quantity_in(q, quote_quantities, quote_dates):
+            missing.append((q.start, q.text))
+    for d in dates:
+        if (d.start, d.end) not in results and not date_in(d, quote_dates, quote_quantities):
+            missing.append((d.start, d.text))
+    for name in extract_names(text):
+        if not name_in_texts(name, quotes):
+            missing.append((text.find(name), name))
+    for literal in extract_literals(text):
+        if not literal_in_texts(literal, quotes):
+            missing.append((text.find(literal), literal))
+
+    missed: tuple[str, ...] = ()
+    for _, item in sorted(missing):
+        if item not in missed:
+            missed += (item,)
+    reasons: list[str] = []
+    if missed:
+        verb = "is" if len(missed) == 1 else "are"
+        reasons.append(f"{_quote_list(missed)} {verb} not in the cited passages")
+    reasons.extend(wrong)
+    return SentenceCheck(
+        ok=not reasons,
+        missing=missed,
+        arithmetic=tuple(e.text for e in expressions),
+        reason="; ".join(reasons),
+    )
