@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -69,8 +70,17 @@ class Embedder:
         )[0]
 
 
+_LOAD_LOCK = threading.Lock()
+
+
 @functools.lru_cache(maxsize=2)
-def get_embedder(name: str) -> Embedder:
-    """One loaded model per process and name: loading costs seconds."""
+def _load(name: str) -> Embedder:
     log.info("loading embedding model %s", name)
     return Embedder(name)
+
+
+def get_embedder(name: str) -> Embedder:
+    """One loaded model per process and name: loading costs seconds, so threads that ask
+    at once wait for the first load instead of each loading a copy."""
+    with _LOAD_LOCK:
+        return _load(name)

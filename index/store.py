@@ -13,6 +13,7 @@ import contextlib
 import json
 import logging
 import sqlite3
+import threading
 import time
 import uuid
 from collections.abc import Iterator, Sequence
@@ -53,6 +54,9 @@ _DOC_COLUMNS = (
     "d.doc_id, d.source, d.file, d.title, d.date, d.date_origin, d.content_hash, d.format, "
     "d.n_chunks, d.metadata, d.parent_id"
 )
+
+
+_CLIENT_LOCK = threading.RLock()
 
 
 class StoreError(Exception):
@@ -256,6 +260,12 @@ class Store:
 
     @property
     def collection(self) -> Any:
+        # chromadb's client set-up is not thread-safe (two threads racing to open one
+        # PersistentClient fail); the UI and ask_many open stores from worker threads.
+        with _CLIENT_LOCK:
+            return self._open_collection()
+
+    def _open_collection(self) -> Any:
         if self._collection is None:
             meta = self._meta()
             fingerprint = settings_fingerprint(
@@ -330,7 +340,8 @@ class Store:
         self._delete_vectors(file)
         by_id = {d.doc_id: d for d in documents}
         if chunks:
-            batch = int(self._client().get_max_batch_size())
+            with _CLIENT_LOCK:
+                batch = int(self._client().get_max_batch_size())
             for i in range(0, len(chunks), batch):
                 part = chunks[i : i + batch]
                 self.collection.upsert(

@@ -60,7 +60,8 @@ _STOP = {
 # Words that frame a question without naming what it is about.
 _SCAFFOLD = {
     "name", "call", "number", "amount", "kind", "type", "year", "date", "day", "time",
-    "happen", "happened", "exact", "exactly", "specif", "specifi", "specific"
+    "happen", "exact", "specif", "go", "went", "gone", "send", "sent", "get", "got", "make",
+    "made", "take", "took", "come", "came", "use", "becom", "becam", "do", "did",
 }  # fmt: skip
 
 
@@ -264,6 +265,27 @@ def _prompt(question: str, picked: Sequence[Evidence]) -> list[dict[str, str]]:
     ]
 
 
+_LEADING_MARKERS = re.compile(r"^\s*((?:\[\d+\])+)\s*")
+_AFTER_MARKERS = re.compile(r"(?<=\])\s+(?=[A-Z\u00C0-\u024F\u0400-\u04FF])")
+
+
+def _llm_sentences(output: str) -> list[str]:
+    """Sentences of model output, each with its own markers.
+
+    Models put markers after the full stop ("... 2015. [1] Next") or run sentences together
+    after a marker ("... 2015 [1] Next"); both must stay with the sentence they close.
+    """
+    sentences: list[str] = []
+    for a, b in sentence_spans(output) if output.strip() else []:
+        piece = output[a:b]
+        leading = _LEADING_MARKERS.match(piece)
+        if leading and sentences:
+            sentences[-1] += " " + leading.group(1)
+            piece = piece[leading.end() :]
+        sentences.extend(p for p in _AFTER_MARKERS.split(piece) if p.strip())
+    return sentences
+
+
 def _parse_llm(
     output: str, picked: Sequence[Evidence]
 ) -> tuple[list[AnswerSentence], list[Citation], list[str]]:
@@ -274,8 +296,7 @@ def _parse_llm(
     """
     notes: list[str] = []
     kept: list[tuple[str, tuple[int, ...]]] = []
-    pieces = [output[a:b] for a, b in sentence_spans(output)] if output.strip() else []
-    for raw in pieces:
+    for raw in _llm_sentences(output):
         numbers = tuple(
             dict.fromkeys(int(n) for n in _MARKER_NUM.findall(raw) if 1 <= int(n) <= len(picked))
         )

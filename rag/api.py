@@ -40,12 +40,15 @@ class StreamEvent:
 class RAG:
     """One index and everything needed to answer from it. Thread-safe."""
 
-    def __init__(self, settings: Settings | None = None, **overrides: Any) -> None:
+    def __init__(
+        self, settings: Settings | None = None, *, create: bool = True, **overrides: Any
+    ) -> None:
         from index.store import Store
         from rag.retrieve import Retriever
 
         self.settings = settings or get_settings(**overrides)
-        self.store = Store(self.settings, create=True)
+        # create=False: a missing store is an error (the CLI's ask), not a new empty index.
+        self.store = Store(self.settings, create=create)
         self.retriever = Retriever(self.store)
         self._llms: dict[str, Any] = {}
         self._llm_lock = threading.Lock()
@@ -183,6 +186,7 @@ class RAG:
         await worker
 
 
-def open_store(store: str | Path | None = None, **settings: Any) -> RAG:
-    """Open (or create) the index at ``store``; other settings by keyword (see Settings)."""
-    return RAG(get_settings(store=store, **settings))
+def open_store(store: str | Path | None = None, *, create: bool = True, **settings: Any) -> RAG:
+    """Open (or, with ``create``, start) the index at ``store``; other settings by keyword
+    (see :class:`index.settings.Settings`)."""
+    return RAG(get_settings(store=store, **settings), create=create)

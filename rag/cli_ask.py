@@ -89,7 +89,7 @@ def ask(
     from rag.answer import answer_to_text
     from rag.api import open_store
 
-    rag = open_store(store, backend=backend)
+    rag = open_store(store, create=False, backend=backend)
     answer = rag.ask(question, top_k=top_k, sources=sources, date_from=date_from, date_to=date_to)
     if as_json:
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False))
@@ -129,7 +129,7 @@ def batch(
     from rag.api import open_store
 
     items = read_questions(file)
-    rag = open_store(store, backend=backend)
+    rag = open_store(store, create=False, backend=backend)
     valid = [i for i in items if i.error is None]
     with tqdm(total=len(valid), unit="q", disable=not sys.stderr.isatty()) as bar:
         answers = rag.ask_many(
