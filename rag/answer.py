@@ -42,6 +42,7 @@ _WANTS_NUMBER = re.compile(
 )
 _WANTS_DATE = re.compile(r"\b(when|what (date|day|year|month)|which (date|day|year|month))\b", re.I)
 _WANTS_NAME = re.compile(r"\b(who|whom|whose|which (company|person|organi[sz]ation|group))\b", re.I)
+_HOW_MANY = re.compile(r"\bhow many\b", re.I)
 _WANTS_TOTAL = re.compile(r"\b(in total|total|combined|altogether|in all|sum|together)\b", re.I)
 
 # Function words and question scaffolding: they say nothing about the topic.
@@ -218,7 +219,8 @@ def _citation(n: int, e: Evidence) -> Citation:
 
 def _sum_sentence(question: str, picked: list[Evidence]) -> str | None:
     """Arithmetic the reader asked for ("in total"), shown with its operands."""
-    if not (_WANTS_TOTAL.search(question) and _WANTS_NUMBER.search(question)) or not picked:
+    # Only counts are summed ("how many ... in total"); a "total value" is quoted, not added.
+    if not (_WANTS_TOTAL.search(question) and _HOW_MANY.search(question)) or not picked:
         return None
     top = picked[0].text
     counts = [q for q in extract_quantities(top) if q.unit is None and not _is_year(q.value)]
@@ -265,6 +267,16 @@ def _prompt(question: str, picked: Sequence[Evidence]) -> list[dict[str, str]]:
     ]
 
 
+def _best_supporting(sentence: str, picked: Sequence[Evidence]) -> tuple[int, ...]:
+    words = _terms(sentence)
+    best: tuple[float, int] | None = None
+    for n, e in enumerate(picked, start=1):
+        overlap = len(words & _terms(e.text)) / len(words) if words else 0.0
+        if overlap >= 0.5 and check_sentence(sentence, [e.text]).ok:
+            best = max(best or (overlap, n), (overlap, n))
+    return (best[1],) if best else ()
+
+
 _LEADING_MARKERS = re.compile(r"^\s*((?:\[\d+\])+)\s*")
 _AFTER_MARKERS = re.compile(r"(?<=\])\s+(?=[A-Z\u00C0-\u024F\u0400-\u04FF])")
 
@@ -304,8 +316,13 @@ def _parse_llm(
         if not text:
             continue
         if not numbers:
-            notes.append(f"Dropped a sentence with no valid citation: “{text}”")
-            continue
+            # Small models often forget markers. Attach the quote that carries the sentence
+            # (most shared words, and it passes the same check), and say so; else drop it.
+            numbers = _best_supporting(text, picked)
+            if not numbers:
+                notes.append(f"Dropped a sentence with no valid citation: “{text}”")
+                continue
+            notes.append(f"The model gave no citation; [{numbers[0]}] was matched by the verifier.")
         check = check_sentence(text, [picked[n - 1].text for n in numbers])
         if check.ok:
             kept.append((text, numbers))
@@ -367,7 +384,7 @@ def answer_question(
 
     answer: Answer
     if not picked:
-        answer = _abstain(question, passages, _topic_phrase(question))
+        answer = _abstain(question, passages, _topic_phrase(question, bool(passages)))
     else:
         t = time.perf_counter()
         notes: list[str] = []
@@ -387,7 +404,7 @@ def answer_question(
             else:
                 sentences, citations, notes = _parse_llm(output, picked)
         if not sentences:
-            answer = _abstain(question, passages, _topic_phrase(question))
+            answer = _abstain(question, passages, _topic_phrase(question, bool(passages)))
             answer.notes = notes
         else:
             text = _render(sentences)
@@ -411,9 +428,10 @@ def answer_question(
     yield StreamEvent("answer", answer=answer)
 
 
-def _topic_phrase(question: str) -> str:
+def _topic_phrase(question: str, closest: bool) -> str:
     topic = question.rstrip("?").strip()
-    return f"this: “{topic}”. Closest passages are shown below." if topic else "this."
+    shown = " Closest passages are shown below." if closest else ""
+    return f"this: “{topic}”.{shown}"
 
 
 def answer_to_text(answer: Answer, show_quotes: bool = True) -> str:

@@ -67,6 +67,11 @@ def test_each_citation_shows_its_document_date(sample_rag: RAG) -> None:
     assert (citation.date, citation.date_origin) == ("2024-12-13", "document")
 
 
+def test_a_total_value_is_quoted_not_summed(sample_rag: RAG) -> None:
+    answer = sample_rag.ask("What was the total worth of the weapons Belarus sent to Bulgaria?")
+    assert "37.9 million euros" in answer.text and "+" not in answer.text
+
+
 def test_sum_is_shown_with_cited_operands(sample_rag: RAG) -> None:
     answer = sample_rag.ask(
         "How many Konkurs systems did Sofia transfer in total to the U.S. and Saudi Arabia?"
@@ -291,3 +296,12 @@ def test_store_opened_twice_shares_nothing_wrong(sample_store: Path) -> None:
         "belarus-weapons-syria-2024-12-13.txt",
         "wikipedia-2024-syrian-opposition-offensives.txt",
     }
+
+
+def test_llm_sentence_without_marker_gets_its_supporting_quote(sample_rag: RAG) -> None:
+    reply = "Sofia transferred 136 Konkurs systems. Bulgaria paid 5 million euros."
+    answer, _, _ = _generate(sample_rag, QUESTION_US, reply)
+    assert answer.text == "Sofia transferred 136 Konkurs systems. [1]"
+    assert "5 million" not in answer.text  # no quote backs it: dropped, not matched
+    assert any("matched by the verifier" in n for n in answer.notes)
+    assert any("no valid citation" in n for n in answer.notes)
