@@ -1,0 +1,148 @@
+"""The chat UI in a real browser: Debian's headless Chromium driven by playwright.
+
+Ask a question, wait for the verified answer, click its citation marker, and check that the
+quoted span is highlighted, visible and scrolled into view. Saves artifacts/ui-citation.png.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Locator, Page
+
+from index.settings import get_settings
+from rag import RAG
+from ui.app import launch
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+# No downloads, no background services: the machine is offline.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+QUESTION = "How many Konkurs systems did Sofia transfer to the U.S.?"
+# A source that tries to run script in the reader's browser when shown.
+HOSTILE = """# Shipments <img src=x onerror="window.__pwned = 1"> report
+
+The shipment of <script>window.__pwned = 2</script> 55 crates of rifles arrived in Varna on
+3 March 2016. The crates were marked <b onmouseover="window.__pwned = 3">agricultural</b>.
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
+            patch.delenv(name, raising=False)
+        patch.setenv("NO_PROXY", "127.0.0.1,localhost")
+        patch.delenv("RAG_UI_PASSWORD", raising=False)
+        rag = RAG(get_settings(store=tmp_path_factory.mktemp("ui-browser-store")))
+        hostile = tmp_path_factory.mktemp("hostile") / "hostile.md"
+        hostile.write_text(HOSTILE)
+        summary = rag.ingest([ROOT / "samples", hostile])
+        assert summary.added == 3 and not summary.failed
+        app = launch(rag, host="127.0.0.1", port=free_port(), prevent_thread_lock=True, quiet=True)
+        try:
+            yield str(app.local_url)
+        finally:
+            app.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser, server: str) -> Iterator[tuple[Page, list[str]]]:
+    """A fresh page on the app, and the script errors and dialogs it produced."""
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("dialog", lambda dialog: errors.append(f"dialog: {dialog.message}"))
+    page.goto(server, wait_until="domcontentloaded")
+    try:
+        yield page, errors
+    finally:
+        context.close()
+
+
+def ask(page: Page, question: str) -> Locator:
+    """Submit a question; returns the first citation marker of the answer, once shown."""
+    page.locator("#rag-question textarea").fill(question)
+    page.locator("#rag-ask").click()
+    marker = page.locator("#rag-transcript #t1-answer a.cite").first
+    marker.wait_for(state="visible", timeout=60_000)
+    return marker
+
+
+def test_clicking_a_citation_highlights_the_quote(
+    page: tuple[Page, list[str]], server: str
+) -> None:
+    from playwright.sync_api import expect
+
+    tab, errors = page
+    marker = ask(tab, QUESTION)
+    assert "136" in tab.locator("#t1-answer").inner_text()
+    quote = tab.locator("#t1-cite-1 .rag-quote").inner_text().strip()
+    assert "136" in quote
+
+    mark = tab.locator("mark#t1-q-1")
+    assert not mark.is_visible()  # the document stays hidden until asked for
+    marker.click()
+    expect(mark).to_be_visible(timeout=5_000)
+    expect(mark).to_be_in_viewport(ratio=1.0, timeout=5_000)
+    assert mark.inner_text().strip() == quote
+    assert "rag-active" in (mark.get_attribute("class") or "")
+    assert "#" not in tab.url  # the click handler did it, not the href fallback
+
+    artifacts = ROOT / "artifacts"
+    artifacts.mkdir(exist_ok=True)
+    tab.screenshot(path=str(artifacts / "ui-citation.png"))
+    assert not errors, errors
+
+
+def test_hostile_source_text_shows_as_text(page: tuple[Page, list[str]]) -> None:
+    from playwright.sync_api import expect
+
+    tab, errors = page
+    marker = ask(tab, "How many crates of rifles arrived in Varna?")
+    marker.click()
+    mark = tab.locator("mark#t1-q-1")
+    expect(mark).to_be_visible(timeout=5_000)
+    assert "<script>window.__pwned = 2</script>" in mark.inner_text()
+    transcript = tab.locator("#rag-transcript")
+    assert 'onerror="window.__pwned = 1"' in transcript.inner_text()
+    assert transcript.locator("img, script, b").count() == 0
+    assert tab.evaluate("window.__pwned") is None
+    assert not errors, errors

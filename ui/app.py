@@ -1,0 +1,545 @@
+"""The Gradio app: streamed, verified answers with clickable citations, and the sources.
+
+Layout: an "Ask" tab (question, options, the conversation with the newest answer first) and a
+"Sources" tab (what is indexed, upload, delete). Every answer is rendered as HTML by
+``ui.render`` (everything escaped); a citation marker is ``<a class="cite">`` and one
+document-level click handler (installed by the conversation component's ``js_on_load``)
+opens the cited document beside the answer and scrolls its ``<mark>`` into view.
+
+Nothing mutable is shared between sessions: the conversation lives in ``gr.State`` (one per
+browser session), and the only shared objects are the thread-safe ``RAG`` and a lock that
+serialises index writes.
+
+``from __future__ import annotations`` is deliberately absent: ``gr.api`` reads the
+``ask`` endpoint's type hints at run time to describe its parameters.
+"""
+
+import index.settings  # noqa: F401  (first: sets the offline environment before gradio loads)
+
+# isort: split
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from index.settings import Settings
+from rag import RAG, Answer
+from ui.bind import UIError, check_bind
+from ui.render import (
+    esc,
+    render_message_html,
+    render_pending_html,
+    render_sources_table,
+    render_turn_html,
+)
+from ui.uploads import save_and_ingest, upload_folder
+
+log = logging.getLogger(__name__)
+
+USER = "rag"
+MAX_TURNS = 20  # older turns are dropped from the page (each carries its documents' text)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+# One handler for every citation link on the page, installed once: it survives the
+# re-rendering of the HTML components, which replaces their inner elements.
+CITE_JS = """
+if (!window.__ragCiteHandler) {
+  window.__ragCiteHandler = (event) => {
+    const link = event.target && event.target.closest ? event.target.closest('a.cite') : null;
+    if (!link) return;
+    const prefix = link.dataset.prefix, key = link.dataset.n;
+    const doc = document.getElementById(prefix + '-doc-' + key);
+    const mark = document.getElementById(prefix + '-q-' + key);
+    if (!doc || !mark) return;
+    // The href is only a no-JS fallback; do not let the hash change move the page.
+    event.preventDefault();
+    event.stopPropagation();
+    const viewer = doc.closest('.rag-viewer');
+    if (viewer) {
+      viewer.querySelectorAll('.rag-doc.open').forEach((d) => d.classList.remove('open'));
+      viewer.classList.add('has-open');
+    }
+    doc.classList.add('open');
+    document.querySelectorAll('mark.rag-active').forEach((m) => m.classList.remove('rag-active'));
+    document.querySelectorAll('li.rag-selected').forEach((m) => m.classList.remove('rag-selected'));
+    mark.classList.add('rag-active');
+    const item = document.getElementById(prefix + '-cite-' + key);
+    if (item) item.classList.add('rag-selected');
+    mark.scrollIntoView({block: 'center', inline: 'nearest', behavior: 'instant'});
+  };
+  document.addEventListener('click', window.__ragCiteHandler, true);
+}
+"""
+
+CSS = """
+.rag-turn { border: 1px solid var(--border-color-primary); border-radius: 8px;
+  padding: 12px 14px; margin: 0 0 14px 0; }
+.rag-question { font-weight: 600; margin-bottom: 6px; }
+.rag-question::before { content: "Q: "; color: var(--body-text-color-subdued); }
+.rag-answer-text { line-height: 1.6; margin: 4px 0 8px 0; }
+.rag-answer-text.abstained { font-style: italic; }
+.rag-answer-text.streaming { color: var(--body-text-color-subdued); white-space: pre-wrap; }
+.rag-meta { font-size: 0.8em; color: var(--body-text-color-subdued); margin-bottom: 6px; }
+.rag-status { font-size: 0.85em; color: var(--body-text-color-subdued); }
+a.cite { font-weight: 600; text-decoration: none; padding: 0 1px; cursor: pointer;
+  color: var(--color-accent, #2563eb); }
+a.cite:hover { text-decoration: underline; }
+.rag-notes { border-left: 3px solid #d97706; padding: 4px 10px; margin: 8px 0;
+  background: rgba(217, 119, 6, 0.08); }
+.rag-notes-title, .rag-citations-title, .rag-closest-title { font-weight: 600;
+  font-size: 0.9em; margin-bottom: 4px; }
+.rag-citations ol, .rag-closest ol, .rag-notes ul { margin: 0; padding-left: 1.4em; }
+.rag-citations li, .rag-closest li { margin: 4px 0; }
+.rag-citations li.rag-selected, .rag-closest li.rag-selected {
+  background: rgba(37, 99, 235, 0.08); }
+.rag-quote { margin: 2px 0 0 0; padding-left: 8px; font-size: 0.92em;
+  border-left: 2px solid var(--border-color-primary); }
+.rag-turn-body { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1.2fr);
+  gap: 18px; align-items: start; }
+@media (max-width: 900px) { .rag-turn-body { grid-template-columns: minmax(0, 1fr); } }
+.rag-date, .rag-page, .rag-source { color: var(--body-text-color-subdued); }
+.rag-source { font-size: 0.8em; word-break: break-all; }
+.rag-viewer.has-open .rag-viewer-hint { display: none; }
+.rag-viewer-hint { font-size: 0.85em; color: var(--body-text-color-subdued); }
+.rag-doc { display: none; border: 1px solid var(--border-color-primary); border-radius: 6px;
+  padding: 8px 10px; }
+.rag-doc.open, .rag-doc:has(mark:target) { display: block; }
+.rag-doc-head { font-size: 0.9em; margin-bottom: 6px; }
+.rag-doc-key { font-weight: 600; }
+.rag-doc-text { white-space: pre-wrap; max-height: 55vh; overflow-y: auto; font-size: 0.92em;
+  line-height: 1.5; padding-right: 6px; }
+mark.rag-quote-mark { background: #fde68a; color: #111827; padding: 0 1px; }
+mark.rag-quote-mark.rag-active { background: #facc15; }
+.rag-error { color: #b91c1c; font-weight: 600; }
+.rag-info { color: var(--body-text-color-subdued); }
+table.rag-sources { width: 100%; border-collapse: collapse; font-size: 0.92em; }
+table.rag-sources th, table.rag-sources td { text-align: left; padding: 4px 6px;
+  border-bottom: 1px solid var(--border-color-primary); vertical-align: top; }
+table.rag-sources td.num { text-align: right; }
+table.rag-sources td.rag-source { font-size: 0.9em; }
+table.rag-sources caption { text-align: left; font-weight: 600; margin-bottom: 4px; }
+ul.rag-upload-report { margin: 0; padding-left: 1.2em; }
+"""
+
+
+# ------------------------------------------------------------------------ pure helpers
+def available_backends(settings: Settings) -> list[str]:
+    """Back-ends worth offering: extractive always, the others when configured."""
+    backends = ["extractive"]
+    explicit = settings.model_fields_set
+    if settings.backend == "openai" or explicit & {"openai_base_url", "openai_model"}:
+        backends.append("openai")
+    if settings.backend == "llama-cpp" or settings.llama_model_path is not None:
+        backends.append("llama-cpp")
+    return backends
+
+
+def parse_date(value: str | None, label: str) -> str | None:
+    """A YYYY-MM-DD date from a text box, or None when empty; raises UIError otherwise."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    try:
+        if not _DATE.match(text):
+            raise ValueError
+        date.fromisoformat(text)
+    except ValueError:
+        raise UIError(f"{label} must be a date written YYYY-MM-DD, not {text!r}") from None
+    return text
+
+
+def one_line(exc: BaseException) -> str:
+    message = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {message[0]}" if message else type(exc).__name__
+
+
+@dataclass(frozen=True)
+class Options:
+    """Answer options checked once, shared by the chat and the API endpoint."""
+
+    backend: str | None = None
+    top_k: int | None = None
+    sources: tuple[str, ...] = ()
+    date_from: str | None = None
+    date_to: str | None = None
+
+    def kwargs(self) -> dict[str, Any]:
+        return {
+            "backend": self.backend,
+            "top_k": self.top_k,
+            "sources": self.sources,
+            "date_from": self.date_from,
+            "date_to": self.date_to,
+        }
+
+
+@dataclass(frozen=True)
+class ChatState:
+    """One browser session's conversation: rendered turns, newest first."""
+
+    count: int = 0
+    turns: tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------------------- handlers
+class Handlers:
+    """The app's event handlers over one RAG; callable without a browser (tests do)."""
+
+    def __init__(self, rag: RAG) -> None:
+        self.rag = rag
+        self.backends = available_backends(rag.settings)
+        # Ingest and remove both rewrite the manifest and BM25 files: one at a time.
+        self._write_lock = threading.Lock()
+
+    # ------------------------------------------------------------------ options
+    def options(
+        self,
+        backend: str | None = None,
+        top_k: int | float | None = None,
+        sources: Sequence[str] | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+    ) -> Options:
+        if backend and backend not in self.backends:
+            raise UIError(f"back-end {backend!r} is not available here: {', '.join(self.backends)}")
+        k: int | None = None
+        if top_k:
+            k = int(top_k)
+            if not 1 <= k <= 100:
+                raise UIError(f"top-k must be between 1 and 100, not {k}")
+        start = parse_date(date_from, "'from' date")
+        end = parse_date(date_to, "'to' date")
+        if start and end and start > end:
+            raise UIError(f"the 'from' date {start} is after the 'to' date {end}")
+        return Options(backend or None, k, tuple(s for s in sources or () if s), start, end)
+
+    def texts_for(self, answer: Answer) -> dict[str, str]:
+        """The document texts a rendered answer needs (cited and closest documents)."""
+        wanted = [c.doc_id for c in answer.citations]
+        if answer.abstained:
+            wanted += [p.doc_id for p in answer.closest]
+        texts: dict[str, str] = {}
+        for doc_id in dict.fromkeys(wanted):
+            try:
+                texts[doc_id] = self.rag.document_text(doc_id)
+            except Exception as exc:  # removed meanwhile: the viewer says so
+                log.warning("no text for %s: %s", doc_id, exc)
+        return texts
+
+    # --------------------------------------------------------------------- chat
+    def respond(
+        self,
+        question: str,
+        backend: str | None,
+        top_k: float | None,
+        sources: Sequence[str] | None,
+        date_from: str | None,
+        date_to: str | None,
+        state: ChatState | None,
+    ) -> Iterator[tuple[str, str, Any, ChatState, str]]:
+        """Stream one answer: deltas into the live area, then the verified answer as a turn.
+
+        Yields (transcript, live, answer json, state, question box)."""
+        state = state or ChatState()
+        transcript = _transcript(state)
+        question = (question or "").strip()
+        if not question:
+            yield transcript, render_message_html("Type a question first."), {}, state, ""
+            return
+        try:
+            options = self.options(backend, top_k, sources, date_from, date_to)
+        except UIError as exc:
+            yield transcript, render_message_html(str(exc)), {}, state, question
+            return
+        yield (
+            transcript,
+            render_pending_html(question, "", "Searching the sources…"),
+            {},
+            state,
+            question,
+        )
+        partial = ""
+        answer: Answer | None = None
+        try:
+            for event in self.rag.stream(question, **options.kwargs()):
+                if event.kind == "delta":
+                    partial += event.text
+                    status = "Writing the answer… (not yet checked against the sources)"
+                    yield (
+                        transcript,
+                        render_pending_html(question, partial, status),
+                        {},
+                        state,
+                        question,
+                    )
+                elif event.kind == "answer":
+                    answer = event.answer
+        except Exception as exc:
+            log.exception("answering %r failed", question)
+            answer = Answer(
+                question=question,
+                text="",
+                abstained=True,
+                backend=options.backend or self.rag.settings.backend,
+                error=one_line(exc),
+            )
+        if answer is None:  # a stream that ends without its answer event is a bug upstream
+            answer = Answer(question, "", True, error="the answer stream ended without an answer")
+        count = state.count + 1
+        turn = render_turn_html(answer, self.texts_for(answer), f"t{count}")
+        state = replace(state, count=count, turns=(turn, *state.turns)[:MAX_TURNS])
+        yield _transcript(state), "", answer.to_dict(), state, ""
+
+    def clear(self) -> tuple[str, str, Any, ChatState]:
+        return _transcript(ChatState()), "", {}, ChatState()
+
+    # ---------------------------------------------------------------------- API
+    def ask(
+        self,
+        question: str,
+        backend: str = "",
+        top_k: int = 0,
+        sources: list[str] | None = None,
+        date_from: str = "",
+        date_to: str = "",
+    ) -> dict[str, Any]:
+        """Answer one question; returns the JSON object of `rag ask --json`."""
+        question = (question or "").strip()
+        if not question:
+            raise gr.Error("question is empty")
+        try:
+            options = self.options(backend, top_k, sources, date_from, date_to)
+            answer = self.rag.ask(question, **options.kwargs())
+        except UIError as exc:
+            raise gr.Error(str(exc)) from None
+        except Exception as exc:
+            log.exception("answering %r failed", question)
+            raise gr.Error(one_line(exc)) from None
+        result: dict[str, Any] = answer.to_dict()
+        return result
+
+    # ------------------------------------------------------------------ sources
+    def source_choices(self) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """(filter choices by source, delete choices by file) of what is indexed now."""
+        docs = self.rag.sources()
+        by_source = [(f"{d.title} — {Path(d.source).name}", d.source) for d in docs]
+        files: dict[str, str] = {}
+        for d in docs:
+            if d.parent_id is None:
+                files.setdefault(d.file, f"{d.title} — {d.file}")
+        return by_source, [(label, file) for file, label in files.items()]
+
+    def refresh(self) -> tuple[str, Any, Any]:
+        """(sources table, filter dropdown update, delete dropdown update)."""
+        by_source, by_file = self.source_choices()
+        return (
+            render_sources_table(self.rag.sources()),
+            gr.update(choices=by_source),
+            gr.update(choices=by_file, value=None),
+        )
+
+    def upload(self, files: Sequence[Any] | None) -> tuple[str, str, Any, Any, None]:
+        """Copy uploads into the store's upload folder and index them.
+
+        Returns (report html, sources table, filter update, delete update, cleared files)."""
+        paths = [_upload_path(f) for f in files or () if f]
+        if not paths:
+            return (render_message_html("Choose files to upload first."), *self.refresh(), None)
+        with self._write_lock:
+            report = save_and_ingest(self.rag, paths)
+        items = "".join(f"<li>{esc(line)}</li>" for line in report.lines())
+        html = f'<ul class="rag-upload-report">{items}</ul>'
+        return (html, *self.refresh(), None)
+
+    def delete(self, file: str | None) -> tuple[str, str, Any, Any]:
+        """Remove one indexed file; a copy in the upload folder is deleted with it."""
+        if not file:
+            return (render_message_html("Choose a document to delete first."), *self.refresh())
+        with self._write_lock:
+            try:
+                removed = self.rag.remove([file])
+            except Exception as exc:
+                log.exception("removing %s failed", file)
+                return (render_message_html(f"not removed: {one_line(exc)}"), *self.refresh())
+            uploads = upload_folder(self.rag).resolve()
+            path = Path(file).resolve()
+            if removed and path.parent == uploads and path.is_file():
+                path.unlink()  # our own copy; the user's original was never touched
+        if not removed:
+            message = render_message_html(f"{file} was not in the index")
+        else:
+            message = render_message_html(f"removed: {', '.join(removed)}", kind="info")
+        return (message, *self.refresh())
+
+
+def _upload_path(item: Any) -> str:
+    # gr.File(type="filepath") gives str paths; older gradio versions gave tempfile wrappers.
+    return str(getattr(item, "name", item))
+
+
+def _transcript(state: ChatState) -> str:
+    if not state.turns:
+        return render_message_html(
+            "Ask a question about your documents. Every sentence of an answer cites an exact "
+            "quote; click a marker like [1] to see the quote in its document.",
+            kind="info",
+        )
+    return "".join(state.turns)
+
+
+# --------------------------------------------------------------------------------- app
+def build_app(rag: RAG) -> gr.Blocks:
+    """The Gradio Blocks app over ``rag`` (not launched; see :func:`launch`)."""
+    handlers = Handlers(rag)
+    settings = rag.settings
+    with gr.Blocks(title="rag-cite", analytics_enabled=False, delete_cache=(3600, 3600)) as app:
+        gr.Markdown("### rag-cite — answers from your own documents, every sentence cited")
+        with gr.Tab("Ask"):
+            with gr.Row(equal_height=True):
+                question = gr.Textbox(
+                    label="Question",
+                    placeholder="e.g. How many Konkurs systems did Sofia transfer to the U.S.?",
+                    lines=1,
+                    max_lines=4,
+                    scale=5,
+                    elem_id="rag-question",
+                )
+                ask = gr.Button("Ask", variant="primary", scale=1, elem_id="rag-ask")
+            with gr.Accordion("Options", open=False):
+                with gr.Row():
+                    backend = gr.Dropdown(
+                        choices=handlers.backends,
+                        value=settings.backend
+                        if settings.backend in handlers.backends
+                        else "extractive",
+                        label="Back-end",
+                        elem_id="rag-backend",
+                    )
+                    top_k = gr.Slider(
+                        1, 30, value=min(settings.top_k, 30), step=1, label="Passages (top-k)"
+                    )
+                with gr.Row():
+                    source_filter = gr.Dropdown(
+                        choices=[],
+                        value=[],
+                        multiselect=True,
+                        label="Only these sources (empty: all)",
+                    )
+                    date_from = gr.Textbox(label="From date", placeholder="YYYY-MM-DD")
+                    date_to = gr.Textbox(label="To date", placeholder="YYYY-MM-DD")
+            live = gr.HTML("", css_template=CSS, js_on_load=None, elem_id="rag-live")
+            transcript = gr.HTML(
+                _transcript(ChatState()),
+                css_template=CSS,
+                js_on_load=CITE_JS,
+                elem_id="rag-transcript",
+            )
+            with gr.Accordion("Answer JSON", open=False):
+                answer_json = gr.JSON(label="rag ask --json")
+            clear = gr.Button("Clear conversation", size="sm")
+            state = gr.State(ChatState())
+
+        with gr.Tab("Sources"):
+            sources_table = gr.HTML(css_template=CSS, js_on_load=None, elem_id="rag-sources")
+            with gr.Row():
+                with gr.Column():
+                    files = gr.File(
+                        label=f"Upload files (up to {settings.upload_max_mb:g} MB each)",
+                        file_count="multiple",
+                        type="filepath",
+                    )
+                    add = gr.Button("Add to the index", variant="primary")
+                with gr.Column():
+                    delete_choice = gr.Dropdown(choices=[], label="Document to delete")
+                    delete = gr.Button("Delete from the index", variant="stop")
+            report = gr.HTML(css_template=CSS, js_on_load=None, elem_id="rag-report")
+
+        chat_inputs = [question, backend, top_k, source_filter, date_from, date_to, state]
+        chat_outputs = [transcript, live, answer_json, state, question]
+        for trigger in (ask.click, question.submit):
+            trigger(
+                handlers.respond,
+                chat_inputs,
+                chat_outputs,
+                api_visibility="private",
+                show_progress="hidden",
+            )
+        clear.click(
+            handlers.clear, None, [transcript, live, answer_json, state], api_visibility="private"
+        )
+        refresh_outputs = [sources_table, source_filter, delete_choice]
+        app.load(handlers.refresh, None, refresh_outputs, api_visibility="private")
+        add.click(
+            handlers.upload, [files], [report, *refresh_outputs, files], api_visibility="private"
+        )
+        delete.click(
+            handlers.delete, [delete_choice], [report, *refresh_outputs], api_visibility="private"
+        )
+        gr.api(handlers.ask, api_name="ask")
+    return app
+
+
+def warm(rag: RAG) -> None:
+    """Answer one throw-away question before serving.
+
+    The first question loads the embedding model, the vector store client and the BM25
+    index; done here it does not make the first user wait ~20 s, and sessions that arrive
+    together do not race to open the vector store (its lazy opening is not thread-safe).
+    """
+    started = time.perf_counter()
+    try:
+        rag.ask("warm-up", backend="extractive")
+    except Exception as exc:  # the app is still useful (uploads) if this fails
+        log.warning("warm-up question failed: %s", one_line(exc))
+    log.info("warm-up took %.1f s", time.perf_counter() - started)
+
+
+def launch(
+    rag: RAG,
+    *,
+    host: str | None = None,
+    port: int | None = None,
+    password: str | None = None,
+    force_public: bool = False,
+    prevent_thread_lock: bool = False,
+    quiet: bool = False,
+    warm_up: bool = True,
+) -> gr.Blocks:
+    """Serve the app. Loopback by default; a non-loopback bind needs a password (user
+    "rag") unless ``force_public``. Never a share link. Returns the running app (call
+    ``close()`` on it when ``prevent_thread_lock`` was used)."""
+    settings = rag.settings
+    host = host or settings.ui_host
+    port = port or settings.ui_port
+    password = password or settings.ui_password
+    check_bind(host, password, force_public)
+    if warm_up:
+        warm(rag)
+    app = build_app(rag)
+    # Several sessions answer at once; more would only queue on the 2 CPU cores anyway.
+    app.queue(default_concurrency_limit=4)
+    log.info("serving the UI on http://%s:%d", host, port)
+    app.launch(
+        server_name=host,
+        server_port=port,
+        share=False,
+        auth=(USER, password) if password else None,
+        prevent_thread_lock=prevent_thread_lock,
+        quiet=quiet,
+        show_error=True,
+        max_file_size=f"{settings.upload_max_mb:g}mb",
+        footer_links=["api"],
+        enable_monitoring=False,
+        ssr_mode=False,
+        pwa=False,
+        mcp_server=False,
+    )
+    return app

@@ -1,0 +1,327 @@
+"""Pure HTML rendering for the chat UI: no gradio here, so every function is testable alone.
+
+Everything that comes from a source (text, titles, file names, quotes) or from a model
+(answer text, notes) is HTML-escaped before it is placed in markup: a document containing
+``<script>`` must show as text. Only the markup written in this module is trusted.
+
+Ids inside one rendered turn share a ``prefix`` (``t1``, ``t2``...), so several answers can
+live on one page without their citation anchors colliding:
+
+- ``{prefix}-q-{key}``: the highlighted ``<mark>`` of citation ``key`` in its document
+- ``{prefix}-doc-{key}``: the document block that holds that mark (hidden until opened)
+- ``{prefix}-cite-{key}``: the citation's entry in the citations panel
+
+``key`` is the citation number ``n`` (``1``, ``2``...) or ``c1``, ``c2``... for the closest
+passages of an abstained answer.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.records import StoredDocument
+from rag import Answer, Citation, Passage
+
+NOT_SAY = "The sources do not say"
+
+# "[1]" or "[1, 2]"; "[1][3]" is two markers.
+_MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
+_PREFIX = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+# Characters kept in an uploaded file's name; everything else becomes "_". \w is Unicode-aware
+# so Cyrillic or accented names stay readable.
+_UNSAFE_NAME_CHARS = re.compile(r"[^\w.\- ()+,@]")
+_MAX_NAME = 120
+
+
+def esc(value: object) -> str:
+    """Escape text for element content and quoted attribute values."""
+    return html.escape(str(value), quote=True)
+
+
+def _check_prefix(prefix: str) -> str:
+    # Prefixes end up inside id and href attributes; only the app chooses them, but a bad one
+    # would silently break every anchor of the turn, so fail loudly instead.
+    if not _PREFIX.match(prefix):
+        raise ValueError(f"invalid id prefix {prefix!r}")
+    return prefix
+
+
+def cite_link(prefix: str, key: str | int, label: str | None = None) -> str:
+    """A clickable marker that opens citation ``key`` of turn ``prefix`` in the viewer."""
+    key = esc(key)
+    text = esc(label) if label is not None else f"[{key}]"
+    return (
+        f'<a class="cite" data-n="{key}" data-prefix="{esc(prefix)}" '
+        f'href="#{esc(prefix)}-q-{key}" title="Show the quoted passage">{text}</a>'
+    )
+
+
+def format_date(date: str, date_origin: str) -> str:
+    """A document date for display; a file's modification time is labelled as such."""
+    if not date:
+        return "undated"
+    return f"{date} (file date)" if date_origin == "file" else date
+
+
+# ---------------------------------------------------------------------------- answers
+def render_answer_html(answer: Answer, prefix: str = "a") -> str:
+    """The answer with its inline markers as links, the verification notes, and (when the
+    answer abstained) the closest passages, each openable in the viewer."""
+    prefix = _check_prefix(prefix)
+    known = {c.n for c in answer.citations}
+    parts: list[str] = []
+    if answer.error:
+        parts.append(f'<p class="rag-error">Error: {esc(answer.error)}</p>')
+    text = answer.text.strip()
+    if answer.abstained and not answer.error and not text.startswith(NOT_SAY):
+        text = f"{NOT_SAY}. {text}".strip()
+
+    def link(match: re.Match[str]) -> str:
+        numbers = [int(n) for n in re.split(r"\s*,\s*", match.group(1))]
+        if not all(n in known for n in numbers):
+            return match.group(0)  # a bracketed number that is not a citation stays text
+        return "".join(cite_link(prefix, n) for n in numbers)
+
+    css = "rag-answer-text abstained" if answer.abstained else "rag-answer-text"
+    parts.append(f'<p class="{css}">{_MARKER.sub(link, esc(text))}</p>')
+    if answer.notes:
+        items = "".join(f"<li>{esc(note)}</li>" for note in answer.notes)
+        parts.append(
+            '<div class="rag-notes"><div class="rag-notes-title">Verification notes</div>'
+            f"<ul>{items}</ul></div>"
+        )
+    if answer.abstained and answer.closest:
+        items = "".join(_closest_item(prefix, i + 1, p) for i, p in enumerate(answer.closest))
+        parts.append(
+            '<div class="rag-closest"><div class="rag-closest-title">Closest passages '
+            "(they do not answer the question; read them yourself)</div>"
+            f"<ol>{items}</ol></div>"
+        )
+    meta = esc(answer.backend)
+    if "total" in answer.timings:
+        meta += f" · {answer.timings['total']:.1f} s"
+    parts.append(f'<div class="rag-meta">{meta}</div>')
+    return f'<div class="rag-answer" id="{prefix}-answer">{"".join(parts)}</div>'
+
+
+def _snippet(text: str, limit: int = 280) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _closest_item(prefix: str, i: int, passage: Passage) -> str:
+    return (
+        f'<li id="{prefix}-cite-c{i}">{cite_link(prefix, f"c{i}", "open")} '
+        f'<span class="rag-title">{esc(passage.title)}</span> · '
+        f'<span class="rag-date">{esc(format_date(passage.date, passage.date_origin))}</span>'
+        f'{_page(passage.page)}<div class="rag-quote">{esc(_snippet(passage.text))}</div></li>'
+    )
+
+
+def _page(page: int | None) -> str:
+    return f' · <span class="rag-page">p. {int(page)}</span>' if page is not None else ""
+
+
+# ------------------------------------------------------------------- citations + viewer
+@dataclass(frozen=True)
+class _Span:
+    key: str
+    doc_id: str
+    title: str
+    source: str
+    date: str
+    date_origin: str
+    start: int
+    end: int
+    page: int | None
+
+
+def _spans(answer: Answer) -> list[_Span]:
+    spans = [
+        _Span(str(c.n), c.doc_id, c.title, c.source, c.date, c.date_origin, c.start, c.end, c.page)
+        for c in answer.citations
+    ]
+    if answer.abstained:
+        spans += [
+            _Span(
+                f"c{i + 1}",
+                p.doc_id,
+                p.title,
+                p.source,
+                p.date,
+                p.date_origin,
+                p.start,
+                p.end,
+                p.page,
+            )
+            for i, p in enumerate(answer.closest)
+        ]
+    return spans
+
+
+def render_citations_html(answer: Answer, texts: Mapping[str, str], prefix: str = "a") -> str:
+    """The citations panel (n, title, date, page, quote) and the source viewer: for every
+    citation, the whole document text with the quoted span marked, hidden until its marker
+    is clicked. ``texts`` maps doc_id to the document's extracted text."""
+    prefix = _check_prefix(prefix)
+    return _citations_panel(answer, prefix) + _viewer(answer, texts, prefix)
+
+
+def _citations_panel(answer: Answer, prefix: str) -> str:
+    if not answer.citations:
+        return ""
+    items = "".join(_citation_item(prefix, c) for c in answer.citations)
+    return (
+        '<div class="rag-citations"><div class="rag-citations-title">Citations</div>'
+        f"<ol>{items}</ol></div>"
+    )
+
+
+def _viewer(answer: Answer, texts: Mapping[str, str], prefix: str) -> str:
+    docs = "".join(_document_block(prefix, span, texts.get(span.doc_id)) for span in _spans(answer))
+    if not docs:
+        return ""
+    return (
+        f'<div class="rag-viewer" id="{prefix}-viewer">'
+        '<div class="rag-viewer-hint">Click a citation marker to open the quoted passage '
+        "in its document.</div>"
+        f"{docs}</div>"
+    )
+
+
+def _citation_item(prefix: str, c: Citation) -> str:
+    return (
+        f'<li id="{prefix}-cite-{c.n}">{cite_link(prefix, c.n)} '
+        f'<span class="rag-title">{esc(c.title)}</span> · '
+        f'<span class="rag-date">{esc(format_date(c.date, c.date_origin))}</span>'
+        f'{_page(c.page)}<div class="rag-quote">{esc(c.quote)}</div></li>'
+    )
+
+
+def _document_block(prefix: str, span: _Span, text: str | None) -> str:
+    header = (
+        f'<div class="rag-doc-head"><span class="rag-doc-key">[{esc(span.key)}]</span> '
+        f'<span class="rag-title">{esc(span.title)}</span> · '
+        f"{esc(format_date(span.date, span.date_origin))}{_page(span.page)}"
+        f'<div class="rag-source">{esc(span.source)}</div></div>'
+    )
+    mark_id = f"{prefix}-q-{span.key}"
+    if text is None:
+        body = (
+            f'<p class="rag-error" id="{esc(mark_id)}">The document is no longer in the index.</p>'
+        )
+    else:
+        body = render_document_html(text, span.start, span.end, mark_id)
+    return (
+        f'<section class="rag-doc" id="{prefix}-doc-{esc(span.key)}" '
+        f'data-key="{esc(span.key)}">{header}{body}</section>'
+    )
+
+
+def render_document_html(text: str, start: int, end: int, mark_id: str) -> str:
+    """The whole document text with ``text[start:end]`` wrapped in ``<mark id=mark_id>``."""
+    if not 0 <= start <= end <= len(text):
+        raise ValueError(f"span [{start}:{end}] outside a text of {len(text)} characters")
+    return (
+        f'<div class="rag-doc-text">{esc(text[:start])}'
+        f'<mark class="rag-quote-mark" id="{esc(mark_id)}">{esc(text[start:end])}</mark>'
+        f"{esc(text[end:])}</div>"
+    )
+
+
+# ------------------------------------------------------------------------------ turns
+def render_turn_html(answer: Answer, texts: Mapping[str, str], prefix: str) -> str:
+    """One question and its answer: answer and citations on the left, viewer on the right."""
+    return (
+        f'<article class="rag-turn" id="{_check_prefix(prefix)}">'
+        f'<div class="rag-question">{esc(answer.question)}</div>'
+        f'<div class="rag-turn-body"><div class="rag-turn-main">'
+        f"{render_answer_html(answer, prefix)}{_citations_panel(answer, prefix)}</div>"
+        f'<div class="rag-turn-side">{_viewer(answer, texts, prefix)}</div></div></article>'
+    )
+
+
+def render_pending_html(question: str, partial: str, status: str) -> str:
+    """A turn still being answered: the streamed text so far, not yet verified."""
+    return (
+        '<article class="rag-turn rag-pending">'
+        f'<div class="rag-question">{esc(question)}</div>'
+        f'<div class="rag-status">{esc(status)}</div>'
+        f'<p class="rag-answer-text streaming">{esc(partial)}</p></article>'
+    )
+
+
+def render_message_html(message: str, kind: str = "error") -> str:
+    """A one-line message (validation error, failure) in the conversation area."""
+    css = "rag-error" if kind == "error" else "rag-info"
+    return f'<p class="{css}">{esc(message)}</p>'
+
+
+# ---------------------------------------------------------------------------- sources
+def render_sources_table(docs: Sequence[StoredDocument]) -> str:
+    """What is indexed: title, date, source, format, chunks."""
+    if not docs:
+        return '<p class="rag-info">Nothing is indexed yet: upload files below.</p>'
+    rows = "".join(
+        "<tr>"
+        f"<td>{esc(d.title)}</td>"
+        f"<td>{esc(format_date(d.date, d.date_origin))}</td>"
+        f'<td class="rag-source">{esc(d.source)}</td>'
+        f"<td>{esc(d.format)}</td>"
+        f'<td class="num">{int(d.n_chunks)}</td>'
+        "</tr>"
+        for d in docs
+    )
+    return (
+        f'<table class="rag-sources"><caption>{len(docs)} document(s) indexed</caption>'
+        "<thead><tr><th>Title</th><th>Date</th><th>Source</th><th>Format</th>"
+        f"<th>Chunks</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
+
+
+# ---------------------------------------------------------------------------- uploads
+def clean_upload_name(name: str) -> str:
+    """An uploaded file's name reduced to a safe base name (no folder part, no leading dots,
+    no control or unusual characters, at most 120 characters); never empty."""
+    base = re.split(r"[/\\]", name)[-1]
+    base = unicodedata.normalize("NFC", base)
+    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")  # control chars
+    base = _UNSAFE_NAME_CHARS.sub("_", base).strip().lstrip(". ").rstrip(". ")
+    if not base:
+        base = "upload"
+    stem, suffix = _split_suffix(base)
+    return f"{stem[: max(1, _MAX_NAME - len(suffix))]}{suffix}"
+
+
+def _split_suffix(name: str) -> tuple[str, str]:
+    stem, dot, suffix = name.rpartition(".")
+    return (stem, f".{suffix}") if dot and stem and suffix else (name, "")
+
+
+def safe_upload_name(name: str, folder: Path) -> Path:
+    """A free path inside ``folder`` for an uploaded file called ``name``.
+
+    The name is cleaned by :func:`clean_upload_name` (so ``../../etc/passwd`` becomes
+    ``passwd`` and ``.hidden`` becomes ``hidden``), and a name already taken in ``folder`` gets
+    ``-1``, ``-2``... before its extension. The result never leaves ``folder``.
+    """
+    stem, suffix = _split_suffix(clean_upload_name(name))
+    candidate = folder / f"{stem}{suffix}"
+    counter = 1
+    while candidate.exists():
+        candidate = folder / f"{stem}-{counter}{suffix}"
+        counter += 1
+    return candidate
+
+
+def upload_name_variants(name: str, folder: Path) -> list[Path]:
+    """Existing files in ``folder`` that :func:`safe_upload_name` may have made from ``name``."""
+    stem, suffix = _split_suffix(clean_upload_name(name))
+    # The cleaned name holds no glob characters ([ ] * ? become "_").
+    variants = [folder / f"{stem}{suffix}", *sorted(folder.glob(f"{stem}-*{suffix}"))]
+    return [v for v in variants if v.is_file()]

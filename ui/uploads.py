@@ -1,0 +1,127 @@
+"""Uploaded files: copied into the store's upload folder under a safe name, then indexed.
+
+No gradio here: the app hands over the temporary paths gradio gives it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rag import RAG
+from ui.render import safe_upload_name, upload_name_variants
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class UploadReport:
+    """What happened to each uploaded file, by its original name."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (name, one-line reason)
+
+    def lines(self) -> list[str]:
+        out = [f"added: {name}" for name in self.added]
+        out += [f"updated: {name}" for name in self.updated]
+        out += [f"unchanged (already indexed): {name}" for name in self.unchanged]
+        out += [f"failed: {name}: {reason}" for name, reason in self.failed]
+        return out
+
+
+def upload_folder(rag: RAG) -> Path:
+    return Path(rag.settings.store) / "uploads"
+
+
+def _digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _earlier_copy(folder: Path, name: str, digest: str) -> Path | None:
+    """An earlier upload of the same bytes under the same name: uploading a file twice must
+    not put a numbered duplicate of it in the index."""
+    for candidate in upload_name_variants(name, folder):
+        if _digest(candidate) == digest:
+            return candidate
+    return None
+
+
+def _copy_exclusive(source: Path, name: str, folder: Path) -> Path:
+    """Copy to a fresh safe name; O_EXCL makes two sessions uploading the same name at once
+    end up with two files instead of one overwriting the other."""
+    for _ in range(1000):
+        target = safe_upload_name(name, folder)
+        try:
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue
+        with os.fdopen(fd, "wb") as out, source.open("rb") as inp:
+            shutil.copyfileobj(inp, out)
+        return target
+    raise OSError(f"no free name for {name!r} in {folder}")
+
+
+def save_and_ingest(
+    rag: RAG, files: Sequence[str | Path], original_names: Sequence[str] | None = None
+) -> UploadReport:
+    """Copy each file into the upload folder and index the copies.
+
+    ``original_names`` are the names the user's files had (default: the files' own names).
+    Files over ``settings.upload_max_mb`` are refused before anything is copied; a copy that
+    cannot be indexed is deleted again.
+    """
+    report = UploadReport()
+    folder = upload_folder(rag)
+    folder.mkdir(parents=True, exist_ok=True)
+    limit = rag.settings.upload_max_mb
+    names = list(original_names) if original_names is not None else [Path(f).name for f in files]
+    copies: dict[str, str] = {}  # resolved copy path -> original name
+    digests: dict[str, str] = {}
+    for file, name in zip(files, names, strict=True):
+        path = Path(file)
+        try:
+            size = path.stat().st_size
+            if size > limit * 1024 * 1024:
+                report.failed.append(
+                    (name, f"too large: {size / 2**20:.1f} MB > upload limit {limit:g} MB")
+                )
+                continue
+            digest = _digest(path)
+            copy = _earlier_copy(folder, name, digest) or _copy_exclusive(path, name, folder)
+        except OSError as exc:
+            report.failed.append((name, f"cannot read: {exc.strerror or exc}"))
+            continue
+        copies[str(copy.resolve())] = name
+        digests[str(copy.resolve())] = digest
+        log.info("upload %r saved as %s", name, copy)
+    if not copies:
+        return report
+    # file -> content hash (attachments share their email's file; their hash is their own).
+    indexed_before = {d.file: d.content_hash for d in rag.sources() if d.parent_id is None}
+    summary = rag.ingest(list(copies))
+    failed = {f.source: f.error for f in summary.failed}
+    for source, name in copies.items():
+        if source in failed:
+            report.failed.append((name, failed[source].splitlines()[0] or "failed"))
+            # A copy that cannot be indexed is of no use and would take the name.
+            if source not in indexed_before:
+                Path(source).unlink(missing_ok=True)
+        elif indexed_before.get(source) == digests[source]:
+            # Same name and same bytes as an earlier upload: ingest skipped it.
+            report.unchanged.append(name)
+        elif source in indexed_before:
+            report.updated.append(name)
+        else:
+            report.added.append(name)
+    return report
