@@ -1,0 +1,222 @@
+"""The facts file: questions with the facts a correct answer must contain.
+
+A facts file is YAML (a list of items, or a mapping with a ``questions`` list) or JSONL (one
+JSON object per line; blank lines and lines starting with ``#`` are skipped). Each item::
+
+    - id: konkurs-total-value          # optional; default q1, q2, ... by position
+      question: What were the weapons Belarus sent to Bulgaria in 2015 worth in total?
+      kind: number                     # number, entity, date, list, unanswerable, false_premise
+      expect: ["37.9 million euros|€37.9M"]   # every fact must appear; "a|b" = spellings of one
+      source: belarus-weapons-syria    # optional: part of the path of the document to cite
+      reject: ["300"]                  # optional: facts the answer must NOT state
+
+Rules: ``unanswerable`` items have an empty ``expect`` (the answer must abstain); every other
+kind needs at least one fact. ``false_premise`` items list in ``expect`` what the sources really
+say (the correction), and in ``reject`` the false claims the answer must not repeat; without
+``reject`` the numbers of the question that are not among the expected facts are rejected.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+KINDS = ("number", "entity", "date", "list", "unanswerable", "false_premise")
+_KEYS = {"id", "question", "expect", "kind", "source", "reject"}
+
+
+class FactsError(Exception):
+    """A facts file that cannot be used; the message is one line naming file, item, problem."""
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One expected fact and its accepted spellings (``"37.9 million euros|€37.9M"``)."""
+
+    alternatives: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, spec: str) -> Fact:
+        return cls(tuple(part.strip() for part in spec.split("|") if part.strip()))
+
+    @property
+    def label(self) -> str:
+        return "|".join(self.alternatives)
+
+    def found_in(self, text: str) -> bool:
+        """True when any spelling is in ``text`` (numbers, currencies, dates normalised)."""
+        from rag.normalize import fact_in_text
+
+        return any(fact_in_text(alternative, text) for alternative in self.alternatives)
+
+
+@dataclass(frozen=True)
+class FactQuestion:
+    """One question of a facts file."""
+
+    id: str
+    question: str
+    kind: str
+    expect: tuple[Fact, ...] = ()
+    source: str | None = None
+    reject: tuple[Fact, ...] = ()
+    location: str = ""  # "file:line" of the item, for messages
+    reject_given: bool = field(default=False, compare=False)
+
+    @property
+    def answerable(self) -> bool:
+        return self.kind != "unanswerable"
+
+    def rejected(self) -> tuple[Fact, ...]:
+        """The false claims an answer must not state (false premises only).
+
+        Without an explicit ``reject`` list: the numbers in the question whose values are not
+        among the expected facts, since the usual false premise is a wrong figure.
+        """
+        if self.kind != "false_premise" or self.reject_given:
+            return self.reject
+        from rag.normalize import extract_quantities
+
+        expected = {
+            q.value
+            for fact in self.expect
+            for alternative in fact.alternatives
+            for q in extract_quantities(alternative)
+        }
+        return tuple(
+            Fact((q.text,)) for q in extract_quantities(self.question) if q.value not in expected
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "question": self.question,
+            "kind": self.kind,
+            "expect": [f.label for f in self.expect],
+            "source": self.source,
+            "reject": [f.label for f in self.reject],
+        }
+
+
+def load_facts(path: str | Path) -> list[FactQuestion]:
+    """Read and validate a facts file (``.yaml``/``.yml`` or ``.jsonl``/``.json``)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FactsError(f"{path}: cannot read the facts file: {exc}") from exc
+    if path.suffix.lower() in (".jsonl", ".json", ".ndjson"):
+        items = list(_jsonl_items(path, text))
+    elif path.suffix.lower() in (".yaml", ".yml"):
+        items = list(_yaml_items(path, text))
+    else:
+        raise FactsError(f"{path}: unknown facts format (use .yaml, .yml or .jsonl)")
+    questions = [_question(item, line, index, path) for index, (line, item) in enumerate(items)]
+    if not questions:
+        raise FactsError(f"{path}: no questions in the facts file")
+    seen: dict[str, str] = {}
+    for q in questions:
+        if q.id in seen:
+            raise FactsError(f"{q.location}: duplicate id {q.id!r} (first at {seen[q.id]})")
+        seen[q.id] = q.location
+    log.info("loaded %d questions from %s", len(questions), path)
+    return questions
+
+
+def _jsonl_items(path: Path, text: str) -> Iterable[tuple[int, Any]]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        try:
+            yield number, json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise FactsError(f"{path}:{number}: not valid JSON: {exc.msg}") from exc
+
+
+def _yaml_items(path: Path, text: str) -> Iterable[tuple[int, Any]]:
+    import yaml
+
+    try:
+        # compose() keeps the line of every node; safe_load() the values. Both parse the
+        # same text, so the n-th item node is the n-th item.
+        root = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise FactsError(f"{path}{where}: not valid YAML: {problem}") from exc
+    if data is None:
+        raise FactsError(f"{path}: no questions in the facts file")
+    if isinstance(data, dict) and isinstance(root, yaml.MappingNode):
+        if set(data) != {"questions"}:
+            raise FactsError(f"{path}: a YAML mapping must have one key, 'questions'")
+        data = data["questions"]
+        root = next(value for key, value in root.value if key.value == "questions")
+    if not isinstance(data, list) or not isinstance(root, yaml.SequenceNode):
+        raise FactsError(f"{path}: expected a list of questions (or 'questions:' and a list)")
+    for node, item in zip(root.value, data, strict=True):
+        yield node.start_mark.line + 1, item
+
+
+def _facts(value: Any, key: str, where: str) -> tuple[Fact, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):  # a single fact may be written without the list
+        value = [value]
+    if not isinstance(value, list):
+        raise FactsError(f"{where}: '{key}' must be a list of strings")
+    facts = []
+    for entry in value:
+        if isinstance(entry, bool) or not isinstance(entry, str | int | float):
+            raise FactsError(f"{where}: '{key}' entries must be strings, got {entry!r}")
+        fact = Fact.parse(str(entry))
+        if not fact.alternatives:
+            raise FactsError(f"{where}: '{key}' has an empty fact")
+        facts.append(fact)
+    return tuple(facts)
+
+
+def _question(item: Any, line: int, index: int, path: Path) -> FactQuestion:
+    where = f"{path}:{line}: item {index + 1}"
+    if not isinstance(item, dict):
+        raise FactsError(f"{where}: expected a mapping with 'question', 'kind', 'expect'")
+    unknown = sorted(set(map(str, item)) - _KEYS)
+    if unknown:
+        raise FactsError(f"{where}: unknown key {unknown[0]!r} (keys: {', '.join(sorted(_KEYS))})")
+    question = item.get("question")
+    if not isinstance(question, str) or not question.strip():
+        raise FactsError(f"{where}: 'question' must be a non-empty string")
+    kind = item.get("kind")
+    if kind not in KINDS:
+        raise FactsError(f"{where}: 'kind' must be one of {', '.join(KINDS)}, got {kind!r}")
+    expect = _facts(item.get("expect"), "expect", where)
+    if kind == "unanswerable" and expect:
+        raise FactsError(f"{where}: an unanswerable question must have an empty 'expect'")
+    if kind != "unanswerable" and not expect:
+        raise FactsError(f"{where}: 'expect' must list at least one fact for kind {kind}")
+    reject = _facts(item.get("reject"), "reject", where)
+    if reject and kind != "false_premise":
+        raise FactsError(f"{where}: 'reject' is only for kind false_premise")
+    source = item.get("source")
+    if source is not None and (not isinstance(source, str) or not source.strip()):
+        raise FactsError(f"{where}: 'source' must be a non-empty string")
+    qid = item.get("id", f"q{index + 1}")
+    if not isinstance(qid, str | int) or isinstance(qid, bool) or not str(qid).strip():
+        raise FactsError(f"{where}: 'id' must be a non-empty string")
+    return FactQuestion(
+        id=str(qid),
+        question=question.strip(),
+        kind=kind,
+        expect=expect,
+        source=source.strip() if source else None,
+        reject=reject,
+        location=f"{path}:{line}",
+        reject_given="reject" in item,
+    )

@@ -1,0 +1,426 @@
+"""Scoring answers against a facts file: per question, then overall with pass/fail gates.
+
+Per question:
+
+* correct — every expected fact is in the answer text (and, for a false premise, no rejected
+  claim is; for an unanswerable question: the answer abstained);
+* supported — every expected fact is in some cited quote, and every citation's quote holds at
+  its offsets (``document_text(doc_id)[start:end] == quote``);
+* fidelity — every number and date in the answer text (citation markers removed) is in the
+  quotes the answer cites; the result of an arithmetic expression shown in the answer
+  (``136 + 80 = 216``) is allowed when its operands are cited and the result is right;
+* refusal ok — unanswerable questions abstained, all others did not;
+* recall@k and cited source — when the question names its ``source``.
+
+An answer that failed with an error counts as wrong everywhere it could: an error is not an
+abstention.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from eval.facts import Fact, FactQuestion
+from rag import Answer, Citation
+
+log = logging.getLogger(__name__)
+
+# Citation markers as the pipeline writes them: [1], [1][2], [1, 2], [1-3].
+_MARKERS = re.compile(r"\[\d+(?:\s*[,;–-]\s*\d+)*\]")
+_OPERATORS = {
+    "+": "+",
+    "-": "-",
+    "−": "-",
+    "–": "-",
+    "×": "*",
+    "x": "*",
+    "*": "*",
+    "/": "/",
+    "÷": "/",
+}
+_OPERATOR_GAP = re.compile(r"\s*([-+−–×x*/÷])\s*")
+_EQUALS_GAP = re.compile(r"\s*=\s*")
+
+
+def strip_markers(text: str) -> str:
+    """The answer text without citation markers (a marker's digits are not figures)."""
+    return _MARKERS.sub(" ", text)
+
+
+def quote_holds(citation: Citation, document_text: Callable[[str], str]) -> bool:
+    """The citation invariant: the document's text at the cited offsets is the quote."""
+    try:
+        text = document_text(citation.doc_id)
+    except Exception as exc:  # an unknown document is a broken citation, not a crash
+        log.warning("citation [%d]: cannot read document %s: %s", citation.n, citation.doc_id, exc)
+        return False
+    return 0 <= citation.start <= citation.end and text[citation.start : citation.end] == (
+        citation.quote
+    )
+
+
+def _evaluate(values: list[Decimal], operators: list[str]) -> Decimal | None:
+    """Left-to-right with * and / before + and -; None on division by zero."""
+    terms: list[Decimal] = [values[0]]
+    signs: list[str] = []
+    try:
+        for op, value in zip(operators, values[1:], strict=True):
+            if op == "*":
+                terms[-1] = terms[-1] * value
+            elif op == "/":
+                terms[-1] = terms[-1] / value
+            else:
+                signs.append(op)
+                terms.append(value)
+    except (InvalidOperation, ZeroDivisionError):
+        return None
+    total = terms[0]
+    for sign, term in zip(signs, terms[1:], strict=True):
+        total = total + term if sign == "+" else total - term
+    return total
+
+
+def _arithmetic_results(text: str, quantities: Sequence[Any]) -> dict[int, list[int]]:
+    """Shown arithmetic ``A op B [op C ...] = R``: index of R -> indices of its operands,
+    for every expression whose stated result equals the computed one (within the result's
+    last written digit, so a rounded "12.6M" passes)."""
+    from rag.normalize import resolution
+
+    found: dict[int, list[int]] = {}
+    i = 0
+    while i < len(quantities):
+        operands = [i]
+        operators: list[str] = []
+        j = i
+        while j + 1 < len(quantities):
+            gap = text[quantities[j].end : quantities[j + 1].start]
+            match = _OPERATOR_GAP.fullmatch(gap)
+            if not match:
+                break
+            operators.append(_OPERATORS[match.group(1)])
+            operands.append(j + 1)
+            j += 1
+        if operators and j + 1 < len(quantities):
+            gap = text[quantities[j].end : quantities[j + 1].start]
+            if _EQUALS_GAP.fullmatch(gap):
+                stated = quantities[j + 1]
+                computed = _evaluate([quantities[k].value for k in operands], operators)
+                if computed is not None and abs(computed - stated.value) <= (
+                    resolution(stated) / 2
+                ):
+                    found[j + 1] = operands
+                i = j + 2
+                continue
+        i += 1
+    return found
+
+
+def _figures(text: str, quotes: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(numbers and dates of ``text`` that no quote holds, results of correct arithmetic
+    over held operands). ``text`` has no citation markers."""
+    from rag.normalize import date_in, extract_dates, extract_quantities, quantity_in
+
+    joined = "\n".join(quotes)
+    quote_quantities = extract_quantities(joined)
+    quote_dates = extract_dates(joined)
+    quantities = extract_quantities(text)
+    held = [quantity_in(q, quote_quantities, quote_dates) for q in quantities]
+    derived: list[str] = []
+    for result, operands in _arithmetic_results(text, quantities).items():
+        if all(held[k] for k in operands):
+            held[result] = True
+            derived.append(quantities[result].text)
+    missing = [q.text for q, ok in zip(quantities, held, strict=True) if not ok]
+    missing += [
+        d.text for d in extract_dates(text) if not date_in(d, quote_dates, quote_quantities)
+    ]
+    return missing, derived
+
+
+def unsupported_figures(text: str, quotes: Sequence[str], question: str = "") -> list[str]:
+    """Numbers and dates in ``text`` that none of ``quotes`` contains, as written.
+
+    Numbers compare by value (and unit, when the answer gives one), dates by the parts the
+    answer gives; the result of correct arithmetic over cited operands is allowed, and so is
+    the question quoted back in quotation marks (see :func:`without_echoes`).
+    """
+    return _figures(without_echoes(strip_markers(text), question), quotes)[0]
+
+
+# Quoted spans: “…”, "…", «…».
+_QUOTED = re.compile(r"“([^”]*)”|\"([^\"]*)\"|«([^»]*)»")
+
+
+def without_echoes(text: str, question: str) -> str:
+    """``text`` without the spans that quote the question back in quotation marks.
+
+    "The sources do not say what the question assumes (“300”)" names the false figure in
+    order to reject it: quoting the question is not asserting it, so such spans are not held
+    against number fidelity or a false premise. Only a span that is a run of whole words of
+    the question counts: a quote from a source stays. (An answer could abuse this by putting
+    the false figure in quotation marks while asserting it; catching that is the verifier's
+    job, and a reader sees the quotation marks.)
+    """
+    if not question:
+        return text
+    from rag.normalize import fold
+
+    asked = " ".join(fold(question).split())
+
+    def blank(match: re.Match[str]) -> str:
+        inner = next(g for g in match.groups() if g is not None)
+        words = " ".join(fold(inner).split())
+        echoed = bool(words) and f" {words} " in f" {asked} "  # whole words: "30" != "300"
+        return " " * len(match.group()) if echoed else match.group()
+
+    return _QUOTED.sub(blank, text)
+
+
+@dataclass
+class QuestionResult:
+    """How one answer scored. ``None`` means "does not apply to this question"."""
+
+    id: str
+    kind: str
+    question: str
+    answer: str
+    abstained: bool
+    error: str | None
+    correct: bool
+    facts_missing: list[str]
+    rejected_present: list[str]
+    supported: bool | None
+    facts_uncited: list[str]
+    quotes_hold: bool
+    n_citations: int
+    broken_citations: list[int]
+    fidelity: bool
+    unsupported_figures: list[str]
+    refusal_ok: bool
+    source: str | None = None
+    recall_at_k: bool | None = None
+    cited_source: bool | None = None
+    retrieved_sources: list[str] = field(default_factory=list)
+    cited_sources: list[str] = field(default_factory=list)
+    latency: float | None = None
+
+    def problems(self) -> list[str]:
+        """Why this question did not fully pass, one short phrase each."""
+        out: list[str] = []
+        if self.error:
+            out.append(f"error: {self.error}")
+        elif not self.refusal_ok:
+            out.append("abstained" if self.abstained else "answered, should abstain")
+        if self.facts_missing:
+            out.append("missing " + ", ".join(self.facts_missing))
+        if self.rejected_present:
+            out.append("repeats false " + ", ".join(self.rejected_present))
+        if self.facts_uncited:
+            out.append("not in cited quotes: " + ", ".join(self.facts_uncited))
+        if self.broken_citations:
+            out.append(
+                "quote not at offsets: " + ", ".join(f"[{n}]" for n in self.broken_citations)
+            )
+        if self.unsupported_figures:
+            out.append("figures not in quotes: " + ", ".join(self.unsupported_figures))
+        if self.recall_at_k is False:
+            out.append(f"source {self.source} not retrieved")
+        if self.cited_source is False:
+            out.append(f"source {self.source} not cited")
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["problems"] = self.problems()
+        return data
+
+
+def evaluate_answer(
+    question: FactQuestion,
+    answer: Answer,
+    document_text: Callable[[str], str],
+    retrieved_sources: Sequence[str] | None = None,
+) -> QuestionResult:
+    """Score one answer. ``retrieved_sources``: sources of the top-k retrieved passages."""
+    failed = answer.error is not None
+    text = without_echoes(strip_markers(answer.text), question.question)
+    quotes = [c.quote for c in answer.citations]
+    figures, derived = _figures(text, quotes)
+
+    def missing(facts: Sequence[Fact], where: str) -> list[str]:
+        return [f.label for f in facts if not f.found_in(where)]
+
+    rejected = [f.label for f in question.rejected() if f.found_in(text)]
+    if question.answerable:
+        facts_missing = missing(question.expect, text)
+        correct = not failed and not answer.abstained and not facts_missing and not rejected
+        # A fact counts as cited when one quote holds it whole (a list may spread over several
+        # quotes, one fact may not), or when it is the checked result of arithmetic the
+        # answer shows over cited operands ("136 + 80 = 216").
+        backing = [*quotes, *derived]
+        uncited = [f.label for f in question.expect if not any(f.found_in(q) for q in backing)]
+    else:
+        facts_missing, uncited = [], []
+        correct = not failed and answer.abstained
+    broken = [c.n for c in answer.citations if not quote_holds(c, document_text)]
+    supported = (not uncited and not broken and not failed) if question.answerable else None
+    refusal_ok = not failed and answer.abstained == (not question.answerable)
+
+    recall = cited_source = None
+    cited_sources = list(dict.fromkeys(c.source for c in answer.citations))
+    if question.source:
+        if retrieved_sources is not None:
+            recall = any(question.source in s for s in retrieved_sources)
+        if question.answerable:
+            cited_source = any(question.source in s for s in cited_sources)
+
+    return QuestionResult(
+        id=question.id,
+        kind=question.kind,
+        question=question.question,
+        answer=answer.text,
+        abstained=answer.abstained,
+        error=answer.error,
+        correct=correct,
+        facts_missing=facts_missing,
+        rejected_present=rejected,
+        supported=supported,
+        facts_uncited=uncited,
+        quotes_hold=not broken,
+        n_citations=len(answer.citations),
+        broken_citations=broken,
+        fidelity=not figures,
+        unsupported_figures=figures,
+        refusal_ok=refusal_ok,
+        source=question.source,
+        recall_at_k=recall,
+        cited_source=cited_source,
+        retrieved_sources=list(dict.fromkeys(retrieved_sources or ())),
+        cited_sources=cited_sources,
+        latency=answer.timings.get("total"),
+    )
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The pass/fail rules of ``rag eval``.
+
+    ``min_score`` applies to answer correctness, citation support and refusal accuracy; the
+    two checks that guard against a citation saying something other than the answer are hard
+    gates at 1.0: quotes at their offsets, and numbers/dates present in the cited quotes.
+    """
+
+    min_score: float = 0.9
+    quotes_hold: float = 1.0
+    number_fidelity: float = 1.0
+
+
+@dataclass(frozen=True)
+class Gate:
+    name: str
+    value: float
+    threshold: float
+
+    @property
+    def passed(self) -> bool:
+        return self.value >= self.threshold - 1e-9
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "passed": self.passed}
+
+
+def _rate(values: Sequence[bool | None]) -> float | None:
+    """Share of True among the values that apply (None = does not apply)."""
+    applicable = [v for v in values if v is not None]
+    return sum(applicable) / len(applicable) if applicable else None
+
+
+@dataclass
+class EvalReport:
+    """Per-question results, overall figures and the gates that decide the exit status."""
+
+    results: list[QuestionResult]
+    overall: dict[str, float | None]
+    counts: dict[str, int]
+    gates: list[Gate]
+    k: int
+    meta: dict[str, Any] = field(default_factory=dict)
+    by_kind: dict[str, float | None] = field(default_factory=dict)  # correctness per kind
+
+    @property
+    def passed(self) -> bool:
+        return all(g.passed for g in self.gates)
+
+    def failed_gates(self) -> list[Gate]:
+        return [g for g in self.gates if not g.passed]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "passed": self.passed,
+            "k": self.k,
+            "overall": dict(self.overall),
+            "counts": dict(self.counts),
+            "gates": [g.to_dict() for g in self.gates],
+            "correct_by_kind": dict(self.by_kind),
+            "meta": dict(self.meta),
+            "questions": [r.to_dict() for r in self.results],
+        }
+
+
+def summarize(
+    results: Sequence[QuestionResult],
+    k: int,
+    thresholds: Thresholds | None = None,
+    meta: dict[str, Any] | None = None,
+) -> EvalReport:
+    """Overall figures and gates. Rates are over the questions each metric applies to."""
+    thresholds = thresholds or Thresholds()
+    total_citations = sum(r.n_citations for r in results)
+    broken = sum(len(r.broken_citations) for r in results)
+    overall: dict[str, float | None] = {
+        "answer_correctness": _rate([r.correct for r in results]),
+        "citation_support": _rate([r.supported for r in results]),
+        # Per citation, not per answer: one broken quote in a long answer must show.
+        "quotes_hold": (total_citations - broken) / total_citations if total_citations else 1.0,
+        "number_fidelity": _rate([r.fidelity for r in results]),
+        "refusal_accuracy": _rate([r.refusal_ok for r in results]),
+        f"recall_at_{k}": _rate([r.recall_at_k for r in results]),
+        "cited_right_source": _rate([r.cited_source for r in results]),
+    }
+    latencies = sorted(r.latency for r in results if r.latency is not None)
+    if latencies:
+        overall["latency_p50"] = percentile(latencies, 50)
+        overall["latency_p95"] = percentile(latencies, 95)
+    counts: dict[str, int] = {"questions": len(results), "citations": total_citations}
+    counts["errors"] = sum(r.error is not None for r in results)
+    for r in results:
+        counts[r.kind] = counts.get(r.kind, 0) + 1
+
+    def gate(name: str, threshold: float) -> Gate:
+        value = overall.get(name)
+        # A metric with nothing to measure (no answerable question) cannot fail.
+        return Gate(name, 1.0 if value is None else value, threshold)
+
+    gates = [
+        gate("answer_correctness", thresholds.min_score),
+        gate("citation_support", thresholds.min_score),
+        gate("refusal_accuracy", thresholds.min_score),
+        gate("quotes_hold", thresholds.quotes_hold),
+        gate("number_fidelity", thresholds.number_fidelity),
+    ]
+    kinds = dict.fromkeys(r.kind for r in results)
+    by_kind = {kind: _rate([r.correct for r in results if r.kind == kind]) for kind in kinds}
+    return EvalReport(list(results), overall, counts, gates, k, dict(meta or {}), by_kind)
+
+
+def percentile(sorted_values: Sequence[float], pct: float) -> float:
+    """Nearest-rank percentile of already sorted values (no interpolation: few samples)."""
+    if not sorted_values:
+        raise ValueError("no values")
+    rank = max(1, -(-len(sorted_values) * pct // 100))  # ceil without floats drifting
+    return sorted_values[int(rank) - 1]
