@@ -18,7 +18,30 @@ _ABBREVIATIONS = {
     "aug", "sep", "sept", "oct", "nov", "dec", "approx", "fig", "p", "pp", "vol", "ed",
 }  # fmt: skip
 
-_BLANK_LINE = re.compile(r"\n\s*\n")
+# A "key: value" line (title:, source:, From:, Date: ...) is a block of its own: it has no
+# full stop, and punkt would glue it to the next sentence.
+_HEADER_LINE = re.compile(r"[ \t]*[A-Za-z][\w -]{0,24}:[ \t]+\S[^\n]*")
+
+
+def _blocks(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Paragraph-like blocks of text[start:end]: split at blank lines and around header lines."""
+    blocks: list[tuple[int, int]] = []
+    block_start = start
+    position = start
+    while position < end:
+        newline = text.find("\n", position, end)
+        line_end = end if newline < 0 else newline
+        line = text[position:line_end]
+        if not line.strip() or _HEADER_LINE.fullmatch(line):
+            if block_start < position:
+                blocks.append((block_start, position))
+            if line.strip():
+                blocks.append((position, line_end))
+            block_start = line_end + 1
+        position = line_end + 1
+    if block_start < end:
+        blocks.append((block_start, end))
+    return blocks
 
 
 @functools.lru_cache(maxsize=1)
@@ -40,16 +63,13 @@ def _punkt() -> PunktTokenizer:
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """(start, end) offsets of the sentences of ``text[start:end]``, in ``text`` coordinates.
 
-    Blank lines always end a sentence (headings and list items have no full stop).
+    Blank lines always end a sentence (headings and list items have no full stop), and so do
+    header lines such as ``title: ...``.
     """
     end = len(text) if end is None else end
     spans: list[tuple[int, int]] = []
-    block_start = start
-    for match in [*_BLANK_LINE.finditer(text, start, end), None]:
-        block_end = match.start() if match else end
+    for block_start, block_end in _blocks(text, start, end):
         block = text[block_start:block_end]
         for a, b in _punkt().span_tokenize(block):
             spans.append((block_start + a, block_start + b))
-        if match:
-            block_start = match.end()
     return spans

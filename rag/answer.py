@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from index.sentences import sentence_spans
-from rag.normalize import extract_dates, extract_names, extract_quantities
+from rag.normalize import extract_dates, extract_names, extract_quantities, fold
 from rag.records import Answer, AnswerSentence, Citation, Passage
 from rag.retrieve import Filters, Retriever
 from rag.verify import check_sentence
@@ -41,7 +41,17 @@ _WANTS_NUMBER = re.compile(
     re.I,
 )
 _WANTS_DATE = re.compile(r"\b(when|what (date|day|year|month)|which (date|day|year|month))\b", re.I)
-_WANTS_NAME = re.compile(r"\b(who|whom|whose|which (company|person|organi[sz]ation|group))\b", re.I)
+_WANTS_NAME = re.compile(
+    r"\b(who|whom|whose|where|which (company|person|organi[sz]ation|group|city|country|town)"
+    r"|what (is|was) the name)\b",
+    re.I,
+)
+# "What was the unit price of ...": the attribute asked for must be in the evidence.
+_ATTRIBUTE = re.compile(
+    r"\b(?:what|which)\s+(?:is|was|are|were)\s+(?:the\s+)?(?P<attr>[\w\s'’-]{2,40}?)\s+"
+    r"(?:of|for|in|behind)\b",
+    re.I,
+)
 _HOW_MANY = re.compile(r"\bhow many\b", re.I)
 _WANTS_TOTAL = re.compile(r"\b(in total|total|combined|altogether|in all|sum|together)\b", re.I)
 
@@ -56,7 +66,9 @@ _STOP = {
     "may", "might", "must", "said", "say", "says", "tell", "told", "according", "sources",
     "source", "document", "documents", "text", "article", "report", "reports", "mention",
     "mentioned", "give", "given", "any", "some", "all", "each", "other", "more", "most",
-    "also", "just", "only", "very", "s"
+    "also", "just", "only", "very", "s", "he", "she", "his", "her", "him", "i", "you", "we",
+    "our", "us", "me", "my", "your", "between", "among", "up", "out", "million", "billion",
+    "thousand", "hundred", "euro", "euros", "dollar", "dollars", "percent"
 }  # fmt: skip
 # Words that frame a question without naming what it is about.
 _SCAFFOLD = {
@@ -114,23 +126,41 @@ def _sentences(passage: Passage, document_text: str) -> list[tuple[int, int, str
 
 
 def _wants(question: str) -> str | None:
-    if _WANTS_NUMBER.search(question):
-        return "number"
-    if _WANTS_DATE.search(question):
-        return "date"
-    if _WANTS_NAME.search(question):
-        return "name"
-    return None
+    """The kind of answer asked for, from the question word that comes first ("Where was he
+    when he said ..." asks for a place, not a date)."""
+    found = [
+        (match.start(), kind)
+        for kind, pattern in (
+            ("number", _WANTS_NUMBER),
+            ("date", _WANTS_DATE),
+            ("name", _WANTS_NAME),
+        )
+        if (match := pattern.search(question))
+    ]
+    return min(found)[1] if found else None
 
 
-def _has_kind(text: str, kind: str | None) -> bool:
+def _has_new(text: str, kind: str | None, question: str) -> bool:
+    """Does the sentence hold something of the wanted kind that the question does not already
+    say? "How many ... in 2015?" is not answered by a sentence whose only number is 2015."""
     if kind == "number":
-        return any(q.unit is not None or not _is_year(q.value) for q in extract_quantities(text))
+        asked = {q.value for q in extract_quantities(question)}
+        return any(
+            (q.unit is not None or not _is_year(q.value)) and q.value not in asked
+            for q in extract_quantities(text)
+        )
     if kind == "date":
-        return bool(extract_dates(text))
+        asked_dates = {(d.year, d.month, d.day) for d in extract_dates(question)}
+        return any((d.year, d.month, d.day) not in asked_dates for d in extract_dates(text))
     if kind == "name":
-        return bool(extract_names(text))
+        folded = fold(question)
+        return any(fold(name) not in folded for name in extract_names(text))
     return True
+
+
+def _attribute_terms(question: str) -> set[str]:
+    match = _ATTRIBUTE.search(question)
+    return _terms(match.group("attr")) - _SCAFFOLD if match else set()
 
 
 def _is_year(value: Decimal) -> bool:
@@ -138,7 +168,7 @@ def _is_year(value: Decimal) -> bool:
 
 
 def select_evidence(
-    question: str, passages: Sequence[Passage], retriever: Retriever, max_evidence: int
+    question: str, passages: Sequence[Passage], retriever: Retriever, premise_gaps: bool = False
 ) -> list[Evidence]:
     """Score every sentence of the passages against the question; best first."""
     import numpy as np
@@ -162,16 +192,19 @@ def select_evidence(
     wanted_terms = _terms(question)
     kind = _wants(question)
     focus = _focus_terms(question)
+    attribute = _attribute_terms(question)
     scored: list[Evidence] = []
     for (passage, a, b, text), similarity in zip(candidates, np.asarray(similarities), strict=True):
         terms = _terms(text)
         coverage = len(wanted_terms & terms) / len(wanted_terms) if wanted_terms else 0.0
-        focus_coverage = len(focus & terms) / len(focus) if focus else 1.0
         score = 0.65 * float(similarity) + 0.35 * coverage
-        if not _has_kind(text, kind):
+        if not _has_new(text, kind, question):
             score *= 0.6  # a "how many" question is not answered by a sentence without a number
-        if focus_coverage < 0.5:
-            score *= 0.6  # about the right names, but not about what the question asks
+        if (focus and not focus & terms) or (attribute and not attribute & terms):
+            # About the right names, but not about what the question asks. When the question
+            # rests on a false premise, what the sources say instead is a paraphrase ("arms
+            # deal" for "sent ... worth"): a close one is penalised less.
+            score *= 0.85 if premise_gaps and similarity >= 0.6 else 0.6
         scored.append(Evidence(passage, a, b, text, score, float(similarity), coverage))
     scored.sort(key=lambda e: -e.score)
     return scored
@@ -192,12 +225,22 @@ def _pick(evidence: list[Evidence], threshold: float, most: int) -> list[Evidenc
     return picked
 
 
-def _premise_gaps(question: str, passages: Sequence[Passage]) -> list[str]:
-    """Figures and names the question takes for granted that no retrieved passage contains."""
-    from rag.verify import check_sentence as check
+def _premise_gaps(
+    question: str, passages: Sequence[Passage], retriever: Retriever, filters: Filters
+) -> list[str]:
+    """Figures and names the question takes for granted that the sources do not contain.
 
-    result = check(question, [p.text for p in passages])
-    return list(result.missing)
+    Checked first against the retrieved passages, then each candidate is searched for on its
+    own: a multi-document question names things the top passages may not hold, and telling a
+    reader "the sources do not say X" when another document does would be a false statement.
+    """
+    missing = check_sentence(question, [p.text for p in passages]).missing
+    gaps = []
+    for item in missing:
+        found = retriever.retrieve(item, top_k=8, filters=filters)
+        if not check_sentence(item, [p.text for p in found]).ok:
+            gaps.append(item)
+    return gaps
 
 
 def _citation(n: int, e: Evidence) -> Citation:
@@ -377,9 +420,9 @@ def answer_question(
     timings["retrieve"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    ranked = select_evidence(question, passages, retriever, settings.max_evidence)
+    gaps = _premise_gaps(question, passages, retriever, filters) if passages else []
+    ranked = select_evidence(question, passages, retriever, premise_gaps=bool(gaps))
     picked = _pick(ranked, settings.min_evidence_score, settings.max_evidence)
-    gaps = _premise_gaps(question, passages) if passages else []
     timings["evidence"] = time.perf_counter() - t
 
     answer: Answer

@@ -220,9 +220,9 @@ _YEAR_P = r"(?P<year>\d{4})" + _NB
 _DATE_RES: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p)
     for p in (
-        # 2024-11-27
+        # 2024-11-27, and the date of an ISO timestamp 2024-11-27T15:20:36
         r"(?<![\w/.-])(?P<year>\d{4})-(?P<mnum>1[0-2]|0?[1-9])-(?P<day>3[01]|[12]\d|0?[1-9])"
-        r"(?![\w-])",
+        r"(?=T\d|(?![\w-]))",
         # 27/11/2024, 27.11.2024: day first, the European and ISO-neighbour habit
         r"(?<![\w/.-])(?P<day>3[01]|[12]\d|0?[1-9])(?P<sep>[/.])(?P<mnum>1[0-2]|0?[1-9])"
         r"(?P=sep)(?P<year>\d{4})(?![\w/])",
@@ -482,9 +482,17 @@ def _digit_quantities(text: str, blocked: _Spans) -> tuple[list[Quantity], list[
     return out, literals
 
 
+_ISO_TIMESTAMP_RE = re.compile(
+    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?"
+)
+
+
 @lru_cache(maxsize=2048)
 def _analyse(text: str) -> _Analysis:
-    ids = _identifier_spans(text)
+    # "2023-10-01T21:04:20+00:00" looks like an identifier (a letter next to digits) but holds
+    # a date: metadata lines ("published: ...") are often the only place a date is written.
+    stamps = _Spans([m.span() for m in _ISO_TIMESTAMP_RE.finditer(text)])
+    ids = [(a, b) for a, b in _identifier_spans(text) if not stamps.overlaps(a, b)]
     times = [m.span() for m in _TIME_RE.finditer(text)]
     blocked = _Spans(ids + times)
     dates = _dates(text, blocked)

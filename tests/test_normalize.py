@@ -328,3 +328,11 @@ def test_fold() -> None:
 )
 def test_name_in_texts(name: str, text: str, found: bool) -> None:
     assert name_in_texts(name, [text]) is found
+
+
+def test_iso_timestamp_gives_its_date() -> None:
+    from rag.normalize import extract_dates, fact_in_text
+
+    (mention,) = extract_dates("published: 2023-10-01T21:04:20+00:00")
+    assert (mention.year, mention.month, mention.day) == (2023, 10, 1)
+    assert fact_in_text("October 1st", "published: 2023-10-01T21:04:20+00:00")
