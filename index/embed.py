@@ -65,6 +65,11 @@ class Embedder:
         )
 
     def embed_query(self, text: str) -> np.ndarray:
+        # Retrieval and evidence scoring both need the question's vector: embed it once.
+        return self._embed_query_cached(text).copy()
+
+    @functools.lru_cache(maxsize=256)  # noqa: B019 (one Embedder per model, kept for the process)
+    def _embed_query_cached(self, text: str) -> np.ndarray:
         return self._model.encode(
             [text], normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
         )[0]

@@ -78,6 +78,16 @@ _SCAFFOLD = {
 }  # fmt: skip
 
 
+# Evidence scoring, tuned on the sample facts (`rag eval`): similarity carries paraphrase,
+# term coverage carries exact wording; a sentence missing the asked-for kind or topic keeps
+# PENALTY of its score; sentences within WINDOW of the best one join the answer.
+SIMILARITY_WEIGHT = 0.65
+COVERAGE_WEIGHT = 0.35
+PENALTY = 0.6
+PARAPHRASE_PENALTY = 0.85
+WINDOW = 0.12
+
+
 @dataclass(frozen=True)
 class Evidence:
     """A candidate sentence: an exact span of a document."""
@@ -197,14 +207,14 @@ def select_evidence(
     for (passage, a, b, text), similarity in zip(candidates, np.asarray(similarities), strict=True):
         terms = _terms(text)
         coverage = len(wanted_terms & terms) / len(wanted_terms) if wanted_terms else 0.0
-        score = 0.65 * float(similarity) + 0.35 * coverage
+        score = SIMILARITY_WEIGHT * float(similarity) + COVERAGE_WEIGHT * coverage
         if not _has_new(text, kind, question):
-            score *= 0.6  # a "how many" question is not answered by a sentence without a number
+            score *= PENALTY  # "how many" is not answered by a sentence without a number
         if (focus and not focus & terms) or (attribute and not attribute & terms):
             # About the right names, but not about what the question asks. When the question
             # rests on a false premise, what the sources say instead is a paraphrase ("arms
             # deal" for "sent ... worth"): a close one is penalised less.
-            score *= 0.85 if premise_gaps and similarity >= 0.6 else 0.6
+            score *= PARAPHRASE_PENALTY if premise_gaps and similarity >= 0.6 else PENALTY
         scored.append(Evidence(passage, a, b, text, score, float(similarity), coverage))
     scored.sort(key=lambda e: -e.score)
     return scored
@@ -217,7 +227,7 @@ def _pick(evidence: list[Evidence], threshold: float, most: int) -> list[Evidenc
     best = evidence[0].score
     picked: list[Evidence] = []
     for e in evidence:
-        if len(picked) >= most or e.score < max(threshold, best - 0.12):
+        if len(picked) >= most or e.score < max(threshold, best - WINDOW):
             break
         if any(e.text == p.text for p in picked):
             continue
