@@ -10,6 +10,7 @@ import os
 import socket
 import sys
 import time
+import types
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -304,7 +305,9 @@ def test_make_llm_llama_cpp_without_the_package(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_llama_cpp_needs_a_model_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed")
+    # The path is checked before any model loads: a stand-in module lets this run without the
+    # optional llama-cpp-python build.
+    monkeypatch.setitem(sys.modules, "llama_cpp", types.SimpleNamespace(Llama=object))
     with pytest.raises(LLMError, match="RAG_LLAMA_MODEL_PATH"):
         LlamaCppLLM(Settings(backend="llama-cpp", llama_model_path=None))
     with pytest.raises(LLMError, match="not found"):
