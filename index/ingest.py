@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
 import logging
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from index.records import Failure, IngestSummary
 from index.settings import Settings
 
 log = logging.getLogger(__name__)
+
+_BATCH_CHUNKS = 64  # chunks embedded and written together
+_NO_VECTORS: Any = None  # filled in when the batch is embedded
 
 
 @dataclass
@@ -74,9 +80,9 @@ def ingest(
     from tqdm import tqdm
 
     from index.chunking import ChunkingError, chunk_document
-    from index.embed import get_embedder
+    from index.embed import Embedder, ModelError, get_embedder
     from index.loaders import LoadError, load_file
-    from index.store import Store
+    from index.store import FileWrite, Store
 
     summary = IngestSummary()
     store = Store(settings, create=True, rebuild=rebuild)
@@ -87,7 +93,41 @@ def ingest(
     plan = _plan(paths)
     known = store.file_hashes()
     max_bytes = int(settings.max_file_mb * 1024 * 1024)
-    embedder = None
+    batch: list[tuple[FileWrite, list[str]]] = []
+
+    @functools.cache
+    def model() -> Embedder:
+        # Loaded on the first file that needs it: a re-sync with nothing changed stays fast.
+        embedder = get_embedder(settings.embed_model)
+        if settings.chunk_tokens > embedder.max_tokens:
+            raise ModelError(
+                f"chunk_tokens={settings.chunk_tokens} exceeds the embedding model's window of "
+                f"{embedder.max_tokens} tokens; lower RAG_CHUNK_TOKENS"
+            )
+        return embedder
+
+    def flush() -> None:
+        # One embedding call and one store write for many small files: per-file round trips
+        # (model call, Chroma delete/upsert, manifest transactions) dominated small files.
+        if not batch:
+            return
+        texts = [c.text for write, _ in batch for c in write.chunks]
+        vectors = model().embed_documents(texts, batch_size=settings.embed_batch_size)
+        writes, offset = [], 0
+        for write, _ in batch:
+            n = len(write.chunks)
+            writes.append(dataclasses.replace(write, embeddings=vectors[offset : offset + n]))
+            offset += n
+        store.write_files(writes)
+        for write, warnings in batch:
+            summary.warnings.extend(Failure(write.file, w) for w in warnings)
+            summary.chunks_added += len(write.chunks)
+            if write.file in known:
+                summary.updated += 1
+            else:
+                summary.added += 1
+            log.info("indexed %s (%d chunks)", write.file, len(write.chunks))
+        batch.clear()
 
     for path in tqdm(plan.files, desc="ingest", unit="file", disable=not progress):
         source = str(path.resolve())
@@ -111,13 +151,6 @@ def ingest(
             continue
         try:
             loaded = load_file(path, max_bytes=max_bytes)
-            if embedder is None:
-                embedder = get_embedder(settings.embed_model)
-                if settings.chunk_tokens > embedder.max_tokens:
-                    raise ValueError(
-                        f"chunk_tokens={settings.chunk_tokens} exceeds the model's window of "
-                        f"{embedder.max_tokens} tokens; lower RAG_CHUNK_TOKENS"
-                    )
             chunks = [
                 chunk
                 for document in loaded.documents
@@ -125,23 +158,17 @@ def ingest(
                     document,
                     chunk_tokens=settings.chunk_tokens,
                     chunk_overlap=settings.chunk_overlap,
-                    count_tokens=embedder.count_tokens,
+                    count_tokens=model().count_tokens,
                 )
             ]
-            vectors = embedder.embed_documents(
-                [c.text for c in chunks], batch_size=settings.embed_batch_size
-            )
-            store.write_file(source, content_hash, size, loaded.documents, chunks, vectors)
         except (LoadError, ChunkingError) as exc:
             summary.failed.append(Failure(source, str(exc)))
             continue
-        summary.warnings.extend(Failure(source, w) for w in loaded.warnings)
-        summary.chunks_added += len(chunks)
-        if source in known:
-            summary.updated += 1
-        else:
-            summary.added += 1
-        log.info("indexed %s (%d chunks)", source, len(chunks))
+        write = FileWrite(source, content_hash, size, loaded.documents, chunks, _NO_VECTORS)
+        batch.append((write, loaded.warnings))
+        if sum(len(w.chunks) for w, _ in batch) >= _BATCH_CHUNKS:
+            flush()
+    flush()
 
     discovered = {str(p.resolve()) for p in plan.files}
     gone: list[str] = []

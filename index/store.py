@@ -64,6 +64,22 @@ class StoreError(Exception):
 
 
 @dataclass(frozen=True)
+class FileWrite:
+    """Everything one file produced, ready to replace what the store holds for it."""
+
+    file: str
+    content_hash: str
+    size: int
+    documents: Sequence[Document]
+    chunks: Sequence[Chunk]
+    embeddings: np.ndarray  # one row per chunk, in order
+
+    def chunk_documents(self) -> list[tuple[Chunk, Document]]:
+        by_id = {d.doc_id: d for d in self.documents}
+        return [(c, by_id[c.doc_id]) for c in self.chunks]
+
+
+@dataclass(frozen=True)
 class StoredChunk:
     """A chunk row of a complete document, with what retrieval needs to show it."""
 
@@ -91,6 +107,7 @@ class Store:
         self.path = Path(settings.store)
         self.manifest_path = self.path / "manifest.sqlite"
         self._collection: Any = None
+        self._chroma: Any = None
         if not self.manifest_path.exists():
             if not create:
                 raise StoreError(
@@ -236,6 +253,12 @@ class Store:
 
     # ------------------------------------------------------------------ vectors
     def _client(self) -> Any:
+        # Built once per Store: making a client costs ~20 ms (settings, system lookup).
+        if self._chroma is None:
+            self._chroma = self._make_client()
+        return self._chroma
+
+    def _make_client(self) -> Any:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
@@ -318,69 +341,76 @@ class Store:
             db.execute("DELETE FROM files WHERE file = ?", (file,))
             self._bump_revision(db)
 
-    def _mark_pending(self, file: str, content_hash: str, size: int) -> None:
+    def _mark_pending(self, files: Sequence[FileWrite]) -> None:
         with self._db() as db:
-            db.execute(
+            db.executemany(
                 "INSERT INTO files (file, content_hash, status, size) VALUES (?, ?, 'pending', ?) "
                 "ON CONFLICT(file) DO UPDATE SET status = 'pending'",
-                (file, content_hash, size),
+                [(f.file, f.content_hash, f.size) for f in files],
             )
 
-    def write_file(
-        self,
-        file: str,
-        content_hash: str,
-        size: int,
-        documents: Sequence[Document],
-        chunks: Sequence[Chunk],
-        embeddings: np.ndarray,
-    ) -> None:
-        """Replace everything indexed from ``file`` by these documents and chunks."""
-        self._mark_pending(file, content_hash, size)
-        self._delete_vectors(file)
-        by_id = {d.doc_id: d for d in documents}
-        if chunks:
+    def write_files(self, files: Sequence[FileWrite]) -> None:
+        """Replace everything indexed from each file by its new documents and chunks.
+
+        Several files go in one batch (one pending mark, one vector delete and upsert, one
+        completing transaction): per-file round trips dominated small-file ingests.
+        """
+        if not files:
+            return
+        self._mark_pending(files)
+        names = [f.file for f in files]
+        self.collection.delete(
+            where={"file": {"$in": names}} if len(names) > 1 else {"file": names[0]}
+        )
+        rows = [(c, d) for f in files for c, d in f.chunk_documents()]
+        if rows:
+            import numpy as np
+
+            vectors = np.concatenate([f.embeddings for f in files if len(f.chunks)])
             with _CLIENT_LOCK:
                 batch = int(self._client().get_max_batch_size())
-            for i in range(0, len(chunks), batch):
-                part = chunks[i : i + batch]
+            for i in range(0, len(rows), batch):
+                part = rows[i : i + batch]
                 self.collection.upsert(
-                    ids=[c.chunk_id for c in part],
-                    embeddings=embeddings[i : i + batch].tolist(),
-                    documents=[c.text for c in part],
-                    metadatas=[_chunk_metadata(c, by_id[c.doc_id]) for c in part],
+                    ids=[c.chunk_id for c, _ in part],
+                    embeddings=vectors[i : i + batch].tolist(),
+                    documents=[c.text for c, _ in part],
+                    metadatas=[_chunk_metadata(c, d) for c, d in part],
                 )
-        counts: dict[str, int] = {}
-        for c in chunks:
-            counts[c.doc_id] = counts.get(c.doc_id, 0) + 1
         with self._db() as db:
-            old = [r[0] for r in db.execute("SELECT doc_id FROM documents WHERE file=?", (file,))]
-            db.executemany("DELETE FROM chunks WHERE doc_id = ?", [(d,) for d in old])
-            db.execute("DELETE FROM documents WHERE file = ?", (file,))
-            db.executemany(
-                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [
-                    (
-                        d.doc_id, d.file, d.source, d.title, d.date, d.date_origin,
-                        d.content_hash, d.format, json.dumps(d.metadata),
-                        json.dumps(list(d.page_starts)), d.parent_id, counts.get(d.doc_id, 0),
-                        d.text,
-                    )
-                    for d in documents
-                ],
-            )  # fmt: skip
-            db.executemany(
-                "INSERT OR REPLACE INTO chunks VALUES (?,?,?,?,?,?,?)",
-                [
-                    (c.chunk_id, c.doc_id, c.index, c.start, c.end, c.n_tokens, c.text)
-                    for c in chunks
-                ],
-            )
-            db.execute(
-                "UPDATE files SET content_hash = ?, status = 'complete', size = ?, indexed_at = ? "
-                "WHERE file = ?",
-                (content_hash, size, time.time(), file),
-            )
+            for f in files:
+                counts: dict[str, int] = {}
+                for c in f.chunks:
+                    counts[c.doc_id] = counts.get(c.doc_id, 0) + 1
+                old = [
+                    r[0] for r in db.execute("SELECT doc_id FROM documents WHERE file=?", (f.file,))
+                ]
+                db.executemany("DELETE FROM chunks WHERE doc_id = ?", [(d,) for d in old])
+                db.execute("DELETE FROM documents WHERE file = ?", (f.file,))
+                db.executemany(
+                    "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    [
+                        (
+                            d.doc_id, d.file, d.source, d.title, d.date, d.date_origin,
+                            d.content_hash, d.format, json.dumps(d.metadata),
+                            json.dumps(list(d.page_starts)), d.parent_id,
+                            counts.get(d.doc_id, 0), d.text,
+                        )
+                        for d in f.documents
+                    ],
+                )  # fmt: skip
+                db.executemany(
+                    "INSERT OR REPLACE INTO chunks VALUES (?,?,?,?,?,?,?)",
+                    [
+                        (c.chunk_id, c.doc_id, c.index, c.start, c.end, c.n_tokens, c.text)
+                        for c in f.chunks
+                    ],
+                )
+                db.execute(
+                    "UPDATE files SET content_hash = ?, status = 'complete', size = ?, "
+                    "indexed_at = ? WHERE file = ?",
+                    (f.content_hash, f.size, time.time(), f.file),
+                )
             self._bump_revision(db)
 
     def remove_file(self, file: str) -> bool:

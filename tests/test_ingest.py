@@ -202,7 +202,9 @@ def test_recovery_from_a_half_written_file(tmp_path: Path) -> None:
     store = Store(settings)
     source = str((docs / "a.txt").resolve())
     # Simulate a crash in the middle of re-indexing a.txt: pending, with stray vectors.
-    store._mark_pending(source, "newhash", 1)
+    from index.store import FileWrite
+
+    store._mark_pending([FileWrite(source, "newhash", 1, [], [], np.zeros((0, 384)))])
     store.collection.upsert(
         ids=["stray-1", "stray-2"],
         embeddings=np.ones((2, 384)).tolist(),
