@@ -56,7 +56,8 @@ def _plan(paths: Sequence[Path]) -> _Plan:
     return plan
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path: Path) -> str:
+    """The content hash the store keys files by (sha256 of the bytes, read in blocks)."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -137,7 +138,7 @@ def ingest(
                 raise LoadError(
                     f"file too large: {size / 2**20:.1f} MB > limit {settings.max_file_mb:g} MB"
                 )
-            content_hash = _sha256(path)
+            content_hash = sha256_file(path)
         except LoadError as exc:
             summary.failed.append(Failure(source, str(exc)))
             continue

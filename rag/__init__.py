@@ -1,6 +1,16 @@
 """Read path (retrieve -> answer -> cite -> verify) and the public Python API."""
 
+from index.ingest import sha256_file as file_digest
 from rag.api import RAG, StreamEvent, open_store
 from rag.records import Answer, AnswerSentence, Citation, Passage
 
-__all__ = ["RAG", "Answer", "AnswerSentence", "Citation", "Passage", "StreamEvent", "open_store"]
+__all__ = [
+    "RAG",
+    "Answer",
+    "AnswerSentence",
+    "Citation",
+    "Passage",
+    "StreamEvent",
+    "file_digest",
+    "open_store",
+]

@@ -79,6 +79,8 @@ class _Lexical:
         import bm25s
         import Stemmer
 
+        # bm25s sets its own logger to DEBUG on import: its index builds would reach stderr.
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
         self.revision = revision
         self._stemmer = Stemmer.Stemmer("english")
         folder = store.path / "bm25"

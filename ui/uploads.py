@@ -5,7 +5,6 @@ No gradio here: the app hands over the temporary paths gradio gives it.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import shutil
@@ -13,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rag import RAG
+from rag import RAG, file_digest
 from ui.render import safe_upload_name, upload_name_variants
 
 log = logging.getLogger(__name__)
@@ -40,19 +39,11 @@ def upload_folder(rag: RAG) -> Path:
     return Path(rag.settings.store) / "uploads"
 
 
-def _digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _earlier_copy(folder: Path, name: str, digest: str) -> Path | None:
     """An earlier upload of the same bytes under the same name: uploading a file twice must
     not put a numbered duplicate of it in the index."""
     for candidate in upload_name_variants(name, folder):
-        if _digest(candidate) == digest:
+        if file_digest(candidate) == digest:
             return candidate
     return None
 
@@ -97,7 +88,7 @@ def save_and_ingest(
                     (name, f"too large: {size / 2**20:.1f} MB > upload limit {limit:g} MB")
                 )
                 continue
-            digest = _digest(path)
+            digest = file_digest(path)
             copy = _earlier_copy(folder, name, digest) or _copy_exclusive(path, name, folder)
         except OSError as exc:
             report.failed.append((name, f"cannot read: {exc.strerror or exc}"))
