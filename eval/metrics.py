@@ -8,7 +8,8 @@ Per question:
   its offsets (``document_text(doc_id)[start:end] == quote``);
 * fidelity — every number and date in the answer text (citation markers removed) is in the
   quotes the answer cites; the result of an arithmetic expression shown in the answer
-  (``136 + 80 = 216``) is allowed when its operands are cited and the result is right;
+  (``136 + 80 = 216``) is allowed when its operands are cited and the result is right, as
+  the verifier finds and checks it (``rag.verify.shown_arithmetic``);
 * refusal ok — unanswerable questions abstained, all others did not;
 * recall@k and cited source — when the question names its ``source``.
 
@@ -22,34 +23,20 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eval.facts import Fact, FactQuestion
 from rag import Answer, Citation
+from rag.verify import check_quote, shown_arithmetic, strip_citation_markers
+
+if TYPE_CHECKING:
+    from rag.normalize import DateMention, Quantity
 
 log = logging.getLogger(__name__)
 
-# Citation markers as the pipeline writes them: [1], [1][2], [1, 2], [1-3].
-_MARKERS = re.compile(r"\[\d+(?:\s*[,;–-]\s*\d+)*\]")
-_OPERATORS = {
-    "+": "+",
-    "-": "-",
-    "−": "-",
-    "–": "-",
-    "×": "*",
-    "x": "*",
-    "*": "*",
-    "/": "/",
-    "÷": "/",
-}
-_OPERATOR_GAP = re.compile(r"\s*([-+−–×x*/÷])\s*")
-_EQUALS_GAP = re.compile(r"\s*=\s*")
-
-
-def strip_markers(text: str) -> str:
-    """The answer text without citation markers (a marker's digits are not figures)."""
-    return _MARKERS.sub(" ", text)
+# The answer text without citation markers (a marker's digits are not figures); the name
+# eval.bench uses.
+strip_markers = strip_citation_markers
 
 
 def quote_holds(citation: Citation, document_text: Callable[[str], str]) -> bool:
@@ -59,65 +46,7 @@ def quote_holds(citation: Citation, document_text: Callable[[str], str]) -> bool
     except Exception as exc:  # an unknown document is a broken citation, not a crash
         log.warning("citation [%d]: cannot read document %s: %s", citation.n, citation.doc_id, exc)
         return False
-    return 0 <= citation.start <= citation.end and text[citation.start : citation.end] == (
-        citation.quote
-    )
-
-
-def _evaluate(values: list[Decimal], operators: list[str]) -> Decimal | None:
-    """Left-to-right with * and / before + and -; None on division by zero."""
-    terms: list[Decimal] = [values[0]]
-    signs: list[str] = []
-    try:
-        for op, value in zip(operators, values[1:], strict=True):
-            if op == "*":
-                terms[-1] = terms[-1] * value
-            elif op == "/":
-                terms[-1] = terms[-1] / value
-            else:
-                signs.append(op)
-                terms.append(value)
-    except (InvalidOperation, ZeroDivisionError):
-        return None
-    total = terms[0]
-    for sign, term in zip(signs, terms[1:], strict=True):
-        total = total + term if sign == "+" else total - term
-    return total
-
-
-def _arithmetic_results(text: str, quantities: Sequence[Any]) -> dict[int, list[int]]:
-    """Shown arithmetic ``A op B [op C ...] = R``: index of R -> indices of its operands,
-    for every expression whose stated result equals the computed one (within the result's
-    last written digit, so a rounded "12.6M" passes)."""
-    from rag.normalize import resolution
-
-    found: dict[int, list[int]] = {}
-    i = 0
-    while i < len(quantities):
-        operands = [i]
-        operators: list[str] = []
-        j = i
-        while j + 1 < len(quantities):
-            gap = text[quantities[j].end : quantities[j + 1].start]
-            match = _OPERATOR_GAP.fullmatch(gap)
-            if not match:
-                break
-            operators.append(_OPERATORS[match.group(1)])
-            operands.append(j + 1)
-            j += 1
-        if operators and j + 1 < len(quantities):
-            gap = text[quantities[j].end : quantities[j + 1].start]
-            if _EQUALS_GAP.fullmatch(gap):
-                stated = quantities[j + 1]
-                computed = _evaluate([quantities[k].value for k in operands], operators)
-                if computed is not None and abs(computed - stated.value) <= (
-                    resolution(stated) / 2
-                ):
-                    found[j + 1] = operands
-                i = j + 2
-                continue
-        i += 1
-    return found
+    return check_quote(text, citation.quote, citation.start, citation.end)
 
 
 def _figures(text: str, quotes: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -129,16 +58,18 @@ def _figures(text: str, quotes: Sequence[str]) -> tuple[list[str], list[str]]:
     quote_quantities = extract_quantities(joined)
     quote_dates = extract_dates(joined)
     quantities = extract_quantities(text)
-    held = [quantity_in(q, quote_quantities, quote_dates) for q in quantities]
+    dates = extract_dates(text)
+    held: dict[Quantity | DateMention, bool] = {
+        q: quantity_in(q, quote_quantities, quote_dates) for q in quantities
+    }
+    held.update((d, date_in(d, quote_dates, quote_quantities)) for d in dates)
     derived: list[str] = []
-    for result, operands in _arithmetic_results(text, quantities).items():
-        if all(held[k] for k in operands):
-            held[result] = True
-            derived.append(quantities[result].text)
-    missing = [q.text for q, ok in zip(quantities, held, strict=True) if not ok]
-    missing += [
-        d.text for d in extract_dates(text) if not date_in(d, quote_dates, quote_quantities)
-    ]
+    for expr in shown_arithmetic(text):
+        if expr.right and all(held[o] for o in expr.operands):
+            held[expr.result] = True
+            derived.append(expr.result.text)
+    missing = [q.text for q in quantities if not held[q]]
+    missing += [d.text for d in dates if not held[d]]
     return missing, derived
 
 

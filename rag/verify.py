@@ -28,7 +28,14 @@ from rag.normalize import (
     resolution,
 )
 
-__all__ = ["SentenceCheck", "check_quote", "check_sentence", "strip_citation_markers"]
+__all__ = [
+    "Arithmetic",
+    "SentenceCheck",
+    "check_quote",
+    "check_sentence",
+    "shown_arithmetic",
+    "strip_citation_markers",
+]
 
 
 @dataclass(frozen=True)
@@ -56,20 +63,20 @@ _MINUS = frozenset("-−–")
 
 
 @dataclass(frozen=True)
-class _Operand:
-    value: Decimal
+class Arithmetic:
+    """One expression "A op B [op C ...] = R" shown in a text, and whether R is right."""
+
+    # as written: "136 + 80 = 216"
     text: str
-    start: int
-    end: int
-    quantity: Quantity | None  # None for a standalone year ("2024 - 2011 = 13")
-
-
-@dataclass(frozen=True)
-class _Expression:
-    operands: tuple[_Operand, ...]
+    # as extracted; a DateMention only for a standalone year ("2024 - 2011 = 13")
+    operands: tuple[Quantity | DateMention, ...]
+    # as written, one between each two operands: ("+",)
     operators: tuple[str, ...]
-    result: _Operand
-    text: str
+    result: Quantity | DateMention
+    # the value of the left side; None when it cannot be computed (division by zero)
+    computed: Decimal | None
+    # the written result is the computed value rounded (half up) to the digits shown
+    right: bool
 
 
 def strip_citation_markers(sentence: str) -> str:
@@ -87,47 +94,20 @@ def check_quote(document_text: str, quote: str, start: int, end: int) -> bool:
     )
 
 
-def _operands(quantities: Sequence[Quantity], dates: Sequence[DateMention]) -> list[_Operand]:
-    ops = [_Operand(q.value, q.text, q.start, q.end, q) for q in quantities]
-    ops += [
-        _Operand(Decimal(d.year), d.text, d.start, d.end, None)
-        for d in dates
-        if d.year is not None and d.month is None and d.day is None
+def _value(figure: Quantity | DateMention) -> Decimal:
+    if isinstance(figure, Quantity):
+        return figure.value
+    assert figure.year is not None  # only standalone years are operands (see _operands)
+    return Decimal(figure.year)
+
+
+def _operands(text: str) -> list[Quantity | DateMention]:
+    """The quantities and standalone years of ``text``, in order."""
+    dates = [
+        d for d in extract_dates(text) if d.year is not None and d.month is None and d.day is None
     ]
+    ops: list[Quantity | DateMention] = [*extract_quantities(text), *dates]
     return sorted(ops, key=lambda o: o.start)
-
-
-def _expressions(text: str, ops: Sequence[_Operand]) -> list[_Expression]:
-    """Chains "A op B [op C ...] = R" of adjacent operands in ``text``."""
-    found: list[_Expression] = []
-    i = 0
-    while i < len(ops):
-        j = i
-        operators: list[str] = []
-        while j + 1 < len(ops):
-            m = _OPERATOR_RE.fullmatch(text[ops[j].end : ops[j + 1].start])
-            if not m:
-                break
-            operators.append(m.group("op") or m.group("x"))
-            j += 1
-        if (
-            operators
-            and j + 1 < len(ops)
-            and _EQUALS_RE.fullmatch(text[ops[j].end : ops[j + 1].start])
-        ):
-            result = ops[j + 1]
-            found.append(
-                _Expression(
-                    tuple(ops[i : j + 1]),
-                    tuple(operators),
-                    result,
-                    text[ops[i].start : result.end],
-                )
-            )
-            i = j + 2
-        else:
-            i += 1
-    return found
 
 
 def _evaluate(values: Sequence[Decimal], operators: Sequence[str]) -> Decimal | None:
@@ -151,15 +131,58 @@ def _evaluate(values: Sequence[Decimal], operators: Sequence[str]) -> Decimal | 
     return total
 
 
-def _result_is_right(expr: _Expression) -> tuple[bool, Decimal | None]:
-    computed = _evaluate([o.value for o in expr.operands], expr.operators)
-    if computed is None:
-        return False, None
-    # A written result is right when it is the computed value rounded (half up) to the
-    # digits shown: "62 / 8 = 7.8" and "= 7.75" pass, "= 7.7" and "136 + 80 = 226" do not.
-    step = resolution(expr.result.quantity) if expr.result.quantity else Decimal(1)
-    rounded = (computed / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
-    return rounded == expr.result.value, computed
+def _arithmetic(
+    text: str,
+    operands: Sequence[Quantity | DateMention],
+    operators: Sequence[str],
+    result: Quantity | DateMention,
+) -> Arithmetic:
+    computed = _evaluate([_value(o) for o in operands], operators)
+    right = False
+    if computed is not None:
+        # A written result is right when it is the computed value rounded (half up) to the
+        # digits shown: "62 / 8 = 7.8" and "= 7.75" pass, "= 7.7" and "136 + 80 = 226" do
+        # not.
+        step = resolution(result) if isinstance(result, Quantity) else Decimal(1)
+        rounded = (computed / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
+        right = rounded == _value(result)
+    return Arithmetic(
+        text=text[operands[0].start : result.end],
+        operands=tuple(operands),
+        operators=tuple(operators),
+        result=result,
+        computed=computed,
+        right=right,
+    )
+
+
+def shown_arithmetic(text: str) -> list[Arithmetic]:
+    """Every expression "A op B [op C ...] = R" of adjacent figures in ``text``, right or
+    wrong, in order. Operands and results are the quantities of ``text`` and its standalone
+    years as ``extract_quantities`` / ``extract_dates`` give them for ``text``, so their
+    spans index ``text``: pass text without citation markers."""
+    ops = _operands(text)
+    found: list[Arithmetic] = []
+    i = 0
+    while i < len(ops):
+        j = i
+        operators: list[str] = []
+        while j + 1 < len(ops):
+            m = _OPERATOR_RE.fullmatch(text[ops[j].end : ops[j + 1].start])
+            if not m:
+                break
+            operators.append(m.group("op") or m.group("x"))
+            j += 1
+        if (
+            operators
+            and j + 1 < len(ops)
+            and _EQUALS_RE.fullmatch(text[ops[j].end : ops[j + 1].start])
+        ):
+            found.append(_arithmetic(text, ops[i : j + 1], operators, ops[j + 1]))
+            i = j + 2
+        else:
+            i += 1
+    return found
 
 
 def _show(value: Decimal) -> str:
@@ -187,12 +210,12 @@ def check_sentence(sentence: str, quotes: Sequence[str]) -> SentenceCheck:
     quantities = extract_quantities(text)
     dates = extract_dates(text)
 
-    expressions = _expressions(text, _operands(quantities, dates))
+    expressions = shown_arithmetic(text)
     results = {(e.result.start, e.result.end) for e in expressions}
     wrong: list[str] = []
     for expr in expressions:
-        right, computed = _result_is_right(expr)
-        if not right:
+        if not expr.right:
+            computed = expr.computed
             shown = "cannot be computed" if computed is None else f"it makes {_show(computed)}"
             wrong.append(f"{expr.text} is wrong ({shown})")
 

@@ -22,6 +22,7 @@ from eval.facts import KINDS, FactQuestion, FactsError, load_facts
 from eval.metrics import (
     Thresholds,
     evaluate_answer,
+    quote_holds,
     strip_markers,
     summarize,
     unsupported_figures,
@@ -244,6 +245,14 @@ def test_a_quote_not_at_its_offsets_fails_support() -> None:
     assert result.broken_citations == [1]
     unknown = Citation(**{**citation(1, US_SENTENCE).to_dict(), "doc_id": "gone"})
     assert not evaluate_answer(question(), answer(US_SENTENCE, unknown), document_text).quotes_hold
+    # The same check as the verifier's (rag.verify.check_quote): no empty quote, no offsets
+    # past the end of the document.
+    fields = citation(1, US_SENTENCE).to_dict()
+    tail = {**fields, "quote": TEXT[-5:], "start": len(TEXT) - 5, "end": len(TEXT)}
+    assert quote_holds(Citation(**tail), document_text)
+    assert not quote_holds(Citation(**{**tail, "end": len(TEXT) + 5}), document_text)
+    empty = {**fields, "quote": "", "end": fields["start"]}
+    assert not quote_holds(Citation(**empty), document_text)
 
 
 def test_a_fact_missing_from_the_cited_quotes_fails_support() -> None:
@@ -291,6 +300,16 @@ def test_markers_are_not_figures_and_shown_sums_are_checked() -> None:
     assert unsupported_figures("On 1 December 2024 [1]", ["On Nov. 27, 2024, Syrian"]) == [
         "1 December 2024"
     ]
+    # The verifier's arithmetic (rag.verify.shown_arithmetic): rounded half up to the digits
+    # shown, × before +, standalone years as operands.
+    deaths = "62 injured and 8 killed"
+    assert unsupported_figures("62 / 8 = 7.8 [1]", [deaths]) == []
+    assert unsupported_figures("62 / 8 = 7.75 [1]", [deaths]) == []
+    assert unsupported_figures("62 / 8 = 7.7 [1]", [deaths]) == ["7.7"]
+    assert unsupported_figures("136 + 80 × 2 = 296 [1]", [quote + " and 2"]) == []
+    assert unsupported_figures("136 + 80 × 2 = 432 [1]", [quote + " and 2"]) == ["432"]
+    assert unsupported_figures("2024 - 2015 = 9 years [1]", ["in 2015 and in 2024"]) == []
+    assert unsupported_figures("2024 - 2015 = 9 years [1]", ["in 2015"]) == ["9", "2024"]
 
 
 def test_false_premise_must_be_corrected_not_repeated() -> None:

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from rag.verify import SentenceCheck, check_quote, check_sentence, strip_citation_markers
+from rag.normalize import DateMention, Quantity
+from rag.verify import (
+    SentenceCheck,
+    check_quote,
+    check_sentence,
+    shown_arithmetic,
+    strip_citation_markers,
+)
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 BELARUS = (SAMPLES / "belarus-weapons-syria-2024-12-13.txt").read_text(encoding="utf-8")
@@ -213,6 +220,27 @@ def test_arithmetic_on_years() -> None:
     assert not check.ok  # 2024 is not in the Konkurs quote
     assert check.missing == ("2024",)
     assert passes(check_sentence("From 2015 to 2024 - 2015 = 9 years.", [KONKURS, OFFENSIVE]))
+
+
+def test_shown_arithmetic_gives_operands_result_and_verdict() -> None:
+    text = "In all 136 + 80 = 216, then 62 / 8 = 7.7 and 2024 - 2015 = 9; 5 / 0 = 1."
+    found = shown_arithmetic(text)
+    assert [e.text for e in found] == [
+        "136 + 80 = 216",
+        "62 / 8 = 7.7",
+        "2024 - 2015 = 9",
+        "5 / 0 = 1",
+    ]
+    assert [e.right for e in found] == [True, False, True, False]
+    total, ratio, years, by_zero = found
+    assert [o.text for o in total.operands] == ["136", "80"] and total.operators == ("+",)
+    assert isinstance(total.result, Quantity) and total.result.text == "216"
+    assert text[total.result.start : total.result.end] == "216"
+    assert str(ratio.computed) == "7.75"  # "= 7.8" or "= 7.75" would be right
+    assert all(isinstance(o, DateMention) for o in years.operands)
+    assert by_zero.computed is None
+    assert shown_arithmetic("136 and 80 make 216") == []
+    assert shown_arithmetic("136 + 80") == []
 
 
 # --------------------------------------------------------------------------- dates
