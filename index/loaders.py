@@ -107,6 +107,16 @@ class _Extracted:
     warnings: list[str] = field(default_factory=list)
 
 
+_STEM_DATE = re.compile(r"[-_ ]*\d{4}[-_]\d{2}[-_]\d{2}$|^\d{4}[-_]\d{2}[-_]\d{2}[-_ ]*")
+
+
+def title_from_stem(stem: str) -> str:
+    """A readable title from a file name: "belarus-weapons-syria-2024-12-13" -> "Belarus
+    weapons syria" (the date is shown beside the title anyway)."""
+    words = re.sub(r"[-_\s]+", " ", _STEM_DATE.sub("", stem)).strip()
+    return (words[:1].upper() + words[1:]) if words else stem
+
+
 def doc_id_for(source: str) -> str:
     """Stable id of a document: the first 16 hex digits of the sha1 of its source."""
     # surrogateescape: paths that are not valid UTF-8 still get their own, stable id
@@ -175,7 +185,7 @@ def _document(
         doc_id=doc_id_for(source),
         source=source,
         file=file,
-        title=ex.title or re.sub(r"[-_\s]+", " ", stem).strip() or stem,
+        title=ex.title or title_from_stem(stem),
         date=ex.date or fallback_date,
         date_origin="document" if ex.date else fallback_origin,
         content_hash=hashlib.sha256(data).hexdigest(),

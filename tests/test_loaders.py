@@ -92,7 +92,7 @@ def test_sample_date_line(tmp_path: Path) -> None:
     assert (doc.date, doc.date_origin) == ("2024-12-13", "document")
     assert doc.text == SAMPLE.read_bytes().decode("utf-8")
     # the first line is a long paragraph, so the title comes from the file name
-    assert doc.title == "belarus weapons syria 2024 12 13"
+    assert doc.title == "Belarus weapons syria"
 
 
 def test_plain_file_dated_by_mtime_and_titled_by_stem(tmp_path: Path) -> None:
@@ -101,12 +101,12 @@ def test_plain_file_dated_by_mtime_and_titled_by_stem(tmp_path: Path) -> None:
     os.utime(path, (stamp, stamp))
     (doc,) = load(path).documents
     assert (doc.date, doc.date_origin) == ("2020-02-29", "file")
-    assert doc.title == "meeting notes final"
+    assert doc.title == "Meeting notes final"
 
 
 def test_date_line_is_not_a_title(tmp_path: Path) -> None:
     (doc,) = load(write(tmp_path / "minutes.txt", "December 13, 2024\n\nWe met.\n")).documents
-    assert doc.title == "minutes"
+    assert doc.title == "Minutes"
 
 
 def test_cp1251_text_is_decoded_with_a_warning(tmp_path: Path) -> None:
@@ -408,3 +408,18 @@ def test_supported_suffixes() -> None:
     assert {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".eml"} == set(
         SUPPORTED_SUFFIXES
     )
+
+
+@pytest.mark.parametrize(
+    ("stem", "title"),
+    [
+        ("belarus-weapons-syria-2024-12-13", "Belarus weapons syria"),
+        ("2023-10-14_market_notes", "Market notes"),
+        ("Report_FINAL", "Report FINAL"),
+        ("2024-01-01", "2024-01-01"),
+    ],
+)
+def test_title_from_file_name(stem: str, title: str) -> None:
+    from index.loaders import title_from_stem
+
+    assert title_from_stem(stem) == title
