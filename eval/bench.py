@@ -27,9 +27,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from eval.metrics import percentile, strip_markers
+from eval.metrics import percentile
 from eval.run import InputError
 from rag import RAG, Answer
+from rag.verify import strip_citation_markers
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +120,7 @@ def _answer_correct(query: BenchQuery, answer: Answer) -> bool | None:
         return None
     if answer.abstained or answer.error:
         return False
-    text = strip_markers(answer.text).strip()
+    text = strip_citation_markers(answer.text).strip()
     if query.answer_kind == "yes/no":
         first = text.split(maxsplit=1)[0].strip(",.:;!").lower() if text else ""
         return first == query.answer.strip().rstrip(".").lower()

@@ -36,7 +36,6 @@ log = logging.getLogger(__name__)
 
 # The answer text without citation markers (a marker's digits are not figures); the name
 # eval.bench uses.
-strip_markers = strip_citation_markers
 
 
 def quote_holds(citation: Citation, document_text: Callable[[str], str]) -> bool:
@@ -80,7 +79,7 @@ def unsupported_figures(text: str, quotes: Sequence[str], question: str = "") ->
     answer gives; the result of correct arithmetic over cited operands is allowed, and so is
     the question quoted back in quotation marks (see :func:`without_echoes`).
     """
-    return _figures(without_echoes(strip_markers(text), question), quotes)[0]
+    return _figures(without_echoes(strip_citation_markers(text), question), quotes)[0]
 
 
 # Quoted spans: “…”, "…", «…».
@@ -179,7 +178,7 @@ def evaluate_answer(
 ) -> QuestionResult:
     """Score one answer. ``retrieved_sources``: sources of the top-k retrieved passages."""
     failed = answer.error is not None
-    text = without_echoes(strip_markers(answer.text), question.question)
+    text = without_echoes(strip_citation_markers(answer.text), question.question)
     quotes = [c.quote for c in answer.citations]
     figures, derived = _figures(text, quotes)
 

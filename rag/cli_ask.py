@@ -135,8 +135,11 @@ def batch(
         answers = rag.ask_many(
             [i.question for i in valid], concurrency=concurrency, on_done=lambda *_: bar.update()
         )
-    by_item = dict(zip([id(i) for i in valid], answers, strict=True))
-    lines = [json.dumps(_record(item, by_item.get(id(item))), ensure_ascii=False) for item in items]
+    pending = iter(answers)  # answers come back in the order of the valid questions
+    lines = [
+        json.dumps(_record(item, None if item.error else next(pending)), ensure_ascii=False)
+        for item in items
+    ]
     if out is None:
         click.echo("\n".join(lines))
     else:

@@ -88,8 +88,8 @@ class _Lexical:
         self.chunk_ids: list[str] = []
         self.doc_ids: list[str] = []
         self.retriever: Any = None
-        if stamp.exists() and json.loads(stamp.read_text()).get("revision") == revision:
-            saved = json.loads(stamp.read_text())
+        saved = json.loads(stamp.read_text()) if stamp.exists() else {}
+        if saved.get("revision") == revision:
             self.chunk_ids, self.doc_ids = saved["chunk_ids"], saved["doc_ids"]
             if self.chunk_ids:
                 self.retriever = bm25s.BM25.load(str(folder), show_progress=False)
@@ -166,17 +166,16 @@ class Retriever:
 
         return get_embedder(self.settings.embed_model)
 
-    def documents(self) -> dict[str, StoredDocument]:
+    def documents(self, revision: int | None = None) -> dict[str, StoredDocument]:
         """Complete documents by id, cached per store revision."""
-        revision = self.store.revision
+        revision = self.store.revision if revision is None else revision
         with self._lock:
             if revision != self._documents_revision:
                 self._documents = {d.doc_id: d for d in self.store.documents()}
                 self._documents_revision = revision
             return self._documents
 
-    def _lexical_index(self) -> _Lexical:
-        revision = self.store.revision
+    def _lexical_index(self, revision: int) -> _Lexical:
         with self._lock:
             if self._lexical is None or self._lexical.revision != revision:
                 self._lexical = _Lexical(self.store, revision)
@@ -201,11 +200,16 @@ class Retriever:
         return [chunk_id for chunk_id, _ in hits]
 
     def _bm25(
-        self, question: str, n: int, filters: Filters, documents: dict[str, StoredDocument]
+        self,
+        question: str,
+        n: int,
+        filters: Filters,
+        documents: dict[str, StoredDocument],
+        revision: int,
     ) -> list[str]:
         import numpy as np
 
-        lexical = self._lexical_index()
+        lexical = self._lexical_index(revision)
         scores = lexical.scores(question)
         if scores is None:
             return []
@@ -225,10 +229,11 @@ class Retriever:
         """The ``top_k`` best passages for a question, by reciprocal rank fusion."""
         filters = filters or Filters()
         top_k = top_k or self.settings.top_k
-        documents = self.documents()
+        revision = self.store.revision  # read once: both caches follow the same revision
+        documents = self.documents(revision)
         n = max(self.settings.candidates, top_k)
         dense = self._dense(question, n, filters, documents)
-        lexical = self._bm25(question, n, filters, documents)
+        lexical = self._bm25(question, n, filters, documents, revision)
         fused: dict[str, float] = {}
         for ranking in (dense, lexical):
             for rank, chunk_id in enumerate(ranking, start=1):

@@ -23,7 +23,6 @@ from eval.metrics import (
     Thresholds,
     evaluate_answer,
     quote_holds,
-    strip_markers,
     summarize,
     unsupported_figures,
     without_echoes,
@@ -31,6 +30,7 @@ from eval.metrics import (
 from eval.run import DEFAULT_FACTS, InputError, samples_folder
 from rag import Answer, Citation
 from rag.cli import cli
+from rag.verify import strip_citation_markers
 
 ROOT = Path(__file__).resolve().parents[1]
 BELARUS = ROOT / "samples" / "belarus-weapons-syria-2024-12-13.txt"
@@ -295,7 +295,7 @@ def test_markers_are_not_figures_and_shown_sums_are_checked() -> None:
     assert not wrong.fidelity and wrong.unsupported_figures == ["217"]
     # An operand that is not in the quotes does not make its result acceptable.
     assert unsupported_figures("136 + 90 = 226 [1]", [quote]) == ["90", "226"]
-    assert strip_markers("x [1][2] y [3, 4]").split() == ["x", "y"]
+    assert strip_citation_markers("x [1][2] y [3, 4]").split() == ["x", "y"]
     assert unsupported_figures("€37.9M [1]", ["worth a total of 37.9 million euros"]) == []
     assert unsupported_figures("On 1 December 2024 [1]", ["On Nov. 27, 2024, Syrian"]) == [
         "1 December 2024"
