@@ -79,6 +79,48 @@ class Settings(BaseSettings):
         description="Below this evidence score the answer abstains ('The sources do not say').",
     )
 
+    # Evidence scoring (rag/evidence.py). Tuned on the development set and bench/multihop,
+    # never on the eval gate: similarity carries paraphrase, term coverage exact wording; a
+    # sentence missing the asked-for kind or topic keeps ``evidence_penalty`` of its score.
+    evidence_similarity_weight: float = Field(
+        default=0.65,
+        ge=0,
+        description="Weight of embedding similarity in a sentence's evidence score.",
+    )
+    evidence_coverage_weight: float = Field(
+        default=0.35,
+        ge=0,
+        description="Weight of the share of the question's content words a sentence holds.",
+    )
+    evidence_penalty: float = Field(
+        default=0.6,
+        ge=0,
+        le=1,
+        description="Share of its score "
+        "a sentence keeps when it lacks the kind, attribute or topic asked for.",
+    )
+    evidence_paraphrase_penalty: float = Field(
+        default=0.85,
+        ge=0,
+        le=1,
+        description="The same, for a close paraphrase when the question rests on a false premise.",
+    )
+    evidence_paraphrase_similarity: float = Field(
+        default=0.6, description="Similarity from which a sentence counts as a close paraphrase."
+    )
+    evidence_window: float = Field(
+        default=0.12,
+        ge=0,
+        description="Sentences within this score of the best one join the answer.",
+    )
+    yes_no_coverage: float = Field(
+        default=0.8,
+        ge=0,
+        le=1,
+        description="Share of a yes/no "
+        "question's content words a quote must hold to answer it yes or no.",
+    )
+
     # --- generation back-ends --------------------------------------------------
     backend: Backend = Field(default="extractive", description="Answer generator.")
     openai_base_url: str = Field(

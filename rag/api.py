@@ -16,25 +16,14 @@ import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from index.records import IngestSummary, StoredDocument
 from index.settings import Backend, Settings, get_settings
-from rag.records import Answer
+from rag.records import Answer, StreamEvent
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class StreamEvent:
-    """``kind`` is "delta" (text to append while generating) or "answer" (the final,
-    verified answer, which replaces whatever the deltas showed)."""
-
-    kind: str
-    text: str = ""
-    answer: Answer | None = None
 
 
 class RAG:
@@ -99,7 +88,7 @@ class RAG:
         date_to: str | None = None,
     ) -> Iterator[StreamEvent]:
         """Answer a question, yielding text deltas while generating, then the final answer."""
-        from rag.answer import answer_question
+        from rag.pipeline import answer_question
         from rag.retrieve import Filters
 
         backend = backend or self.settings.backend

@@ -86,8 +86,8 @@ def ask(
     as_json: bool,
 ) -> None:
     """Answer QUESTION from the indexed sources, with cited quotes."""
-    from rag.answer import answer_to_text
     from rag.api import open_store
+    from rag.pipeline import answer_to_text
 
     rag = open_store(store, create=False, backend=backend)
     answer = rag.ask(question, top_k=top_k, sources=sources, date_from=date_from, date_to=date_to)

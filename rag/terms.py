@@ -1,0 +1,50 @@
+"""Content words of a text in one language: stop words dropped, the rest stemmed.
+
+Shared by question analysis, evidence scoring and LLM output matching, so that a question and
+a sentence are compared with the same words.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+from index.languages import LanguageProfile, get_profile
+
+__all__ = ["Lexicon", "lexicon"]
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+class Lexicon:
+    """Stemming and stop words of one language profile."""
+
+    def __init__(self, profile: LanguageProfile) -> None:
+        self.profile = profile
+        self.stopwords = frozenset(profile.stopwords)
+        self._stemmer: Any = None
+        if profile.stemmer:
+            import Stemmer
+
+            self._stemmer = Stemmer.Stemmer(profile.stemmer)
+        self.scaffold = frozenset(self.stems(profile.scaffold_words))
+
+    def words(self, text: str) -> list[str]:
+        """Lower-case words of ``text`` (apostrophes and hyphens at the edges trimmed)."""
+        return [w for w in (m.lower().strip("'’-") for m in _WORD.findall(text)) if w]
+
+    def stems(self, words: list[str]) -> list[str]:
+        if self._stemmer is None:
+            return list(words)
+        return list(self._stemmer.stemWords(words))
+
+    def terms(self, text: str) -> frozenset[str]:
+        """Stemmed content words of ``text``."""
+        return frozenset(self.stems([w for w in self.words(text) if w not in self.stopwords]))
+
+
+@functools.lru_cache(maxsize=16)
+def lexicon(code: str = "en") -> Lexicon:
+    """The (cached) lexicon of language ``code``."""
+    return Lexicon(get_profile(code))
