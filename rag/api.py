@@ -112,6 +112,22 @@ class RAG:
 
         return CiteQueryEngine(self, **options)
 
+    # ------------------------------------------------------------------ evidence
+    def evidence_record(self, answer: Answer) -> dict[str, Any]:
+        """``answer`` as an evidence record: quotes, offsets, file hashes, settings (see
+        docs/evidence.md); the answer time is now."""
+        from rag.evidence_file import evidence_record
+
+        return evidence_record(self, answer)
+
+    def write_evidence(self, path: str | Path, records: Sequence[dict[str, Any]]) -> Path:
+        """Write evidence records to ``path`` as .json, .csv or .md (by its extension)."""
+        from rag.evidence_file import write_evidence
+
+        target = Path(path)
+        write_evidence(target, self, list(records))
+        return target
+
     # ------------------------------------------------------------------ answers
     def _llm(self, backend: Backend) -> Any:
         if backend == "extractive":
