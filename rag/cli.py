@@ -21,6 +21,7 @@ _COMMANDS = {
     "batch": "rag.cli_ask:batch",
     "eval": "eval.cli:eval_command",
     "ui": "ui.cli:ui",
+    "verify-evidence": "rag.cli_evidence:verify_evidence_command",
 }
 
 
