@@ -21,6 +21,7 @@ _EXPECTED = (
     "FactsError",
     "UIError",
     "InputError",
+    "EvidenceError",
 )
 
 

@@ -22,6 +22,7 @@ _COMMANDS = {
     "check": "rag.cli_check:check",
     "eval": "eval.cli:eval_command",
     "ui": "ui.cli:ui",
+    "verify-evidence": "rag.cli_evidence:verify_evidence_command",
 }
 
 
