@@ -246,10 +246,15 @@ def _from_text(data: bytes) -> _Extracted:
         except UnicodeDecodeError:
             from charset_normalizer import from_bytes
 
-            best = from_bytes(data).best()
-            if best is None:
+            from index.decoding import decode_legacy
+
+            # charset-normalizer's guess competes with the legacy code pages; the decoding
+            # that reads most like real words wins (see index/decoding.py).
+            guess = from_bytes(data).best()
+            found = decode_legacy(data, (guess.encoding,) if guess is not None else ())
+            if found is None:
                 raise LoadError("cannot decode the text (unknown encoding)") from None
-            encoding = best.encoding
+            encoding = found[1]
     try:
         ex.text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError) as err:
