@@ -63,6 +63,16 @@ def store_option(func: F) -> F:
     )(func)
 
 
+def lock_timeout_option(func: F) -> F:
+    return click.option(
+        "--lock-timeout",
+        type=float,
+        default=None,
+        help="Seconds to wait while another writer holds the store (0: fail at once, "
+        "-1: wait for ever; default $RAG_LOCK_TIMEOUT or 600).",
+    )(func)
+
+
 def setup_logging(verbose: bool) -> None:
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from index.records import IngestSummary, StoredDocument
     from index.settings import Backend, Settings, get_settings
     from rag.api import RAG, open_store
+    from rag.check import ClaimCheck
     from rag.markers import marker_numbers, render_markers, strip_markers
     from rag.records import Answer, AnswerSentence, Citation, Passage, StreamEvent
 
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 _EXPORTS: dict[str, tuple[str, str]] = {
     "RAG": ("rag.api", "RAG"),
     "open_store": ("rag.api", "open_store"),
+    "ClaimCheck": ("rag.check", "ClaimCheck"),
     "Answer": ("rag.records", "Answer"),
     "AnswerSentence": ("rag.records", "AnswerSentence"),
     "Citation": ("rag.records", "Citation"),
@@ -49,6 +51,7 @@ __all__ = [
     "AnswerSentence",
     "Backend",
     "Citation",
+    "ClaimCheck",
     "IngestSummary",
     "Passage",
     "Settings",

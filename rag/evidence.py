@@ -186,6 +186,8 @@ class Assessment:
 
     picked: list[Evidence]
     missing: str  # empty when answerable; else which part the sources do not cover
+    # a name several documents agree on, when no single sentence answers on its own
+    name: str | None = None
 
 
 def _missing_part(q: Question, best: Evidence | None) -> str:
@@ -224,12 +226,72 @@ def _what(q: Question) -> str:
     }.get(q.kind or "", "the answer")
 
 
+def candidate_names(q: Question, text: str) -> list[tuple[str, int]]:
+    """Names in ``text`` the question does not already give, with their offsets. A single
+    capitalised word opening the sentence ("Unfortunately") is not taken for a name."""
+    folded_q = fold(q.text)
+    out = []
+    position = 0
+    for name in extract_names(text):
+        at = text.find(name, position)
+        if at < 0:
+            at = text.find(name)
+        if at < 0:
+            continue
+        position = at + len(name)
+        if fold(name) in folded_q or any(fold(p) in folded_q for p in name.split()):
+            continue
+        if " " not in name and not text[:at].strip():
+            continue
+        out.append((name, at))
+    return out
+
+
+def _corroborated_name(
+    q: Question, ranked: Sequence[Evidence], settings: Settings
+) -> Assessment | None:
+    """A multi-part "who/which" question rarely has one sentence that says it all; the
+    answer is then the name that sentences from several documents about the question's
+    topic share. Each name's votes: the documents whose on-topic sentences name it."""
+    from rag.question import NAME_KINDS
+
+    if q.kind not in NAME_KINDS:
+        return None
+    pool = [
+        e
+        for e in ranked[: settings.name_vote_pool]
+        if e.has_focus and e.has_attribute and e.score >= settings.name_vote_min_score
+    ]
+    votes: dict[str, dict[str, Evidence]] = {}
+    spelled: dict[str, str] = {}
+    for e in pool:
+        for name, _ in candidate_names(q, e.unit.display):
+            key = fold(name.split()[-1])  # "Sam Bankman-Fried" and "Bankman-Fried" agree
+            if len(key) < 3:
+                continue
+            votes.setdefault(key, {}).setdefault(e.unit.passage.doc_id, e)
+            if len(name) > len(spelled.get(key, "")):
+                spelled[key] = name
+    if not votes:
+        return None
+    key, documents = max(
+        votes.items(), key=lambda kv: (len(kv[1]), sum(e.score for e in kv[1].values()))
+    )
+    if len(documents) < settings.name_vote_documents:
+        return None
+    picked = sorted(documents.values(), key=lambda e: -e.score)[: settings.max_evidence]
+    return Assessment(picked, "", spelled[key])
+
+
 def assess(q: Question, ranked: Sequence[Evidence], settings: Settings) -> Assessment:
     """Answer only with units that meet every constraint and score above the threshold; the
     others close to the best join it (up to ``max_evidence``), without repeats."""
     threshold = settings.min_evidence_score
     qualified = [e for e in ranked if e.meets_all and e.score >= threshold]
     if not qualified:
+        corroborated = _corroborated_name(q, ranked, settings)
+        if corroborated is not None:
+            return corroborated
         closest = ranked[0] if ranked else None
         return Assessment([], _missing_part(q, closest))
     best = qualified[0].score

@@ -133,7 +133,7 @@ def answer_question(
         t = time.perf_counter()
         notes: list[str] = []
         if llm is None:
-            composition = compose(q, picked, settings.yes_no_coverage)
+            composition = compose(q, picked, settings.yes_no_coverage, assessment.name)
             sentences, citations = composition.sentences, composition.citations
         else:
             from rag.compose.llm import INSUFFICIENT, parse, prompt

@@ -32,6 +32,7 @@ import gradio as gr
 
 from rag import RAG, Answer, Settings
 from ui.bind import UIError, check_bind
+from ui.check import check_tab
 from ui.evidence import EVIDENCE_FORMATS, EvidenceFiles
 from ui.render import (
     esc,
@@ -478,6 +479,7 @@ def build_app(rag: RAG) -> gr.Blocks:
                     delete_choice = gr.Dropdown(choices=[], label="Document to delete")
                     delete = gr.Button("Delete from the index", variant="stop")
             report = gr.HTML(css_template=CSS, js_on_load=None, elem_id="rag-report")
+        check_tab(rag)
 
         chat_inputs = [question, backend, top_k, source_filter, date_from, date_to, state]
         chat_outputs = [transcript, live, answer_json, state, question]

@@ -143,6 +143,33 @@ class LanguageProfile(BaseModel):
         description="Lower-case phrases marking lines that are not facts (licences, "
         "copyright, navigation).",
     )
+    approximators: list[str] = Field(
+        default_factory=list,
+        description="Hedges that soften a number, not a claim ('about', 'nearly'): a claim "
+        "and its quote need not agree on them.",
+    )
+    recipient_prepositions: list[str] = Field(
+        default_factory=list, description="Words before who got something ('to')."
+    )
+    source_prepositions: list[str] = Field(
+        default_factory=list, description="Words before who gave something ('from')."
+    )
+    agent_prepositions: list[str] = Field(
+        default_factory=list,
+        description="Words before the doer of a passive verb ('sent by Belarus').",
+    )
+    give_verbs: list[str] = Field(
+        default_factory=list,
+        description="Verbs whose subject gives ('send', 'sent'); compared after stemming.",
+    )
+    receive_verbs: list[str] = Field(
+        default_factory=list,
+        description="Verbs whose subject gets ('receive', 'bought'); compared after stemming.",
+    )
+    clause_breaks: list[str] = Field(
+        default_factory=list,
+        description="Words that start a new clause with its own polarity ('but', 'while').",
+    )
     labels: dict[str, str] = Field(
         default_factory=dict,
         description="Fixed answer phrases: yes, no, not_say, total, closest.",
@@ -164,6 +191,13 @@ class LanguageProfile(BaseModel):
         "measure_units",
         "header_keys",
         "boilerplate",
+        "approximators",
+        "recipient_prepositions",
+        "source_prepositions",
+        "agent_prepositions",
+        "give_verbs",
+        "receive_verbs",
+        "clause_breaks",
     )
     @classmethod
     def _lower(cls, values: list[str]) -> list[str]:

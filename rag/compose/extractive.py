@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from index.languages import get_profile
 from rag.compose import citation
-from rag.evidence import Evidence
+from rag.evidence import Evidence, candidate_names
 from rag.normalize import extract_dates, extract_names, extract_quantities, fold
 from rag.question import NAME_KINDS, Question
 from rag.records import AnswerSentence, Citation
@@ -90,9 +90,14 @@ def _bind(q: Question, text: str, spans: list[tuple[str, int, int]]) -> tuple[st
     return max(ranked)[3]
 
 
-def answer_value(q: Question, e: Evidence) -> tuple[str, int, int] | None:
+def _after_title(text: str, at: int, titles: set[str]) -> bool:
+    before = text[:at].rstrip().rstrip(".").split()
+    return bool(before) and before[-1].lower() in titles
+
+
+def answer_value(q: Question, e: Evidence, name: str | None = None) -> tuple[str, int, int] | None:
     """The value that answers ``q`` in evidence ``e``, as (text, start, end) in the document:
-    exactly as the source writes it."""
+    exactly as the source writes it. ``name``: the answer several documents agree on."""
     text = e.unit.quote
     spans: list[tuple[str, int, int]] = []
     if q.kind in ("number", "amount"):
@@ -113,24 +118,14 @@ def answer_value(q: Question, e: Evidence) -> tuple[str, int, int] | None:
             if (d.year, d.month, d.day) not in q.asked_dates
         ]
     elif q.kind in NAME_KINDS:
-        folded_q = fold(q.text)
         titles = {t.lower() for t in get_profile(q.language).titles}
-        for name in extract_names(text):
-            if fold(name) in folded_q or any(fold(p) in folded_q for p in name.split()):
-                continue
-            at = text.find(name)
-            if at >= 0:
-                spans.append((name, at, at + len(name)))
+        spans = [(n, at, at + len(n)) for n, at in candidate_names(q, text)]
+        if name is not None:
+            spans = [s for s in spans if fold(name.split()[-1]) in fold(s[0])] or spans
         if q.kind == "person":
             # a person's name has two words or follows a title
             people = [
-                s
-                for s in spans
-                if len(s[0].split()) >= 2
-                or (
-                    text[: s[1]].rstrip().rstrip(".").split()[-1:]
-                    and text[: s[1]].rstrip().rstrip(".").split()[-1].lower() in titles
-                )
+                s for s in spans if len(s[0].split()) >= 2 or _after_title(text, s[1], titles)
             ]
             spans = people or spans
     if not spans:
@@ -142,19 +137,6 @@ def answer_value(q: Question, e: Evidence) -> tuple[str, int, int] | None:
     return value, e.unit.start + start, e.unit.start + end
 
 
-def _negated(text: str, language: str) -> bool:
-    """Odd number of negations: the statement is denied."""
-    negations = get_profile(language).negations
-    lowered = f" {' '.join(text.lower().split())} "
-    count = 0
-    for word in negations:
-        if word.startswith("n'"):
-            count += lowered.count(word + " ")
-        else:
-            count += lowered.count(f" {word} ")
-    return count % 2 == 1
-
-
 def _claim(q: Question) -> str:
     """The statement a yes/no question asks about: the question without its first word."""
     words = q.text.rstrip("?").split()
@@ -163,8 +145,8 @@ def _claim(q: Question) -> str:
 
 def yes_no(q: Question, picked: Sequence[Evidence], coverage: float) -> tuple[str, int] | None:
     """("yes"|"no", index of the evidence) when a quote states the question's claim (or its
-    negation): it holds nearly all the claim's content words, every number, date and name of
-    it, and its negation decides the verdict."""
+    opposite): it holds nearly all the claim's content words, and the verifier finds the
+    claim supported by it, or contradicted (negation, another value for the same thing)."""
     lex = lexicon(q.language)
     claim = _claim(q)
     content = q.terms - lex.scaffold
@@ -174,10 +156,14 @@ def yes_no(q: Question, picked: Sequence[Evidence], coverage: float) -> tuple[st
         terms = lex.terms(e.unit.display)
         if len(content & terms) / len(content) < coverage:
             continue
-        if not check_sentence(claim, [e.unit.display]).ok:
-            continue
-        same = _negated(claim, q.language) == _negated(e.unit.display, q.language)
-        return ("yes" if same else "no"), i
+        # The verifier's verdict decides: supported is "yes"; contradicted (the quote
+        # negates it, or binds another value to the same thing) is "no"; anything it
+        # cannot find is no verdict at all.
+        check = check_sentence(claim, [e.unit.display], q.language)
+        if check.verdict == "supported":
+            return "yes", i
+        if check.verdict == "contradicted" and check.conflicts:
+            return "no", i
     return None
 
 
@@ -195,7 +181,9 @@ def _sum_sentence(q: Question, picked: list[Evidence], label: str) -> str | None
     return f"{label} {operands} = {total.normalize():f}"
 
 
-def compose(q: Question, picked: list[Evidence], yes_no_coverage: float) -> Composition:
+def compose(
+    q: Question, picked: list[Evidence], yes_no_coverage: float, name: str | None = None
+) -> Composition:
     """Answer sentences for the picked evidence (empty when a yes/no question gets no
     verdict: the pipeline then declines with the evidence)."""
     profile = get_profile(q.language)
@@ -213,7 +201,7 @@ def compose(q: Question, picked: list[Evidence], yes_no_coverage: float) -> Comp
             AnswerSentence(picked[0].unit.quote, (1,)),
         ]
         return out
-    value = answer_value(q, picked[0]) if q.wants_value else None
+    value = answer_value(q, picked[0], name) if q.wants_value else None
     out.citations = [citation(i + 1, e, value if i == 0 else None) for i, e in enumerate(picked)]
     if value is not None:
         lead = value[0] if value[0].endswith(".") else value[0] + "."
