@@ -78,6 +78,8 @@ def test_judge_confusion_and_false_claims_supported() -> None:
         judge(absent, {"verdict": "not_found", "citations": []}, holds),
         judge(absent, Verdict("unsure"), holds),  # not a verdict: an error
     ]
+    failed = judge(absent, {"verdict": "not_found", "error": "boom"}, holds)
+    assert failed.got is None and failed.error == "boom" and not failed.correct
     report = ClaimReport(available=True, results=results)
     assert [r.correct for r in results] == [True, False, True, False]
     assert results[0].quote_found is True and results[3].got is None
@@ -195,3 +197,59 @@ def test_rag_eval_reports_both_sets_and_the_dev_gate_fails_on_a_wrong_value(
     assert not wrong["correct"]
     assert any("missing $395 million" in problem for problem in wrong["problems"])
     assert failed.exit_code == 1 and not data["passed"] and "FAILED (all sets)" in failed.output
+
+
+# --------------------------------------------------------------------------- LLM bench counts
+
+
+def _bench_module() -> Any:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("llm_devset", ROOT / "bench" / "llm_devset.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_llm_bench_counts_kept_replaced_dropped_and_wrong_sentences() -> None:
+    from eval.facts import FactQuestion
+    from rag import Answer, Citation
+
+    bench = _bench_module()
+    q = FactQuestion(
+        id="uber-op",
+        question="What operating profit did Uber report for the third quarter?",
+        kind="number",
+        expect=(Fact.parse("$394 million"),),
+        together=((Fact.parse("$394 million"), Fact.parse("operating income")),),
+    )
+    quote = UBER_LINE
+    cite = Citation(1, "d", "s", "t", "2023-11-07", "file", quote, 0, len(quote), 0.9)
+    answer = Answer(
+        question=q.question,
+        text=(
+            f"Uber's operating income was $219 million. [1] {quote} [1] "
+            "Uber reported operating income of $394 million. [1]"
+        ),
+        abstained=False,
+        citations=[cite],
+        notes=[
+            "Replaced a sentence by the passage it cited (x): “...”",
+            "Dropped a sentence with no valid citation: “Uber is big.”",
+        ],
+    )
+    counts = bench.count_sentences(answer, q)
+    assert counts["kept"] == 2 and counts["replaced"] == 1 and counts["dropped"] == 1
+    assert [w["sentence"] for w in counts["wrong_kept"]] == [
+        "Uber's operating income was $219 million."
+    ]
+    premise = FactQuestion(
+        id="fp",
+        question="How did Uber reach $594 million in operating income?",
+        kind="false_premise",
+        expect=(Fact.parse("$394 million"),),
+    )
+    assert "false premise" in bench.wrong_sentence("Uber made $594 million.", premise)
+    assert bench.wrong_sentence("Uber made $394 million, not $594 million.", premise)
+    assert bench.wrong_sentence("The company grew fast.", q) is None
