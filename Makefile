@@ -20,8 +20,8 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 run: install pst-utils
-	$(BIN)/rag ingest $(SAMPLES)
-	$(BIN)/rag ui
+	$(BIN)/rag --investigation samples ingest $(SAMPLES)
+	$(BIN)/rag --investigation samples ui
 
 # Debian's Chromium for the browser test (playwright drives it; it never downloads a browser).
 browser:
