@@ -78,11 +78,14 @@ class RAG:
         """The extracted text that citation offsets point into."""
         return self.store.document_text(doc_id)
 
-    def ingest(self, paths: Sequence[str | Path], progress: bool = False) -> IngestSummary:
-        """Index files or folders into this store (same rules as ``rag ingest``)."""
+    def ingest(
+        self, paths: Sequence[str | Path], progress: bool = False, prune: bool = False
+    ) -> IngestSummary:
+        """Index files or folders into this store (same rules as ``rag ingest``; ``prune``
+        lets a missing path or an empty folder remove its documents)."""
         from index.ingest import ingest
 
-        return ingest([Path(p) for p in paths], self.settings, progress=progress)
+        return ingest([Path(p) for p in paths], self.settings, progress=progress, prune=prune)
 
     def remove(self, paths: Sequence[str | Path]) -> list[str]:
         """Remove files (or folders) from the index; returns the files removed."""
