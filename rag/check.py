@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from rag.normalize import extract_names
+from rag.normalize import extract_names, extract_quantities
 from rag.records import Citation, Passage
 from rag.verify import SentenceCheck, check_sentence
 from rag.verify.claims import coverage
@@ -35,6 +35,9 @@ __all__ = ["ClaimCheck", "Unit", "check_claim", "judge_claim"]
 # A sentence (or pair) must carry this share of the claim's content words to support it,
 # and half of them to contradict it (a sentence on another matter contradicts nothing).
 SUPPORT_COVERAGE = 0.85
+# A claim with a figure the verifier found bound to the same thing may word the rest more
+# freely ("weapons worth €37.9M" for "missile systems and grenade launchers worth ...").
+SUPPORT_COVERAGE_WITH_FIGURES = 0.75
 CONTRADICT_COVERAGE = 0.5
 CANDIDATES = 8  # sentences judged per claim
 PASSAGES = 8  # passages retrieved per claim
@@ -121,6 +124,7 @@ def judge_claim(
     judged = singles + context + combos
 
     alone = {j.units[0]: j for j in singles}
+    need = SUPPORT_COVERAGE_WITH_FIGURES if extract_quantities(claim) else SUPPORT_COVERAGE
 
     def own_names(j: _Judged) -> bool:
         # the sentence itself names everything the claim names; the one before it may only
@@ -128,7 +132,7 @@ def judge_claim(
         main = alone.get(j.units[-1])
         return (
             main is not None
-            and main.share >= SUPPORT_COVERAGE
+            and main.share >= need
             and all(
                 check_name(n, [units[j.units[-1]].text], lang).found for n in extract_names(claim)
             )
@@ -138,7 +142,7 @@ def judge_claim(
         j
         for j in singles + context
         if j.check.verdict == "supported"
-        and j.share >= SUPPORT_COVERAGE
+        and j.share >= need
         and (len(j.units) == 1 or own_names(j))
     ]
 
