@@ -3,13 +3,14 @@
 from index.ingest import sha256_file as file_digest
 from rag.api import RAG, StreamEvent, open_store
 from rag.check import ClaimCheck
-from rag.records import Answer, AnswerSentence, Citation, Passage
+from rag.records import Answer, AnswerSentence, Citation, CitedText, Passage
 
 __all__ = [
     "RAG",
     "Answer",
     "AnswerSentence",
     "Citation",
+    "CitedText",
     "ClaimCheck",
     "Passage",
     "StreamEvent",
