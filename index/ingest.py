@@ -150,6 +150,7 @@ def _ingest_locked(
     from index.chunking import ChunkingError, chunk_document
     from index.embed import Embedder, ModelError, get_embedder
     from index.loaders import LoadError, load_file
+    from index.reuse import embed_missing, stored_vectors
     from index.store import FileWrite, Store
 
     summary = IngestSummary()
@@ -186,8 +187,17 @@ def _ingest_locked(
         # (model call, Chroma delete/upsert, manifest transactions) dominated small files.
         if not batch:
             return
-        texts = [c.text for write, _ in batch for c in write.chunks]
-        vectors = model().embed_documents(texts, batch_size=settings.embed_batch_size)
+        chunks = [c for write, _ in batch for c in write.chunks]
+        # Chunks of files indexed before (a grown mailbox) keep their stored vectors.
+        kept = stored_vectors(
+            store, [c.chunk_id for write, _ in batch if write.file in known for c in write.chunks]
+        )
+        vectors, embedded = embed_missing(
+            chunks,
+            kept,
+            lambda texts: model().embed_documents(texts, batch_size=settings.embed_batch_size),
+        )
+        summary.chunks_added += embedded
         writes, offset = [], 0
         for write, _ in batch:
             n = len(write.chunks)
@@ -196,7 +206,6 @@ def _ingest_locked(
         store.write_files(writes)
         for write, warnings in batch:
             summary.warnings.extend(Failure(write.file, w) for w in warnings)
-            summary.chunks_added += len(write.chunks)
             if write.file in known:
                 summary.updated += 1
             else:

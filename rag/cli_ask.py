@@ -34,7 +34,7 @@ def export_option(func: Any) -> Any:
     )(func)
 
 
-def _export(path: Path, rag: Any, answers: list[Any]) -> None:
+def export_evidence(path: Path, rag: Any, answers: list[Any]) -> None:
     """The evidence file of ``answers``; the format follows the extension."""
     from rag.evidence_file import evidence_record, write_evidence
 
@@ -119,7 +119,7 @@ def ask(
     rag = open_store(store, create=False, backend=backend)
     answer = rag.ask(question, top_k=top_k, sources=sources, date_from=date_from, date_to=date_to)
     if export is not None:
-        _export(export, rag, [answer])
+        export_evidence(export, rag, [answer])
     if as_json:
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False))
     else:
@@ -180,6 +180,6 @@ def batch(
     else:
         out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     if export is not None:
-        _export(export, rag, answers)
+        export_evidence(export, rag, answers)
     failed = sum(1 for a in answers if a.error) + len(items) - len(valid)
     click.echo(f"{len(items)} questions, {failed} failed", err=True)
