@@ -59,6 +59,11 @@ class LanguageProfile(BaseModel):
     scripts: list[str] = Field(description="Unicode scripts the language is written in.")
     stemmer: str | None = Field(description="PyStemmer algorithm name, or null.")
     lemmatizer: str | None = Field(description="simplemma language code, or null.")
+    endings: list[str] = Field(
+        default_factory=list,
+        description="Inflection endings the lexical tokeniser strips when the language has "
+        "neither a stemmer nor a lemmatiser (lower-case).",
+    )
     sentence_splitter: Literal["punkt", "razdel", "pysbd"]
     punkt_language: str | None = Field(
         default=None, description="NLTK punkt model name when sentence_splitter is 'punkt'."
