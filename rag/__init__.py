@@ -2,15 +2,17 @@
 
 from index.ingest import sha256_file as file_digest
 from index.investigations import InvestigationError, check_name, list_investigations
+from index.progress import progress
 from rag.api import RAG, StreamEvent, open_store
 from rag.check import ClaimCheck
-from rag.records import Answer, AnswerSentence, Citation, Passage
+from rag.records import Answer, AnswerSentence, Citation, CitedText, Passage
 
 __all__ = [
     "RAG",
     "Answer",
     "AnswerSentence",
     "Citation",
+    "CitedText",
     "ClaimCheck",
     "InvestigationError",
     "Passage",
@@ -19,4 +21,5 @@ __all__ = [
     "file_digest",
     "list_investigations",
     "open_store",
+    "progress",
 ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -159,14 +158,13 @@ def batch(
 
     A question that fails gets an "error" field and the batch goes on.
     """
-    from tqdm import tqdm
-
+    from index.progress import progress
     from rag.api import open_store
 
     items = read_questions(file)
     rag = open_store(store, create=False, backend=backend)
     valid = [i for i in items if i.error is None]
-    with tqdm(total=len(valid), unit="q", disable=not sys.stderr.isatty()) as bar:
+    with progress(len(valid), "batch", "question") as bar:
         answers = rag.ask_many(
             [i.question for i in valid], concurrency=concurrency, on_done=lambda *_: bar.update()
         )

@@ -123,10 +123,10 @@ def check(
                    verdict_to_text(result))  # fmt: skip
         return
 
-    from tqdm import tqdm
+    from index.progress import progress
 
     valid = [i for i in items if i.error is None]
-    with tqdm(total=len(valid), unit="claim", disable=not sys.stderr.isatty()) as bar:
+    with progress(len(valid), "check", "claim") as bar:
         results = rag.check_many(
             [i.claim for i in valid],
             ids=[i.id for i in valid],
