@@ -15,12 +15,14 @@ import index  # noqa: F401  (sets the offline environment before anything heavy 
 if TYPE_CHECKING:
     from index.clikit import expected_errors, store_option
     from index.ingest import sha256_file as file_digest
+    from index.investigations import InvestigationError, check_name, list_investigations
+    from index.progress import progress
     from index.records import IngestSummary, StoredDocument
     from index.settings import Backend, Settings, get_settings
     from rag.api import RAG, open_store
     from rag.check import ClaimCheck
     from rag.markers import marker_numbers, render_markers, strip_markers
-    from rag.records import Answer, AnswerSentence, Citation, Passage, StreamEvent
+    from rag.records import Answer, AnswerSentence, Citation, CitedText, Passage, StreamEvent
 
 # name -> (module, attribute)
 _EXPORTS: dict[str, tuple[str, str]] = {
@@ -30,6 +32,11 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "Answer": ("rag.records", "Answer"),
     "AnswerSentence": ("rag.records", "AnswerSentence"),
     "Citation": ("rag.records", "Citation"),
+    "CitedText": ("rag.records", "CitedText"),
+    "InvestigationError": ("index.investigations", "InvestigationError"),
+    "check_name": ("index.investigations", "check_name"),
+    "list_investigations": ("index.investigations", "list_investigations"),
+    "progress": ("index.progress", "progress"),
     "Passage": ("rag.records", "Passage"),
     "StreamEvent": ("rag.records", "StreamEvent"),
     "marker_numbers": ("rag.markers", "marker_numbers"),
@@ -51,17 +58,22 @@ __all__ = [
     "AnswerSentence",
     "Backend",
     "Citation",
+    "CitedText",
     "ClaimCheck",
     "IngestSummary",
+    "InvestigationError",
     "Passage",
     "Settings",
     "StoredDocument",
     "StreamEvent",
+    "check_name",
     "expected_errors",
     "file_digest",
     "get_settings",
+    "list_investigations",
     "marker_numbers",
     "open_store",
+    "progress",
     "render_markers",
     "store_option",
     "strip_markers",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,7 +33,7 @@ def export_option(func: Any) -> Any:
     )(func)
 
 
-def _export(path: Path, rag: Any, answers: list[Any]) -> None:
+def export_evidence(path: Path, rag: Any, answers: list[Any]) -> None:
     """The evidence file of ``answers``; the format follows the extension."""
     from rag.evidence_file import evidence_record, write_evidence
 
@@ -119,7 +118,7 @@ def ask(
     rag = open_store(store, create=False, backend=backend)
     answer = rag.ask(question, top_k=top_k, sources=sources, date_from=date_from, date_to=date_to)
     if export is not None:
-        _export(export, rag, [answer])
+        export_evidence(export, rag, [answer])
     if as_json:
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False))
     else:
@@ -159,14 +158,13 @@ def batch(
 
     A question that fails gets an "error" field and the batch goes on.
     """
-    from tqdm import tqdm
-
+    from index.progress import progress
     from rag.api import open_store
 
     items = read_questions(file)
     rag = open_store(store, create=False, backend=backend)
     valid = [i for i in items if i.error is None]
-    with tqdm(total=len(valid), unit="q", disable=not sys.stderr.isatty()) as bar:
+    with progress(len(valid), "batch", "question") as bar:
         answers = rag.ask_many(
             [i.question for i in valid], concurrency=concurrency, on_done=lambda *_: bar.update()
         )
@@ -180,6 +178,6 @@ def batch(
     else:
         out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     if export is not None:
-        _export(export, rag, answers)
+        export_evidence(export, rag, answers)
     failed = sum(1 for a in answers if a.error) + len(items) - len(valid)
     click.echo(f"{len(items)} questions, {failed} failed", err=True)

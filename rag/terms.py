@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from typing import Any
 
 from index.languages import LanguageProfile, get_profile
@@ -23,21 +24,28 @@ class Lexicon:
     def __init__(self, profile: LanguageProfile) -> None:
         self.profile = profile
         self.stopwords = frozenset(profile.stopwords)
-        self._stemmer: Any = None
-        if profile.stemmer:
-            import Stemmer
-
-            self._stemmer = Stemmer.Stemmer(profile.stemmer)
+        # PyStemmer objects are not thread-safe: one per thread (UI workers, ask_many).
+        self._local = threading.local()
         self.scaffold = frozenset(self.stems(profile.scaffold_words))
 
     def words(self, text: str) -> list[str]:
         """Lower-case words of ``text`` (apostrophes and hyphens at the edges trimmed)."""
         return [w for w in (m.lower().strip("'’-") for m in _WORD.findall(text)) if w]
 
+    def _stemmer(self) -> Any:
+        if not self.profile.stemmer:
+            return None
+        if not hasattr(self._local, "stemmer"):
+            import Stemmer
+
+            self._local.stemmer = Stemmer.Stemmer(self.profile.stemmer)
+        return self._local.stemmer
+
     def stems(self, words: list[str]) -> list[str]:
-        if self._stemmer is None:
+        stemmer = self._stemmer()
+        if stemmer is None:
             return list(words)
-        return list(self._stemmer.stemWords(words))
+        return list(stemmer.stemWords(words))
 
     def terms(self, text: str) -> frozenset[str]:
         """Stemmed content words of ``text``."""

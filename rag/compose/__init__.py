@@ -26,6 +26,7 @@ def citation(n: int, e: Evidence, value: tuple[str, int, int] | None = None) -> 
         end=e.unit.end,
         score=round(e.score, 4),
         page=p.page,
+        content_hash=p.content_hash,
         display=e.unit.display,
         value=value[0] if value else None,
         value_start=value[1] if value else None,
