@@ -6,7 +6,7 @@ STAMP := $(VENV)/.install-stamp
 SAMPLES := samples
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run test lint types browser bench bench-multihop llama-cpp gguf test-gguf clean
+.PHONY: install run test lint types browser ocr bench-ocr bench bench-multihop llama-cpp gguf test-gguf clean
 
 install: $(STAMP)
 
@@ -19,13 +19,23 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
-run: install
+run: install ocr
 	$(BIN)/rag ingest $(SAMPLES)
 	$(BIN)/rag ui
 
 # Debian's Chromium for the browser test (playwright drives it; it never downloads a browser).
 browser:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+# Debian's Tesseract and its language packs for OCR of scans and images (index/ocr.py), and
+# DejaVu (a font with Cyrillic) that the OCR tests and bench render their scans with.
+OCR_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-rus tesseract-ocr-bel \
+	tesseract-ocr-bul tesseract-ocr-ukr fonts-dejavu-core
+ocr:
+	@missing=$$(for p in $(OCR_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
+	done); \
+	test -z "$$missing" || (apt-get update -qq && apt-get install -y -qq $$missing >/dev/null)
 
 lint: install
 	$(BIN)/ruff check .
@@ -34,12 +44,16 @@ lint: install
 types: install
 	$(BIN)/mypy rag index ui eval tests
 
-test: install browser lint types
+test: install browser ocr lint types
 	$(BIN)/pytest -q
 	$(BIN)/rag eval
 
 bench: install
 	$(BIN)/python bench/ingest_bench.py bench/multihop/docs
+
+# OCR figures: word recall of a clean 300-dpi scan, seconds per page of a 10-page scan.
+bench-ocr: install ocr
+	$(BIN)/python bench/ocr_bench.py --pages 10
 
 bench-multihop: install
 	$(BIN)/rag eval --bench multihop bench/multihop

@@ -24,7 +24,8 @@ from index.clikit import expected_errors, store_option
 def ingest(
     paths: tuple[Path, ...], store: str | None, chroma_url: str | None, rebuild: bool, as_json: bool
 ) -> None:
-    """Index files and folders (.txt .md .html .pdf .docx .eml), keeping the store in sync.
+    """Index files and folders (.txt .md .html .pdf .docx .eml, and by OCR .png .jpg .tif),
+    keeping the store in sync.
 
     Unchanged files are skipped, changed files re-indexed, and files gone from the given
     folders removed. Exits 1 when any file failed; the rest is indexed all the same.
@@ -74,7 +75,7 @@ def remove(paths: tuple[Path, ...], store: str | None, chroma_url: str | None) -
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @expected_errors
 def sources(store: str | None, as_json: bool) -> None:
-    """List what is indexed: source, title, date, chunk count."""
+    """List what is indexed: source, title, date, language, chunk count, OCR pages."""
     from index.settings import get_settings
     from index.store import Store
 
@@ -87,4 +88,6 @@ def sources(store: str | None, as_json: bool) -> None:
         return
     for d in documents:
         date = d.date + (" (file date)" if d.date_origin == "file" else "")
-        click.echo(f"{d.source}\n    {d.title} | {date} | {d.n_chunks} chunks")
+        language = d.metadata.get("languages", d.language).replace(",", "+") or "und"
+        ocr = f" | OCR: {d.ocr_pages} page(s)" if d.ocr_pages else ""
+        click.echo(f"{d.source}\n    {d.title} | {date} | {language} | {d.n_chunks} chunks{ocr}")

@@ -82,10 +82,15 @@ def ingest(
 
     from index.chunking import ChunkingError, chunk_document
     from index.embed import Embedder, ModelError, get_embedder
+    from index.language import tag_document
     from index.loaders import LoadError, load_file
+    from index.ocr import OcrOptions
     from index.store import FileWrite, Store
 
     summary = IngestSummary()
+    ocr = OcrOptions(
+        settings.ocr_languages, settings.ocr_detect_language, settings.languages, settings.ocr_dpi
+    )
     store = Store(settings, create=True, rebuild=rebuild)
     for file in store.recover():
         summary.warnings.append(
@@ -151,7 +156,8 @@ def ingest(
             summary.unchanged += 1
             continue
         try:
-            loaded = load_file(path, max_bytes=max_bytes)
+            loaded = load_file(path, max_bytes=max_bytes, ocr=ocr)
+            loaded.documents[:] = [tag_document(d, settings.languages) for d in loaded.documents]
             chunks = [
                 chunk
                 for document in loaded.documents

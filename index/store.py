@@ -41,7 +41,8 @@ CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY, file TEXT NOT NULL, source TEXT NOT NULL, title TEXT NOT NULL,
     date TEXT NOT NULL, date_origin TEXT NOT NULL, content_hash TEXT NOT NULL,
     format TEXT NOT NULL, metadata TEXT NOT NULL, page_starts TEXT NOT NULL,
-    parent_id TEXT, n_chunks INTEGER NOT NULL, text TEXT NOT NULL);
+    parent_id TEXT, n_chunks INTEGER NOT NULL, text TEXT NOT NULL,
+    language TEXT NOT NULL DEFAULT '', page_ocr TEXT NOT NULL DEFAULT '[]');
 CREATE INDEX IF NOT EXISTS documents_file ON documents(file);
 CREATE TABLE IF NOT EXISTS chunks (
     chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, idx INTEGER NOT NULL,
@@ -52,7 +53,17 @@ CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 
 _DOC_COLUMNS = (
     "d.doc_id, d.source, d.file, d.title, d.date, d.date_origin, d.content_hash, d.format, "
-    "d.n_chunks, d.metadata, d.parent_id"
+    "d.n_chunks, d.metadata, d.parent_id, d.language, d.page_ocr"
+)
+_DOC_INSERT = (
+    "INSERT INTO documents (doc_id, file, source, title, date, date_origin, content_hash, "
+    "format, metadata, page_starts, parent_id, n_chunks, text, language, page_ocr) "
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+# Columns added after the first stores were written: (name, definition) for ALTER TABLE.
+_ADDED_DOC_COLUMNS = (
+    ("language", "TEXT NOT NULL DEFAULT ''"),
+    ("page_ocr", "TEXT NOT NULL DEFAULT '[]'"),
 )
 
 
@@ -116,6 +127,7 @@ class Store:
             self.path.mkdir(parents=True, exist_ok=True)
         with self._db() as db:
             db.executescript(_SCHEMA)
+        self._migrate()
         if rebuild:
             self._drop_everything()
         self._check_or_record_settings()
@@ -132,6 +144,32 @@ class Store:
                 yield db
         finally:
             db.close()
+
+    def _migrate(self) -> None:
+        """Bring a store written by an older version up to date, in place.
+
+        Adds the columns it lacks, and detects the language of documents that have none
+        (stores from before language detection): once, since "und" is stored when unsure.
+        """
+        with self._db() as db:
+            have = {row[1] for row in db.execute("PRAGMA table_info(documents)")}
+            for name, definition in _ADDED_DOC_COLUMNS:
+                if name not in have:
+                    with contextlib.suppress(sqlite3.OperationalError):  # a racing process
+                        db.execute(f"ALTER TABLE documents ADD COLUMN {name} {definition}")
+            todo = db.execute("SELECT doc_id FROM documents WHERE language = ''").fetchall()
+        if not todo:
+            return
+        from index.language import detect_language
+
+        log.info("detecting the language of %d document(s) indexed before", len(todo))
+        for (doc_id,) in todo:
+            language = detect_language(self.document_text(doc_id), self.settings.languages)
+            with self._db() as db:
+                db.execute(
+                    "UPDATE documents SET language = ? WHERE doc_id = ? AND language = ''",
+                    (language, doc_id),
+                )
 
     def _meta(self) -> dict[str, str]:
         with self._db() as db:
@@ -225,6 +263,14 @@ class Store:
         with self._db() as db:
             row = db.execute(
                 "SELECT page_starts FROM documents WHERE doc_id = ?", (doc_id,)
+            ).fetchone()
+        return tuple(json.loads(row[0])) if row else ()
+
+    def page_ocr(self, doc_id: str) -> tuple[float | None, ...]:
+        """Per page: OCR confidence where the page was read by OCR, None where it was not."""
+        with self._db() as db:
+            row = db.execute(
+                "SELECT page_ocr FROM documents WHERE doc_id = ?", (doc_id,)
             ).fetchone()
         return tuple(json.loads(row[0])) if row else ()
 
@@ -388,13 +434,14 @@ class Store:
                 db.executemany("DELETE FROM chunks WHERE doc_id = ?", [(d,) for d in old])
                 db.execute("DELETE FROM documents WHERE file = ?", (f.file,))
                 db.executemany(
-                    "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    _DOC_INSERT,
                     [
                         (
                             d.doc_id, d.file, d.source, d.title, d.date, d.date_origin,
                             d.content_hash, d.format, json.dumps(d.metadata),
                             json.dumps(list(d.page_starts)), d.parent_id,
-                            counts.get(d.doc_id, 0), d.text,
+                            counts.get(d.doc_id, 0), d.text, d.language or "und",
+                            json.dumps(list(d.page_ocr)),
                         )
                         for d in f.documents
                     ],
@@ -441,7 +488,10 @@ def _chunk_metadata(chunk: Chunk, document: Document) -> dict[str, Any]:
 
 
 def _stored_document(row: Sequence[Any]) -> StoredDocument:
-    (doc_id, source, file, title, date, origin, content_hash, fmt, n_chunks, meta, parent) = row
+    (doc_id, source, file, title, date, origin, content_hash, fmt, n_chunks, meta, parent) = row[
+        :11
+    ]
+    language, page_ocr = row[11:13]
     return StoredDocument(
         doc_id=doc_id,
         source=source,
@@ -454,4 +504,6 @@ def _stored_document(row: Sequence[Any]) -> StoredDocument:
         n_chunks=n_chunks,
         metadata=json.loads(meta),
         parent_id=parent,
+        language=language,
+        ocr_pages=sum(1 for c in json.loads(page_ocr) if c is not None),
     )

@@ -97,14 +97,21 @@ class RAG:
         sources: Sequence[str] = (),
         date_from: str | None = None,
         date_to: str | None = None,
+        languages: Sequence[str] = (),
     ) -> Iterator[StreamEvent]:
-        """Answer a question, yielding text deltas while generating, then the final answer."""
+        """Answer a question, yielding text deltas while generating, then the final answer.
+
+        ``sources``, ``date_from``/``date_to`` and ``languages`` (ISO 639-1 codes of the
+        documents' languages, e.g. ``["ru", "be"]``) restrict the documents searched.
+        """
         from rag.answer import answer_question
         from rag.retrieve import Filters
 
         backend = backend or self.settings.backend
         started = time.perf_counter()
-        filters = Filters(tuple(sources), date_from, date_to)
+        filters = Filters(
+            tuple(sources), date_from, date_to, tuple(code.strip().lower() for code in languages)
+        )
         yield from answer_question(
             question,
             retriever=self.retriever,
