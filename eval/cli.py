@@ -40,7 +40,7 @@ _ANSWER_WIDTH = 60
 )
 @click.option(
     "--backend",
-    type=click.Choice(["extractive", "openai", "llama-cpp"]),
+    type=click.Choice(["extractive", "llm", "openai", "llama-cpp"]),
     default=None,
     help="Answer generator (default: the configured one, $RAG_BACKEND or extractive).",
 )

@@ -170,6 +170,25 @@ class QuestionResult:
         return data
 
 
+# Citation markers ("[1]", "[1, 2]", "[1-3]") and line breaks end an answer's units.
+_UNIT_END = re.compile(r"\[\d+(?:\s*[,;–-]\s*\d+)*\]|\n")
+
+
+def answer_units(text: str) -> list[str]:
+    """The answer cut into the stretches each citation marker closes (and at line breaks):
+    the unit within which values bound together must stand."""
+    return [unit for unit in _UNIT_END.split(text) if unit.strip()]
+
+
+def _held(group: Sequence[Fact], texts: Sequence[str]) -> bool:
+    """One of ``texts`` holds every fact of the group."""
+    return any(all(f.found_in(t) for f in group) for t in texts)
+
+
+def _group_label(group: Sequence[Fact]) -> str:
+    return "(" + " + ".join(f.label for f in group) + " together)"
+
+
 def evaluate_answer(
     question: FactQuestion,
     answer: Answer,
@@ -187,13 +206,18 @@ def evaluate_answer(
 
     rejected = [f.label for f in question.rejected() if f.found_in(text)]
     if question.answerable:
-        facts_missing = missing(question.expect, text)
+        # A group bound together (a figure and what it counts) must share one answer sentence.
+        units = answer_units(answer.text)
+        facts_missing = missing(question.expect, text) + [
+            _group_label(group) for group in question.together if not _held(group, units)
+        ]
         correct = not failed and not answer.abstained and not facts_missing and not rejected
         # A fact counts as cited when one quote holds it whole (a list may spread over several
         # quotes, one fact may not), or when it is the checked result of arithmetic the
         # answer shows over cited operands ("136 + 80 = 216").
         backing = [*quotes, *derived]
         uncited = [f.label for f in question.expect if not any(f.found_in(q) for q in backing)]
+        uncited += [_group_label(g) for g in question.together if not _held(g, quotes)]
     else:
         facts_missing, uncited = [], []
         correct = not failed and answer.abstained

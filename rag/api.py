@@ -41,7 +41,12 @@ class RAG:
     """One index and everything needed to answer from it. Thread-safe."""
 
     def __init__(
-        self, settings: Settings | None = None, *, create: bool = True, **overrides: Any
+        self,
+        settings: Settings | None = None,
+        *,
+        create: bool = True,
+        llm: Any = None,
+        **overrides: Any,
     ) -> None:
         from index.store import Store
         from rag.retrieve import Retriever
@@ -52,6 +57,14 @@ class RAG:
         self.retriever = Retriever(self.store)
         self._llms: dict[str, Any] = {}
         self._llm_lock = threading.Lock()
+        if llm is not None:
+            # A llama-index LLM object the caller built: it is the "llm" back-end, and the
+            # default one unless the settings chose another explicitly.
+            from rag.llm import wrap_llm
+
+            self._llms["llm"] = wrap_llm(llm, self.settings)
+            if "backend" not in self.settings.model_fields_set:
+                self.settings = self.settings.model_copy(update={"backend": "llm"})
 
     # ------------------------------------------------------------------ sources
     def sources(self) -> list[StoredDocument]:
@@ -74,6 +87,30 @@ class RAG:
 
         removed, _unknown = remove([Path(p) for p in paths], self.settings)
         return removed
+
+    # ------------------------------------------------------------------ llama-index
+    def as_retriever(
+        self,
+        *,
+        top_k: int | None = None,
+        sources: Sequence[str] = (),
+        date_from: str | None = None,
+        date_to: str | None = None,
+    ) -> Any:
+        """This index as a llama-index ``BaseRetriever``: nodes carry doc id, source, title,
+        date, page and exact character offsets (``metadata["start"]``/``["end"]``)."""
+        from rag.llama_bridge import CiteRetriever
+
+        return CiteRetriever(
+            self, top_k=top_k, sources=tuple(sources), date_from=date_from, date_to=date_to
+        )
+
+    def as_query_engine(self, **options: Any) -> Any:
+        """A llama-index query engine whose response is our verified answer, with its
+        citations (exact quotes) as ``source_nodes``; options as for :meth:`ask`."""
+        from rag.llama_bridge import CiteQueryEngine
+
+        return CiteQueryEngine(self, **options)
 
     # ------------------------------------------------------------------ answers
     def _llm(self, backend: Backend) -> Any:
@@ -193,7 +230,11 @@ class RAG:
         await worker
 
 
-def open_store(store: str | Path | None = None, *, create: bool = True, **settings: Any) -> RAG:
+def open_store(
+    store: str | Path | None = None, *, create: bool = True, llm: Any = None, **settings: Any
+) -> RAG:
     """Open (or, with ``create``, start) the index at ``store``; other settings by keyword
-    (see :class:`index.settings.Settings`)."""
-    return RAG(get_settings(store=store, **settings), create=create)
+    (see :class:`index.settings.Settings`). ``llm`` is any llama-index LLM object (e.g.
+    ``llama_index.llms.ollama.Ollama(model="llama3.1")``); it then writes the answers, and
+    our verification still decides what is shown."""
+    return RAG(get_settings(store=store, **settings), create=create, llm=llm)

@@ -13,7 +13,7 @@ import click
 
 from index.clikit import expected_errors, store_option
 
-_BACKENDS = click.Choice(["extractive", "openai", "llama-cpp"])
+_BACKENDS = click.Choice(["extractive", "llm", "openai", "llama-cpp"])
 _LANG_OPTION = click.option(
     "--lang",
     "languages",

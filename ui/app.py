@@ -137,6 +137,8 @@ def available_backends(settings: Settings) -> list[str]:
     """Back-ends worth offering: extractive always, the others when configured."""
     backends = ["extractive"]
     explicit = settings.model_fields_set
+    if settings.backend == "llm" or settings.llm:
+        backends.append("llm")
     if settings.backend == "openai" or explicit & {"openai_base_url", "openai_model"}:
         backends.append("openai")
     if settings.backend == "llama-cpp" or settings.llama_model_path is not None:
