@@ -7,6 +7,7 @@ Shared by the OCR tests and ``bench/ocr_bench.py``.
 from __future__ import annotations
 
 import io
+import re
 import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -83,3 +84,37 @@ def join_pdfs(parts: list[bytes]) -> bytes:
     buf = io.BytesIO()
     writer.write(buf)
     return buf.getvalue()
+
+
+def word_recall(original: str, read: str) -> float:
+    """Share of the original's words (lower-cased, as often as they occur) that OCR read."""
+    left: dict[str, int] = {}
+    for word in re.findall(r"\w+", read.lower()):
+        left[word] = left.get(word, 0) + 1
+    words = re.findall(r"\w+", original.lower())
+    found = 0
+    for word in words:
+        if left.get(word, 0) > 0:
+            left[word] -= 1
+            found += 1
+    return found / len(words) if words else 1.0
+
+
+def page_text(text: str, points: float = 12, width_chars: int = 70, dpi: int = 300) -> str:
+    """As much of ``text`` (whole paragraphs, or one cut paragraph) as fits one A4 page of
+    :func:`render_page`."""
+    lines = int((A4_INCHES[1] * dpi - 2 * dpi) / round(points * 1.5 * dpi / 72)) - 1
+    kept: list[str] = []
+    used = 0
+    for paragraph in text.split("\n\n"):
+        wrapped = textwrap.wrap(" ".join(paragraph.split()), width_chars)
+        if not wrapped:
+            continue
+        if used + len(wrapped) > lines:
+            room = lines - used
+            if room > 0:
+                kept.append(" ".join(wrapped[:room]))
+            break
+        kept.append(paragraph.strip())
+        used += len(wrapped) + 1  # the half-line gap rounds up
+    return "\n\n".join(kept)

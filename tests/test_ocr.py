@@ -5,13 +5,12 @@ confidences stored per page, OCR citations labelled in the CLI and JSON, skip by
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from multilingual import SOURCES
-from scans import image_bytes, join_pdfs, render_page, scan_pdf, text_pdf_page
+from scans import image_bytes, join_pdfs, render_page, scan_pdf, text_pdf_page, word_recall
 
 from index.ingest import ingest
 from index.language import tag_document
@@ -28,21 +27,6 @@ SCAN_EN = (
 TEXT_LAYER = ["Annual shipping review", "The harbour handled 2,140 vessels this year."]
 
 
-def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", text.lower())
-
-
-def _recall(original: str, read: str) -> float:
-    """Share of the original's words found by OCR (as many times as they occur)."""
-    left = _words(read)
-    found = 0
-    for word in _words(original):
-        if word in left:
-            left.remove(word)
-            found += 1
-    return found / len(_words(original))
-
-
 def _load(path: Path) -> Loaded:
     return load_file(path, max_bytes=LIMIT)
 
@@ -56,8 +40,8 @@ def test_scanned_pdf_in_russian(tmp_path: Path) -> None:
     assert len(doc.page_starts) == len(doc.page_ocr) == 2
     assert all(c is not None and 0.8 < c <= 1 for c in doc.page_ocr)
     page_two = doc.text[doc.page_starts[1] :]
-    assert _recall(second, page_two) >= 0.95
-    assert _recall(first, doc.text[: doc.page_starts[1]]) == 1.0
+    assert word_recall(second, page_two) >= 0.95
+    assert word_recall(first, doc.text[: doc.page_starts[1]]) == 1.0
     assert "240 ящиков патронов" in " ".join(page_two.split())
     assert "3,7 млн рублей" in " ".join(page_two.split())
     assert tag_document(doc).language == "ru"
@@ -70,7 +54,7 @@ def test_mixed_pdf_keeps_its_text_layer_and_reads_the_scan(tmp_path: Path) -> No
     assert doc.page_ocr[0] is None  # page 1 has a text layer: never OCR'd
     assert doc.page_ocr[1] is not None and doc.page_ocr[1] > 0.8
     assert doc.text[: doc.page_starts[1]].strip() == "\n".join(TEXT_LAYER)
-    assert _recall(SCAN_EN, doc.text[doc.page_starts[1] :]) >= 0.95
+    assert word_recall(SCAN_EN, doc.text[doc.page_starts[1] :]) >= 0.95
     assert doc.page_at(doc.text.index("418")) == 2
 
 
@@ -79,7 +63,7 @@ def test_images_png_jpeg_and_multipage_tiff(tmp_path: Path) -> None:
     png.write_bytes(image_bytes(render_page(SOURCES["be"]), "PNG"))
     doc = _load(png).documents[0]
     assert (doc.format, doc.page_starts, len(doc.page_ocr)) == ("png", (0,), 1)
-    assert _recall(SOURCES["be"], doc.text) >= 0.95
+    assert word_recall(SOURCES["be"], doc.text) >= 0.95
     assert "18 вагонаў" in " ".join(doc.text.split())
     assert tag_document(doc).language == "be"
 
@@ -89,13 +73,13 @@ def test_images_png_jpeg_and_multipage_tiff(tmp_path: Path) -> None:
     pages[0].save(tiff, "TIFF", save_all=True, append_images=pages[1:], dpi=(300, 300))
     doc = _load(tiff).documents[0]
     assert doc.format == "tiff" and len(doc.page_starts) == 2
-    assert _recall(second, doc.text[doc.page_starts[1] :]) >= 0.95
+    assert word_recall(second, doc.text[doc.page_starts[1] :]) >= 0.95
     assert tag_document(doc).language == "bg"
 
     jpg = tmp_path / "photo.jpeg"
     jpg.write_bytes(image_bytes(render_page(SCAN_EN).convert("RGB"), "JPEG"))
     doc = _load(jpg).documents[0]
-    assert doc.format == "jpg" and _recall(SCAN_EN, doc.text) >= 0.95
+    assert doc.format == "jpg" and word_recall(SCAN_EN, doc.text) >= 0.95
 
 
 def test_image_errors_are_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
