@@ -6,7 +6,8 @@ STAMP := $(VENV)/.install-stamp
 SAMPLES := samples
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run test lint types browser ocr bench-ocr bench bench-multihop llama-cpp gguf test-gguf clean
+.PHONY: install run test lint types browser ocr pst-utils bench bench-ocr bench-multihop llama-cpp \
+	gguf test-gguf clean
 
 install: $(STAMP)
 
@@ -19,7 +20,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
-run: install ocr
+run: install ocr pst-utils
 	$(BIN)/rag ingest $(SAMPLES)
 	$(BIN)/rag ui
 
@@ -37,6 +38,10 @@ ocr:
 	done); \
 	test -z "$$missing" || (apt-get update -qq && apt-get install -y -qq $$missing >/dev/null)
 
+# Debian's readpst (pst-utils) turns Outlook .pst archives into mbox folders for ingest.
+pst-utils:
+	@command -v readpst >/dev/null || (apt-get update -qq && apt-get install -y -qq pst-utils >/dev/null)
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -44,7 +49,7 @@ lint: install
 types: install
 	$(BIN)/mypy rag index ui eval tests
 
-test: install browser ocr lint types
+test: install browser ocr pst-utils lint types
 	$(BIN)/pytest -q
 	$(BIN)/rag eval
 

@@ -42,6 +42,22 @@ class Settings(BaseSettings):
         description="http://HOST:PORT of a Chroma server; vectors go there instead of the "
         "store folder (the manifest stays in the store folder).",
     )
+    lock_timeout: float = Field(
+        default=600.0,
+        ge=-1,
+        description="Seconds a writer waits while another writer holds the store "
+        "(0: fail at once, -1: wait for ever).",
+    )
+    manifest_timeout: float = Field(
+        default=30.0,
+        ge=0,
+        description="Seconds to wait for a manifest that another program has locked.",
+    )
+    fault: str = Field(
+        default="",
+        description="Testing only: exit at once (like kill -9) at this write-protocol step "
+        "(see index/faults.py).",
+    )
 
     # --- embedding and chunking ------------------------------------------------
     embed_model: str = Field(
@@ -143,6 +159,12 @@ class Settings(BaseSettings):
         description="Password for the UI (user 'rag'); required for a non-local bind.",
     )
     upload_max_mb: float = Field(default=50.0, gt=0, description="Largest file the UI accepts.")
+    ui_context_chars: int = Field(
+        default=2000,
+        ge=0,
+        description="Characters of a cited document shown either side of the quote (the "
+        "page never carries whole documents).",
+    )
 
     @field_validator("store", mode="before")
     @classmethod

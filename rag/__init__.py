@@ -2,6 +2,7 @@
 
 from index.ingest import sha256_file as file_digest
 from rag.api import RAG, StreamEvent, open_store
+from rag.check import ClaimCheck
 from rag.records import Answer, AnswerSentence, Citation, Passage
 
 __all__ = [
@@ -9,6 +10,7 @@ __all__ = [
     "Answer",
     "AnswerSentence",
     "Citation",
+    "ClaimCheck",
     "Passage",
     "StreamEvent",
     "file_digest",

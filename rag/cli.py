@@ -19,8 +19,10 @@ _COMMANDS = {
     "sources": "index.cli:sources",
     "ask": "rag.cli_ask:ask",
     "batch": "rag.cli_ask:batch",
+    "check": "rag.cli_check:check",
     "eval": "eval.cli:eval_command",
     "ui": "ui.cli:ui",
+    "verify-evidence": "rag.cli_evidence:verify_evidence_command",
 }
 
 

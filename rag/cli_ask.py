@@ -23,6 +23,31 @@ _LANG_OPTION = click.option(
 )
 
 
+def _export_suffix(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    # Checked before any question is asked, so a typo costs no answering time.
+    if value is not None and value.suffix.lower() not in (".json", ".csv", ".md"):
+        raise click.BadParameter("the evidence file must end in .json, .csv or .md")
+    return value
+
+
+def export_option(func: Any) -> Any:
+    return click.option(
+        "--export",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        callback=_export_suffix,
+        help="Also write an evidence file (.json, .csv or .md): quotes, offsets, file hashes, "
+        "settings. See docs/evidence.md.",
+    )(func)
+
+
+def _export(path: Path, rag: Any, answers: list[Any]) -> None:
+    """The evidence file of ``answers``; the format follows the extension."""
+    from rag.evidence_file import evidence_record, write_evidence
+
+    write_evidence(path, rag, [evidence_record(rag, a) for a in answers])
+
+
 class InputError(Exception):
     """A batch file that cannot be read at all."""
 
@@ -82,6 +107,7 @@ def read_questions(path: Path) -> list[Question]:
 @click.option("--until", "date_to", default=None, help="Only documents dated on/before.")
 @_LANG_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the answer object as JSON.")
+@export_option
 @expected_errors
 def ask(
     question: str,
@@ -93,6 +119,7 @@ def ask(
     date_to: str | None,
     languages: tuple[str, ...],
     as_json: bool,
+    export: Path | None,
 ) -> None:
     """Answer QUESTION from the indexed sources, with cited quotes."""
     from rag.answer import answer_to_text
@@ -107,6 +134,8 @@ def ask(
         date_to=date_to,
         languages=languages,
     )
+    if export is not None:
+        _export(export, rag, [answer])
     if as_json:
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False))
     else:
@@ -133,6 +162,7 @@ def _record(item: Question, answer: Any) -> dict[str, Any]:
 @click.option("--backend", type=_BACKENDS, default=None, help="Answer generator.")
 @click.option("--concurrency", type=click.IntRange(1, 64), default=2, help="Questions at once.")
 @_LANG_OPTION
+@export_option
 @expected_errors
 def batch(
     file: Path,
@@ -141,6 +171,7 @@ def batch(
     backend: str | None,
     concurrency: int,
     languages: tuple[str, ...],
+    export: Path | None,
 ) -> None:
     """Answer every question of FILE (.jsonl, .csv or .txt); one JSONL line each, in order.
 
@@ -169,5 +200,7 @@ def batch(
         click.echo("\n".join(lines))
     else:
         out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if export is not None:
+        _export(export, rag, answers)
     failed = sum(1 for a in answers if a.error) + len(items) - len(valid)
     click.echo(f"{len(items)} questions, {failed} failed", err=True)

@@ -33,6 +33,8 @@ import gradio as gr
 from index.settings import Settings
 from rag import RAG, Answer
 from ui.bind import UIError, check_bind
+from ui.check import check_tab
+from ui.evidence import EVIDENCE_FORMATS, EvidenceFiles
 from ui.render import (
     esc,
     render_message_html,
@@ -193,6 +195,7 @@ class ChatState:
 
     count: int = 0
     turns: tuple[str, ...] = ()
+    evidence: tuple[dict[str, Any], ...] = ()  # evidence records of the answers, oldest first
 
 
 # ---------------------------------------------------------------------------- handlers
@@ -306,7 +309,12 @@ class Handlers:
             answer = Answer(question, "", True, error="the answer stream ended without an answer")
         count = state.count + 1
         turn = render_turn_html(answer, self.texts_for(answer), f"t{count}")
-        state = replace(state, count=count, turns=(turn, *state.turns)[:MAX_TURNS])
+        state = replace(
+            state,
+            count=count,
+            turns=(turn, *state.turns)[:MAX_TURNS],
+            evidence=(*state.evidence, self.rag.evidence_record(answer))[-MAX_TURNS:],
+        )
         yield _transcript(state), "", answer.to_dict(), state, ""
 
     def clear(self) -> tuple[str, str, Any, ChatState]:
@@ -427,6 +435,7 @@ def _transcript(state: ChatState) -> str:
 def build_app(rag: RAG) -> gr.Blocks:
     """The Gradio Blocks app over ``rag`` (not launched; see :func:`launch`)."""
     handlers = Handlers(rag)
+    evidence_files = EvidenceFiles(rag)
     settings = rag.settings
     with gr.Blocks(title="rag-cite", analytics_enabled=False, delete_cache=(3600, 3600)) as app:
         gr.Markdown("### rag-cite — answers from your own documents, every sentence cited")
@@ -479,7 +488,14 @@ def build_app(rag: RAG) -> gr.Blocks:
             )
             with gr.Accordion("Answer JSON", open=False):
                 answer_json = gr.JSON(label="rag ask --json")
-            clear = gr.Button("Clear conversation", size="sm")
+            with gr.Row():
+                clear = gr.Button("Clear conversation", size="sm")
+                evidence_format = gr.Radio(
+                    EVIDENCE_FORMATS, value="json", label="Evidence file", scale=0
+                )
+                evidence = gr.DownloadButton(
+                    "Download evidence", size="sm", visible=False, elem_id="rag-evidence"
+                )
             state = gr.State(ChatState())
 
         with gr.Tab("Sources"):
@@ -496,6 +512,7 @@ def build_app(rag: RAG) -> gr.Blocks:
                     delete_choice = gr.Dropdown(choices=[], label="Document to delete")
                     delete = gr.Button("Delete from the index", variant="stop")
             report = gr.HTML(css_template=CSS, js_on_load=None, elem_id="rag-report")
+        check_tab(rag)
 
         chat_inputs = [
             question, backend, top_k, source_filter, date_from, date_to, state, language_filter
@@ -508,9 +525,19 @@ def build_app(rag: RAG) -> gr.Blocks:
                 chat_outputs,
                 api_visibility="private",
                 show_progress="hidden",
+            ).then(
+                evidence_files.refresh,
+                [state, evidence_format],
+                [evidence],
+                api_visibility="private",
             )
+        evidence_format.change(
+            evidence_files.refresh, [state, evidence_format], [evidence], api_visibility="private"
+        )
         clear.click(
             handlers.clear, None, [transcript, live, answer_json, state], api_visibility="private"
+        ).then(
+            evidence_files.refresh, [state, evidence_format], [evidence], api_visibility="private"
         )
         refresh_outputs = [sources_table, source_filter, delete_choice]
         app.load(handlers.refresh, None, refresh_outputs, api_visibility="private")
