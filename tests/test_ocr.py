@@ -145,8 +145,14 @@ def test_ocr_citation_says_so_in_cli_and_json(ocr_store: tuple[Path, Path]) -> N
     assert cited[0]["ocr"] is True
     assert cited[0]["ocr_confidence"] == confidence
     assert cited[0]["page"] == 2
-    result = runner.invoke(cli, ["ask", question, "--store", str(store_path)])
+    evidence = store_path.parent / "evidence.json"
+    result = runner.invoke(
+        cli, ["ask", question, "--store", str(store_path), "--export", str(evidence)]
+    )
     assert result.exit_code == 0, result.output
+    records = json.loads(evidence.read_text(encoding="utf-8"))["answers"]
+    exported = [c for c in records[0]["citations"] if "418 crates" in c["quote"]]
+    assert (exported[0]["ocr"], exported[0]["ocr_confidence"]) == (True, confidence)
     label = f"OCR, page 2, confidence {confidence:.2f}"
     cite_lines = [
         line for line in result.output.splitlines() if line.startswith("[") and "418" in line
