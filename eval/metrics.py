@@ -272,6 +272,9 @@ class Thresholds:
     min_score: float = 0.9
     quotes_hold: float = 1.0
     number_fidelity: float = 1.0
+    # When given, these gates replace the ones above: metric name -> least value to pass
+    # (the development set's regression gate, eval/data/dev/thresholds.yaml).
+    minimums: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -343,6 +346,12 @@ def summarize(
         "quotes_hold": (total_citations - broken) / total_citations if total_citations else 1.0,
         "number_fidelity": _rate([r.fidelity for r in results]),
         "refusal_accuracy": _rate([r.refusal_ok for r in results]),
+        # The two halves of refusal accuracy: declining what the sources do not answer, and
+        # not declining what they do.
+        "unanswerable_declined": _rate([r.abstained for r in results if not _answerable(r)]),
+        "false_refusals": _rate(
+            [r.abstained and r.error is None for r in results if _answerable(r)]
+        ),
         f"recall_at_{k}": _rate([r.recall_at_k for r in results]),
         "cited_right_source": _rate([r.cited_source for r in results]),
     }
@@ -360,7 +369,7 @@ def summarize(
         # A metric with nothing to measure (no answerable question) cannot fail.
         return Gate(name, 1.0 if value is None else value, threshold)
 
-    gates = [
+    gates = [gate(name, minimum) for name, minimum in thresholds.minimums] or [
         gate("answer_correctness", thresholds.min_score),
         gate("citation_support", thresholds.min_score),
         gate("refusal_accuracy", thresholds.min_score),
@@ -370,6 +379,10 @@ def summarize(
     kinds = dict.fromkeys(r.kind for r in results)
     by_kind = {kind: _rate([r.correct for r in results if r.kind == kind]) for kind in kinds}
     return EvalReport(list(results), overall, counts, gates, k, dict(meta or {}), by_kind)
+
+
+def _answerable(result: QuestionResult) -> bool:
+    return result.kind != "unanswerable"
 
 
 def percentile(sorted_values: Sequence[float], pct: float) -> float:

@@ -47,9 +47,7 @@ def ingest(
     from index.settings import get_settings
 
     settings = get_settings(store=store, chroma_url=chroma_url, lock_timeout=lock_timeout)
-    summary = run_ingest(
-        list(paths), settings, rebuild=rebuild, prune=prune, progress=sys.stderr.isatty()
-    )
+    summary = run_ingest(list(paths), settings, rebuild=rebuild, prune=prune, progress=True)
     if as_json:
         click.echo(json.dumps(summary.to_dict(), ensure_ascii=False))
     else:

@@ -22,6 +22,7 @@ _EXPECTED = (
     "UIError",
     "InputError",
     "EvidenceError",
+    "InvestigationError",
 )
 
 

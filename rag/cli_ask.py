@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,7 +40,7 @@ def export_option(func: Any) -> Any:
     )(func)
 
 
-def _export(path: Path, rag: Any, answers: list[Any]) -> None:
+def export_evidence(path: Path, rag: Any, answers: list[Any]) -> None:
     """The evidence file of ``answers``; the format follows the extension."""
     from rag.evidence_file import evidence_record, write_evidence
 
@@ -135,7 +134,7 @@ def ask(
         languages=languages,
     )
     if export is not None:
-        _export(export, rag, [answer])
+        export_evidence(export, rag, [answer])
     if as_json:
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False))
     else:
@@ -177,14 +176,13 @@ def batch(
 
     A question that fails gets an "error" field and the batch goes on.
     """
-    from tqdm import tqdm
-
+    from index.progress import progress
     from rag.api import open_store
 
     items = read_questions(file)
     rag = open_store(store, create=False, backend=backend)
     valid = [i for i in items if i.error is None]
-    with tqdm(total=len(valid), unit="q", disable=not sys.stderr.isatty()) as bar:
+    with progress(len(valid), "batch", "question") as bar:
         answers = rag.ask_many(
             [i.question for i in valid],
             concurrency=concurrency,
@@ -201,6 +199,6 @@ def batch(
     else:
         out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     if export is not None:
-        _export(export, rag, answers)
+        export_evidence(export, rag, answers)
     failed = sum(1 for a in answers if a.error) + len(items) - len(valid)
     click.echo(f"{len(items)} questions, {failed} failed", err=True)

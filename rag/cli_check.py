@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from index.clikit import expected_errors, store_option
+from rag.cli_ask import export_evidence, export_option
 
 if TYPE_CHECKING:
     from rag.check import ClaimCheck
@@ -89,6 +90,7 @@ def _record(item: Claim, result: ClaimCheck | None) -> dict[str, Any]:
 @click.option("--top-k", type=click.IntRange(1, 100), default=None, help="Passages retrieved.")
 @click.option("--concurrency", type=click.IntRange(1, 64), default=2, help="Claims at once.")
 @click.option("--json", "as_json", is_flag=True, help="Print the verdict object as JSON.")
+@export_option
 @expected_errors
 def check(
     claim: str | None,
@@ -98,6 +100,7 @@ def check(
     top_k: int | None,
     concurrency: int,
     as_json: bool,
+    export: Path | None,
 ) -> None:
     """Check CLAIM (or every claim of --file) against the indexed sources.
 
@@ -114,14 +117,16 @@ def check(
     rag = open_store(store, create=False)
     if claim is not None:
         result = rag.check(claim, top_k=top_k)
+        if export is not None:
+            export_evidence(export, rag, [result])
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False) if as_json else
                    verdict_to_text(result))  # fmt: skip
         return
 
-    from tqdm import tqdm
+    from index.progress import progress
 
     valid = [i for i in items if i.error is None]
-    with tqdm(total=len(valid), unit="claim", disable=not sys.stderr.isatty()) as bar:
+    with progress(len(valid), "check", "claim") as bar:
         results = rag.check_many(
             [i.claim for i in valid],
             ids=[i.id for i in valid],
@@ -129,6 +134,8 @@ def check(
             on_done=lambda *_: bar.update(),
             top_k=top_k,
         )
+    if export is not None:
+        export_evidence(export, rag, results)
     pending = iter(results)  # in the order of the valid claims
     lines = [
         json.dumps(_record(i, None if i.error else next(pending)), ensure_ascii=False)

@@ -21,6 +21,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rag.check import ClaimCheck
+
 if TYPE_CHECKING:
     from index.settings import Settings
     from rag.api import RAG
@@ -47,11 +49,14 @@ _NOT_FINGERPRINTED = {
 }
 
 CSV_FIELDS = [
+    "kind",
     "question",
+    "verdict",
     "answer",
     "abstained",
     "answered_at",
     "n",
+    "role",
     "quote",
     "source",
     "file",
@@ -108,11 +113,12 @@ def model_name(settings: Settings, backend: str) -> str | None:
 
 
 def evidence_record(
-    rag: RAG, answer: Answer, answered_at: datetime | None = None
+    rag: RAG, answer: Answer | ClaimCheck, answered_at: datetime | None = None
 ) -> dict[str, Any]:
-    """One answer as an evidence record (see ``docs/evidence.md``)."""
+    """One answer (or claim check) as an evidence record (see ``docs/evidence.md``)."""
     settings = rag.settings
     when = (answered_at or datetime.now(UTC)).astimezone(UTC)
+    against = {c.n for c in getattr(answer, "contradicting", [])}
     citations = []
     for c in answer.citations:
         doc = rag.store.document(c.doc_id)
@@ -124,6 +130,7 @@ def evidence_record(
         citations.append(
             {
                 "n": c.n,
+                "role": "contradicts" if c.n in against else "supports",
                 "quote": c.quote,
                 "source": c.source,
                 "title": c.title,
@@ -141,15 +148,25 @@ def evidence_record(
                 "ocr_confidence": c.ocr_confidence,
             }
         )
+    verdict: str | None = None
+    if isinstance(answer, ClaimCheck):
+        kind, question, backend, verdict = "claim", answer.claim, "extractive", answer.verdict
+        text, abstained = f"{answer.verdict}: {answer.reason}", answer.verdict == "not_found"
+        notes: list[str] = []
+    else:
+        kind, question, backend = "answer", answer.question, answer.backend
+        text, abstained, notes = answer.text, answer.abstained, list(answer.notes)
     return {
-        "question": answer.question,
-        "answer": answer.text,
-        "abstained": answer.abstained,
-        "notes": list(answer.notes),
+        "kind": kind,
+        "question": question,
+        "answer": text,
+        "verdict": verdict,
+        "abstained": abstained,
+        "notes": notes,
         "error": answer.error,
         "answered_at": when.isoformat(timespec="seconds"),
-        "backend": answer.backend,
-        "model": model_name(settings, answer.backend),
+        "backend": backend,
+        "model": model_name(settings, backend),
         "embed_model": settings.embed_model,
         "tool_version": tool_version(),
         "settings_fingerprint": settings_fingerprint(settings),

@@ -30,6 +30,7 @@ class Passage:
     # where the page was read by OCR (None: a text layer): a quote's page is its own start's.
     page_starts: tuple[int, ...] = ()
     page_ocr: tuple[float | None, ...] = ()
+    content_hash: str = ""  # of the document quoted (sha256 of its source bytes)
 
     def locate(self, offset: int) -> tuple[int | None, float | None]:
         """(1-based page, OCR confidence or None) of an offset in the document's text."""
@@ -53,6 +54,9 @@ class Citation:
     page: int | None = None
     ocr: bool = False  # the quote was read by OCR from a scanned page or an image
     ocr_confidence: float | None = None  # that page's mean OCR word confidence (0..1)
+    # The quoted document's content hash when the answer was made: a citation whose
+    # document changed since is shown as such, never highlighted at stale offsets.
+    content_hash: str = ""
 
     @property
     def ocr_label(self) -> str:
@@ -64,6 +68,27 @@ class Citation:
             f", confidence {self.ocr_confidence:.2f}" if self.ocr_confidence is not None else ""
         )
         return f"OCR{page}{confidence}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class CitedText:
+    """What a viewer shows for a citation now: a window of the document around the quote.
+
+    ``status`` is "current" (the document is as it was: ``text[quote_start:quote_end]`` is
+    the quote), "changed" (re-indexed with other content since; no highlight) or "removed".
+    ``offset`` is where ``text`` starts in the document; ``length`` the document's length.
+    """
+
+    status: str
+    text: str = ""
+    offset: int = 0
+    quote_start: int = 0
+    quote_end: int = 0
+    length: int = 0
+    message: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -81,12 +81,12 @@ class _Lexical:
 
     def __init__(self, store: Store, revision: int) -> None:
         import bm25s
-        import Stemmer
 
         # bm25s sets its own logger to DEBUG on import: its index builds would reach stderr.
         logging.getLogger("bm25s").setLevel(logging.WARNING)
         self.revision = revision
-        self._stemmer = Stemmer.Stemmer("english")
+        # PyStemmer objects are not thread-safe: one per thread (UI workers, ask_many).
+        self._stemmers = threading.local()
         folder = store.path / "bm25"
         stamp = folder / "revision.json"
         self.chunk_ids: list[str] = []
@@ -105,12 +105,19 @@ class _Lexical:
             tokens = bm25s.tokenize(
                 [c.text for c in chunks],
                 stopwords="en",
-                stemmer=self._stemmer,
+                stemmer=self._stemmer(),
                 show_progress=False,
             )
             self.retriever = bm25s.BM25()
             self.retriever.index(tokens, show_progress=False)
         self._save(folder, stamp)
+
+    def _stemmer(self) -> Any:
+        import Stemmer
+
+        if not hasattr(self._stemmers, "stemmer"):
+            self._stemmers.stemmer = Stemmer.Stemmer("english")
+        return self._stemmers.stemmer
 
     def _save(self, folder: Path, stamp: Path) -> None:
         # Saved so a new process (CLI, UI restart) does not rebuild; best effort only.
@@ -142,7 +149,7 @@ class _Lexical:
         query = bm25s.tokenize(
             [question],
             stopwords="en",
-            stemmer=self._stemmer,
+            stemmer=self._stemmer(),
             return_ids=False,
             show_progress=False,
         )[0]
@@ -252,9 +259,11 @@ class Retriever:
             # Vectors of a half-written file have no manifest row: never shown.
             if c in rows and rows[c].doc_id in documents
         ]
-        if self._reranker is None:
-            self._reranker = make_reranker(self.settings.reranker)
-        return self._reranker.rerank(question, passages)[:top_k]
+        with self._lock:  # built once, not once per racing thread
+            if self._reranker is None:
+                self._reranker = make_reranker(self.settings.reranker)
+            reranker = self._reranker
+        return reranker.rerank(question, passages)[:top_k]
 
 
 _PAGED_FORMATS = frozenset({"pdf", "png", "jpg", "tiff"})
@@ -297,4 +306,5 @@ def _passage(
         language=document.language,
         page_starts=starts,
         page_ocr=ocr,
+        content_hash=document.content_hash,
     )

@@ -116,3 +116,16 @@ def test_each_claim_agrees_with_its_document() -> None:
         texts = [DOCS[n] for n in _sources(claim, claim.source)]
         if claim.quote is not None:
             assert any(claim.quote.found_in(t) for t in texts), f"{claim.id}: quote not in source"
+
+
+def test_the_sample_gate_binds_its_figures_to_one_source_sentence() -> None:
+    """The tightened sample expectations stand together in one sentence of their source."""
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in (REPO / "samples").glob("*.txt")}
+    questions = load_facts(REPO / "eval" / "data" / "sample_facts.yaml")
+    bound = [q for q in questions if q.together]
+    assert len(bound) >= 15
+    for q in bound:
+        source = next(t for stem, t in texts.items() if q.source and stem.startswith(q.source))
+        sentences = _sentences(source)
+        for group in q.together:
+            assert any(all(f.found_in(s) for f in group) for s in sentences), (q.id, group)

@@ -116,3 +116,20 @@ def test_verify_evidence_says_which_quotes_still_hold(
     again = rag("verify-evidence", str(out), "--json", check=False)
     assert again.returncode == 0  # restored byte for byte: every quote holds again
     assert {c["status"] for c in json.loads(again.stdout)} == {"holds"}
+
+
+def test_check_export_records_the_verdict_and_its_quotes(
+    copied: tuple[Path, Path], tmp_path: Path
+) -> None:
+    _, store = copied
+    out = tmp_path / "claim.json"
+    claim = "Sofia transferred 136 Konkurs systems to the U.S."
+    rag("check", claim, "--store", str(store), "--export", str(out))
+    (record,) = json.loads(out.read_text(encoding="utf-8"))["answers"]
+    assert record["kind"] == "claim" and record["question"] == claim
+    assert record["verdict"] == "supported" and record["answer"].startswith("supported: ")
+    assert record["citations"] and all(c["role"] == "supports" for c in record["citations"])
+    assert any("136" in c["quote"].split() for c in record["citations"])
+    checks = json.loads(rag("verify-evidence", str(out), "--json").stdout)
+    assert len(checks) == len(record["citations"])
+    assert {c["status"] for c in checks} == {"holds"}

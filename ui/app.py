@@ -26,7 +26,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import gradio as gr
 
@@ -35,6 +35,7 @@ from rag import RAG, Answer
 from ui.bind import UIError, check_bind
 from ui.check import check_tab
 from ui.evidence import EVIDENCE_FORMATS, EvidenceFiles
+from ui.investigations import CurrentRAG, investigation_controls, switch_to
 from ui.render import (
     esc,
     render_message_html,
@@ -43,11 +44,12 @@ from ui.render import (
     render_turn_html,
 )
 from ui.uploads import save_and_ingest, upload_folder
+from ui.windows import citation_windows
 
 log = logging.getLogger(__name__)
 
 USER = "rag"
-MAX_TURNS = 20  # older turns are dropped from the page (each carries its documents' text)
+MAX_TURNS = 20  # older turns are dropped from the page (each carries its quotes' windows)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 
@@ -308,7 +310,8 @@ class Handlers:
         if answer is None:  # a stream that ends without its answer event is a bug upstream
             answer = Answer(question, "", True, error="the answer stream ended without an answer")
         count = state.count + 1
-        turn = render_turn_html(answer, self.texts_for(answer), f"t{count}")
+        # A bounded window around each quote, not whole documents (ui/windows.py).
+        turn = render_turn_html(answer, {}, f"t{count}", citation_windows(self.rag, answer))
         state = replace(
             state,
             count=count,
@@ -434,11 +437,15 @@ def _transcript(state: ChatState) -> str:
 # --------------------------------------------------------------------------------- app
 def build_app(rag: RAG) -> gr.Blocks:
     """The Gradio Blocks app over ``rag`` (not launched; see :func:`launch`)."""
+    # Every tab reaches the index through `current`, so switching investigation swaps it.
+    current = CurrentRAG(rag)
+    rag = cast(RAG, current)
     handlers = Handlers(rag)
     evidence_files = EvidenceFiles(rag)
     settings = rag.settings
     with gr.Blocks(title="rag-cite", analytics_enabled=False, delete_cache=(3600, 3600)) as app:
         gr.Markdown("### rag-cite — answers from your own documents, every sentence cited")
+        chooser, new_name, create, switched = investigation_controls(current)
         with gr.Tab("Ask"):
             with gr.Row(equal_height=True):
                 question = gr.Textbox(
@@ -542,6 +549,22 @@ def build_app(rag: RAG) -> gr.Blocks:
         refresh_outputs = [sources_table, source_filter, delete_choice]
         app.load(handlers.refresh, None, refresh_outputs, api_visibility="private")
         app.load(handlers.refresh_languages, None, [language_filter], api_visibility="private")
+        # Another investigation: its sources, and a fresh conversation (answers of one story
+        # must not sit beside another's).
+        for event, name_input in ((chooser.input, chooser), (create.click, new_name)):
+            event(
+                lambda name: switch_to(current, name),
+                [name_input],
+                [chooser, new_name, switched],
+                api_visibility="private",
+            ).then(handlers.refresh, None, refresh_outputs, api_visibility="private").then(
+                handlers.refresh_languages, None, [language_filter], api_visibility="private"
+            ).then(
+                handlers.clear,
+                None,
+                [transcript, live, answer_json, state],
+                api_visibility="private",
+            )
         add.click(
             handlers.upload, [files], [report, *refresh_outputs, files], api_visibility="private"
         ).then(handlers.refresh_languages, None, [language_filter], api_visibility="private")
