@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from index.clikit import expected_errors, store_option
     from index.ingest import sha256_file as file_digest
     from index.investigations import InvestigationError, check_name, list_investigations
+    from index.language import language_name
     from index.progress import progress
     from index.records import IngestSummary, StoredDocument
     from index.settings import Backend, Settings, get_settings
@@ -37,6 +38,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "check_name": ("index.investigations", "check_name"),
     "list_investigations": ("index.investigations", "list_investigations"),
     "progress": ("index.progress", "progress"),
+    "language_name": ("index.language", "language_name"),
     "Passage": ("rag.records", "Passage"),
     "StreamEvent": ("rag.records", "StreamEvent"),
     "marker_numbers": ("rag.markers", "marker_numbers"),
@@ -70,6 +72,7 @@ __all__ = [
     "expected_errors",
     "file_digest",
     "get_settings",
+    "language_name",
     "list_investigations",
     "marker_numbers",
     "open_store",

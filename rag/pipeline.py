@@ -182,7 +182,7 @@ def answer_to_text(answer: Answer, show_quotes: bool = True) -> str:
         lines.append(f"note: {note}")
     if show_quotes:
         for c in answer.citations:
-            page = f", p. {c.page}" if c.page else ""
+            page = f", {c.ocr_label}" if c.ocr else (f", p. {c.page}" if c.page else "")
             date = c.date + (" (file date)" if c.date_origin == "file" else "")
             shown = c.display or c.quote
             lines.append(f"[{c.n}] {c.title} ({date}{page}): “{shown}”\n    {c.source}")

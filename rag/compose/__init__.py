@@ -14,6 +14,7 @@ __all__ = ["citation", "render"]
 def citation(n: int, e: Evidence, value: tuple[str, int, int] | None = None) -> Citation:
     """Citation ``n`` of evidence ``e``; ``value`` is (text, start, end) in the document."""
     p = e.unit.passage
+    page, ocr_confidence = p.locate(e.unit.start)
     return Citation(
         n=n,
         doc_id=p.doc_id,
@@ -25,7 +26,9 @@ def citation(n: int, e: Evidence, value: tuple[str, int, int] | None = None) -> 
         start=e.unit.start,
         end=e.unit.end,
         score=round(e.score, 4),
-        page=p.page,
+        page=page if page is not None else p.page,
+        ocr=ocr_confidence is not None,
+        ocr_confidence=ocr_confidence,
         content_hash=p.content_hash,
         display=e.unit.display,
         value=value[0] if value else None,
