@@ -81,7 +81,7 @@ def ingest(
     from tqdm import tqdm
 
     from index.chunking import ChunkingError, chunk_document
-    from index.embed import Embedder, ModelError, get_embedder
+    from index.embed import Embedder, ModelError, embedder_for
     from index.loaders import LoadError, load_file
     from index.store import FileWrite, Store
 
@@ -99,7 +99,7 @@ def ingest(
     @functools.cache
     def model() -> Embedder:
         # Loaded on the first file that needs it: a re-sync with nothing changed stays fast.
-        embedder = get_embedder(settings.embed_model)
+        embedder = embedder_for(settings)
         if settings.chunk_tokens > embedder.max_tokens:
             raise ModelError(
                 f"chunk_tokens={settings.chunk_tokens} exceeds the embedding model's window of "

