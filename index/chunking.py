@@ -55,6 +55,9 @@ def iter_chunks(
     embedding model's own tokenizer, so a chunk is never silently cut when it is embedded. Its
     chunks are substrings of the text; their offsets are found by a forward search.
     """
+    from index.offline import import_nltk
+
+    import_nltk()  # first, light: llama-index would import all of nltk (seconds)
     from llama_index.core.node_parser import SentenceSplitter
 
     def tokenize(text: str) -> list[int]:

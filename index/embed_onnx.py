@@ -150,6 +150,9 @@ class OnnxEmbedder:
                 export_int8(location, self.path)
         options = onnxruntime.SessionOptions()
         options.log_severity_level = 3
+        # Idle worker threads sleep instead of spinning: on a shared 2-core machine spinning
+        # threads take the CPU from the work (and from every other process).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         try:
             self._session = onnxruntime.InferenceSession(
                 str(self.path), options, providers=["CPUExecutionProvider"]
