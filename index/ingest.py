@@ -17,7 +17,7 @@ from index.settings import Settings
 
 log = logging.getLogger(__name__)
 
-_BATCH_CHUNKS = 64  # chunks embedded and written together
+_BATCH_CHUNKS = 256  # chunks embedded and written together (fewer store round trips)
 _NO_VECTORS: Any = None  # filled in when the batch is embedded
 
 
@@ -187,6 +187,10 @@ def ingest(
         if store.remove_file(file):
             summary.removed += 1
             log.info("removed %s (no longer on disk)", file)
+    if summary.added or summary.updated or summary.removed:
+        from index.lexical import refresh
+
+        refresh(store)  # BM25 segments for what changed, while the ingest is still running
     return summary
 
 

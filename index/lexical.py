@@ -443,3 +443,18 @@ class LexicalIndex:
                 if len(out) >= n:
                     break
         return out
+
+
+def open_lexical(store: Any, k1: float = 1.5, b: float = 0.75) -> LexicalIndex:
+    """The BM25 index of a store (``index.store.Store``), not yet synced."""
+    return LexicalIndex(store.path / "bm25", store.store_id, k1=k1, b=b)
+
+
+def refresh(store: Any) -> None:
+    """Bring a store's saved BM25 index up to date (after an ingest), so the next question
+    does not tokenize what was just written. Best effort: readers sync again anyway."""
+    try:
+        live = {d.doc_id: d.content_hash for d in store.documents()}
+        open_lexical(store).sync(live, store.chunk_rows)
+    except Exception as exc:  # never fail an ingest for a cache
+        log.warning("BM25 index not refreshed after ingest: %s", exc)

@@ -72,7 +72,7 @@ def import_nltk() -> ModuleType:
             for name in blocked:
                 sys.modules[name] = None  # type: ignore[assignment]  # `import name` fails
             try:
-                import nltk  # noqa: F401
+                import nltk
             finally:
                 for name in blocked:
                     if name in sys.modules and sys.modules[name] is None:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from index.lexical import LexicalIndex
+from index.lexical import LexicalIndex, open_lexical
 from index.records import StoredDocument
 from index.store import Store, StoredChunk, date_number
 from rag.records import Passage
@@ -111,11 +111,8 @@ class Retriever:
             if self._lexical is None or self._lexical.store_id != self.store.store_id:
                 # bm25s sets its own logger to DEBUG on import; its stop words are used here.
                 logging.getLogger("bm25s").setLevel(logging.WARNING)
-                self._lexical = LexicalIndex(
-                    self.store.path / "bm25",
-                    self.store.store_id,
-                    k1=self.settings.bm25_k1,
-                    b=self.settings.bm25_b,
+                self._lexical = open_lexical(
+                    self.store, k1=self.settings.bm25_k1, b=self.settings.bm25_b
                 )
                 self._lexical_revision = -1
             if self._lexical_revision != revision:
