@@ -3,6 +3,7 @@ what to install; cached sentence vectors equal fresh ones; long texts chunk in s
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -73,7 +74,7 @@ def test_long_text_is_chunked_in_sections(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setattr(chunking, "SECTION_CHARS", 3000)
     spans = list(chunking.sections(body, 3000))
     assert spans[0][0] == 0 and spans[-1][1] == len(body) and len(spans) > 3
-    assert all(a[1] == b[0] for a, b in zip(spans, spans[1:], strict=False))
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(spans))
     chunks = chunking.chunk_document(
         document, chunk_tokens=120, chunk_overlap=20, count_tokens=counter
     )
