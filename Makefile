@@ -6,7 +6,7 @@ STAMP := $(VENV)/.install-stamp
 SAMPLES := samples
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run test lint types browser bench bench-multihop bench-compare bench-scale pydoc llama-cpp gguf test-gguf clean
+.PHONY: install run test lint types browser pst-utils bench bench-multihop bench-compare bench-scale bench-quality pydoc llama-cpp gguf test-gguf clean
 
 install: $(STAMP)
 
@@ -22,13 +22,17 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m index.embed_onnx
 	touch $(STAMP)
 
-run: install
-	$(BIN)/rag ingest $(SAMPLES)
-	$(BIN)/rag ui
+run: install pst-utils
+	$(BIN)/rag --investigation samples ingest $(SAMPLES)
+	$(BIN)/rag --investigation samples ui
 
 # Debian's Chromium for the browser test (playwright drives it; it never downloads a browser).
 browser:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+# Debian's readpst (pst-utils) turns Outlook .pst archives into mbox folders for ingest.
+pst-utils:
+	@command -v readpst >/dev/null || (apt-get update -qq && apt-get install -y -qq pst-utils >/dev/null)
 
 lint: install
 	$(BIN)/ruff check .
@@ -37,7 +41,7 @@ lint: install
 types: install
 	$(BIN)/mypy rag index ui eval tests
 
-test: install browser lint types
+test: install browser pst-utils lint types
 	$(BIN)/pytest -q
 	$(BIN)/rag eval
 

@@ -29,7 +29,7 @@ from typing import Any
 
 from eval.metrics import percentile
 from eval.run import InputError
-from rag import RAG, Answer
+from rag import RAG, Answer, progress
 from rag.verify import strip_citation_markers
 
 log = logging.getLogger(__name__)
@@ -210,7 +210,10 @@ def run_bench(
     if queries:  # warm-up: model loading and cache building are not ask latency
         rag.ask(queries[0].question, **options)
     started = time.perf_counter()
-    answers = rag.ask_many([q.question for q in queries], concurrency=1, **options)
+    with progress(len(queries), "bench", "query") as bar:
+        answers = rag.ask_many(
+            [q.question for q in queries], concurrency=1, on_done=lambda *_: bar.update(), **options
+        )
     elapsed = time.perf_counter() - started
     log.info("answered %d queries in %.1fs", len(answers), elapsed)
     results = [

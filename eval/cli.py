@@ -29,7 +29,24 @@ _ANSWER_WIDTH = 60
     "--facts",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
-    help="Facts file, YAML or JSONL (default: eval/data/sample_facts.yaml, over samples/).",
+    help="Facts file, YAML or JSONL, asked alone (default: the sample gate and the "
+    "development set, see --set).",
+)
+@click.option(
+    "--set",
+    "sets",
+    type=click.Choice(["all", "sample", "dev"]),
+    default="all",
+    show_default=True,
+    help="Without --facts: the sample gate (samples/), the development set "
+    "(bench/multihop/docs + eval/data/dev/docs, with its claims), or both.",
+)
+@click.option(
+    "--dev-store",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Index for the development set; its documents are ingested into it, so a second "
+    "run skips unchanged files (default: a temporary index).",
 )
 @click.option(
     "--store",
@@ -40,7 +57,7 @@ _ANSWER_WIDTH = 60
 )
 @click.option(
     "--backend",
-    type=click.Choice(["extractive", "openai", "llama-cpp"]),
+    type=click.Choice(["extractive", "llm", "openai", "llama-cpp"]),
     default=None,
     help="Answer generator (default: the configured one, $RAG_BACKEND or extractive).",
 )
@@ -83,6 +100,8 @@ _ANSWER_WIDTH = 60
 @expected_errors
 def eval_command(
     facts: Path | None,
+    sets: str,
+    dev_store: str | None,
     store: str | None,
     backend: str | None,
     min_score: float,
@@ -100,19 +119,26 @@ def eval_command(
     the answer is in the quotes it cites; a shown sum's result is allowed), refusal ok,
     recall@k of the expected source.
 
-    Without --store the sample sources (samples/ in the repository) are indexed into a
-    temporary store. Exits 1 when a gate is missed: answer correctness, citation support
-    or refusal accuracy below --min-score (0.9), or any quote not at its offsets, or any
-    number/date not in the cited quotes (both must be 1.0). Exit 2: bad input.
+    Without --facts: the sample gate (never tuned on) over a temporary index of samples/
+    (or --store), and the development set (tuned on) over a temporary index of its
+    documents (or --dev-store), with its claims checked by RAG.check ("not available" when
+    the build has none). Exits 1 when a gate is missed: for the samples, answer
+    correctness, citation support or refusal accuracy below --min-score (0.9), or any
+    quote not at its offsets, or any number/date not in the cited quotes (both must be
+    1.0); for the development set, any figure below eval/data/dev/thresholds.yaml.
+    Exit 2: bad input.
     """
     if bench is not None:
         _bench(bench[1], store, backend, k, as_json, report or DEFAULT_BENCH_REPORT, limit)
         return
+    if facts is None:
+        _suite(sets, store, dev_store, backend, k, min_score, as_json, report, limit)
+        return
     from eval.facts import load_facts
     from eval.metrics import Thresholds
-    from eval.run import DEFAULT_FACTS, eval_store, run_eval, samples_folder
+    from eval.run import eval_store, run_eval, samples_folder
 
-    facts_file = facts or DEFAULT_FACTS
+    facts_file = facts
     questions = load_facts(facts_file)[:limit]
     ingest = [] if store else [samples_folder()]
     if not as_json:
@@ -134,6 +160,48 @@ def eval_command(
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
     else:
         _print_eval(result)
+        click.echo(f"report: {report or DEFAULT_REPORT}")
+    if not result.passed:
+        sys.exit(1)
+
+
+def _suite(
+    sets: str,
+    store: str | None,
+    dev_store: str | None,
+    backend: str | None,
+    k: int | None,
+    min_score: float,
+    as_json: bool,
+    report: Path | None,
+    limit: int | None,
+) -> None:
+    from eval.suite import SETS, run_suite
+
+    chosen = SETS if sets == "all" else (sets,)
+    if not as_json:
+        click.echo(f"evaluating: {', '.join(chosen)} ...", err=True)
+    result = run_suite(
+        chosen,
+        store=store,
+        dev_store=dev_store,
+        backend=backend,
+        k=k,
+        min_score=min_score,
+        limit=limit,
+    )
+    _write(report or DEFAULT_REPORT, result.to_dict())
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        for name, set_report in result.sets.items():
+            click.echo(f"\n=== {name}: {set_report.meta.get('set', '')} ===")
+            _print_eval(set_report)
+        if result.claims is not None:
+            from eval.report_claims import print_claims
+
+            print_claims(result.claims, result.claim_gates)
+        click.echo("\n" + ("PASSED" if result.passed else "FAILED") + " (all sets)")
         click.echo(f"report: {report or DEFAULT_REPORT}")
     if not result.passed:
         sys.exit(1)

@@ -9,26 +9,32 @@ JSON object per line; blank lines and lines starting with ``#`` are skipped). Ea
       expect: ["37.9 million euros|€37.9M"]   # every fact must appear; "a|b" = spellings of one
       source: belarus-weapons-syria    # optional: part of the path of the document to cite
       reject: ["300"]                  # optional: facts the answer must NOT state
+      expect_together: [["136", "U.S."]]  # optional: facts that must stand together
 
 Rules: ``unanswerable`` items have an empty ``expect`` (the answer must abstain); every other
 kind needs at least one fact. ``false_premise`` items list in ``expect`` what the sources really
 say (the correction), and in ``reject`` the false claims the answer must not repeat; without
 ``reject`` the numbers of the question that are not among the expected facts are rejected.
+``expect_together`` binds a value to what it counts: each group (two or more facts) must occur
+within one sentence of the answer and within one cited quote, so "80" found in a sentence
+about Saudi Arabia does not pass for a question about the U.S.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 log = logging.getLogger(__name__)
 
+_POSSESSIVE = re.compile(r"(\w)['’]s\b")
 KINDS = ("number", "entity", "date", "list", "unanswerable", "false_premise")
-_KEYS = {"id", "question", "expect", "kind", "source", "reject"}
+_KEYS = {"id", "question", "expect", "kind", "source", "reject", "expect_together"}
 
 
 class FactsError(Exception):
@@ -50,10 +56,17 @@ class Fact:
         return "|".join(self.alternatives)
 
     def found_in(self, text: str) -> bool:
-        """True when any spelling is in ``text`` (numbers, currencies, dates normalised)."""
+        """True when any spelling is in ``text`` (numbers, currencies, dates normalised).
+
+        A name followed by a possessive counts: "Brisbane's Linc McCarthy" names Brisbane.
+        """
         from rag.normalize import fact_in_text
 
-        return any(fact_in_text(alternative, text) for alternative in self.alternatives)
+        plain = _POSSESSIVE.sub(r"\1", text)
+        return any(
+            fact_in_text(alternative, text) or (plain != text and fact_in_text(alternative, plain))
+            for alternative in self.alternatives
+        )
 
 
 @dataclass(frozen=True)
@@ -66,6 +79,7 @@ class FactQuestion:
     expect: tuple[Fact, ...] = ()
     source: str | None = None
     reject: tuple[Fact, ...] = ()
+    together: tuple[tuple[Fact, ...], ...] = ()
     location: str = ""  # "file:line" of the item, for messages
     reject_given: bool = field(default=False, compare=False)
 
@@ -101,32 +115,46 @@ class FactQuestion:
             "expect": [f.label for f in self.expect],
             "source": self.source,
             "reject": [f.label for f in self.reject],
+            "expect_together": [[f.label for f in group] for group in self.together],
         }
 
 
 def load_facts(path: str | Path) -> list[FactQuestion]:
     """Read and validate a facts file (``.yaml``/``.yml`` or ``.jsonl``/``.json``)."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FactsError(f"{path}: cannot read the facts file: {exc}") from exc
-    if path.suffix.lower() in (".jsonl", ".json", ".ndjson"):
-        items = list(_jsonl_items(path, text))
-    elif path.suffix.lower() in (".yaml", ".yml"):
-        items = list(_yaml_items(path, text))
-    else:
-        raise FactsError(f"{path}: unknown facts format (use .yaml, .yml or .jsonl)")
+    items = read_items(path, "questions")
     questions = [_question(item, line, index, path) for index, (line, item) in enumerate(items)]
     if not questions:
         raise FactsError(f"{path}: no questions in the facts file")
-    seen: dict[str, str] = {}
-    for q in questions:
-        if q.id in seen:
-            raise FactsError(f"{q.location}: duplicate id {q.id!r} (first at {seen[q.id]})")
-        seen[q.id] = q.location
+    check_unique_ids(questions)
     log.info("loaded %d questions from %s", len(questions), path)
     return questions
+
+
+def check_unique_ids(items: Sequence[Any]) -> None:
+    """Raise on the second item with an id already used (items have ``id``, ``location``)."""
+    seen: dict[str, str] = {}
+    for item in items:
+        if item.id in seen:
+            raise FactsError(
+                f"{item.location}: duplicate id {item.id!r} (first at {seen[item.id]})"
+            )
+        seen[item.id] = item.location
+
+
+def read_items(path: Path, key: str) -> list[tuple[int, Any]]:
+    """(line, item) pairs of a YAML list (or a mapping with one ``key`` holding the list) or
+    a JSONL file; the line numbers name items in error messages."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FactsError(f"{path}: cannot read the file: {exc}") from exc
+    if path.suffix.lower() in (".jsonl", ".json", ".ndjson"):
+        return list(_jsonl_items(path, text))
+    if path.suffix.lower() in (".yaml", ".yml"):
+        return list(_yaml_items(path, text, key))
+    label = "facts" if key == "questions" else key
+    raise FactsError(f"{path}: unknown {label} format (use .yaml, .yml or .jsonl)")
 
 
 def _jsonl_items(path: Path, text: str) -> Iterable[tuple[int, Any]]:
@@ -139,7 +167,7 @@ def _jsonl_items(path: Path, text: str) -> Iterable[tuple[int, Any]]:
             raise FactsError(f"{path}:{number}: not valid JSON: {exc.msg}") from exc
 
 
-def _yaml_items(path: Path, text: str) -> Iterable[tuple[int, Any]]:
+def _yaml_items(path: Path, text: str, key: str) -> Iterable[tuple[int, Any]]:
     import yaml
 
     try:
@@ -153,14 +181,14 @@ def _yaml_items(path: Path, text: str) -> Iterable[tuple[int, Any]]:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise FactsError(f"{path}{where}: not valid YAML: {problem}") from exc
     if data is None:
-        raise FactsError(f"{path}: no questions in the facts file")
+        raise FactsError(f"{path}: no {key} in the file")
     if isinstance(data, dict) and isinstance(root, yaml.MappingNode):
-        if set(data) != {"questions"}:
-            raise FactsError(f"{path}: a YAML mapping must have one key, 'questions'")
-        data = data["questions"]
-        root = next(value for key, value in root.value if key.value == "questions")
+        if set(data) != {key}:
+            raise FactsError(f"{path}: a YAML mapping must have one key, '{key}'")
+        data = data[key]
+        root = next(value for name, value in root.value if name.value == key)
     if not isinstance(data, list) or not isinstance(root, yaml.SequenceNode):
-        raise FactsError(f"{path}: expected a list of questions (or 'questions:' and a list)")
+        raise FactsError(f"{path}: expected a list of {key} (or '{key}:' and a list)")
     for node, item in zip(root.value, data, strict=True):
         yield node.start_mark.line + 1, item
 
@@ -181,6 +209,17 @@ def _facts(value: Any, key: str, where: str) -> tuple[Fact, ...]:
             raise FactsError(f"{where}: '{key}' has an empty fact")
         facts.append(fact)
     return tuple(facts)
+
+
+def _groups(value: Any, where: str) -> tuple[tuple[Fact, ...], ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(g, list) for g in value):
+        raise FactsError(f"{where}: 'expect_together' must be a list of lists of strings")
+    groups = tuple(_facts(group, "expect_together", where) for group in value)
+    if any(len(group) < 2 for group in groups):
+        raise FactsError(f"{where}: each 'expect_together' group needs at least two facts")
+    return groups
 
 
 def _question(item: Any, line: int, index: int, path: Path) -> FactQuestion:
@@ -204,6 +243,9 @@ def _question(item: Any, line: int, index: int, path: Path) -> FactQuestion:
     reject = _facts(item.get("reject"), "reject", where)
     if reject and kind != "false_premise":
         raise FactsError(f"{where}: 'reject' is only for kind false_premise")
+    together = _groups(item.get("expect_together"), where)
+    if together and kind == "unanswerable":
+        raise FactsError(f"{where}: an unanswerable question cannot have 'expect_together'")
     source = item.get("source")
     if source is not None and (not isinstance(source, str) or not source.strip()):
         raise FactsError(f"{where}: 'source' must be a non-empty string")
@@ -217,6 +259,7 @@ def _question(item: Any, line: int, index: int, path: Path) -> FactQuestion:
         expect=expect,
         source=source.strip() if source else None,
         reject=reject,
+        together=together,
         location=f"{path}:{line}",
         reject_given="reject" in item,
     )

@@ -170,6 +170,25 @@ class QuestionResult:
         return data
 
 
+# Citation markers ("[1]", "[1, 2]", "[1-3]") and line breaks end an answer's units.
+_UNIT_END = re.compile(r"\[\d+(?:\s*[,;–-]\s*\d+)*\]|\n")
+
+
+def answer_units(text: str) -> list[str]:
+    """The answer cut into the stretches each citation marker closes (and at line breaks):
+    the unit within which values bound together must stand."""
+    return [unit for unit in _UNIT_END.split(text) if unit.strip()]
+
+
+def _held(group: Sequence[Fact], texts: Sequence[str]) -> bool:
+    """One of ``texts`` holds every fact of the group."""
+    return any(all(f.found_in(t) for f in group) for t in texts)
+
+
+def _group_label(group: Sequence[Fact]) -> str:
+    return "(" + " + ".join(f.label for f in group) + " together)"
+
+
 def evaluate_answer(
     question: FactQuestion,
     answer: Answer,
@@ -187,13 +206,18 @@ def evaluate_answer(
 
     rejected = [f.label for f in question.rejected() if f.found_in(text)]
     if question.answerable:
-        facts_missing = missing(question.expect, text)
+        # A group bound together (a figure and what it counts) must share one answer sentence.
+        units = answer_units(answer.text)
+        facts_missing = missing(question.expect, text) + [
+            _group_label(group) for group in question.together if not _held(group, units)
+        ]
         correct = not failed and not answer.abstained and not facts_missing and not rejected
         # A fact counts as cited when one quote holds it whole (a list may spread over several
         # quotes, one fact may not), or when it is the checked result of arithmetic the
         # answer shows over cited operands ("136 + 80 = 216").
         backing = [*quotes, *derived]
         uncited = [f.label for f in question.expect if not any(f.found_in(q) for q in backing)]
+        uncited += [_group_label(g) for g in question.together if not _held(g, quotes)]
     else:
         facts_missing, uncited = [], []
         correct = not failed and answer.abstained
@@ -248,6 +272,9 @@ class Thresholds:
     min_score: float = 0.9
     quotes_hold: float = 1.0
     number_fidelity: float = 1.0
+    # When given, these gates replace the ones above: metric name -> least value to pass
+    # (the development set's regression gate, eval/data/dev/thresholds.yaml).
+    minimums: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -319,6 +346,12 @@ def summarize(
         "quotes_hold": (total_citations - broken) / total_citations if total_citations else 1.0,
         "number_fidelity": _rate([r.fidelity for r in results]),
         "refusal_accuracy": _rate([r.refusal_ok for r in results]),
+        # The two halves of refusal accuracy: declining what the sources do not answer, and
+        # not declining what they do.
+        "unanswerable_declined": _rate([r.abstained for r in results if not _answerable(r)]),
+        "false_refusals": _rate(
+            [r.abstained and r.error is None for r in results if _answerable(r)]
+        ),
         f"recall_at_{k}": _rate([r.recall_at_k for r in results]),
         "cited_right_source": _rate([r.cited_source for r in results]),
     }
@@ -336,7 +369,7 @@ def summarize(
         # A metric with nothing to measure (no answerable question) cannot fail.
         return Gate(name, 1.0 if value is None else value, threshold)
 
-    gates = [
+    gates = [gate(name, minimum) for name, minimum in thresholds.minimums] or [
         gate("answer_correctness", thresholds.min_score),
         gate("citation_support", thresholds.min_score),
         gate("refusal_accuracy", thresholds.min_score),
@@ -346,6 +379,10 @@ def summarize(
     kinds = dict.fromkeys(r.kind for r in results)
     by_kind = {kind: _rate([r.correct for r in results if r.kind == kind]) for kind in kinds}
     return EvalReport(list(results), overall, counts, gates, k, dict(meta or {}), by_kind)
+
+
+def _answerable(result: QuestionResult) -> bool:
+    return result.kind != "unanswerable"
 
 
 def percentile(sorted_values: Sequence[float], pct: float) -> float:

@@ -12,7 +12,7 @@ from typing import Any
 
 from eval.facts import FactQuestion
 from eval.metrics import EvalReport, QuestionResult, Thresholds, evaluate_answer, summarize
-from rag import RAG, open_store
+from rag import RAG, open_store, progress
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +95,13 @@ def run_eval(
     # Retrieval first, one question at a time: it measures recall on its own and loads the
     # models and indexes before the concurrent asks start.
     retrieved = [retrieved_sources(rag, q.question, k) if q.source else None for q in questions]
-    answers = rag.ask_many([q.question for q in questions], concurrency=concurrency, **options)
+    with progress(len(questions), "eval", "question") as bar:
+        answers = rag.ask_many(
+            [q.question for q in questions],
+            concurrency=concurrency,
+            on_done=lambda *_: bar.update(),
+            **options,
+        )
     log.info("answered %d questions in %.1fs", len(answers), time.perf_counter() - started)
     results: list[QuestionResult] = [
         evaluate_answer(question, answer, rag.document_text, sources)

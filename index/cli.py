@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from index.clikit import expected_errors, store_option
+from index.clikit import expected_errors, lock_timeout_option, store_option
 
 
 @click.command()
@@ -19,21 +19,34 @@ from index.clikit import expected_errors, store_option
 @store_option
 @click.option("--chroma-url", default=None, help="Use a Chroma server (http://HOST:PORT).")
 @click.option("--rebuild", is_flag=True, help="Empty the store first (after a settings change).")
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Also remove the documents of a given path that is missing or an empty folder.",
+)
+@lock_timeout_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON summary object.")
 @expected_errors
 def ingest(
-    paths: tuple[Path, ...], store: str | None, chroma_url: str | None, rebuild: bool, as_json: bool
+    paths: tuple[Path, ...],
+    store: str | None,
+    chroma_url: str | None,
+    rebuild: bool,
+    prune: bool,
+    lock_timeout: float | None,
+    as_json: bool,
 ) -> None:
     """Index files and folders (.txt .md .html .pdf .docx .eml), keeping the store in sync.
 
     Unchanged files are skipped, changed files re-indexed, and files gone from the given
-    folders removed. Exits 1 when any file failed; the rest is indexed all the same.
+    folders removed. A missing path or an empty folder removes nothing without --prune.
+    Exits 1 when any file failed; the rest is indexed all the same.
     """
     from index.ingest import ingest as run_ingest
     from index.settings import get_settings
 
-    settings = get_settings(store=store, chroma_url=chroma_url)
-    summary = run_ingest(list(paths), settings, rebuild=rebuild, progress=sys.stderr.isatty())
+    settings = get_settings(store=store, chroma_url=chroma_url, lock_timeout=lock_timeout)
+    summary = run_ingest(list(paths), settings, rebuild=rebuild, prune=prune, progress=True)
     if as_json:
         click.echo(json.dumps(summary.to_dict(), ensure_ascii=False))
     else:
@@ -54,13 +67,17 @@ def ingest(
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @store_option
 @click.option("--chroma-url", default=None, help="Use a Chroma server (http://HOST:PORT).")
+@lock_timeout_option
 @expected_errors
-def remove(paths: tuple[Path, ...], store: str | None, chroma_url: str | None) -> None:
+def remove(
+    paths: tuple[Path, ...], store: str | None, chroma_url: str | None, lock_timeout: float | None
+) -> None:
     """Delete documents (a file, or all files under a folder) and all their vectors."""
     from index.ingest import remove as run_remove
     from index.settings import get_settings
 
-    removed, unknown = run_remove(list(paths), get_settings(store=store, chroma_url=chroma_url))
+    settings = get_settings(store=store, chroma_url=chroma_url, lock_timeout=lock_timeout)
+    removed, unknown = run_remove(list(paths), settings)
     for file in removed:
         click.echo(f"removed: {file}")
     for path in unknown:

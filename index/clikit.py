@@ -21,6 +21,8 @@ _EXPECTED = (
     "FactsError",
     "UIError",
     "InputError",
+    "EvidenceError",
+    "InvestigationError",
 )
 
 
@@ -59,6 +61,16 @@ def store_option(func: F) -> F:
         type=click.Path(file_okay=False),
         default=None,
         help="Index folder (default: $RAG_STORE or ~/.local/share/rag-cite/store).",
+    )(func)
+
+
+def lock_timeout_option(func: F) -> F:
+    return click.option(
+        "--lock-timeout",
+        type=float,
+        default=None,
+        help="Seconds to wait while another writer holds the store (0: fail at once, "
+        "-1: wait for ever; default $RAG_LOCK_TIMEOUT or 600).",
     )(func)
 
 

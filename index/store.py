@@ -1,19 +1,20 @@
 """Storage stage: a SQLite manifest (documents, texts, chunk offsets) beside Chroma (vectors).
 
-Crash safety rests on one rule: the manifest marks a file ``pending`` (committed) before its
-vectors change, and ``complete`` (committed, with its document and chunk rows) after. Readers
-only see chunks that have manifest rows, which exist only for complete files; on the next write
-a pending file's vectors are deleted and the file is indexed again. Chunk ids are
-deterministic, so a re-add after a crash upserts instead of duplicating.
+Crash safety: new vectors are written beside the old ones, one manifest transaction switches
+to the new version, and only then are the old vectors deleted; a journal names the files in
+flight, so the next writer (holding the store-wide write lock, hence the previous writer is
+gone) finishes what a kill interrupted. Readers only see chunks that have manifest rows. The
+protocol is spelled out above :meth:`Store.recover`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import logging
+import os
 import sqlite3
-import threading
 import time
 import uuid
 from collections.abc import Iterator, Sequence
@@ -22,8 +23,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from index.chunking import settings_fingerprint
+from index.faults import fault_point
+from index.lock import LockTimeout, write_lock
 from index.records import Chunk, Document, StoredDocument
 from index.settings import Settings
+from index.vectors import (
+    CLIENT_LOCK,
+    VectorStoreError,
+    check_owner,
+    collection_name,
+    fresh_client,
+    home,
+    make_client,
+    owned_collections,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -48,15 +61,14 @@ CREATE TABLE IF NOT EXISTS chunks (
     start INTEGER NOT NULL, "end" INTEGER NOT NULL, n_tokens INTEGER NOT NULL,
     text TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+CREATE TABLE IF NOT EXISTS journal (
+    file TEXT PRIMARY KEY, op TEXT NOT NULL, started REAL NOT NULL, pid INTEGER NOT NULL);
 """
 
 _DOC_COLUMNS = (
     "d.doc_id, d.source, d.file, d.title, d.date, d.date_origin, d.content_hash, d.format, "
     "d.n_chunks, d.metadata, d.parent_id"
 )
-
-
-_CLIENT_LOCK = threading.RLock()
 
 
 class StoreError(Exception):
@@ -100,38 +112,94 @@ def date_number(date: str) -> int:
 
 
 class Store:
-    """An index on disk: open it for reading (``create=False``) or for ingesting."""
+    """An index on disk: open it for reading (``create=False``) or for ingesting.
+
+    Writes (``write_files``, ``remove_file``, ``recover``, a rebuild) take the store's write
+    lock themselves (re-entrant), so no write can run beside another writer's.
+    """
 
     def __init__(self, settings: Settings, *, create: bool = False, rebuild: bool = False) -> None:
         self.settings = settings
         self.path = Path(settings.store)
         self.manifest_path = self.path / "manifest.sqlite"
         self._collection: Any = None
+        self._collection_name = ""
+        self._seen_revision = -1
         self._chroma: Any = None
+        self._check_manifest_file(create=create, rebuild=rebuild)
+        if create:
+            with self.locked(), self._db() as db:
+                db.executescript(_SCHEMA)
+        if rebuild:
+            self._start_rebuild()
+        self._check_or_record_settings()
+
+    # ----------------------------------------------------------------- manifest
+    def _check_manifest_file(self, *, create: bool, rebuild: bool) -> None:
+        vectors_here = (self.path / "chroma").exists()
         if not self.manifest_path.exists():
             if not create:
                 raise StoreError(
                     f"no index at {self.path}: run `rag ingest PATH... --store {self.path}` first"
                 )
+            if vectors_here and not rebuild:
+                raise StoreError(
+                    f"{self.path} holds vectors but no manifest.sqlite (deleted or moved?); "
+                    f"restore it, or start again with `rag ingest PATH... --rebuild --store "
+                    f"{self.path}`"
+                )
             self.path.mkdir(parents=True, exist_ok=True)
-        with self._db() as db:
-            db.executescript(_SCHEMA)
-        if rebuild:
-            self._drop_everything()
-        self._check_or_record_settings()
+            return
+        if self.manifest_path.stat().st_size == 0 and (vectors_here or not create) and not rebuild:
+            # SQLite would take an empty file for a new database: the old collection would be
+            # orphaned and every document silently gone.
+            raise StoreError(
+                f"the manifest {self.manifest_path} is empty (0 bytes) but the store is not new; "
+                f"restore it from a backup, or rebuild: rag ingest PATH... --rebuild "
+                f"--store {self.path}"
+            )
 
-    # ----------------------------------------------------------------- manifest
     @contextlib.contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
         # A connection per operation: safe from the UI's worker threads, and cheap in SQLite.
-        db = sqlite3.connect(self.manifest_path, timeout=30)
+        try:
+            db = sqlite3.connect(self.manifest_path, timeout=self.settings.manifest_timeout)
+        except sqlite3.Error as exc:
+            raise self._manifest_error(exc) from None
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")
             with db:
                 yield db
+        except sqlite3.Error as exc:
+            raise self._manifest_error(exc) from None
         finally:
             db.close()
+
+    def _manifest_error(self, exc: sqlite3.Error) -> StoreError:
+        text = str(exc)
+        if "locked" in text or "busy" in text:
+            return StoreError(
+                f"the manifest {self.manifest_path} is locked by another program "
+                f"(waited {self.settings.manifest_timeout:g} s): {text}"
+            )
+        if "disk is full" in text or "No space" in text:
+            return StoreError(f"disk full: cannot write the manifest {self.manifest_path}")
+        if isinstance(exc, sqlite3.OperationalError) and "no such table" not in text:
+            return StoreError(f"cannot use the manifest {self.manifest_path}: {text}")
+        return StoreError(
+            f"the manifest {self.manifest_path} is damaged ({text}); restore it from a backup, "
+            f"or rebuild: rag ingest PATH... --rebuild --store {self.path}"
+        )
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """The store-wide write lock (re-entrant; waits up to ``settings.lock_timeout``)."""
+        try:
+            with write_lock(self.path, self.settings.lock_timeout):
+                yield
+        except LockTimeout as exc:
+            raise StoreError(str(exc)) from None
 
     def _meta(self) -> dict[str, str]:
         with self._db() as db:
@@ -149,7 +217,11 @@ class Store:
         meta = self._meta()
         wanted = self._wanted_meta()
         if "embed_model" not in meta:
-            with self._db() as db:
+            if "store_id" in meta:  # settings gone but the store's identity kept: damaged
+                raise self._manifest_error(sqlite3.DatabaseError("settings missing"))
+            with self.locked(), self._db() as db:
+                if db.execute("SELECT 1 FROM meta WHERE key = 'store_id'").fetchone():
+                    return  # another process made this store meanwhile
                 db.executemany(
                     "INSERT OR REPLACE INTO meta VALUES (?, ?)",
                     [
@@ -157,6 +229,7 @@ class Store:
                         ("schema", SCHEMA_VERSION),
                         ("store_id", uuid.uuid4().hex[:8]),
                         ("revision", "0"),
+                        ("generation", "0"),
                     ],
                 )
             return
@@ -170,33 +243,90 @@ class Store:
                 f"--store {self.path}"
             )
 
-    def _drop_everything(self) -> None:
-        meta = self._meta()
-        if "store_id" in meta:
-            try:
-                client = self._client()
-                for name in [
-                    c if isinstance(c, str) else c.name for c in client.list_collections()
-                ]:
-                    if name.startswith(f"rag-{meta['store_id']}-"):
-                        client.delete_collection(name)
-            except Exception as exc:  # a store whose vectors are already gone is fine to rebuild
-                log.warning("could not delete old vectors: %s", exc)
-        with self._db() as db:
-            for table in ("meta", "files", "documents", "chunks"):
-                db.execute(f"DELETE FROM {table}")
+    def _start_rebuild(self) -> None:
+        """Empty the store for a rebuild, in an order a kill at any point cannot spoil.
+
+        One transaction empties the manifest, records the asked settings and moves to a new
+        collection generation (the revision keeps counting up, so no reader cache of the old
+        contents can match); only then are the old collections dropped. A kill before the
+        transaction leaves the old store whole; a kill after it leaves an empty manifest
+        whose files the next ingest indexes again, and old collections that the next write
+        drops (``recover``).
+        """
+        with self.locked():
+            meta = self._meta()
+            store_id = meta.get("store_id") or uuid.uuid4().hex[:8]
+            if meta.get("store_id") and self.settings.chroma_url:
+                # The old collections may belong to a copy of this store elsewhere: a new
+                # identity makes this store's new collection its own.
+                store_id = uuid.uuid4().hex[:8]
+            with self._db() as db:
+                for table in ("files", "documents", "chunks", "journal"):
+                    db.execute(f"DELETE FROM {table}")
+                db.executemany(
+                    "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                    [
+                        *self._wanted_meta().items(),
+                        ("schema", SCHEMA_VERSION),
+                        ("store_id", store_id),
+                        ("revision", str(int(meta.get("revision", "0")) + 1)),
+                        ("generation", str(int(meta.get("generation", "0")) + 1)),
+                        ("rebuilding", "1"),
+                        *([("old_store_id", meta["store_id"])] if "store_id" in meta else []),
+                    ],
+                )
+            self._collection = None
+            fault_point(self.settings, "rebuild-emptied")
+            self._drop_stale_collections()
+            fault_point(self.settings, "rebuild-dropped")
         log.info("store %s emptied for a rebuild", self.path)
+
+    def _drop_stale_collections(self) -> None:
+        """Drop this store's collections other than the current one (earlier generations)."""
+        meta = self._meta()
+        current = self._current_name(meta)
+        server = bool(self.settings.chroma_url)
+        my_home = home(self.manifest_path)
+        for store_id in {meta.get("store_id"), meta.get("old_store_id")} - {None}:
+            try:
+                with CLIENT_LOCK:
+                    client = self._client()
+                    for collection in owned_collections(
+                        client, str(store_id), my_home, server=server
+                    ):
+                        if collection.name != current:
+                            client.delete_collection(collection.name)
+                            log.info("dropped old collection %s", collection.name)
+            except VectorStoreError:
+                raise
+            except Exception as exc:  # the next write tries again
+                log.warning("could not drop old collections: %s", exc)
+                return
+        with self._db() as db:
+            db.execute("DELETE FROM meta WHERE key = 'old_store_id'")
 
     @property
     def revision(self) -> int:
         """Bumped on every change: readers rebuild caches (BM25) when it moves."""
         return int(self._meta().get("revision", "0"))
 
+    @property
+    def rebuilding(self) -> bool:
+        """A rebuild started and no ingest has finished since: documents may be missing."""
+        return self._meta().get("rebuilding") == "1"
+
+    def finish_rebuild(self) -> None:
+        with self.locked(), self._db() as db:
+            db.execute("DELETE FROM meta WHERE key = 'rebuilding'")
+
     def _bump_revision(self, db: sqlite3.Connection) -> None:
         db.execute(
             "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) "
             "WHERE key = 'revision'"
         )
+        row = db.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
+        if row is not None:
+            _own_revisions(self.manifest_path).add(int(row[0]))
 
     @property
     def store_id(self) -> str:
@@ -244,6 +374,18 @@ class Store:
             raise StoreError(f"no document {doc_id} in the store")
         return str(row[0])
 
+    def document_window(self, doc_id: str, start: int, end: int) -> tuple[str, int, int]:
+        """Part of a document's text: (text[start:end], start, total length), read in SQL so
+        a 50 MB document is never loaded to show a window of it."""
+        with self._db() as db:
+            row = db.execute(
+                "SELECT substr(text, ?, ?), length(text) FROM documents WHERE doc_id = ?",
+                (max(0, start) + 1, max(0, end - max(0, start)), doc_id),
+            ).fetchone()
+        if row is None:
+            raise StoreError(f"no document {doc_id} in the store")
+        return str(row[0]), max(0, start), int(row[1])
+
     def page_starts(self, doc_id: str) -> tuple[int, ...]:
         with self._db() as db:
             row = db.execute(
@@ -274,55 +416,83 @@ class Store:
                     rows += db.execute(f"{query} WHERE chunk_id IN ({marks})", part).fetchall()
         return [StoredChunk(*row) for row in rows]
 
+    def _file_chunk_ids(self, db: sqlite3.Connection, file: str) -> set[str]:
+        return {
+            r[0]
+            for r in db.execute(
+                "SELECT c.chunk_id FROM chunks c JOIN documents d USING (doc_id) WHERE d.file = ?",
+                (file,),
+            )
+        }
+
     # ------------------------------------------------------------------ vectors
     def _client(self) -> Any:
         # Built once per Store: making a client costs ~20 ms (settings, system lookup).
         if self._chroma is None:
-            self._chroma = self._make_client()
+            try:
+                self._chroma = make_client(self.settings.chroma_url, self.path / "chroma")
+            except VectorStoreError as exc:
+                raise StoreError(str(exc)) from None
         return self._chroma
 
-    def _make_client(self) -> Any:
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
-
-        chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-        url = self.settings.chroma_url
-        if url:
-            from urllib.parse import urlparse
-
-            parsed = urlparse(url)
-            if not parsed.hostname:
-                raise StoreError(f"chroma_url {url!r} is not http://HOST:PORT")
-            try:
-                return chromadb.HttpClient(
-                    host=parsed.hostname,
-                    port=parsed.port or 8000,
-                    ssl=parsed.scheme == "https",
-                    settings=chroma_settings,
-                )
-            except Exception as exc:
-                raise StoreError(f"Chroma server at {url} not reachable: {exc}") from exc
-        return chromadb.PersistentClient(path=str(self.path / "chroma"), settings=chroma_settings)
+    def _current_name(self, meta: dict[str, str]) -> str:
+        fingerprint = settings_fingerprint(
+            self.settings.embed_model, self.settings.chunk_tokens, self.settings.chunk_overlap
+        )
+        return collection_name(meta["store_id"], fingerprint, int(meta.get("generation", "0")))
 
     @property
     def collection(self) -> Any:
-        # chromadb's client set-up is not thread-safe (two threads racing to open one
-        # PersistentClient fail); the UI and ask_many open stores from worker threads.
-        with _CLIENT_LOCK:
+        with CLIENT_LOCK:
             return self._open_collection()
 
     def _open_collection(self) -> Any:
-        if self._collection is None:
-            meta = self._meta()
-            fingerprint = settings_fingerprint(
-                self.settings.embed_model, self.settings.chunk_tokens, self.settings.chunk_overlap
-            )
-            name = f"rag-{meta['store_id']}-{fingerprint}"
+        meta = self._meta()
+        name = self._current_name(meta)
+        revision = int(meta.get("revision", "0"))
+        if self._collection is not None and self._seen_revision != revision:
+            if not self.settings.chroma_url and _foreign_change(
+                self.manifest_path, self._seen_revision, revision
+            ):
+                # Another process wrote: this process's Chroma client keeps serving the
+                # vectors it loaded (deleted ones included) until it is opened anew.
+                log.info("store changed by another process: re-opening the vector store")
+                self._chroma = fresh_client(self.path / "chroma")
+                self._collection = None
+            self._seen_revision = revision
+        if self._collection is None or self._collection_name != name:
             # Embeddings are always passed in, so Chroma never loads (downloads) its own model.
             self._collection = self._client().get_or_create_collection(
-                name=name, metadata={"hnsw:space": "cosine"}, embedding_function=None
+                name=name,
+                metadata={
+                    "hnsw:space": "cosine",
+                    "rag_owner": meta["store_id"],
+                    "rag_home": home(self.manifest_path),
+                },
+                embedding_function=None,
             )
+            self._collection_name = name
+            self._seen_revision = revision
         return self._collection
+
+    def check_writable(self) -> None:
+        """Raise StoreError unless this store owns its vector collection."""
+        self._writable_collection()
+
+    def _writable_collection(self) -> Any:
+        """The collection, after checking that this store owns it (claiming an older one)."""
+        collection = self.collection
+        try:
+            check_owner(
+                collection,
+                self._meta()["store_id"],
+                home(self.manifest_path),
+                server=bool(self.settings.chroma_url),
+                claim=True,
+            )
+        except VectorStoreError as exc:
+            raise StoreError(str(exc)) from None
+        return collection
 
     def query(
         self, embedding: np.ndarray, n: int, where: dict[str, Any] | None = None
@@ -340,19 +510,65 @@ class Store:
         )
         return list(zip(result["ids"][0], result["distances"][0], strict=True))
 
-    def _delete_vectors(self, file: str) -> None:
-        self.collection.delete(where={"file": file})
+    def _vector_ids(self, collection: Any, files: Sequence[str]) -> dict[str, set[str]]:
+        got = collection.get(
+            where={"file": {"$in": list(files)}} if len(files) > 1 else {"file": files[0]},
+            include=["metadatas"],
+        )
+        by_file: dict[str, set[str]] = {f: set() for f in files}
+        for chunk_id, meta in zip(got["ids"], got["metadatas"], strict=True):
+            by_file.setdefault(str(meta.get("file")), set()).add(chunk_id)
+        return by_file
+
+    def _delete_unlisted_vectors(self, files: Sequence[str]) -> None:
+        """Delete each file's vectors that the manifest does not list (old versions, or what
+        an interrupted write left)."""
+        if not files:
+            return
+        collection = self._writable_collection()
+        stray: list[str] = []
+        for file, ids in self._vector_ids(collection, files).items():
+            with self._db() as db:
+                stray += sorted(ids - self._file_chunk_ids(db, file))
+        for i in range(0, len(stray), 5000):
+            collection.delete(ids=stray[i : i + 5000])
 
     # ------------------------------------------------------------------- writes
+    #
+    # The write protocol, which a kill at any step cannot spoil (each step is a fault point):
+    #   1. journal: the files about to change are recorded (committed)      "after-pending"
+    #   2. new vectors are upserted; chunk ids carry the content hash, so
+    #      they sit beside the old version's, which readers still see        "after-new-vectors"
+    #   3. one transaction swaps the manifest rows to the new version          "before-complete"
+    #                                                                          "after-complete"
+    #   4. the file's vectors the manifest no longer lists are deleted         "after-old-vectors"
+    #   5. the journal rows go.
+    # Readers only show chunks with manifest rows, so before 3 they see the old version and
+    # after it the new one. Recovery (under the lock: the writer is gone) redoes step 4 for
+    # every journal row, which finishes or undoes the interrupted write.
     def recover(self) -> list[str]:
-        """Undo what an interrupted write left; returns the files that were half-written."""
-        with self._db() as db:
-            pending = [r[0] for r in db.execute("SELECT file FROM files WHERE status='pending'")]
-        for file in pending:
-            log.warning("removing half-indexed %s left by an interrupted ingest", file)
-            self._delete_vectors(file)
-            self._forget(file)
-        return pending
+        """Clean up after interrupted writes; returns the files an interrupted write touched."""
+        with self.locked():
+            with self._db() as db:
+                journal = [r[0] for r in db.execute("SELECT file FROM journal")]
+                legacy = [
+                    r[0] for r in db.execute("SELECT file FROM files WHERE status = 'pending'")
+                ]
+                stale = db.execute(
+                    "SELECT 1 FROM meta WHERE key IN ('rebuilding', 'old_store_id')"
+                ).fetchone()
+            for file in legacy:  # left by the older delete-first protocol: its rows are stale
+                log.warning("removing half-indexed %s left by an interrupted ingest", file)
+                self._writable_collection().delete(where={"file": file})
+                self._forget(file)
+            if journal:
+                log.warning("finishing %d interrupted writes", len(journal))
+                self._delete_unlisted_vectors(journal)
+                with self._db() as db:
+                    db.executemany("DELETE FROM journal WHERE file = ?", [(f,) for f in journal])
+            if stale:
+                self._drop_stale_collections()
+        return legacy + journal
 
     def _forget(self, file: str) -> None:
         with self._db() as db:
@@ -364,89 +580,135 @@ class Store:
             db.execute("DELETE FROM files WHERE file = ?", (file,))
             self._bump_revision(db)
 
-    def _mark_pending(self, files: Sequence[FileWrite]) -> None:
+    def _journal(self, files: Sequence[str], op: str) -> None:
         with self._db() as db:
             db.executemany(
-                "INSERT INTO files (file, content_hash, status, size) VALUES (?, ?, 'pending', ?) "
-                "ON CONFLICT(file) DO UPDATE SET status = 'pending'",
-                [(f.file, f.content_hash, f.size) for f in files],
+                "INSERT OR REPLACE INTO journal VALUES (?, ?, ?, ?)",
+                [(f, op, time.time(), os.getpid()) for f in files],
             )
+
+    def _end_journal(self, files: Sequence[str]) -> None:
+        with self._db() as db:
+            db.executemany("DELETE FROM journal WHERE file = ?", [(f,) for f in files])
 
     def write_files(self, files: Sequence[FileWrite]) -> None:
         """Replace everything indexed from each file by its new documents and chunks.
 
-        Several files go in one batch (one pending mark, one vector delete and upsert, one
-        completing transaction): per-file round trips dominated small-file ingests.
+        Several files go in one batch (one journal entry, one upsert, one completing
+        transaction): per-file round trips dominated small-file ingests.
         """
         if not files:
             return
-        self._mark_pending(files)
         names = [f.file for f in files]
-        self.collection.delete(
-            where={"file": {"$in": names}} if len(names) > 1 else {"file": names[0]}
-        )
-        rows = [(c, d) for f in files for c, d in f.chunk_documents()]
-        if rows:
-            import numpy as np
+        with self.locked(), _disk_full_is_one_line(self.path):
+            collection = self._writable_collection()
+            self._journal(names, "write")
+            fault_point(self.settings, "after-pending")
+            rows = [(c, d) for f in files for c, d in f.chunk_documents()]
+            if rows:
+                import numpy as np
 
-            vectors = np.concatenate([f.embeddings for f in files if len(f.chunks)])
-            with _CLIENT_LOCK:
-                batch = int(self._client().get_max_batch_size())
-            for i in range(0, len(rows), batch):
-                part = rows[i : i + batch]
-                self.collection.upsert(
-                    ids=[c.chunk_id for c, _ in part],
-                    embeddings=vectors[i : i + batch].tolist(),
-                    documents=[c.text for c, _ in part],
-                    metadatas=[_chunk_metadata(c, d) for c, d in part],
-                )
-        with self._db() as db:
-            for f in files:
-                counts: dict[str, int] = {}
-                for c in f.chunks:
-                    counts[c.doc_id] = counts.get(c.doc_id, 0) + 1
-                old = [
-                    r[0] for r in db.execute("SELECT doc_id FROM documents WHERE file=?", (f.file,))
-                ]
-                db.executemany("DELETE FROM chunks WHERE doc_id = ?", [(d,) for d in old])
-                db.execute("DELETE FROM documents WHERE file = ?", (f.file,))
-                db.executemany(
-                    "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    [
-                        (
-                            d.doc_id, d.file, d.source, d.title, d.date, d.date_origin,
-                            d.content_hash, d.format, json.dumps(d.metadata),
-                            json.dumps(list(d.page_starts)), d.parent_id,
-                            counts.get(d.doc_id, 0), d.text,
-                        )
-                        for d in f.documents
-                    ],
-                )  # fmt: skip
-                db.executemany(
-                    "INSERT OR REPLACE INTO chunks VALUES (?,?,?,?,?,?,?)",
-                    [
-                        (c.chunk_id, c.doc_id, c.index, c.start, c.end, c.n_tokens, c.text)
-                        for c in f.chunks
-                    ],
-                )
-                db.execute(
-                    "UPDATE files SET content_hash = ?, status = 'complete', size = ?, "
-                    "indexed_at = ? WHERE file = ?",
-                    (f.content_hash, f.size, time.time(), f.file),
-                )
-            self._bump_revision(db)
+                vectors = np.concatenate([f.embeddings for f in files if len(f.chunks)])
+                with CLIENT_LOCK:
+                    batch = int(self._client().get_max_batch_size())
+                for i in range(0, len(rows), batch):
+                    part = rows[i : i + batch]
+                    collection.upsert(
+                        ids=[c.chunk_id for c, _ in part],
+                        embeddings=vectors[i : i + batch].tolist(),
+                        documents=[c.text for c, _ in part],
+                        metadatas=[_chunk_metadata(c, d) for c, d in part],
+                    )
+            fault_point(self.settings, "after-new-vectors")
+            with self._db() as db:
+                for f in files:
+                    _replace_rows(db, f)
+                self._bump_revision(db)
+                fault_point(self.settings, "before-complete")
+            fault_point(self.settings, "after-complete")
+            self._delete_unlisted_vectors(names)
+            fault_point(self.settings, "after-old-vectors")
+            self._end_journal(names)
 
     def remove_file(self, file: str) -> bool:
         """Delete a file's documents and all their vectors; False if it was not indexed."""
-        with self._db() as db:
-            known = db.execute("SELECT 1 FROM files WHERE file = ?", (file,)).fetchone()
-        if not known:
-            return False
-        with self._db() as db:
-            db.execute("UPDATE files SET status = 'pending' WHERE file = ?", (file,))
-        self._delete_vectors(file)
-        self._forget(file)
+        with self.locked(), _disk_full_is_one_line(self.path):
+            with self._db() as db:
+                known = db.execute("SELECT 1 FROM files WHERE file = ?", (file,)).fetchone()
+            if not known:
+                return False
+            self._writable_collection()
+            self._journal([file], "remove")
+            fault_point(self.settings, "after-pending")
+            self._forget(file)
+            fault_point(self.settings, "after-complete")
+            self._delete_unlisted_vectors([file])
+            fault_point(self.settings, "after-old-vectors")
+            self._end_journal([file])
         return True
+
+
+_OWN: dict[str, set[int]] = {}
+
+
+def _own_revisions(manifest: Path) -> set[int]:
+    """Revisions this process committed (its writes go through its own Chroma client)."""
+    return _OWN.setdefault(str(manifest.absolute()), set())
+
+
+def _foreign_change(manifest: Path, seen: int, now: int) -> bool:
+    own = _own_revisions(manifest)
+    return now < seen or any(r not in own for r in range(seen + 1, now + 1))
+
+
+@contextlib.contextmanager
+def _disk_full_is_one_line(folder: Path) -> Iterator[None]:
+    """Chroma and SQLite report a full disk in tracebacks of their own: one line instead."""
+    try:
+        yield
+    except StoreError:
+        raise
+    except Exception as exc:
+        if getattr(exc, "errno", None) == errno.ENOSPC or any(
+            s in str(exc) for s in ("No space left", "disk is full", "ENOSPC")
+        ):
+            raise StoreError(
+                f"disk full while writing to {folder}: free some space and run the ingest "
+                "again (what was indexed before is kept)"
+            ) from None
+        raise
+
+
+def _replace_rows(db: sqlite3.Connection, f: FileWrite) -> None:
+    counts: dict[str, int] = {}
+    for c in f.chunks:
+        counts[c.doc_id] = counts.get(c.doc_id, 0) + 1
+    old = [r[0] for r in db.execute("SELECT doc_id FROM documents WHERE file=?", (f.file,))]
+    db.executemany("DELETE FROM chunks WHERE doc_id = ?", [(d,) for d in old])
+    db.execute("DELETE FROM documents WHERE file = ?", (f.file,))
+    db.executemany(
+        "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        [
+            (
+                d.doc_id, d.file, d.source, d.title, d.date, d.date_origin,
+                d.content_hash, d.format, json.dumps(d.metadata),
+                json.dumps(list(d.page_starts)), d.parent_id,
+                counts.get(d.doc_id, 0), d.text,
+            )
+            for d in f.documents
+        ],
+    )  # fmt: skip
+    db.executemany(
+        "INSERT OR REPLACE INTO chunks VALUES (?,?,?,?,?,?,?)",
+        [(c.chunk_id, c.doc_id, c.index, c.start, c.end, c.n_tokens, c.text) for c in f.chunks],
+    )
+    db.execute(
+        "INSERT INTO files (file, content_hash, status, size, indexed_at) "
+        "VALUES (?, ?, 'complete', ?, ?) ON CONFLICT(file) DO UPDATE SET "
+        "content_hash = excluded.content_hash, status = 'complete', size = excluded.size, "
+        "indexed_at = excluded.indexed_at",
+        (f.file, f.content_hash, f.size, time.time()),
+    )
 
 
 def _chunk_metadata(chunk: Chunk, document: Document) -> dict[str, Any]:

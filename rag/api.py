@@ -18,11 +18,14 @@ from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from index.records import IngestSummary, StoredDocument
 from index.settings import Backend, Settings, get_settings
 from rag.records import Answer
+
+if TYPE_CHECKING:
+    from rag.check import ClaimCheck
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +44,12 @@ class RAG:
     """One index and everything needed to answer from it. Thread-safe."""
 
     def __init__(
-        self, settings: Settings | None = None, *, create: bool = True, **overrides: Any
+        self,
+        settings: Settings | None = None,
+        *,
+        create: bool = True,
+        llm: Any = None,
+        **overrides: Any,
     ) -> None:
         from index.store import Store
         from rag.retrieve import Retriever
@@ -52,6 +60,14 @@ class RAG:
         self.retriever = Retriever(self.store)
         self._llms: dict[str, Any] = {}
         self._llm_lock = threading.Lock()
+        if llm is not None:
+            # A llama-index LLM object the caller built: it is the "llm" back-end, and the
+            # default one unless the settings chose another explicitly.
+            from rag.llm import wrap_llm
+
+            self._llms["llm"] = wrap_llm(llm, self.settings)
+            if "backend" not in self.settings.model_fields_set:
+                self.settings = self.settings.model_copy(update={"backend": "llm"})
 
     # ------------------------------------------------------------------ sources
     def sources(self) -> list[StoredDocument]:
@@ -62,11 +78,14 @@ class RAG:
         """The extracted text that citation offsets point into."""
         return self.store.document_text(doc_id)
 
-    def ingest(self, paths: Sequence[str | Path], progress: bool = False) -> IngestSummary:
-        """Index files or folders into this store (same rules as ``rag ingest``)."""
+    def ingest(
+        self, paths: Sequence[str | Path], progress: bool = False, prune: bool = False
+    ) -> IngestSummary:
+        """Index files or folders into this store (same rules as ``rag ingest``; ``prune``
+        lets a missing path or an empty folder remove its documents)."""
         from index.ingest import ingest
 
-        return ingest([Path(p) for p in paths], self.settings, progress=progress)
+        return ingest([Path(p) for p in paths], self.settings, progress=progress, prune=prune)
 
     def remove(self, paths: Sequence[str | Path]) -> list[str]:
         """Remove files (or folders) from the index; returns the files removed."""
@@ -74,6 +93,46 @@ class RAG:
 
         removed, _unknown = remove([Path(p) for p in paths], self.settings)
         return removed
+
+    # ------------------------------------------------------------------ llama-index
+    def as_retriever(
+        self,
+        *,
+        top_k: int | None = None,
+        sources: Sequence[str] = (),
+        date_from: str | None = None,
+        date_to: str | None = None,
+    ) -> Any:
+        """This index as a llama-index ``BaseRetriever``: nodes carry doc id, source, title,
+        date, page and exact character offsets (``metadata["start"]``/``["end"]``)."""
+        from rag.llama_bridge import CiteRetriever
+
+        return CiteRetriever(
+            self, top_k=top_k, sources=tuple(sources), date_from=date_from, date_to=date_to
+        )
+
+    def as_query_engine(self, **options: Any) -> Any:
+        """A llama-index query engine whose response is our verified answer, with its
+        citations (exact quotes) as ``source_nodes``; options as for :meth:`ask`."""
+        from rag.llama_bridge import CiteQueryEngine
+
+        return CiteQueryEngine(self, **options)
+
+    # ------------------------------------------------------------------ evidence
+    def evidence_record(self, answer: Answer) -> dict[str, Any]:
+        """``answer`` as an evidence record: quotes, offsets, file hashes, settings (see
+        docs/evidence.md); the answer time is now."""
+        from rag.evidence_file import evidence_record
+
+        return evidence_record(self, answer)
+
+    def write_evidence(self, path: str | Path, records: Sequence[dict[str, Any]]) -> Path:
+        """Write evidence records to ``path`` as .json, .csv or .md (by its extension)."""
+        from rag.evidence_file import write_evidence
+
+        target = Path(path)
+        write_evidence(target, self, list(records))
+        return target
 
     # ------------------------------------------------------------------ answers
     def _llm(self, backend: Backend) -> Any:
@@ -154,6 +213,58 @@ class RAG:
         with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
             return list(pool.map(one, range(len(questions)), questions))
 
+    # ------------------------------------------------------------------ claims
+    def check(
+        self,
+        claim: str,
+        *,
+        claim_id: str | None = None,
+        top_k: int | None = None,
+        sources: Sequence[str] = (),
+        date_from: str | None = None,
+        date_to: str | None = None,
+    ) -> ClaimCheck:
+        """Is ``claim`` supported, contradicted or not found in the sources? The result has
+        ``verdict``, ``reason``, ``citations`` (exact quotes), ``contradicting`` (quotes that
+        say otherwise) and ``closest`` (when not found)."""
+        from rag.check import check_claim
+        from rag.retrieve import Filters
+
+        return check_claim(
+            claim,
+            self.retriever,
+            top_k=top_k,
+            filters=Filters(tuple(sources), date_from, date_to),
+            claim_id=claim_id,
+        )
+
+    def check_many(
+        self,
+        claims: Sequence[str],
+        ids: Sequence[str | None] = (),
+        concurrency: int = 2,
+        on_done: Callable[[int, ClaimCheck], None] | None = None,
+        **options: Any,
+    ) -> list[ClaimCheck]:
+        """``check`` for many claims; results in input order. A claim that fails gives a
+        ClaimCheck with ``error`` set (verdict not_found), and the others go on."""
+        from rag.check import ClaimCheck
+
+        def one(index: int, claim: str) -> ClaimCheck:
+            claim_id = ids[index] if index < len(ids) else None
+            try:
+                result = self.check(claim, claim_id=claim_id, **options)
+            except Exception as exc:
+                log.warning("claim failed: %s: %s", claim, exc)
+                message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                result = ClaimCheck(claim, "not_found", message, id=claim_id, error=message)
+            if on_done is not None:
+                on_done(index, result)
+            return result
+
+        with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+            return list(pool.map(one, range(len(claims)), claims))
+
     async def aask(self, question: str, **options: Any) -> Answer:
         """``ask`` without blocking the event loop."""
         return await asyncio.to_thread(self.ask, question, **options)
@@ -186,7 +297,11 @@ class RAG:
         await worker
 
 
-def open_store(store: str | Path | None = None, *, create: bool = True, **settings: Any) -> RAG:
+def open_store(
+    store: str | Path | None = None, *, create: bool = True, llm: Any = None, **settings: Any
+) -> RAG:
     """Open (or, with ``create``, start) the index at ``store``; other settings by keyword
-    (see :class:`index.settings.Settings`)."""
-    return RAG(get_settings(store=store, **settings), create=create)
+    (see :class:`index.settings.Settings`). ``llm`` is any llama-index LLM object (e.g.
+    ``llama_index.llms.ollama.Ollama(model="llama3.1")``); it then writes the answers, and
+    our verification still decides what is shown."""
+    return RAG(get_settings(store=store, **settings), create=create, llm=llm)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,32 @@ import click
 
 from index.clikit import expected_errors, store_option
 
-_BACKENDS = click.Choice(["extractive", "openai", "llama-cpp"])
+_BACKENDS = click.Choice(["extractive", "llm", "openai", "llama-cpp"])
+
+
+def _export_suffix(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    # Checked before any question is asked, so a typo costs no answering time.
+    if value is not None and value.suffix.lower() not in (".json", ".csv", ".md"):
+        raise click.BadParameter("the evidence file must end in .json, .csv or .md")
+    return value
+
+
+def export_option(func: Any) -> Any:
+    return click.option(
+        "--export",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        callback=_export_suffix,
+        help="Also write an evidence file (.json, .csv or .md): quotes, offsets, file hashes, "
+        "settings. See docs/evidence.md.",
+    )(func)
+
+
+def export_evidence(path: Path, rag: Any, answers: list[Any]) -> None:
+    """The evidence file of ``answers``; the format follows the extension."""
+    from rag.evidence_file import evidence_record, write_evidence
+
+    write_evidence(path, rag, [evidence_record(rag, a) for a in answers])
 
 
 class InputError(Exception):
@@ -74,6 +98,7 @@ def read_questions(path: Path) -> list[Question]:
 @click.option("--since", "date_from", default=None, help="Only documents dated on/after.")
 @click.option("--until", "date_to", default=None, help="Only documents dated on/before.")
 @click.option("--json", "as_json", is_flag=True, help="Print the answer object as JSON.")
+@export_option
 @expected_errors
 def ask(
     question: str,
@@ -84,6 +109,7 @@ def ask(
     date_from: str | None,
     date_to: str | None,
     as_json: bool,
+    export: Path | None,
 ) -> None:
     """Answer QUESTION from the indexed sources, with cited quotes."""
     from rag.answer import answer_to_text
@@ -91,6 +117,8 @@ def ask(
 
     rag = open_store(store, create=False, backend=backend)
     answer = rag.ask(question, top_k=top_k, sources=sources, date_from=date_from, date_to=date_to)
+    if export is not None:
+        export_evidence(export, rag, [answer])
     if as_json:
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False))
     else:
@@ -116,22 +144,27 @@ def _record(item: Question, answer: Any) -> dict[str, Any]:
 @store_option
 @click.option("--backend", type=_BACKENDS, default=None, help="Answer generator.")
 @click.option("--concurrency", type=click.IntRange(1, 64), default=2, help="Questions at once.")
+@export_option
 @expected_errors
 def batch(
-    file: Path, out: Path | None, store: str | None, backend: str | None, concurrency: int
+    file: Path,
+    out: Path | None,
+    store: str | None,
+    backend: str | None,
+    concurrency: int,
+    export: Path | None,
 ) -> None:
     """Answer every question of FILE (.jsonl, .csv or .txt); one JSONL line each, in order.
 
     A question that fails gets an "error" field and the batch goes on.
     """
-    from tqdm import tqdm
-
+    from index.progress import progress
     from rag.api import open_store
 
     items = read_questions(file)
     rag = open_store(store, create=False, backend=backend)
     valid = [i for i in items if i.error is None]
-    with tqdm(total=len(valid), unit="q", disable=not sys.stderr.isatty()) as bar:
+    with progress(len(valid), "batch", "question") as bar:
         answers = rag.ask_many(
             [i.question for i in valid], concurrency=concurrency, on_done=lambda *_: bar.update()
         )
@@ -144,5 +177,7 @@ def batch(
         click.echo("\n".join(lines))
     else:
         out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if export is not None:
+        export_evidence(export, rag, answers)
     failed = sum(1 for a in answers if a.error) + len(items) - len(valid)
     click.echo(f"{len(items)} questions, {failed} failed", err=True)

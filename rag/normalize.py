@@ -49,6 +49,7 @@ __all__ = [
     "fold",
     "literal_in_texts",
     "name_in_texts",
+    "phrase_in_texts",
     "quantity_in",
     "resolution",
 ]
@@ -292,7 +293,9 @@ _DIGITS_RE = re.compile(r"\d[\d, \u00a0\u202f]*(?:\.(\d+))?")
 # Words for names: letters/digits with inner apostrophes and hyphens ("Hay'at",
 # "al-Assad", "AGS-17"), dotted acronyms ("U.S."), and title abbreviations ("Lt.").
 _NAME_TOKEN_RE = re.compile(
-    r"(?P<acr>(?<![^\W_])(?:[A-Z]\.){2,}(?:[-‐][^\W_]+)*)"
+    # an initial before a name: "M. Allen"
+    r"(?P<init>(?<![^\W_])[A-Z]\.(?=[ \t\u00a0]+[A-Z]))"
+    r"|(?P<acr>(?<![^\W_])(?:[A-Z]\.){2,}(?:[-‐][^\W_]+)*)"
     r"|(?P<abbr>(?<![^\W_])(?:Lt|Col|Gen|Com|Cmdr|Cdr|Capt|Maj|Sgt|Cpl|Adm|Brig|Dr|Mr|Mrs|Ms"
     r"|Prof|St|Mt|Ft|Jr|Sr|Rev|Gov|Sen|Rep|Amb|Hon)\.)"
     r"|(?P<word>[^\W_](?:[^\W_]|['’](?=[^\W_])|[-‐](?=[^\W_])|(?<=\d)[.,:/](?=\d))*)"
@@ -698,6 +701,12 @@ def _phrase_in(phrase: str, folded_texts: Sequence[str]) -> bool:
         ]
     patterns = [_word_pattern(b, case_sensitive=False, suffix=_NAME_SUFFIX_P) for b in bases]
     return any(p.search(t) for p in patterns for t in folded_texts)
+
+
+def phrase_in_texts(phrase: str, texts: Sequence[str]) -> bool:
+    """``phrase`` (a name or a word of one) occurs whole in a text, folded, with the
+    derived endings and demonyms of :func:`name_in_texts` but never word by word."""
+    return _phrase_in(fold(phrase, keep_case=True), [fold(t, keep_case=True) for t in texts])
 
 
 def name_in_texts(name: str, texts: Sequence[str]) -> bool:

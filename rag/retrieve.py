@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from index.lexical import LexicalIndex, open_lexical
+from index.lexical import LexicalIndex, lexical_key, open_lexical
 from index.records import StoredDocument
 from index.store import Store, StoredChunk, date_number
 from rag.records import Passage
@@ -108,9 +108,7 @@ class Retriever:
         """BM25 synced with the manifest whenever the store's revision moved (also by other
         processes): only documents it does not hold yet are tokenized."""
         with self._lock:
-            if self._lexical is None or self._lexical.store_id != self.store.store_id:
-                # bm25s sets its own logger to DEBUG on import; its stop words are used here.
-                logging.getLogger("bm25s").setLevel(logging.WARNING)
+            if self._lexical is None or self._lexical.store_id != lexical_key(self.store):
                 self._lexical = open_lexical(
                     self.store, k1=self.settings.bm25_k1, b=self.settings.bm25_b
                 )

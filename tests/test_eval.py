@@ -237,6 +237,46 @@ def test_a_wrong_number_fails_correctness_and_fidelity() -> None:
     assert result.recall_at_k is None  # no retrieval given: does not apply
 
 
+BOTH_SENTENCE = f"{US_SENTENCE} and another 80 to Saudi Arabia."
+
+
+def test_expect_together_binds_the_value_to_what_it_counts() -> None:
+    from eval.facts import Fact
+
+    saudi = question(
+        expect=("80",),
+        text="How many Konkurs systems did Bulgaria pass on to Saudi Arabia?",
+        together=((Fact.parse("80"), Fact.parse("Saudi Arabia")),),
+    )
+    right = evaluate_answer(
+        saudi, answer("Sofia sent 80 of them to Saudi Arabia [1]", citation(1, BOTH_SENTENCE)),
+        document_text,
+    )  # fmt: skip
+    assert right.correct and right.supported and right.problems() == []
+    # Both values are in the answer, but 80 is said of the U.S.: a bare "80" would pass.
+    wrong = evaluate_answer(
+        saudi,
+        answer(
+            "Sofia sent 80 Konkurs systems to the U.S. [1] Saudi Arabia got the rest. [1]",
+            citation(1, BOTH_SENTENCE),
+        ),
+        document_text,
+    )
+    assert not wrong.correct and wrong.facts_missing == ["(80 + Saudi Arabia together)"]
+    # Right words in the answer, but no cited quote holds both.
+    uncited = evaluate_answer(
+        saudi,
+        answer(
+            "Sofia sent 80 Konkurs systems to Saudi Arabia [1]",
+            citation(1, US_SENTENCE),
+            citation(2, "another 80 to Saudi"),
+        ),
+        document_text,
+    )
+    assert uncited.correct and not uncited.supported
+    assert "(80 + Saudi Arabia together)" in uncited.facts_uncited
+
+
 def test_a_quote_not_at_its_offsets_fails_support() -> None:
     result = evaluate_answer(
         question(), answer(f"{US_SENTENCE} [1]", citation(1, US_SENTENCE, shift=3)), document_text

@@ -191,7 +191,8 @@ def test_settings_change_is_refused_with_how_to_rebuild(tmp_path: Path) -> None:
 
 
 def test_recovery_from_a_half_written_file(tmp_path: Path) -> None:
-    """What a kill between 'pending' and 'complete' leaves is cleaned and re-indexed."""
+    """What a kill between the journal entry and the end of a write leaves (stray vectors of
+    an unfinished version) is cleaned by the next writer; the indexed version stays."""
     import numpy as np
 
     docs = tmp_path / "docs"
@@ -201,18 +202,16 @@ def test_recovery_from_a_half_written_file(tmp_path: Path) -> None:
     ingest([docs], settings)
     store = Store(settings)
     source = str((docs / "a.txt").resolve())
-    # Simulate a crash in the middle of re-indexing a.txt: pending, with stray vectors.
-    from index.store import FileWrite
-
-    store._mark_pending([FileWrite(source, "newhash", 1, [], [], np.zeros((0, 384)))])
+    # Simulate a crash in the middle of re-indexing a.txt: journalled, with stray vectors.
+    store._journal([source], "write")
     store.collection.upsert(
         ids=["stray-1", "stray-2"],
         embeddings=np.ones((2, 384)).tolist(),
         metadatas=[{"file": source, "doc_id": "x"}] * 2,
     )
-    assert store.documents() == []  # a pending file is never reported as indexed
+    assert [d.source for d in store.documents()] == [source]  # the old version stays listed
     summary = ingest([docs], settings)
-    assert summary.added == 1 and summary.warnings
+    assert summary.unchanged == 1 and summary.warnings
     _assert_consistent(Store(settings))
 
 

@@ -1,5 +1,6 @@
-"""Generation back-ends: the scripted fake, the OpenAI-compatible client against a real
-local stub server, back-end selection, and (opt-in) a real GGUF model through llama-cpp.
+"""Generation back-ends: the scripted fake, llama-index's OpenAI-like integration against a
+real local stub server (retries, timeouts, streaming and error lines are the integration's
+plus our wording), the RAG_LLM registry, and (opt-in) a real GGUF model through llama-cpp.
 
 Nothing here leaves 127.0.0.1.
 """
@@ -10,7 +11,6 @@ import os
 import socket
 import sys
 import time
-import types
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,15 +19,7 @@ import pytest
 from openai_stub import OpenAIStub
 
 from index.settings import Settings
-from rag.llm import (
-    LLM,
-    LlamaCppLLM,
-    LLMError,
-    Message,
-    OpenAICompatibleLLM,
-    ScriptedLLM,
-    make_llm,
-)
+from rag.llm import LLM, LlamaIndexLLM, LLMError, Message, ScriptedLLM, make_llm
 
 MESSAGES: list[Message] = [
     {"role": "system", "content": "Answer from the sources only."},
@@ -54,9 +46,8 @@ def stub() -> Iterator[OpenAIStub]:
 
 def settings_for(base_url: str, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
-        "backend": "openai",
-        "openai_base_url": base_url,
-        "openai_model": "test-model",
+        "backend": "llm",
+        "llm": f"openai-like:test-model@{base_url}",
         "openai_api_key_env": KEY_ENV,
         "llm_timeout": 5.0,
         "llm_retries": 0,
@@ -66,8 +57,16 @@ def settings_for(base_url: str, **overrides: Any) -> Settings:
     return Settings(**values)
 
 
-def client_for(stub: OpenAIStub, **overrides: Any) -> OpenAICompatibleLLM:
-    return OpenAICompatibleLLM(settings_for(stub.base_url, **overrides))
+def client_for(stub: OpenAIStub, **overrides: Any) -> LLM:
+    llm = make_llm(settings_for(stub.base_url, **overrides))
+    assert isinstance(llm, LlamaIndexLLM)
+    return llm
+
+
+def client_for_url(url: str, **overrides: Any) -> LLM:
+    llm = make_llm(settings_for(url, **overrides))
+    assert llm is not None
+    return llm
 
 
 def closed_port() -> int:
@@ -123,13 +122,13 @@ def test_scripted_queued_exception_is_raised() -> None:
     assert llm.complete(MESSAGES) == "after"
 
 
-# --- OpenAICompatibleLLM against the stub ---------------------------------------------------
+# --- openai-like (llama-index) against the stub ---------------------------------------------------
 
 
 def test_openai_complete_sends_model_messages_and_temperature_zero(stub: OpenAIStub) -> None:
     stub.enqueue_reply("Paris [1].")
     llm = client_for(stub)
-    assert llm.name == "openai:test-model"
+    assert llm.name == "openai-like:test-model"
     assert llm.complete(MESSAGES) == "Paris [1]."
     assert len(stub.requests) == 1
     body = stub.requests[0]
@@ -199,7 +198,7 @@ def test_openai_429_is_retried(stub: OpenAIStub) -> None:
 
 def test_openai_404_points_at_the_model(stub: OpenAIStub) -> None:
     stub.enqueue_status(404, "model 'test-model' not found")
-    with pytest.raises(LLMError, match=r"HTTP 404.*openai_model"):
+    with pytest.raises(LLMError, match=r"HTTP 404.*model.*RAG_LLM"):
         client_for(stub).complete(MESSAGES)
 
 
@@ -249,7 +248,7 @@ def test_openai_empty_choices_is_llmerror(stub: OpenAIStub) -> None:
 
 def test_openai_empty_choices_on_stream_is_llmerror(stub: OpenAIStub) -> None:
     stub.enqueue_empty_choices()
-    with pytest.raises(LLMError, match="no choices"):
+    with pytest.raises(LLMError, match="streamed no text"):
         list(client_for(stub).stream(MESSAGES))
 
 
@@ -261,14 +260,14 @@ def test_openai_null_content_is_llmerror(stub: OpenAIStub) -> None:
 
 def test_openai_connection_refused_is_llmerror() -> None:
     url = f"http://127.0.0.1:{closed_port()}/v1"
-    llm = OpenAICompatibleLLM(settings_for(url, llm_retries=0))
+    llm = client_for_url(url, llm_retries=0)
     with pytest.raises(LLMError) as info:
         llm.complete(MESSAGES)
     message = str(info.value)
     assert "not reachable" in message
     assert "connection refused" in message
     assert url in message
-    assert "openai_base_url" in message
+    assert "RAG_LLM" in message
     with pytest.raises(LLMError, match="not reachable"):
         llm.stream(MESSAGES)
 
@@ -282,43 +281,123 @@ def test_openai_reply_cut_at_max_tokens_is_logged(
     assert "llm_max_tokens" in caplog.text
 
 
-# --- make_llm -----------------------------------------------------------------------------
+# --- make_llm and the RAG_LLM registry ---------------------------------------------------
 
 
 def test_make_llm_extractive_is_none() -> None:
     assert make_llm(Settings(backend="extractive")) is None
 
 
-def test_make_llm_openai(stub: OpenAIStub) -> None:
-    llm = make_llm(settings_for(stub.base_url))
-    assert isinstance(llm, OpenAICompatibleLLM)
-    assert llm.base_url == stub.base_url
+def test_make_llm_builds_the_llama_index_integration(stub: OpenAIStub) -> None:
+    from llama_index.llms.openai_like import OpenAILike
+
+    llm = make_llm(settings_for(stub.base_url, llm_timeout=7.0, llm_retries=3))
+    assert isinstance(llm, LlamaIndexLLM)
+    assert isinstance(llm.llm, OpenAILike)
+    assert llm.llm.api_base == stub.base_url
+    assert llm.llm.timeout == 7.0
+    assert llm.llm.max_retries == 3
+    assert llm.llm.temperature == 0
     assert stub.requests == []  # building the client sends nothing
 
 
-def test_make_llm_llama_cpp_without_the_package(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "llama_cpp", None)  # makes `import llama_cpp` fail
-    settings = Settings(backend="llama-cpp", llama_model_path=Path("/nowhere/model.gguf"))
-    with pytest.raises(LLMError, match=r"rag-cite\[llama-cpp\]") as info:
-        make_llm(settings)
-    assert "llama-cpp-python" in str(info.value)
+def test_old_openai_backend_name_is_an_alias(stub: OpenAIStub) -> None:
+    settings = Settings(
+        backend="openai",
+        openai_base_url=stub.base_url,
+        openai_model="old-name-model",
+        openai_api_key_env=KEY_ENV,
+        llm_retries=0,
+    )
+    stub.enqueue_reply("Still works.")
+    llm = make_llm(settings)
+    assert llm is not None and llm.name == "openai-like:old-name-model"
+    assert llm.complete(MESSAGES) == "Still works."
+    assert stub.requests[0]["model"] == "old-name-model"
 
 
-def test_llama_cpp_needs_a_model_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The path is checked before any model loads: a stand-in module lets this run without the
-    # optional llama-cpp-python build.
-    monkeypatch.setitem(sys.modules, "llama_cpp", types.SimpleNamespace(Llama=object))
-    with pytest.raises(LLMError, match="RAG_LLAMA_MODEL_PATH"):
-        LlamaCppLLM(Settings(backend="llama-cpp", llama_model_path=None))
+def test_backend_llm_needs_rag_llm() -> None:
+    with pytest.raises(LLMError, match="RAG_BACKEND=llm needs RAG_LLM"):
+        make_llm(Settings(backend="llm"))
+
+
+def test_unknown_prefix_names_the_known_ones() -> None:
+    with pytest.raises(LLMError, match=r"unknown RAG_LLM prefix 'nope'.*ollama"):
+        make_llm(Settings(backend="llm", llm="nope:model"))
+    with pytest.raises(LLMError, match="not PREFIX:MODEL"):
+        make_llm(Settings(backend="llm", llm="just-a-model"))
+
+
+@pytest.mark.parametrize(
+    ("value", "package"),
+    [
+        ("anthropic:claude-3-5-haiku-latest", "llama-index-llms-anthropic"),
+        ("gemini:gemini-2.0-flash", "llama-index-llms-google-genai"),
+        ("llama_index.llms.groq.Groq:llama-3.1-8b", "llama-index-llms-groq"),
+    ],
+)
+def test_missing_integration_names_the_package_to_install(value: str, package: str) -> None:
+    with pytest.raises(LLMError, match=f"pip install {package}$"):
+        make_llm(Settings(backend="llm", llm=value))
+
+
+def test_class_path_builds_any_installed_integration() -> None:
+    """A prefix with a dot is a class path: here llama-index's own MockLLM."""
+    llm = make_llm(Settings(backend="llm", llm="llama_index.core.llms.MockLLM:any"))
+    assert isinstance(llm, LlamaIndexLLM)
+    assert type(llm.llm).__name__ == "MockLLM"
+
+
+def test_ollama_integration_is_built_with_our_timeout() -> None:
+    pytest.importorskip("llama_index.llms.ollama", reason="llama-index-llms-ollama not installed")
+    llm = make_llm(Settings(backend="llm", llm="ollama:llama3.1", llm_timeout=9.0))
+    assert isinstance(llm, LlamaIndexLLM)
+    assert llm.llm.model == "llama3.1"
+    assert llm.llm.request_timeout == 9.0
+    assert llm.llm.temperature == 0
+
+
+def test_llama_cpp_alias_needs_a_model_path() -> None:
+    # The path is checked before the integration is even built.
+    with pytest.raises(LLMError, match="GGUF"):
+        make_llm(Settings(backend="llama-cpp", llama_model_path=None))
     with pytest.raises(LLMError, match="not found"):
-        LlamaCppLLM(Settings(backend="llama-cpp", llama_model_path=Path("/nowhere/m.gguf")))
+        make_llm(Settings(backend="llama-cpp", llama_model_path=Path("/nowhere/m.gguf")))
+
+
+def test_llama_cpp_without_the_package_names_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    model = tmp_path / "m.gguf"
+    model.write_bytes(b"GGUF")
+    monkeypatch.setitem(sys.modules, "llama_index.llms.llama_cpp", None)  # import fails
+    with pytest.raises(LLMError, match="pip install llama-index-llms-llama-cpp"):
+        make_llm(Settings(backend="llm", llm=f"llama-cpp:{model}"))
+
+
+def test_any_llama_index_llm_object_writes_answers(tmp_path: Path) -> None:
+    """open_store(llm=<llama-index LLM>) makes it the answer writer; our verification stays."""
+    from llama_index.core.llms import MockLLM
+
+    from rag import open_store
+
+    rag = open_store(tmp_path / "store", llm=MockLLM(max_tokens=8))
+    assert rag.settings.backend == "llm"
+    writer = rag._llm("llm")
+    assert isinstance(writer, LlamaIndexLLM) and writer.llm.__class__ is MockLLM
+    assert "".join(writer.stream(MESSAGES))  # MockLLM echoes something back
+    with pytest.raises(LLMError, match="not a llama-index LLM"):
+        open_store(tmp_path / "store", llm=object())
 
 
 def test_openai_import_is_lazy() -> None:
     """Importing rag.llm must not import openai (CLI start-up time)."""
     import subprocess
 
-    code = "import sys, rag.llm; sys.exit('openai' in sys.modules or 'llama_cpp' in sys.modules)"
+    code = (
+        "import sys, rag.llm; "
+        "sys.exit(any(m in sys.modules for m in ('openai', 'llama_cpp', 'llama_index.llms')))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
     assert result.returncode == 0, result.stderr.decode()
 
@@ -334,6 +413,7 @@ def _gguf_path() -> Path:
     if path.suffix != ".gguf" or not path.is_file():
         pytest.skip(f"RAG_TEST_GGUF={value!r} is not an existing .gguf file")
     pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed")
+    pytest.importorskip("llama_index.llms.llama_cpp", reason="make llama-cpp installs it")
     return path
 
 
@@ -341,14 +421,14 @@ def _gguf_path() -> Path:
 def test_real_gguf_answers_and_streams() -> None:
     path = _gguf_path()
     settings = Settings(
-        backend="llama-cpp",
-        llama_model_path=path,
+        backend="llm",
+        llm=f"llama-cpp:{path}",
         llama_context=1024,
         llama_threads=2,
         llm_max_tokens=32,
     )
     llm = make_llm(settings)
-    assert isinstance(llm, LlamaCppLLM)
+    assert isinstance(llm, LlamaIndexLLM)
     messages: list[Message] = [
         {"role": "system", "content": "Answer in one short sentence, from the context only."},
         {

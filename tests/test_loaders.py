@@ -405,9 +405,9 @@ def test_permission_denied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_supported_suffixes() -> None:
-    assert {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".eml"} == set(
-        SUPPORTED_SUFFIXES
-    )
+    documents = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".eml"}
+    archives = {".mbox", ".msg", ".pst"}  # index/loaders_email.py
+    assert documents | archives == set(SUPPORTED_SUFFIXES)
 
 
 @pytest.mark.parametrize(

@@ -26,13 +26,16 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import gradio as gr
 
 from index.settings import Settings
 from rag import RAG, Answer
 from ui.bind import UIError, check_bind
+from ui.check import check_tab
+from ui.evidence import EVIDENCE_FORMATS, EvidenceFiles
+from ui.investigations import CurrentRAG, investigation_controls, switch_to
 from ui.render import (
     esc,
     render_message_html,
@@ -135,6 +138,8 @@ def available_backends(settings: Settings) -> list[str]:
     """Back-ends worth offering: extractive always, the others when configured."""
     backends = ["extractive"]
     explicit = settings.model_fields_set
+    if settings.backend == "llm" or settings.llm:
+        backends.append("llm")
     if settings.backend == "openai" or explicit & {"openai_base_url", "openai_model"}:
         backends.append("openai")
     if settings.backend == "llama-cpp" or settings.llama_model_path is not None:
@@ -187,6 +192,7 @@ class ChatState:
 
     count: int = 0
     turns: tuple[str, ...] = ()
+    evidence: tuple[dict[str, Any], ...] = ()  # evidence records of the answers, oldest first
 
 
 # ---------------------------------------------------------------------------- handlers
@@ -295,7 +301,12 @@ class Handlers:
             answer = Answer(question, "", True, error="the answer stream ended without an answer")
         count = state.count + 1
         turn = render_turn_html(answer, self.texts_for(answer), f"t{count}")
-        state = replace(state, count=count, turns=(turn, *state.turns)[:MAX_TURNS])
+        state = replace(
+            state,
+            count=count,
+            turns=(turn, *state.turns)[:MAX_TURNS],
+            evidence=(*state.evidence, self.rag.evidence_record(answer))[-MAX_TURNS:],
+        )
         yield _transcript(state), "", answer.to_dict(), state, ""
 
     def clear(self) -> tuple[str, str, Any, ChatState]:
@@ -398,10 +409,15 @@ def _transcript(state: ChatState) -> str:
 # --------------------------------------------------------------------------------- app
 def build_app(rag: RAG) -> gr.Blocks:
     """The Gradio Blocks app over ``rag`` (not launched; see :func:`launch`)."""
+    # Every tab reaches the index through `current`, so switching investigation swaps it.
+    current = CurrentRAG(rag)
+    rag = cast(RAG, current)
     handlers = Handlers(rag)
+    evidence_files = EvidenceFiles(rag)
     settings = rag.settings
     with gr.Blocks(title="rag-cite", analytics_enabled=False, delete_cache=(3600, 3600)) as app:
         gr.Markdown("### rag-cite — answers from your own documents, every sentence cited")
+        chooser, new_name, create, switched = investigation_controls(current)
         with gr.Tab("Ask"):
             with gr.Row(equal_height=True):
                 question = gr.Textbox(
@@ -444,7 +460,14 @@ def build_app(rag: RAG) -> gr.Blocks:
             )
             with gr.Accordion("Answer JSON", open=False):
                 answer_json = gr.JSON(label="rag ask --json")
-            clear = gr.Button("Clear conversation", size="sm")
+            with gr.Row():
+                clear = gr.Button("Clear conversation", size="sm")
+                evidence_format = gr.Radio(
+                    EVIDENCE_FORMATS, value="json", label="Evidence file", scale=0
+                )
+                evidence = gr.DownloadButton(
+                    "Download evidence", size="sm", visible=False, elem_id="rag-evidence"
+                )
             state = gr.State(ChatState())
 
         with gr.Tab("Sources"):
@@ -461,6 +484,7 @@ def build_app(rag: RAG) -> gr.Blocks:
                     delete_choice = gr.Dropdown(choices=[], label="Document to delete")
                     delete = gr.Button("Delete from the index", variant="stop")
             report = gr.HTML(css_template=CSS, js_on_load=None, elem_id="rag-report")
+        check_tab(rag)
 
         chat_inputs = [question, backend, top_k, source_filter, date_from, date_to, state]
         chat_outputs = [transcript, live, answer_json, state, question]
@@ -471,12 +495,36 @@ def build_app(rag: RAG) -> gr.Blocks:
                 chat_outputs,
                 api_visibility="private",
                 show_progress="hidden",
+            ).then(
+                evidence_files.refresh,
+                [state, evidence_format],
+                [evidence],
+                api_visibility="private",
             )
+        evidence_format.change(
+            evidence_files.refresh, [state, evidence_format], [evidence], api_visibility="private"
+        )
         clear.click(
             handlers.clear, None, [transcript, live, answer_json, state], api_visibility="private"
+        ).then(
+            evidence_files.refresh, [state, evidence_format], [evidence], api_visibility="private"
         )
         refresh_outputs = [sources_table, source_filter, delete_choice]
         app.load(handlers.refresh, None, refresh_outputs, api_visibility="private")
+        # Another investigation: its sources, and a fresh conversation (answers of one story
+        # must not sit beside another's).
+        for event, name_input in ((chooser.input, chooser), (create.click, new_name)):
+            event(
+                lambda name: switch_to(current, name),
+                [name_input],
+                [chooser, new_name, switched],
+                api_visibility="private",
+            ).then(handlers.refresh, None, refresh_outputs, api_visibility="private").then(
+                handlers.clear,
+                None,
+                [transcript, live, answer_json, state],
+                api_visibility="private",
+            )
         add.click(
             handlers.upload, [files], [report, *refresh_outputs, files], api_visibility="private"
         )

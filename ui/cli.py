@@ -24,7 +24,7 @@ from index.clikit import expected_errors, store_option
 @store_option
 @click.option(
     "--backend",
-    type=click.Choice(["extractive", "openai", "llama-cpp"]),
+    type=click.Choice(["extractive", "llm", "openai", "llama-cpp"]),
     default=None,
     help="Default answer back-end (default: $RAG_BACKEND or extractive).",
 )

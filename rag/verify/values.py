@@ -1,10 +1,10 @@
-"""Sentence-level verification: an answer sentence may state only what its quotes state.
+"""Values: every quantity, date, name and number-bearing token of a sentence must occur in
+the quotes it cites, compared after normalisation (see ``rag.normalize``).
 
-Every quantity, date, proper name and number-bearing token of the sentence must occur in
-at least one cited quote, compared after normalisation (see ``rag.normalize``). The one
-exception is arithmetic the sentence shows: in "136 + 80 = 216" the operands must be
+The one exception is arithmetic the sentence shows: in "136 + 80 = 216" the operands must be
 quoted and the result must be right, but the result itself need not be quoted. A number
-that is a result without its expression must be quoted like any other.
+that is a result without its expression must be quoted like any other. Whether a value that
+occurs is bound to the same thing is the business of ``rag.verify.binding``.
 """
 
 from __future__ import annotations
@@ -20,35 +20,21 @@ from rag.normalize import (
     date_in,
     extract_dates,
     extract_literals,
-    extract_names,
     extract_quantities,
     literal_in_texts,
-    name_in_texts,
     quantity_in,
     resolution,
 )
 
 __all__ = [
     "Arithmetic",
-    "SentenceCheck",
+    "ValueGaps",
     "check_quote",
-    "check_sentence",
+    "quote_list",
     "shown_arithmetic",
     "strip_citation_markers",
+    "value_gaps",
 ]
-
-
-@dataclass(frozen=True)
-class SentenceCheck:
-    """The verdict on one sentence against the quotes it cites."""
-
-    ok: bool
-    # what was not found in the cited quotes, as written in the sentence: ("300", "Romania")
-    missing: tuple[str, ...]
-    # arithmetic expressions found and checked: ("136 + 80 = 216",)
-    arithmetic: tuple[str, ...]
-    # one line for the user when not ok; empty when ok
-    reason: str
 
 
 # Citation markers "[1]", "[2][3]", "[1, 2]", "[1-3]" carry numbers that are not facts.
@@ -191,25 +177,29 @@ def _show(value: Decimal) -> str:
     return f"{value:.4f}".rstrip("0").rstrip(".")  # enough to see how far off it is
 
 
-def _quote_list(items: Sequence[str]) -> str:
+def quote_list(items: Sequence[str]) -> str:
     quoted = [f"'{item}'" for item in items]
     if len(quoted) == 1:
         return quoted[0]
     return ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
-def check_sentence(sentence: str, quotes: Sequence[str]) -> SentenceCheck:
-    """Check one answer sentence against the quotes it cites."""
-    text = strip_citation_markers(sentence)
-    quotes = [q for q in quotes if q.strip()]
-    if not quotes:
-        return SentenceCheck(False, (), (), "no cited passage backs this sentence")
+@dataclass(frozen=True)
+class ValueGaps:
+    """What the quotes lack of a sentence's values, and its arithmetic."""
 
+    # (position in the sentence, as written): quantities, dates and literals not quoted
+    missing: tuple[tuple[int, str], ...]
+    # "136 + 80 = 226 is wrong (it makes 216)"
+    wrong: tuple[str, ...]
+    expressions: tuple[Arithmetic, ...]
+
+
+def value_gaps(text: str, quotes: Sequence[str]) -> ValueGaps:
+    """Quantities, dates and number-bearing literals of ``text`` (without markers) that no
+    quote contains, and the arithmetic ``text`` shows, checked."""
     quote_quantities = [q for quote in quotes for q in extract_quantities(quote)]
     quote_dates = [d for quote in quotes for d in extract_dates(quote)]
-    quantities = extract_quantities(text)
-    dates = extract_dates(text)
-
     expressions = shown_arithmetic(text)
     results = {(e.result.start, e.result.end) for e in expressions}
     wrong: list[str] = []
@@ -218,34 +208,14 @@ def check_sentence(sentence: str, quotes: Sequence[str]) -> SentenceCheck:
             computed = expr.computed
             shown = "cannot be computed" if computed is None else f"it makes {_show(computed)}"
             wrong.append(f"{expr.text} is wrong ({shown})")
-
-    # (position, text) so the report lists misses in sentence order
     missing: list[tuple[int, str]] = []
-    for q in quantities:
+    for q in extract_quantities(text):
         if (q.start, q.end) not in results and not quantity_in(q, quote_quantities, quote_dates):
             missing.append((q.start, q.text))
-    for d in dates:
+    for d in extract_dates(text):
         if (d.start, d.end) not in results and not date_in(d, quote_dates, quote_quantities):
             missing.append((d.start, d.text))
-    for name in extract_names(text):
-        if not name_in_texts(name, quotes):
-            missing.append((text.find(name), name))
     for literal in extract_literals(text):
         if not literal_in_texts(literal, quotes):
             missing.append((text.find(literal), literal))
-
-    missed: tuple[str, ...] = ()
-    for _, item in sorted(missing):
-        if item not in missed:
-            missed += (item,)
-    reasons: list[str] = []
-    if missed:
-        verb = "is" if len(missed) == 1 else "are"
-        reasons.append(f"{_quote_list(missed)} {verb} not in the cited passages")
-    reasons.extend(wrong)
-    return SentenceCheck(
-        ok=not reasons,
-        missing=missed,
-        arithmetic=tuple(e.text for e in expressions),
-        reason="; ".join(reasons),
-    )
+    return ValueGaps(tuple(missing), tuple(wrong), tuple(expressions))

@@ -1,0 +1,278 @@
+"""Language profiles: everything language-specific the read and write paths need, as data.
+
+One YAML file per language (``index/languages/<code>.yaml``) holds the words and forms a
+stage needs to understand text in that language: question words, stop and scaffold words,
+months, number words, scales, currencies, titles, abbreviations, negations, hedges. Code reads
+them through :func:`get_profile`; adding a language is adding a file, not editing modules.
+
+It lives in ``index`` because the write path (sentence splitting, lexical tokenising) needs it
+as much as the read path, and ``index`` never imports ``rag``.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+__all__ = ["LanguageProfile", "UnknownLanguage", "available_languages", "get_profile"]
+
+AnswerKind = Literal[
+    "number",
+    "amount",
+    "date",
+    "person",
+    "place",
+    "organisation",
+    "name",
+    "yesno",
+    "list",
+    "reason",
+    "manner",
+    "definition",
+]
+
+
+ANSWER_KINDS: tuple[str, ...] = AnswerKind.__args__  # type: ignore[attr-defined]
+
+
+class UnknownLanguage(ValueError):
+    """No profile exists for the language code asked for."""
+
+
+def _lower_set(values: list[str]) -> list[str]:
+    # Keep the order the file gives (readable diffs) but drop duplicates.
+    return list(dict.fromkeys(v.strip().lower() for v in values if v.strip()))
+
+
+class LanguageProfile(BaseModel):
+    """The words and forms of one language. Field names are a contract between modules and
+    the profile files of every language; new fields get defaults so old files still load."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    code: str = Field(description="ISO 639-1 code, the file name without '.yaml'.")
+    name: str = Field(description="The language's English name.")
+    scripts: list[str] = Field(description="Unicode scripts the language is written in.")
+    stemmer: str | None = Field(description="PyStemmer algorithm name, or null.")
+    lemmatizer: str | None = Field(description="simplemma language code, or null.")
+    endings: list[str] = Field(
+        default_factory=list,
+        description="Inflection endings the lexical tokeniser strips when the language has "
+        "neither a stemmer nor a lemmatiser (lower-case).",
+    )
+    sentence_splitter: Literal["punkt", "razdel", "pysbd"]
+    punkt_language: str | None = Field(
+        default=None, description="NLTK punkt model name when sentence_splitter is 'punkt'."
+    )
+    abbreviations: list[str] = Field(
+        default_factory=list,
+        description="Lower-case, without the trailing dot: never end a sentence.",
+    )
+    stopwords: list[str] = Field(default_factory=list, description="Function words (lower).")
+    scaffold_words: list[str] = Field(
+        default_factory=list,
+        description="Words (lower, may be stems) that frame a question without naming its topic.",
+    )
+    question_words: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Answer kind -> lower-case phrases that ask for it. The kind of a question "
+        "is the one whose phrase comes first; 'yesno' phrases count only as the first word.",
+    )
+    kind_nouns: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Answer kind -> head nouns that ask for it after a generic question word "
+        "('what was the total *value* of' asks for an amount).",
+    )
+    attribute_pattern: str | None = Field(
+        default=None,
+        description="Regex with a group 'attr': the thing a 'what is the X of' question asks "
+        "for. Matched case-insensitively.",
+    )
+    total_words: list[str] = Field(
+        default_factory=list, description="Phrases asking for a sum ('in total', 'combined')."
+    )
+    negations: list[str] = Field(default_factory=list)
+    hedges: list[str] = Field(default_factory=list)
+    months: dict[str, int] = Field(
+        default_factory=dict,
+        description="Every written form (cases, abbreviations; lower-case) -> month 1..12.",
+    )
+    weekdays: list[str] = Field(default_factory=list)
+    number_words: dict[str, int] | str = Field(
+        default_factory=dict,
+        description="Word -> value, or the text2num language code that parses them.",
+    )
+    scales: dict[str, float] = Field(
+        default_factory=dict, description="Scale word or abbreviation (lower) -> multiplier."
+    )
+    currencies: dict[str, str] = Field(
+        default_factory=dict, description="Symbol or word (lower) -> ISO 4217 code."
+    )
+    percent_words: list[str] = Field(default_factory=list)
+    decimal_separators: list[str] = Field(default_factory=lambda: ["."])
+    group_separators: list[str] = Field(default_factory=lambda: [","])
+    titles: list[str] = Field(
+        default_factory=list, description="Honorifics and ranks as written (case kept)."
+    )
+    name_stopwords: list[str] = Field(
+        default_factory=list,
+        description="Capitalised words (as written) that start sentences but name nothing.",
+    )
+    name_connectors: list[str] = Field(
+        default_factory=list, description="Lower-case words allowed inside a name ('van', 'of')."
+    )
+    name_prefixes: list[str] = Field(
+        default_factory=list,
+        description="Hyphenated name prefixes ('al-Assad'): lower-case, without the hyphen.",
+    )
+    year_prefixes: list[str] = Field(
+        default_factory=list, description="Words that may precede a year ('mid-2015')."
+    )
+    date_prepositions: list[str] = Field(
+        default_factory=list,
+        description="Words after which a month alone is a date ('in December').",
+    )
+    measure_units: list[str] = Field(
+        default_factory=list, description="Units glued to a number that keep it a count ('10km')."
+    )
+    header_keys: list[str] = Field(
+        default_factory=list,
+        description="Lower-case 'key:' names of metadata lines (title, date, from, subject).",
+    )
+    boilerplate: list[str] = Field(
+        default_factory=list,
+        description="Lower-case phrases marking lines that are not facts (licences, "
+        "copyright, navigation).",
+    )
+    approximators: list[str] = Field(
+        default_factory=list,
+        description="Hedges that soften a number, not a claim ('about', 'nearly'): a claim "
+        "and its quote need not agree on them.",
+    )
+    recipient_prepositions: list[str] = Field(
+        default_factory=list, description="Words before who got something ('to')."
+    )
+    source_prepositions: list[str] = Field(
+        default_factory=list, description="Words before who gave something ('from')."
+    )
+    agent_prepositions: list[str] = Field(
+        default_factory=list,
+        description="Words before the doer of a passive verb ('sent by Belarus').",
+    )
+    give_verbs: list[str] = Field(
+        default_factory=list,
+        description="Verbs whose subject gives ('send', 'sent'); compared after stemming.",
+    )
+    receive_verbs: list[str] = Field(
+        default_factory=list,
+        description="Verbs whose subject gets ('receive', 'bought'); compared after stemming.",
+    )
+    clause_breaks: list[str] = Field(
+        default_factory=list,
+        description="Words that start a new clause with its own polarity ('but', 'while').",
+    )
+    labels: dict[str, str] = Field(
+        default_factory=dict,
+        description="Fixed answer phrases: yes, no, not_say, total, closest.",
+    )
+
+    @field_validator(
+        "abbreviations",
+        "stopwords",
+        "scaffold_words",
+        "total_words",
+        "negations",
+        "hedges",
+        "weekdays",
+        "percent_words",
+        "name_connectors",
+        "name_prefixes",
+        "year_prefixes",
+        "date_prepositions",
+        "measure_units",
+        "header_keys",
+        "boilerplate",
+        "approximators",
+        "recipient_prepositions",
+        "source_prepositions",
+        "agent_prepositions",
+        "give_verbs",
+        "receive_verbs",
+        "clause_breaks",
+    )
+    @classmethod
+    def _lower(cls, values: list[str]) -> list[str]:
+        return _lower_set([v.rstrip(".") if v.endswith(".") else v for v in values])
+
+    @field_validator("months")
+    @classmethod
+    def _month_range(cls, values: dict[str, int]) -> dict[str, int]:
+        bad = {k: v for k, v in values.items() if not 1 <= v <= 12}
+        if bad:
+            raise ValueError(f"months must map to 1..12: {bad}")
+        return {k.lower(): v for k, v in values.items()}
+
+    @field_validator("question_words", "kind_nouns")
+    @classmethod
+    def _lower_phrases(cls, values: dict[str, list[str]]) -> dict[str, list[str]]:
+        unknown = set(values) - set(ANSWER_KINDS)
+        if unknown:
+            raise ValueError(f"unknown answer kinds {sorted(unknown)}; known: {ANSWER_KINDS}")
+        return {kind: _lower_set(phrases) for kind, phrases in values.items()}
+
+    @field_validator("scales", "currencies")
+    @classmethod
+    def _lower_keys(cls, values: dict[str, object]) -> dict[str, object]:
+        return {k.lower(): v for k, v in values.items()}
+
+    def label(self, key: str, default: str) -> str:
+        """A fixed answer phrase in this language, or ``default`` if the profile lacks it."""
+        return self.labels.get(key, default)
+
+
+class _WordLoader(yaml.SafeLoader):
+    """YAML without YAML 1.1's implicit booleans: in a word list "no", "yes", "on" and "off"
+    are words (Norwegian's "no" is a language code), never True/False."""
+
+
+_WordLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def available_languages() -> list[str]:
+    """Codes of the bundled profiles, sorted."""
+    folder = resources.files(__name__)
+    return sorted(
+        entry.name.removesuffix(".yaml")
+        for entry in folder.iterdir()
+        if entry.name.endswith(".yaml") and not entry.name.startswith("_")
+    )
+
+
+def get_profile(code: str = "en") -> LanguageProfile:
+    """The profile of language ``code`` (cached; the code is case-insensitive). An unknown
+    code raises :class:`UnknownLanguage` naming the languages that exist."""
+    return _load((code or "").strip().lower())
+
+
+@functools.cache
+def _load(code: str) -> LanguageProfile:
+    available = available_languages()
+    if code not in available:
+        raise UnknownLanguage(
+            f"no language profile {code!r}; available: {', '.join(available) or 'none'}"
+        )
+    raw = resources.files(__name__).joinpath(f"{code}.yaml").read_text(encoding="utf-8")
+    data = yaml.load(raw, Loader=_WordLoader)
+    if not isinstance(data, dict):
+        raise UnknownLanguage(f"language profile {code!r} is not a mapping")
+    profile = LanguageProfile.model_validate(data)
+    if profile.code != code:
+        raise UnknownLanguage(f"language profile file {code}.yaml says code {profile.code!r}")
+    return profile

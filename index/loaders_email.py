@@ -1,0 +1,231 @@
+"""Email archives: ``.mbox`` (stdlib ``mailbox``), Outlook ``.msg`` (extract-msg) and Outlook
+``.pst`` (Debian's ``readpst`` from pst-utils, which writes mbox folders).
+
+Every message is its own document, sourced ``<archive>#<message-id>``, with ``from``, ``to``,
+``cc``, ``date``, ``subject``, ``message_id``, ``in_reply_to`` and ``references`` in its
+metadata; a reply names the document of the message it answers (``reply_to_doc``) when that
+message is in the same archive. Attachments are documents whose ``parent_id`` is their
+message. The title is "subject — sender", so a citation shows sender, date and subject.
+
+A message's content hash is the sha256 of its own bytes, and its chunk ids derive from it:
+when a mailbox grows, ingest finds the old messages' vectors under the same ids and embeds
+only the new ones.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import mailbox
+import shutil
+import subprocess
+import tempfile
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import parseaddr
+from pathlib import Path
+from typing import Any
+
+from index.records import Document
+
+log = logging.getLogger(__name__)
+
+ARCHIVE_SUFFIXES: frozenset[str] = frozenset({".mbox", ".msg", ".pst"})
+
+_READPST_TIMEOUT = 600.0
+
+
+def load_archive(path: Path, data: bytes, file_date: str) -> tuple[list[Document], list[str]]:
+    """The documents of the email archive at ``path`` (``data``: its bytes), and warnings."""
+    from index.loaders import LoadError
+
+    suffix = path.suffix.lower()
+    archive = str(path.resolve())
+    if suffix == ".mbox":
+        messages = _mbox_messages(path)
+    elif suffix == ".msg":
+        messages = [_msg_as_email(path, data)]
+    elif suffix == ".pst":
+        messages = _pst_messages(path)
+    else:  # pragma: no cover - the dispatcher only sends these suffixes
+        raise LoadError(f"unsupported archive {suffix}")
+    if not messages:
+        raise LoadError("no messages in the archive")
+    return _documents(archive, messages, file_date, whole_file=data if suffix == ".msg" else None)
+
+
+def _documents(
+    archive: str, messages: list[bytes], file_date: str, whole_file: bytes | None
+) -> tuple[list[Document], list[str]]:
+    from index.loaders import LoadError, _load_email
+
+    documents: list[Document] = []
+    warnings: list[str] = []
+    by_message_id: dict[str, str] = {}
+    keys: set[str] = set()
+    for number, raw in enumerate(messages, start=1):
+        headers = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)
+        message_id = _header(headers, "Message-ID")
+        key = message_id.strip("<>") or hashlib.sha256(raw).hexdigest()[:16]
+        base, n = key, 1
+        while key in keys:  # the same message filed twice (e.g. in two .pst folders)
+            n += 1
+            key = f"{base}~{n}"
+        keys.add(key)
+        source = f"{archive}#{key}"
+        try:
+            loaded = _load_email(raw, source, Path(archive).stem, file_date)
+        except LoadError as exc:
+            warnings.append(f"message {number} ({key}) skipped: {exc}")
+            continue
+        warnings.extend(f"message {number}: {w}" for w in loaded.warnings)
+        sender_name, sender_address = parseaddr(_header(headers, "From"))
+        sender = sender_name or sender_address
+        extra = {
+            "cc": _header(headers, "Cc"),
+            "message_id": message_id,
+            "in_reply_to": _header(headers, "In-Reply-To"),
+            "references": _header(headers, "References"),
+            "archive": archive,
+        }
+        for doc in loaded.documents:
+            is_message = doc.source == source
+            # An attachment keeps its own metadata (and its parent_id points at the message).
+            added = extra if is_message else {"archive": archive}
+            metadata = {**doc.metadata, **{k: v for k, v in added.items() if v}}
+            if is_message:
+                subject = doc.metadata.get("subject") or "(no subject)"
+                title = f"{subject} — {sender}" if sender else subject
+                content_hash = (
+                    hashlib.sha256(whole_file).hexdigest() if whole_file else doc.content_hash
+                )
+            else:
+                title, content_hash = doc.title, doc.content_hash
+            documents.append(
+                dataclasses.replace(
+                    doc,
+                    file=archive,
+                    title=title,
+                    format="email" if is_message else doc.format,
+                    metadata=metadata,
+                    content_hash=content_hash,
+                )
+            )
+        if message_id:
+            by_message_id[message_id] = loaded.documents[0].doc_id
+    return _link_replies(documents, by_message_id), warnings
+
+
+def _link_replies(documents: list[Document], by_message_id: dict[str, str]) -> list[Document]:
+    """Each reply names the document of the message it answers (In-Reply-To, else the last
+    of References that is in the archive)."""
+    linked = []
+    for doc in documents:
+        wanted = [doc.metadata.get("in_reply_to", "")]
+        wanted += reversed(doc.metadata.get("references", "").split())
+        target = next((by_message_id[w] for w in wanted if w in by_message_id), None)
+        if target and doc.parent_id is None and target != doc.doc_id:
+            doc = dataclasses.replace(doc, metadata={**doc.metadata, "reply_to_doc": target})
+        linked.append(doc)
+    return linked
+
+
+def _header(message: object, key: str) -> str:
+    try:
+        return " ".join(str(message.get(key, "") or "").split())  # type: ignore[attr-defined]
+    except Exception:  # a malformed header must not sink the message
+        return ""
+
+
+def _mbox_messages(path: Path) -> list[bytes]:
+    from index.loaders import LoadError
+
+    try:
+        box = mailbox.mbox(str(path), create=False)
+        try:
+            return [box.get_bytes(key) for key in box.iterkeys()]
+        finally:
+            box.close()
+    except (OSError, mailbox.Error) as exc:
+        raise LoadError(f"unreadable mbox: {exc}") from None
+
+
+def _msg_as_email(path: Path, data: bytes) -> bytes:
+    """An Outlook .msg as RFC 822 bytes, so it goes through the same email path."""
+    from index.loaders import LoadError
+
+    try:
+        import extract_msg
+    except ImportError:  # pragma: no cover - a core dependency
+        raise LoadError("Outlook .msg needs extract-msg: pip install extract-msg") from None
+    try:
+        msg: Any = extract_msg.openMsg(str(path))  # Any: a Message, or another MSG kind
+    except Exception as exc:  # extract-msg raises many kinds on damaged files
+        raise LoadError(f"corrupt or unreadable Outlook .msg: {exc}") from None
+    try:
+        email = EmailMessage()
+        header = msg.header
+        for key, value in (
+            ("From", msg.sender),
+            ("To", msg.to),
+            ("Cc", msg.cc),
+            ("Subject", msg.subject),
+            ("Message-ID", msg.messageId),
+            ("In-Reply-To", header.get("In-Reply-To") if header else None),
+            ("References", header.get("References") if header else None),
+        ):
+            if value:
+                email[key] = " ".join(str(value).split())
+        if msg.date:
+            email["Date"] = msg.date.strftime("%a, %d %b %Y %H:%M:%S %z")
+        body = msg.body
+        if body:
+            email.set_content(body.replace("\r\n", "\n"))
+        elif msg.htmlBody:
+            html = msg.htmlBody
+            email.set_content(
+                html.decode("utf-8", "replace") if isinstance(html, bytes) else html,
+                subtype="html",
+            )
+        for attachment in msg.attachments:
+            payload = getattr(attachment, "data", None)
+            name = getattr(attachment, "longFilename", None) or getattr(
+                attachment, "shortFilename", None
+            )
+            if isinstance(payload, bytes) and name:
+                email.add_attachment(
+                    payload, maintype="application", subtype="octet-stream", filename=name
+                )
+        return email.as_bytes()
+    finally:
+        msg.close()
+
+
+def _pst_messages(path: Path) -> list[bytes]:
+    """Every message of an Outlook .pst, through readpst's mbox output."""
+    from index.loaders import LoadError
+
+    readpst = shutil.which("readpst")
+    if readpst is None:
+        raise LoadError(
+            "Outlook .pst needs readpst: apt-get install pst-utils (make pst-utils does it)"
+        )
+    with tempfile.TemporaryDirectory(prefix="rag-pst-") as out:
+        try:
+            result = subprocess.run(
+                [readpst, "-q", "-8", "-b", "-r", "-o", out, str(path)],
+                capture_output=True,
+                text=True,
+                timeout=_READPST_TIMEOUT,
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise LoadError(f"readpst failed: {exc}") from None
+        if result.returncode != 0:
+            detail = " ".join((result.stderr or result.stdout).split())[:160]
+            raise LoadError(f"corrupt or unreadable Outlook .pst (readpst: {detail})")
+        messages: list[bytes] = []
+        for mbox_file in sorted(p for p in Path(out).rglob("*") if p.is_file()):
+            messages += _mbox_messages(mbox_file)
+        return messages

@@ -1,0 +1,91 @@
+"""Names across scripts: "Мэтью Аллен" is "Matthew Allen", "Лукашенко" is "Lukashenko".
+
+An English answer sentence may cite a Russian, Belarusian, Bulgarian or Ukrainian quote; its
+names are then checked through transliteration. ``anyascii`` (a maintained Unicode -> ASCII
+table) romanises the Cyrillic; since English spellings of Slavic names follow no single
+scheme ("Matthew"/"Metyu", "Zelensky"/"Zelenskiy", "Lukashenka"/"Lukashenko"), both sides are
+then reduced to a consonant skeleton: the first letter, then the consonants, digraphs folded
+("kh" = "h", "sh" = "s", "ts" = "c"), doubles merged, vowels, "h", "y" and "j" dropped. Case
+endings of a Cyrillic name are vowels ("Аллена", "Лукашенко") and vanish with them, or a final
+"m" ("Ивановым"), which a match allows.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+__all__ = ["has_cyrillic", "name_in_text", "name_key", "names_match", "romanize"]
+
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_VOWELS = frozenset("aeiouy")
+# Longest first: "shch" before "sh", "sch" before "ch".
+_DIGRAPHS = (
+    ("shch", "s"), ("sch", "s"), ("tch", "c"), ("sh", "s"), ("ch", "c"), ("zh", "z"),
+    ("kh", "h"), ("ts", "c"), ("tz", "c"), ("cz", "c"), ("th", "t"), ("ph", "f"),
+    ("ck", "k"), ("gh", "g"), ("x", "ks"), ("q", "k"),
+)  # fmt: skip
+_MIN_KEY = 2  # shorter skeletons ("A", "Ye") say too little to match on
+
+
+def has_cyrillic(text: str) -> bool:
+    return bool(_CYRILLIC.search(text))
+
+
+def romanize(text: str) -> str:
+    """Latin letters for any script ("Святлана Ціханоўская" -> "Svyatlana Tsikhanouskaya")."""
+    from anyascii import anyascii
+
+    return str(anyascii(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def name_key(word: str) -> str:
+    """The consonant skeleton of one name word, whatever its script."""
+    letters = "".join(c for c in romanize(word).lower() if c.isalpha())
+    if len(letters) > 1 and letters[0] in "yj" and letters[1] in _VOWELS:
+        letters = letters[1:]  # "Yevgeny" = "Evgeniy", "Yulia" = "Ulia"
+    for digraph, single in _DIGRAPHS:
+        letters = letters.replace(digraph, single)
+    # "w" is a vowel at a word's end or before a consonant ("Matthew"), else "v" ("Wladimir").
+    letters = re.sub(r"w(?=[aeiouy])", "v", letters).replace("w", "")
+    if not letters:
+        return ""
+    rest = [c for c in letters[1:] if c not in _VOWELS and c not in "hj"]
+    skeleton = letters[0]
+    for c in rest:
+        if c != skeleton[-1]:
+            skeleton += c
+    return skeleton
+
+
+def _word_match(a: str, b: str) -> bool:
+    ka, kb = name_key(a), name_key(b)
+    if len(ka) < _MIN_KEY or len(kb) < _MIN_KEY:
+        return False
+    if ka == kb:
+        return True
+    # Instrumental and similar case endings leave a final consonant: "Ивановым" ~ "Ivanov".
+    if has_cyrillic(a) != has_cyrillic(b):
+        cyr, lat = (ka, kb) if has_cyrillic(a) else (kb, ka)
+        return cyr == lat + "m"
+    return False
+
+
+def names_match(a: str, b: str) -> bool:
+    """Two names, in any scripts, name the same person or body: the same number of words,
+    each matching in order ("Мэтью Аллен" = "Matthew Allen", not "Matthew Allenby")."""
+    wa, wb = _WORD.findall(a), _WORD.findall(b)
+    return bool(wa) and len(wa) == len(wb) and all(map(_word_match, wa, wb))
+
+
+def name_in_text(name: str, text: str) -> bool:
+    """``text`` holds ``name`` as a run of consecutive words, compared through transliteration
+    ("Matthew Allen" in "по словам Мэтью Аллена, ..."). Every word of the name must match."""
+    wanted = _WORD.findall(name)
+    if not wanted:
+        return False
+    words = _WORD.findall(text)
+    n = len(wanted)
+    return any(all(map(_word_match, wanted, words[i : i + n])) for i in range(len(words) - n + 1))

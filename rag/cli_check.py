@@ -1,0 +1,154 @@
+"""``rag check``: is a claim supported, contradicted or not found in the sources?"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from index.clikit import expected_errors, store_option
+from rag.cli_ask import export_evidence, export_option
+
+if TYPE_CHECKING:
+    from rag.check import ClaimCheck
+
+
+class InputError(Exception):
+    """A claims file that cannot be read at all."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    claim: str
+    error: str | None = None  # a line that could not be parsed: reported, the file goes on
+
+
+def read_claims(path: Path) -> list[Claim]:
+    """JSONL, one ``{"id", "claim"}`` a line (an id defaults to the line number)."""
+    try:
+        raw = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read {path}: {exc}") from exc
+    claims: list[Claim] = []
+    for number, line in enumerate(raw.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict):
+                raise ValueError("not an object")
+            text = str(item.get("claim") or "").strip()
+            if not text:
+                raise ValueError('no "claim"')
+            claims.append(Claim(str(item.get("id", number)), text))
+        except ValueError as exc:
+            claims.append(Claim(str(number), "", f"line {number}: bad JSONL ({exc})"))
+    return claims
+
+
+def verdict_to_text(result: ClaimCheck) -> str:
+    """A verdict for people: the verdict and reason, then the quotes it rests on."""
+    lines = [f"{result.verdict.replace('_', ' ').upper()}: {result.reason}"]
+    against = {c.n for c in result.contradicting}
+    for c in result.citations:
+        role = "says otherwise" if c.n in against else "supports"
+        lines.append(f'[{c.n}] {role}: "{c.quote}" ({c.title}, {c.date}, {c.source})')
+    if result.closest:
+        lines.append("Closest passages:")
+        lines.extend(f'  - "{c.quote}" ({c.title}, {c.date})' for c in result.closest)
+    return "\n".join(lines)
+
+
+def _record(item: Claim, result: ClaimCheck | None) -> dict[str, Any]:
+    if result is None:
+        return {
+            "id": item.id,
+            "claim": item.claim,
+            "verdict": None,
+            "reason": "",
+            "citations": [],
+            "contradicting": [],
+            "error": item.error,
+        }
+    record = result.to_dict()
+    record["id"] = item.id
+    return record
+
+
+@click.command()
+@click.argument("claim", required=False)
+@click.option("--file", "file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Check every claim of a JSONL file ({\"id\", \"claim\"} a line).")  # fmt: skip
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="With --file: write the verdicts (JSONL, in order) here.")  # fmt: skip
+@store_option
+@click.option("--top-k", type=click.IntRange(1, 100), default=None, help="Passages retrieved.")
+@click.option("--concurrency", type=click.IntRange(1, 64), default=2, help="Claims at once.")
+@click.option("--json", "as_json", is_flag=True, help="Print the verdict object as JSON.")
+@export_option
+@expected_errors
+def check(
+    claim: str | None,
+    file: Path | None,
+    out: Path | None,
+    store: str | None,
+    top_k: int | None,
+    concurrency: int,
+    as_json: bool,
+    export: Path | None,
+) -> None:
+    """Check CLAIM (or every claim of --file) against the indexed sources.
+
+    Each verdict is supported, contradicted or not_found, with the reason and the exact
+    quotes. The exit status is 0 whatever the verdicts; non-zero only for errors.
+    """
+    if (claim is None) == (file is None):
+        raise InputError("give a CLAIM or --file FILE (one of them)")
+    if file is not None and not file.is_file():
+        raise InputError(f"no such file: {file}")
+    from rag.api import open_store
+
+    items = read_claims(file) if file is not None else []
+    rag = open_store(store, create=False)
+    if claim is not None:
+        result = rag.check(claim, top_k=top_k)
+        if export is not None:
+            export_evidence(export, rag, [result])
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False) if as_json else
+                   verdict_to_text(result))  # fmt: skip
+        return
+
+    from index.progress import progress
+
+    valid = [i for i in items if i.error is None]
+    with progress(len(valid), "check", "claim") as bar:
+        results = rag.check_many(
+            [i.claim for i in valid],
+            ids=[i.id for i in valid],
+            concurrency=concurrency,
+            on_done=lambda *_: bar.update(),
+            top_k=top_k,
+        )
+    if export is not None:
+        export_evidence(export, rag, results)
+    pending = iter(results)  # in the order of the valid claims
+    lines = [
+        json.dumps(_record(i, None if i.error else next(pending)), ensure_ascii=False)
+        for i in items
+    ]
+    if out is None:
+        click.echo("\n".join(lines))
+    else:
+        out.write_text("\n".join(lines) + ("\n" if lines else ""), encoding="utf-8")
+    counts = {v: sum(1 for r in results if r.verdict == v)
+              for v in ("supported", "contradicted", "not_found")}  # fmt: skip
+    failed = sum(1 for r in results if r.error) + len(items) - len(valid)
+    summary = ", ".join(f"{n} {v}" for v, n in counts.items())
+    click.echo(f"{len(items)} claims: {summary}, {failed} failed", err=True)
+    if failed:
+        sys.exit(1)  # every other line is written; the failed ones carry their "error"

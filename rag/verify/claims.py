@@ -1,0 +1,380 @@
+"""Claims: is one sentence supported, contradicted or not found in the quotes it cites?
+
+Four checks, each in its own module, joined here:
+
+* values (``values``): every quantity, date and number-bearing word occurs in a quote, and
+  shown arithmetic is right;
+* names (``names``): every name occurs as that name or a recognised short form of it, never
+  assembled from parts of two names;
+* binding (``binding``): a value is bound in the quote to what the sentence binds it to
+  (the thing counted, who gave or got it, when; for a date, the event);
+* polarity (``polarity``): negations and hedges agree with the clause that says the same.
+
+The verdict is *contradicted* when a quote says otherwise (another value bound to the same
+thing, the same value bound to another recipient, the opposite polarity, a name made of two
+people, wrong arithmetic), *not_found* when something the sentence states is not in the
+quotes, and *supported* otherwise.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rag.normalize import (
+    Quantity,
+    extract_names,
+    extract_quantities,
+    phrase_in_texts,
+    quantity_in,
+)
+from rag.verify.binding import Frame, Token, dates_agree, frames, is_stop, tokens
+from rag.verify.lexicon import get_lexicon
+from rag.verify.names import check_name
+from rag.verify.polarity import Polarity, clauses
+from rag.verify.values import quote_list, strip_citation_markers, value_gaps
+
+__all__ = [
+    "Conflict",
+    "Coverage",
+    "SentenceCheck",
+    "Verdict",
+    "check_sentence",
+    "coverage",
+    "quote_sentences",
+]
+
+Verdict = str  # "supported" | "contradicted" | "not_found"
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Something a quote says otherwise, and the quote (sentence) that says it."""
+
+    what: str  # as written in the sentence: "80", "not", "Alexander Allen"
+    reason: str
+    quote: str
+    kind: str = "value"  # "value", "date", "name", "polarity", "arithmetic"
+
+
+@dataclass(frozen=True)
+class SentenceCheck:
+    """The verdict on one sentence against the quotes it cites."""
+
+    ok: bool
+    # what was not found in the cited quotes, as written in the sentence: ("300", "Romania")
+    missing: tuple[str, ...]
+    # arithmetic expressions found and checked: ("136 + 80 = 216",)
+    arithmetic: tuple[str, ...]
+    # one line for the user when not ok; empty when ok
+    reason: str
+    verdict: Verdict = "supported"
+    # what the quotes say otherwise (contradicted), each with its quote
+    conflicts: tuple[Conflict, ...] = ()
+
+
+def quote_sentences(quotes: Sequence[str]) -> list[str]:
+    """The sentences of the quotes (a quote may be a whole passage)."""
+    from index.sentences import sentence_spans
+
+    out: list[str] = []
+    for quote in quotes:
+        spans = sentence_spans(quote)
+        out.extend(quote[a:b].strip() for a, b in spans if quote[a:b].strip())
+    return out
+
+
+# --------------------------------------------------------------------------- binding
+
+
+def _state(a: Sequence[frozenset[str]], b: Sequence[frozenset[str]]) -> int:
+    """+1 the sentence's and the quote's phrases share a word, -1 they do not, 0 unknown."""
+    if not a or not b:
+        return 0
+    return 1 if any(x & y for x in a for y in b) else -1
+
+
+def _compare(f: Frame, g: Frame) -> list[int]:
+    thing = _state([f.thing] if f.thing else [], [g.thing] if g.thing else [])
+    recipient = _state(f.recipients, g.recipients)
+    source = _state(f.sources, g.sources)
+    # who gave is not who got: "the U.S. gave 136" against "136 went to the U.S."
+    if recipient == 0 and _state(f.recipients, g.sources) == 1:
+        recipient = -1
+    if source == 0 and _state(f.sources, g.recipients) == 1:
+        source = -1
+    when = 0
+    if f.when and g.when:
+        when = 1 if any(dates_agree(a, b) for a in f.when for b in g.when) else -1
+    return [thing, recipient, source, when]
+
+
+def _fits(f: Frame, g: Frame) -> bool:
+    """Nothing disagrees but perhaps the date, which the date check judges on its own."""
+    return -1 not in _compare(f, g)[:3]
+
+
+def _binds(f: Frame, g: Frame) -> bool:
+    """``g`` fits and shares the thing or a role (a date alone binds nothing)."""
+    states = _compare(f, g)
+    return -1 not in states and 1 in states[:3]
+
+
+def _same_value(f: Frame, g: Frame) -> bool:
+    assert isinstance(f.value, Quantity) and isinstance(g.value, Quantity)
+    return quantity_in(f.value, (g.value,))
+
+
+def _sentence_stems(sentence: str) -> frozenset[str]:
+    lex = get_lexicon()
+    return frozenset(lex.stem(t.word) for t in tokens(sentence) if t.word)
+
+
+def _describe(g: Frame) -> str:
+    parts = [p for p in (g.thing_text,) if p]
+    if g.recipient_text:
+        parts.append(f"to {g.recipient_text}")
+    if g.source_text:
+        parts.append(f"from {g.source_text}")
+    return f"{g.text} ({'; '.join(parts)})" if parts else g.text
+
+
+def _quantity_conflicts(
+    mine: list[Frame], theirs: list[Frame], names_found: bool
+) -> tuple[list[Conflict], list[tuple[int, str]]]:
+    conflicts: list[Conflict] = []
+    unbound: list[tuple[int, str]] = []
+    for f in mine:
+        assert isinstance(f.value, Quantity)
+        peers = [g for g in theirs if g.kind == f.kind or (f.kind == "count" and g.kind != "date")]
+        matched = [g for g in peers if _same_value(f, g)]
+        if any(_fits(f, g) for g in matched):
+            continue
+        others = [g for g in peers if g.kind == f.kind and not _same_value(f, g) and _binds(f, g)]
+        if others and (matched or names_found):
+            alt = others[0]
+            said = f"the passage gives {_describe(alt)}"
+            if matched:
+                said += f", and {_describe(matched[0])}"
+            conflicts.append(Conflict(f.text, f"'{f.text}' is contradicted: {said}", alt.sentence))
+        elif matched and _compare(f, matched[0])[0] != -1:
+            # the same thing (or none said) given by or to someone else
+            said = f"the passage gives {_describe(matched[0])}"
+            conflicts.append(
+                Conflict(f.text, f"'{f.text}' is contradicted: {said}", matched[0].sentence)
+            )
+        elif matched and not any(f.thing & _sentence_stems(g.sentence) for g in matched):
+            # "80 tanks" where the passage has 80 of something else and no tanks at all;
+            # words of the sentence elsewhere in it ("62 injured" for "injured 62 others")
+            # are a rewording the rules cannot bind, not a contradiction
+            unbound.append((f.value.start, f"the passage gives {_describe(matched[0])}"))
+    return conflicts, unbound
+
+
+def _date_conflicts(
+    mine: list[Frame], theirs: list[Frame], quantities: list[Frame], names_found: bool
+) -> list[Conflict]:
+    out: list[Conflict] = []
+    for f in mine:
+        if not f.event:
+            continue
+        matched = [g for g in theirs if dates_agree(f.value, g.value)]  # type: ignore[arg-type]
+        best = max((len(f.event & g.event) for g in matched), default=0)
+        if not matched and not names_found:
+            continue
+        need = max(2, math.ceil(0.5 * len(f.event)))
+        for g in sorted(theirs, key=lambda g: -len(f.event & g.event)):
+            overlap = len(f.event & g.event)
+            if overlap < need or best * 2 > overlap:
+                break
+            if dates_agree(f.value, g.value):  # type: ignore[arg-type]
+                continue
+            # the same event with the same figures: only the date differs
+            figures = [h.value for h in frames(g.sentence) if isinstance(h.value, Quantity)]
+            if all(quantity_in(q.value, figures) for q in quantities):  # type: ignore[arg-type]
+                out.append(
+                    Conflict(
+                        f.text,
+                        f"'{f.text}' is contradicted: the passage dates this to {g.text}",
+                        g.sentence,
+                        "date",
+                    )
+                )
+                break
+    return out
+
+
+# --------------------------------------------------------------------------- polarity
+
+
+def _content(toks: Sequence[Token], lang: str) -> set[str]:
+    lex = get_lexicon(lang)
+    skip = {w for p in lex.negations + lex.hedges for w in p}
+    out = set()
+    for t in toks:
+        if t.word and t.word not in skip and not is_stop(t, lex):
+            stem = lex.stem(t.word)
+            # "sent" and "send", "sent" and "transferred" say the same move
+            out.add("<give>" if stem in lex.give_verbs else
+                    "<receive>" if stem in lex.receive_verbs else stem)  # fmt: skip
+    return out
+
+
+def _polarity_conflicts(text: str, sentences: Sequence[str], lang: str) -> list[Conflict]:
+    """A clause of ``text`` against the quote clauses that say the most of it. Only clauses
+    of quote sentences that hold the clause's names and counts are about the same matter:
+    "104 were not passed to the U.S." does not deny "136 went to the U.S."."""
+    theirs = [(c, s, _content(c.tokens, lang)) for s in sentences for c in clauses(s, lang)]
+    out: list[Conflict] = []
+    for mine in (c for s in quote_sentences([text]) for c in clauses(s, lang)):
+        words = _content(mine.tokens, lang)
+        names = extract_names(mine.text)
+        counts = [t.value for t in mine.tokens if isinstance(t.value, Quantity)]
+        same = [
+            (c, w)
+            for c, s, w in theirs
+            if all(phrase_in_texts(n, [s]) for n in names)
+            and all(quantity_in(q, extract_quantities(s)) for q in counts)
+        ]
+        if len(words) < 2 or not same:
+            continue
+        overlap = max(len(words & w) for _, w in same)
+        if overlap < max(2, math.ceil(0.6 * len(words))):
+            continue
+        # the clauses that say the most of it; any one agreeing is enough
+        best = [c for c, w in same if len(words & w) == overlap]
+        reasons = [_disagreement(mine.polarity, c.polarity) for c in best]
+        if all(reasons):
+            clause, reason = best[0], reasons[0]
+            what = (mine.polarity.negations + mine.polarity.hedges + ("",))[0]
+            said = f"{reason}: '{clause.text}'"
+            out.append(Conflict(what or mine.text, said, clause.text, "polarity"))
+    return out
+
+
+def _disagreement(mine: Polarity, theirs: Polarity) -> str:
+    if mine.negated and not theirs.negated:
+        return f"the sentence says '{mine.negations[0]}' but the passage does not negate it"
+    if theirs.negated and not mine.negated:
+        return f"the passage negates it ('{theirs.negations[0]}')"
+    if theirs.hedged and not mine.hedged:
+        return f"the passage only says it is '{theirs.hedges[0]}', the sentence states it as fact"
+    if mine.hedged and not theirs.hedged:
+        return f"the sentence says '{mine.hedges[0]}' but the passage states it as fact"
+    return ""
+
+
+# --------------------------------------------------------------------------- the verdict
+
+
+def check_sentence(sentence: str, quotes: Sequence[str], lang: str = "en") -> SentenceCheck:
+    """Check one sentence against the quotes it cites (see the module docstring)."""
+    text = strip_citation_markers(sentence)
+    quotes = [q for q in quotes if q.strip()]
+    if not quotes:
+        return SentenceCheck(
+            False, (), (), "no cited passage backs this sentence", verdict="not_found"
+        )
+    gaps = value_gaps(text, quotes)
+    missing: list[tuple[int, str]] = list(gaps.missing)
+    conflicts: list[Conflict] = []
+    names_found = True
+    for name in extract_names(text):
+        found = check_name(name, quotes, lang)
+        names_found = names_found and found.found
+        if found.assembled_from:
+            made = quote_list(found.assembled_from)
+            said = f"'{name}' is not one name in the passage: it joins {made}"
+            conflicts.append(Conflict(name, said, "", "name"))
+        elif not found.found:
+            missing.append((text.find(name), name))
+            if found.instead:
+                said = f"the passage names {quote_list(found.instead)}, not '{name}'"
+                quote = next((s for s in quote_sentences(quotes) if found.instead[0] in s), "")
+                conflicts.append(Conflict(name, said, quote, "name"))
+
+    sentences = quote_sentences(quotes)
+    in_arithmetic = {(o.start, o.end) for e in gaps.expressions for o in (*e.operands, e.result)}
+    mine = frames(text, lang, frozenset(in_arithmetic))
+    theirs = [g for s in sentences for g in frames(s, lang)]
+    quantities = [f for f in mine if f.kind != "date"]
+    found_conflicts, unbound = _quantity_conflicts(
+        quantities, [g for g in theirs if g.kind != "date"], names_found
+    )
+    conflicts += found_conflicts
+    conflicts += _date_conflicts(
+        [f for f in mine if f.kind == "date"],
+        [g for g in theirs if g.kind == "date"],
+        quantities,
+        names_found,
+    )
+    if names_found:  # a quote naming others is not about the same matter
+        conflicts += _polarity_conflicts(text, sentences, lang)
+
+    missed: tuple[str, ...] = ()
+    for _, item in sorted(missing):
+        if item not in missed:
+            missed += (item,)
+    reasons: list[str] = []
+    if missed:
+        verb = "is" if len(missed) == 1 else "are"
+        reasons.append(f"{quote_list(missed)} {verb} not in the cited passages")
+    reasons.extend(gaps.wrong)
+    reasons.extend(c.reason for c in conflicts)
+    reasons.extend(r for _, r in sorted(unbound))
+    if conflicts or gaps.wrong:
+        verdict: Verdict = "contradicted"
+    elif missed or unbound:
+        verdict = "not_found"
+    else:
+        verdict = "supported"
+    return SentenceCheck(
+        ok=not reasons,
+        missing=missed,
+        arithmetic=tuple(e.text for e in gaps.expressions),
+        reason="; ".join(reasons),
+        verdict=verdict,
+        conflicts=tuple(conflicts),
+    )
+
+
+# --------------------------------------------------------------------------- claims
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of a claim's wording the passages carry (values and names aside)."""
+
+    share: float  # of the claim's content words, the share found (1.0 when it has none)
+    uncovered: tuple[str, ...]  # as written in the claim
+
+
+def coverage(claim: str, texts: Sequence[str], lang: str = "en") -> Coverage:
+    """Content words of ``claim`` (not function words, negations, hedges or values) found in
+    ``texts`` by stem; a name also with its derived forms ("Belarusian" for "Belarus"), a verb
+    of giving or getting by any verb of either kind ("received" for "transferred": who gave
+    and who got is the binding check's business)."""
+    lex = get_lexicon(lang)
+    skip = lex.stopwords | {w for p in lex.negations + lex.hedges for w in p}
+    have: set[str] = set()
+    moves = False
+    for text in texts:
+        for t in tokens(text):
+            if t.word:
+                stem = lex.stem(t.word)
+                have.add(stem)
+                moves = moves or stem in lex.give_verbs or stem in lex.receive_verbs
+    words = [t for t in tokens(strip_citation_markers(claim)) if t.word and t.word not in skip]
+    missing: list[str] = []
+    for t in words:
+        stem = lex.stem(t.word)
+        if stem in have:
+            continue
+        if moves and (stem in lex.give_verbs or stem in lex.receive_verbs):
+            continue
+        if t.text[:1].isupper() and phrase_in_texts(t.text, texts):
+            continue
+        missing.append(t.text)
+    share = 1.0 - len(missing) / len(words) if words else 1.0
+    return Coverage(share, tuple(dict.fromkeys(missing)))

@@ -1,0 +1,80 @@
+"""The words the verifier needs from a language profile, prepared once per language.
+
+The lists themselves live in ``index/languages/<code>.yaml``; this module only folds them
+into the forms the verifier compares (folded lower-case words, stems, phrases as word tuples).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+from rag.normalize import fold
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """One language's verification words, folded (``fold``: lower-case, dots dropped)."""
+
+    code: str
+    titles: frozenset[str]
+    connectors: frozenset[str]
+    stopwords: frozenset[str]
+    negations: tuple[tuple[str, ...], ...]  # phrases as word tuples: ("failed", "to")
+    hedges: tuple[tuple[str, ...], ...]
+    approximators: frozenset[tuple[str, ...]]
+    recipient_prepositions: frozenset[str]
+    source_prepositions: frozenset[str]
+    agent_prepositions: frozenset[str]
+    give_verbs: frozenset[str]  # stems
+    receive_verbs: frozenset[str]  # stems
+    clause_breaks: frozenset[str]
+    stemmer: Any
+
+    def stem(self, word: str) -> str:
+        return str(self.stemmer.stemWord(word)) if self.stemmer is not None else word
+
+
+def _phrases(values: list[str]) -> tuple[tuple[str, ...], ...]:
+    out = {tuple(fold(v).split()) for v in values if fold(v)}
+    # longest first, so "no longer" is read before "no"
+    return tuple(sorted(out, key=lambda p: (-len(p), p)))
+
+
+@functools.lru_cache(maxsize=16)
+def get_lexicon(code: str = "en") -> Lexicon:
+    """The verification words of language ``code`` (an unknown code raises, naming those
+    that exist)."""
+    from index.languages import get_profile
+
+    profile = get_profile(code)
+    stemmer = None
+    if profile.stemmer:
+        import Stemmer
+
+        stemmer = Stemmer.Stemmer(profile.stemmer)
+
+    def stems(words: list[str]) -> frozenset[str]:
+        folded = [fold(w) for w in words if fold(w)]
+        return frozenset(stemmer.stemWords(folded) if stemmer is not None else folded)
+
+    def folded(words: list[str]) -> frozenset[str]:
+        return frozenset(fold(w) for w in words if fold(w))
+
+    return Lexicon(
+        code=profile.code,
+        titles=folded(profile.titles),
+        connectors=folded(profile.name_connectors),
+        stopwords=folded(profile.stopwords),
+        negations=_phrases(profile.negations),
+        hedges=_phrases(profile.hedges),
+        approximators=frozenset(_phrases(profile.approximators)),
+        recipient_prepositions=folded(profile.recipient_prepositions),
+        source_prepositions=folded(profile.source_prepositions),
+        agent_prepositions=folded(profile.agent_prepositions),
+        give_verbs=stems(profile.give_verbs),
+        receive_verbs=stems(profile.receive_verbs),
+        clause_breaks=folded(profile.clause_breaks),
+        stemmer=stemmer,
+    )

@@ -1,0 +1,106 @@
+"""Names: a multi-word name must occur as that name, or as a recognised short form of it.
+
+Short forms a writer uses for the same person or body: the surname alone ("Allen"), initials
+("M. Allen"), title + surname ("Lt. Com. Allen"), the full name with its title
+("Belarusian President Alexander Lukashenko" for "Alexander Lukashenko"). What is never
+accepted is a name assembled from parts found in different places: "Alexander Allen" against
+a passage naming "Alexander Lukashenko" and "Matthew Allen" is two people, not one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rag.normalize import extract_names, fold, phrase_in_texts
+from rag.verify.lexicon import Lexicon, get_lexicon
+
+__all__ = ["NameCheck", "check_name"]
+
+
+@dataclass(frozen=True)
+class NameCheck:
+    """Whether the passages name ``name``; when not, the names it was assembled from."""
+
+    name: str
+    found: bool
+    # names of the passages that each hold a part of ``name`` (two people made one)
+    assembled_from: tuple[str, ...] = ()
+    # the passage's name with the same surname and other given names ("Matthew Allen" for
+    # "John Allen"): another person, or the same one misnamed
+    instead: tuple[str, ...] = ()
+
+
+def _words(name: str, lex: Lexicon) -> list[str]:
+    return [w for w in fold(name, keep_case=True).split() if w.lower() not in lex.connectors]
+
+
+def _split_title(words: list[str], lex: Lexicon) -> tuple[list[str], list[str]]:
+    """(descriptor, core): everything up to the last title word describes the person
+    ("Belarusian President" | "Alexander Lukashenko"); a name that is all title stays whole."""
+    last = max((i for i, w in enumerate(words) if w.lower() in lex.titles), default=-1)
+    if last < 0 or last == len(words) - 1:
+        return [], words
+    return words[: last + 1], words[last + 1 :]
+
+
+def _compatible(a: str, b: str) -> bool:
+    """Same word, or one is the initial of the other ("M" and "Matthew")."""
+    a, b = a.lower(), b.lower()
+    if a == b:
+        return True
+    return (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b))
+
+
+@dataclass(frozen=True)
+class _Run:
+    text: str  # as written in the passage
+    given: tuple[str, ...]  # words before the last, without titles
+    last: str
+
+
+def _runs(quotes: Sequence[str], lex: Lexicon) -> list[_Run]:
+    out = []
+    for quote in quotes:
+        for name in extract_names(quote):
+            words = [w for w in _words(name, lex) if w.lower() not in lex.titles]
+            if words:
+                out.append(_Run(name, tuple(words[:-1]), words[-1]))
+    return out
+
+
+def check_name(name: str, quotes: Sequence[str], lang: str = "en") -> NameCheck:
+    """Does a passage name ``name`` (as written in a sentence)?"""
+    lex = get_lexicon(lang)
+    if phrase_in_texts(name, quotes):
+        return NameCheck(name, True)
+    words = _words(name, lex)
+    descriptor, core = _split_title(words, lex)
+    if len(core) < 2:
+        # one word, or title + surname: each word somewhere, as for any single word
+        found = bool(words) and all(phrase_in_texts(w, quotes) for w in words)
+        return NameCheck(name, found)
+    if descriptor and not all(phrase_in_texts(w, quotes) for w in descriptor):
+        return NameCheck(name, False)
+    if phrase_in_texts(" ".join(core), quotes):
+        return NameCheck(name, True)  # "Belarusian President" said elsewhere of him
+    given, last = core[:-1], core[-1]
+    runs = _runs(quotes, lex)
+    same_last = [r for r in runs if phrase_in_texts(last, [r.last]) or _compatible(r.last, last)]
+    compatible = [
+        r for r in same_last if all(any(_compatible(w, g) for g in given) for w in r.given)
+    ]
+    # Given names of the sentence that the passages give to someone with another surname.
+    elsewhere = [
+        r
+        for r in runs
+        if r not in same_last and any(_compatible(w, g) for w in r.given for g in given)
+    ]
+    if compatible and not elsewhere:
+        return NameCheck(name, True)  # a short form: "Allen", "M. Allen", "Lt. Com. Allen"
+    if elsewhere and same_last:
+        holders = [elsewhere[0].text, (compatible or same_last)[0].text]
+        return NameCheck(name, False, tuple(dict.fromkeys(holders)))
+    if same_last and not compatible:
+        return NameCheck(name, False, instead=tuple(dict.fromkeys(r.text for r in same_last)))
+    return NameCheck(name, False)

