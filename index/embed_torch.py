@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +34,7 @@ class TorchEmbedder:
         self.max_tokens = int(self._model.max_seq_length or 512) - 2
         # Counting long texts is legitimate: a copy of the fast tokenizer that never truncates
         # (raising the model's own model_max_length instead also lifted its truncation).
+        self._count_lock = threading.Lock()
         backend = getattr(self.tokenizer, "backend_tokenizer", None)
         self._counter: Any = copy.deepcopy(backend) if backend is not None else None
         if self._counter is not None:
@@ -40,6 +42,10 @@ class TorchEmbedder:
             self._counter.no_padding()
 
     def count_tokens(self, text: str) -> int:
+        with self._count_lock:  # one caller at a time: tokenizers are not re-entrant
+            return self._count(text)
+
+    def _count(self, text: str) -> int:
         if self._counter is not None:
             return len(self._counter.encode(text, add_special_tokens=False).ids)
         return len(self.tokenizer.encode(text, add_special_tokens=False, verbose=False))

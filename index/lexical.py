@@ -20,6 +20,7 @@ import itertools
 import json
 import logging
 import math
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FORMAT = "2"
+# Stemmers (PyStemmer) are not thread-safe and the tokenizer shares them: one caller at a time.
+_TOKENIZE_LOCK = threading.Lock()
 MAX_SEGMENTS = 8  # beyond this, the smaller segments are merged into one
 
 DocKey = tuple[str, str]  # (doc_id, content_hash)
@@ -153,7 +156,8 @@ def build_segment(
     for row, (doc_id, content_hash, language, _chunk_id, text) in enumerate(rows):
         chunk_doc[row] = docs.setdefault((doc_id, content_hash), len(docs))
         languages.add(language or "")
-        tokens = tokenizer(text, language)
+        with _TOKENIZE_LOCK:
+            tokens = tokenizer(text, language)
         lengths[row] = len(tokens)
         counted: dict[int, int] = {}
         for token in tokens:
@@ -385,7 +389,8 @@ class LexicalIndex:
         languages += sorted({lang for s in self.segments for lang in s.languages} - {"en"})
         seen: dict[str, None] = {}
         for language in languages:
-            seen.update(dict.fromkeys(self.tokenizer(question, language)))
+            with _TOKENIZE_LOCK:
+                seen.update(dict.fromkeys(self.tokenizer(question, language)))
         return list(seen)
 
     def _df(self, term: str) -> float:

@@ -156,6 +156,16 @@ class Settings(BaseSettings):
     llama_threads: int = Field(default=2, ge=1, description="CPU threads for llama-cpp.")
     llama_context: int = Field(default=4096, ge=512, description="Context window for llama-cpp.")
 
+    # --- progress --------------------------------------------------------------
+    progress: Literal["auto", "bar", "json", "off"] = Field(
+        default="auto",
+        description="Progress of long commands: 'auto' (a bar on a terminal, else nothing), "
+        "'bar', 'json' (a JSON line on stderr every progress_interval seconds) or 'off'.",
+    )
+    progress_interval: float = Field(
+        default=5.0, ge=0, description="Seconds between JSON progress lines."
+    )
+
     # --- UI --------------------------------------------------------------------
     ui_host: str = Field(default="127.0.0.1", description="Address the chat UI binds to.")
     ui_port: int = Field(default=7860, ge=1, le=65535, description="Port of the chat UI.")

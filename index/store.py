@@ -14,6 +14,7 @@ import errno
 import json
 import logging
 import os
+import shutil
 import sqlite3
 import time
 import uuid
@@ -183,7 +184,7 @@ class Store:
                 f"the manifest {self.manifest_path} is locked by another program "
                 f"(waited {self.settings.manifest_timeout:g} s): {text}"
             )
-        if "disk is full" in text or "No space" in text:
+        if "disk is full" in text or "No space" in text or _out_of_space(self.path, text):
             return StoreError(f"disk full: cannot write the manifest {self.manifest_path}")
         if isinstance(exc, sqlite3.OperationalError) and "no such table" not in text:
             return StoreError(f"cannot use the manifest {self.manifest_path}: {text}")
@@ -649,6 +650,16 @@ class Store:
 
 
 _OWN: dict[str, set[int]] = {}
+
+
+def _out_of_space(folder: Path, text: str) -> bool:
+    # SQLite reports a full disk as "disk I/O error" when its WAL index cannot grow.
+    if "I/O error" not in text:
+        return False
+    try:
+        return shutil.disk_usage(folder).free < 1 << 20
+    except OSError:
+        return False
 
 
 def _own_revisions(manifest: Path) -> set[int]:

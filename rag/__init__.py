@@ -5,13 +5,14 @@ from index.investigations import InvestigationError, check_name, list_investigat
 from index.progress import progress
 from rag.api import RAG, StreamEvent, open_store
 from rag.check import ClaimCheck
-from rag.records import Answer, AnswerSentence, Citation, Passage
+from rag.records import Answer, AnswerSentence, Citation, CitedText, Passage
 
 __all__ = [
     "RAG",
     "Answer",
     "AnswerSentence",
     "Citation",
+    "CitedText",
     "ClaimCheck",
     "InvestigationError",
     "Passage",

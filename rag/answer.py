@@ -8,9 +8,9 @@ the sentences themselves; an LLM may only rephrase them, and each of its sentenc
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -101,11 +101,16 @@ class Evidence:
     coverage: float
 
 
-@functools.lru_cache(maxsize=1)
+_STEMMERS = threading.local()
+
+
 def _stemmer() -> Any:
+    # PyStemmer objects are not thread-safe: one per thread (UI workers, ask_many).
     import Stemmer
 
-    return Stemmer.Stemmer("english")
+    if not hasattr(_STEMMERS, "stemmer"):
+        _STEMMERS.stemmer = Stemmer.Stemmer("english")
+    return _STEMMERS.stemmer
 
 
 def _terms(text: str) -> set[str]:
@@ -267,6 +272,7 @@ def _citation(n: int, e: Evidence) -> Citation:
         end=e.end,
         score=round(e.score, 4),
         page=p.page,
+        content_hash=p.content_hash,
     )
 
 

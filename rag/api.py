@@ -14,7 +14,7 @@ import asyncio
 import logging
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from index.records import IngestSummary, StoredDocument
 from index.settings import Backend, Settings, get_settings
-from rag.records import Answer
+from rag.records import Answer, Citation, CitedText
 
 if TYPE_CHECKING:
     from rag.check import ClaimCheck
@@ -77,6 +77,17 @@ class RAG:
     def document_text(self, doc_id: str) -> str:
         """The extracted text that citation offsets point into."""
         return self.store.document_text(doc_id)
+
+    def cited_text(
+        self, citation: Citation | Mapping[str, Any], context: int | None = None
+    ) -> CitedText:
+        """A citation's quote in its document as it is now, with ``context`` characters
+        either side (default ``settings.ui_context_chars``); status "changed" when the
+        document was re-indexed with other content since the citation was made."""
+        from rag.cited import cited_text
+
+        width = self.settings.ui_context_chars if context is None else context
+        return cited_text(self.store, citation, width)
 
     def ingest(
         self, paths: Sequence[str | Path], progress: bool = False, prune: bool = False

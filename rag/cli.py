@@ -22,6 +22,7 @@ _COMMANDS = {
     "ask": "rag.cli_ask:ask",
     "batch": "rag.cli_ask:batch",
     "check": "rag.cli_check:check",
+    "recheck": "rag.cli_recheck:recheck",
     "eval": "eval.cli:eval_command",
     "ui": "ui.cli:ui",
     "verify-evidence": "rag.cli_evidence:verify_evidence_command",

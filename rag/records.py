@@ -23,6 +23,7 @@ class Passage:
     dense_rank: int | None = None
     bm25_rank: int | None = None
     page: int | None = None
+    content_hash: str = ""  # of the document quoted (sha256 of its source bytes)
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,30 @@ class Citation:
     end: int
     score: float
     page: int | None = None
+    # The quoted document's content hash when the answer was made: a citation whose
+    # document changed since is shown as such, never highlighted at stale offsets.
+    content_hash: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class CitedText:
+    """What a viewer shows for a citation now: a window of the document around the quote.
+
+    ``status`` is "current" (the document is as it was: ``text[quote_start:quote_end]`` is
+    the quote), "changed" (re-indexed with other content since; no highlight) or "removed".
+    ``offset`` is where ``text`` starts in the document; ``length`` the document's length.
+    """
+
+    status: str
+    text: str = ""
+    offset: int = 0
+    quote_start: int = 0
+    quote_end: int = 0
+    length: int = 0
+    message: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

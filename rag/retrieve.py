@@ -176,9 +176,11 @@ class Retriever:
             # Vectors of a half-written file have no manifest row: never shown.
             if c in rows and rows[c].doc_id in documents
         ]
-        if self._reranker is None:
-            self._reranker = make_reranker(self.settings.reranker)
-        return self._reranker.rerank(question, passages)[:top_k]
+        with self._lock:  # built once, not once per racing thread
+            if self._reranker is None:
+                self._reranker = make_reranker(self.settings.reranker)
+            reranker = self._reranker
+        return reranker.rerank(question, passages)[:top_k]
 
 
 def _rank(ranking: Sequence[str], chunk_id: str) -> int | None:
@@ -211,4 +213,5 @@ def _passage(
         dense_rank=_rank(dense, chunk.chunk_id),
         bm25_rank=_rank(lexical, chunk.chunk_id),
         page=page,
+        content_hash=document.content_hash,
     )

@@ -44,11 +44,12 @@ from ui.render import (
     render_turn_html,
 )
 from ui.uploads import save_and_ingest, upload_folder
+from ui.windows import citation_windows
 
 log = logging.getLogger(__name__)
 
 USER = "rag"
-MAX_TURNS = 20  # older turns are dropped from the page (each carries its documents' text)
+MAX_TURNS = 20  # older turns are dropped from the page (each carries its quotes' windows)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 # One handler for every citation link on the page, installed once: it survives the
@@ -300,7 +301,8 @@ class Handlers:
         if answer is None:  # a stream that ends without its answer event is a bug upstream
             answer = Answer(question, "", True, error="the answer stream ended without an answer")
         count = state.count + 1
-        turn = render_turn_html(answer, self.texts_for(answer), f"t{count}")
+        # A bounded window around each quote, not whole documents (ui/windows.py).
+        turn = render_turn_html(answer, {}, f"t{count}", citation_windows(self.rag, answer))
         state = replace(
             state,
             count=count,

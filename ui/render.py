@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.records import StoredDocument
-from rag import Answer, Citation, Passage
+from rag import Answer, Citation, CitedText, Passage
 
 NOT_SAY = "The sources do not say"
 
@@ -182,8 +182,18 @@ def _citations_panel(answer: Answer, prefix: str) -> str:
     )
 
 
-def _viewer(answer: Answer, texts: Mapping[str, str], prefix: str) -> str:
-    docs = "".join(_document_block(prefix, span, texts.get(span.doc_id)) for span in _spans(answer))
+def _viewer(
+    answer: Answer,
+    texts: Mapping[str, str],
+    prefix: str,
+    windows: Mapping[str, CitedText] | None = None,
+) -> str:
+    docs = "".join(
+        _window_block(prefix, span, windows[span.key])
+        if windows is not None and span.key in windows
+        else _document_block(prefix, span, texts.get(span.doc_id))
+        for span in _spans(answer)
+    )
     if not docs:
         return ""
     return (
@@ -200,6 +210,37 @@ def _citation_item(prefix: str, c: Citation) -> str:
         f'<span class="rag-title">{esc(c.title)}</span> · '
         f'<span class="rag-date">{esc(format_date(c.date, c.date_origin))}</span>'
         f'{_page(c.page)}<div class="rag-quote">{esc(c.quote)}</div></li>'
+    )
+
+
+def _window_block(prefix: str, span: _Span, window: CitedText) -> str:
+    """A window of the document around the quote (bounded: the page never carries whole
+    documents), or why there is none: removed, or changed since the answer was made."""
+    mark_id = f"{prefix}-q-{span.key}"
+    if window.status != "current":
+        body = f'<p class="rag-error" id="{esc(mark_id)}">{esc(window.message)}</p>'
+    else:
+        before = "… " if window.offset > 0 else ""
+        after = " …" if window.offset + len(window.text) < window.length else ""
+        body = (
+            f'<div class="rag-doc-text">{esc(before)}{esc(window.text[: window.quote_start])}'
+            f'<mark class="rag-quote-mark" id="{esc(mark_id)}">'
+            f"{esc(window.text[window.quote_start : window.quote_end])}</mark>"
+            f"{esc(window.text[window.quote_end :])}{esc(after)}</div>"
+        )
+    return (
+        f'<section class="rag-doc" id="{prefix}-doc-{esc(span.key)}" '
+        f'data-key="{esc(span.key)}" data-status="{esc(window.status)}">'
+        f"{_doc_header(span)}{body}</section>"
+    )
+
+
+def _doc_header(span: _Span) -> str:
+    return (
+        f'<div class="rag-doc-head"><span class="rag-doc-key">[{esc(span.key)}]</span> '
+        f'<span class="rag-title">{esc(span.title)}</span> · '
+        f"{esc(format_date(span.date, span.date_origin))}{_page(span.page)}"
+        f'<div class="rag-source">{esc(span.source)}</div></div>'
     )
 
 
@@ -235,14 +276,23 @@ def render_document_html(text: str, start: int, end: int, mark_id: str) -> str:
 
 
 # ------------------------------------------------------------------------------ turns
-def render_turn_html(answer: Answer, texts: Mapping[str, str], prefix: str) -> str:
-    """One question and its answer: answer and citations on the left, viewer on the right."""
+def render_turn_html(
+    answer: Answer,
+    texts: Mapping[str, str],
+    prefix: str,
+    windows: Mapping[str, CitedText] | None = None,
+) -> str:
+    """One question and its answer: answer and citations on the left, viewer on the right.
+
+    ``windows`` (span key -> :class:`CitedText`, see ``ui.windows``) replaces whole ``texts``:
+    a bounded window around each quote."""
     return (
         f'<article class="rag-turn" id="{_check_prefix(prefix)}">'
         f'<div class="rag-question">{esc(answer.question)}</div>'
         f'<div class="rag-turn-body"><div class="rag-turn-main">'
         f"{render_answer_html(answer, prefix)}{_citations_panel(answer, prefix)}</div>"
-        f'<div class="rag-turn-side">{_viewer(answer, texts, prefix)}</div></div></article>'
+        f'<div class="rag-turn-side">{_viewer(answer, texts, prefix, windows)}</div>'
+        "</div></article>"
     )
 
 
