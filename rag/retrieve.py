@@ -92,7 +92,10 @@ class Retriever:
                 from index.embed import embedder_for
                 from rag.vectors import CachingEmbedder
 
-                self._embedder = CachingEmbedder(embedder_for(self.settings))
+                self._embedder = CachingEmbedder(
+                    embedder_for(self.settings),
+                    path=self.store.path / "sentence-vectors.sqlite",
+                )
             return self._embedder
 
     def documents(self, revision: int | None = None) -> dict[str, StoredDocument]:

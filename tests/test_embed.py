@@ -83,3 +83,20 @@ def test_long_text_is_chunked_in_sections(monkeypatch: pytest.MonkeyPatch) -> No
     assert [c.index for c in chunks] == list(range(len(chunks)))
     covered = sum(len(c.text) for c in chunks)
     assert covered >= len(body.strip()) * 0.95
+
+
+def test_sentence_vectors_persist_beside_the_store(tmp_path: Path) -> None:
+    from rag.vectors import CachingEmbedder
+
+    inner = get_embedder(BUNDLED_MODEL, "onnx")
+    path = tmp_path / "sentence-vectors.sqlite"
+    texts = ["The port of Varna.", "Grain exports rose in spring."]
+    first = CachingEmbedder(inner, path=path).embed_documents(texts)
+    later = CachingEmbedder(inner, path=path)  # another process, later
+    assert np.allclose(later.embed_documents(texts), first, atol=1e-6)
+    assert later.misses == 2 and later.disk is not None
+    assert later.disk.get(texts).keys() == set(texts)
+    path.write_bytes(b"not a database" * 100)  # a damaged cache is set aside, never fatal
+    damaged = CachingEmbedder(inner, path=path)
+    assert np.allclose(damaged.embed_documents(texts), first, atol=1e-6)
+    assert not path.exists() and path.with_suffix(".broken").exists()
