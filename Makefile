@@ -6,7 +6,7 @@ STAMP := $(VENV)/.install-stamp
 SAMPLES := samples
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run test lint types browser pst-utils bench bench-load bench-multihop bench-compare bench-scale bench-quality bench-warm pydoc llama-cpp gguf test-gguf clean
+.PHONY: install run test lint types browser pst-utils bench bench-load bench-multihop bench-compare bench-scale bench-quality bench-warm pydoc llama-cpp gguf test-gguf bench-llm clean
 
 install: $(STAMP)
 
@@ -97,6 +97,11 @@ $(GGUF):
 
 test-gguf: llama-cpp gguf
 	RAG_TEST_GGUF=$(GGUF) $(BIN)/pytest -q -m gguf tests/test_llm.py
+
+# The local GGUF model over the development set: sentences the verifier kept, replaced or
+# dropped, and wrong sentences kept (bench/llm_devset.py). BENCH_ARGS="--limit 20" for a slice.
+bench-llm: llama-cpp gguf
+	RAG_BACKEND=llm RAG_LLM=llama-cpp:$(GGUF) $(BIN)/python bench/llm_devset.py --backend llm $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
