@@ -46,10 +46,10 @@ def _blocks(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 @functools.lru_cache(maxsize=1)
 def _punkt() -> PunktTokenizer:
-    import nltk
-    from nltk.tokenize import PunktTokenizer
+    from index.offline import _llama_index_static, import_nltk
 
-    from index.offline import _llama_index_static
+    nltk = import_nltk()  # without the seconds of sklearn/scipy.stats nltk would import
+    from nltk.tokenize import PunktTokenizer
 
     static = _llama_index_static()
     if static is not None and str(static / "nltk_cache") not in nltk.data.path:
