@@ -6,7 +6,8 @@ STAMP := $(VENV)/.install-stamp
 SAMPLES := samples
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run test lint types browser pst-utils bench bench-load bench-multihop llama-cpp gguf test-gguf clean
+.PHONY: install run test lint types browser ocr pst-utils bench bench-load bench-ocr bench-multihop \
+	bench-compare bench-scale bench-quality bench-warm pydoc llama-cpp gguf test-gguf bench-llm clean
 
 install: $(STAMP)
 
@@ -17,15 +18,28 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q torch==2.13.0
 	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
+	# The int8 ONNX export of the bundled model (index/embed_onnx.py), built once here so the
+	# first question does not pay for it.
+	$(BIN)/python -m index.embed_onnx
 	touch $(STAMP)
 
-run: install pst-utils
+run: install ocr pst-utils
 	$(BIN)/rag --investigation samples ingest $(SAMPLES)
 	$(BIN)/rag --investigation samples ui
 
 # Debian's Chromium for the browser test (playwright drives it; it never downloads a browser).
 browser:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+# Debian's Tesseract and its language packs for OCR of scans and images (index/ocr.py), and
+# DejaVu (a font with Cyrillic) that the OCR tests and bench render their scans with.
+OCR_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-rus tesseract-ocr-bel \
+	tesseract-ocr-bul tesseract-ocr-ukr fonts-dejavu-core
+ocr:
+	@missing=$$(for p in $(OCR_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
+	done); \
+	test -z "$$missing" || (apt-get update -qq && apt-get install -y -qq $$missing >/dev/null)
 
 # Debian's readpst (pst-utils) turns Outlook .pst archives into mbox folders for ingest.
 pst-utils:
@@ -38,12 +52,39 @@ lint: install
 types: install
 	$(BIN)/mypy rag index ui eval tests
 
-test: install browser pst-utils lint types
+test: install browser ocr pst-utils lint types
 	$(BIN)/pytest -q
 	$(BIN)/rag eval
 
 bench: install
 	$(BIN)/python bench/ingest_bench.py bench/multihop/docs
+
+# Debian's Python library reference: a real 317-file corpus for the ingest comparison.
+PYDOC := /usr/share/doc/python3.11/html/_sources/library
+pydoc:
+	@test -d $(PYDOC) || (apt-get update -qq && apt-get install -y -qq python3.11-doc >/dev/null)
+
+# Naive llama-index pipeline vs ours on the same corpus, one run, same niceness; prints the ratio.
+bench-compare: install pydoc
+	$(BIN)/pip install -q -c constraints.txt -e '.[bench]'
+	nice -n 5 $(BIN)/python bench/compare.py $(PYDOC)
+
+# 10k/100k(/1M with SIZES=...) chunks: ingest rate, memory, disk, query latency, one-file add.
+SIZES ?= 10000 100000
+bench-scale: install
+	$(BIN)/pip install -q -c constraints.txt -e '.[bench]'
+	nice -n 5 $(BIN)/python bench/scale.py --sizes $(SIZES)
+
+# int8 vs fp32 retrieval on the MultiHop sample (hit@6, MRR); warm ask latency at 10k chunks.
+bench-quality: install
+	nice -n 5 $(BIN)/python bench/embed_quality.py bench/multihop
+
+bench-warm: install
+	nice -n 5 $(BIN)/python bench/warm_ask.py --chunks 10000
+
+# OCR figures: word recall of a clean 300-dpi scan, seconds per page of a 10-page scan.
+bench-ocr: install ocr
+	$(BIN)/python bench/ocr_bench.py --pages 10
 
 # 50 concurrent askers through the UI's /ask API while uploads and deletes run: p50/p95.
 bench-load: install
@@ -71,6 +112,11 @@ $(GGUF):
 
 test-gguf: llama-cpp gguf
 	RAG_TEST_GGUF=$(GGUF) $(BIN)/pytest -q -m gguf tests/test_llm.py
+
+# The local GGUF model over the development set: sentences the verifier kept, replaced or
+# dropped, and wrong sentences kept (bench/llm_devset.py). BENCH_ARGS="--limit 20" for a slice.
+bench-llm: llama-cpp gguf
+	RAG_BACKEND=llm RAG_LLM=llama-cpp:$(GGUF) $(BIN)/python bench/llm_devset.py --backend llm $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,7 +1,7 @@
 """An LLM back-end over the development set: what the verifier did with its sentences.
 
-    RAG_LLAMA_MODEL_PATH=.cache/models/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf \\
-        .venv/bin/python bench/llm_devset.py --backend llama-cpp [--store DIR] [--limit N]
+    RAG_BACKEND=llm RAG_LLM=llama-cpp:.cache/models/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf \\
+        .venv/bin/python bench/llm_devset.py [--store DIR] [--limit N]
 
 (``make bench-llm`` runs it with the GGUF model of ``make gguf``.) For every question of the
 development set it asks the back-end and counts, over the answers' sentences:
@@ -86,7 +86,7 @@ def count_sentences(answer: Any, question: FactQuestion) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--backend", default="llama-cpp")
+    parser.add_argument("--backend", default="llm", help="llm (with RAG_LLM) or extractive")
     parser.add_argument("--store", default=None, help="index of the dev documents (kept)")
     parser.add_argument("--limit", type=int, default=None, help="first N questions per file")
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "bench-llm-devset.json")

@@ -19,7 +19,7 @@ from index.settings import Settings
 
 log = logging.getLogger(__name__)
 
-_BATCH_CHUNKS = 64  # chunks embedded and written together
+_BATCH_CHUNKS = 256  # chunks embedded and written together (fewer store round trips)
 _NO_VECTORS: Any = None  # filled in when the batch is embedded
 
 
@@ -146,13 +146,18 @@ def _ingest_locked(
     paths: Sequence[Path], settings: Settings, *, rebuild: bool, prune: bool, progress: bool
 ) -> IngestSummary:
     from index.chunking import ChunkingError, chunk_document
-    from index.embed import Embedder, ModelError, get_embedder
+    from index.embed import Embedder, ModelError, embedder_for
+    from index.language import tag_document
     from index.loaders import LoadError, load_file
+    from index.ocr import OcrOptions
     from index.progress import track
     from index.reuse import embed_missing, stored_vectors
     from index.store import FileWrite, Store
 
     summary = IngestSummary()
+    ocr = OcrOptions(
+        settings.ocr_languages, settings.ocr_detect_language, settings.languages, settings.ocr_dpi
+    )
     store = Store(settings, create=True, rebuild=rebuild)
     resuming = store.rebuilding and not rebuild
     if resuming:
@@ -173,7 +178,7 @@ def _ingest_locked(
     @functools.cache
     def model() -> Embedder:
         # Loaded on the first file that needs it: a re-sync with nothing changed stays fast.
-        embedder = get_embedder(settings.embed_model)
+        embedder = embedder_for(settings)
         if settings.chunk_tokens > embedder.max_tokens:
             raise ModelError(
                 f"chunk_tokens={settings.chunk_tokens} exceeds the embedding model's window of "
@@ -237,7 +242,8 @@ def _ingest_locked(
             summary.unchanged += 1
             continue
         try:
-            loaded = load_file(path, max_bytes=max_bytes)
+            loaded = load_file(path, max_bytes=max_bytes, ocr=ocr)
+            loaded.documents[:] = [tag_document(d, settings.languages) for d in loaded.documents]
             chunks = [
                 chunk
                 for document in loaded.documents
@@ -263,6 +269,10 @@ def _ingest_locked(
             log.info("removed %s (no longer on disk)", file)
     if rebuild or resuming:
         store.finish_rebuild()
+    if summary.added or summary.updated or summary.removed:
+        from index.lexical import refresh
+
+        refresh(store)  # BM25 segments for what changed, while the ingest is still running
     return summary
 
 

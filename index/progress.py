@@ -14,7 +14,6 @@ seconds and one at the end, for machines::
 from __future__ import annotations
 
 import json
-import os
 import sys
 import threading
 import time
@@ -28,8 +27,19 @@ Mode = Literal["auto", "bar", "json", "off"]
 MODES: tuple[str, ...] = ("auto", "bar", "json", "off")
 
 
-def _mode(mode: str | None, stream: IO[str]) -> str:
-    chosen = (mode or os.environ.get("RAG_PROGRESS") or "auto").strip().lower()
+def _configured() -> tuple[str, float]:
+    """``RAG_PROGRESS`` and ``RAG_PROGRESS_INTERVAL`` through the settings object."""
+    from index.settings import get_settings
+
+    try:
+        settings = get_settings()
+    except Exception:  # a bad setting elsewhere must not stop the work being counted
+        return "auto", 5.0
+    return settings.progress, settings.progress_interval
+
+
+def _mode(mode: str | None, configured: str, stream: IO[str]) -> str:
+    chosen = (mode or configured).strip().lower()
     if chosen not in MODES:
         chosen = "auto"
     if chosen == "auto":
@@ -55,12 +65,9 @@ class Progress:
         self.unit = unit
         self.done = 0
         self.stream = stream or sys.stderr
-        self.mode = _mode(mode, self.stream)
-        self.interval = (
-            interval
-            if interval is not None
-            else float(os.environ.get("RAG_PROGRESS_INTERVAL") or 5.0)
-        )
+        configured, every = _configured()
+        self.mode = _mode(mode, configured, self.stream)
+        self.interval = interval if interval is not None else every
         self._lock = threading.Lock()
         self._started = time.monotonic()
         self._last = 0.0

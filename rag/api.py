@@ -16,28 +16,17 @@ import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from index.records import IngestSummary, StoredDocument
 from index.settings import Backend, Settings, get_settings
-from rag.records import Answer, Citation, CitedText
+from rag.records import Answer, Citation, CitedText, StreamEvent
 
 if TYPE_CHECKING:
     from rag.check import ClaimCheck
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class StreamEvent:
-    """``kind`` is "delta" (text to append while generating) or "answer" (the final,
-    verified answer, which replaces whatever the deltas showed)."""
-
-    kind: str
-    text: str = ""
-    answer: Answer | None = None
 
 
 class RAG:
@@ -167,15 +156,22 @@ class RAG:
         sources: Sequence[str] = (),
         date_from: str | None = None,
         date_to: str | None = None,
+        languages: Sequence[str] = (),
     ) -> Iterator[StreamEvent]:
-        """Answer a question, yielding text deltas while generating, then the final answer."""
-        from rag.answer import answer_question
+        """Answer a question, yielding text deltas while generating, then the final answer.
+
+        ``sources``, ``date_from``/``date_to`` and ``languages`` (ISO 639-1 codes of the
+        documents' languages, e.g. ``["ru", "be"]``) restrict the documents searched.
+        """
+        from rag.pipeline import answer_question
         from rag.retrieve import Filters
 
         backend = backend or self.settings.backend
         started = time.perf_counter()
-        filters = Filters(tuple(sources), date_from, date_to)
-        yield from answer_question(
+        filters = Filters(
+            tuple(sources), date_from, date_to, tuple(code.strip().lower() for code in languages)
+        )
+        for event in answer_question(
             question,
             retriever=self.retriever,
             llm=self._llm(backend),
@@ -183,7 +179,13 @@ class RAG:
             top_k=top_k,
             filters=filters,
             started=started,
-        )
+        ):
+            if event.kind == "answer" and event.answer is not None and event.answer.abstained:
+                note = _filter_note(filters)
+                if note and note not in event.answer.notes:
+                    # "The sources do not say" is about the filtered sources only: say so.
+                    event.answer.notes.append(note)
+            yield event
 
     def ask(self, question: str, **options: Any) -> Answer:
         """Answer one question (options as for :meth:`stream`)."""
@@ -306,6 +308,24 @@ class RAG:
                 raise item
             yield item
         await worker
+
+
+def _filter_note(filters: Any) -> str | None:
+    """What a search was limited to, as a note for an answer that found nothing."""
+    parts = []
+    if filters.sources:
+        parts.append("sources matching " + ", ".join(f"“{s}”" for s in filters.sources))
+    if filters.date_from and filters.date_to:
+        parts.append(f"documents dated {filters.date_from} to {filters.date_to}")
+    elif filters.date_from:
+        parts.append(f"documents dated on or after {filters.date_from}")
+    elif filters.date_to:
+        parts.append(f"documents dated on or before {filters.date_to}")
+    if filters.languages:
+        parts.append("documents in " + ", ".join(filters.languages))
+    if not parts:
+        return None
+    return f"A filter was on: only {' and '.join(parts)} were searched."
 
 
 def open_store(

@@ -8,8 +8,9 @@ them (a quote's "the same year" takes its year from there) or with one other can
 * supported: a sentence (or a pair) carries the claim's wording and the verifier finds every
   value, name and binding in it;
 * contradicted: a sentence on the same matter says otherwise (another value bound to the same
-  thing, the opposite polarity, a name that joins two people). When another source supports
-  the claim, both are shown: the sources disagree, and the claim is not taken as supported;
+  thing, the opposite polarity, a name that joins two people) and none supports it. When one
+  sentence supports the claim and another contradicts it, the verdict is supported and both
+  are shown ("the sources disagree");
 * not_found: neither; the closest sentences are shown.
 """
 
@@ -20,9 +21,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from rag.normalize import extract_names, extract_quantities
 from rag.records import Citation, Passage
 from rag.verify import SentenceCheck, check_sentence
 from rag.verify.claims import coverage
+from rag.verify.names import check_name
 
 if TYPE_CHECKING:
     from rag.retrieve import Filters, Retriever
@@ -31,7 +34,10 @@ __all__ = ["ClaimCheck", "Unit", "check_claim", "judge_claim"]
 
 # A sentence (or pair) must carry this share of the claim's content words to support it,
 # and half of them to contradict it (a sentence on another matter contradicts nothing).
-SUPPORT_COVERAGE = 0.8
+SUPPORT_COVERAGE = 0.85
+# A claim with a figure the verifier found bound to the same thing may word the rest more
+# freely ("weapons worth €37.9M" for "missile systems and grenade launchers worth ...").
+SUPPORT_COVERAGE_WITH_FIGURES = 0.75
 CONTRADICT_COVERAGE = 0.5
 CANDIDATES = 8  # sentences judged per claim
 PASSAGES = 8  # passages retrieved per claim
@@ -91,6 +97,10 @@ def _judge(claim: str, units: Sequence[Unit], picks: tuple[int, ...], lang: str)
     return _Judged(picks, check_sentence(claim, texts, lang), coverage(claim, texts, lang).share)
 
 
+def _first_reason(j: _Judged) -> str:
+    return j.check.conflicts[0].reason if j.check.conflicts else j.check.reason
+
+
 def judge_claim(
     claim: str,
     units: Sequence[Unit],
@@ -113,15 +123,27 @@ def judge_claim(
         combos.extend(_judge(claim, units, (i, j), lang) for j in ranked[:4] if j > i)
     judged = singles + context + combos
 
-    alone = {j.units[0]: j.share for j in singles}
-    # a pair supports when one of its sentences carries the claim's wording and the other
-    # adds a value or name ("the same year" -> 2015): never wording pieced from two
+    alone = {j.units[0]: j for j in singles}
+    need = SUPPORT_COVERAGE_WITH_FIGURES if extract_quantities(claim) else SUPPORT_COVERAGE
+
+    def own_names(j: _Judged) -> bool:
+        # the sentence itself names everything the claim names; the one before it may only
+        # add a value ("the same year" -> 2015), never a name pieced from elsewhere
+        main = alone.get(j.units[-1])
+        return (
+            main is not None
+            and main.share >= need
+            and all(
+                check_name(n, [units[j.units[-1]].text], lang).found for n in extract_names(claim)
+            )
+        )
+
     supports = [
         j
-        for j in judged
+        for j in singles + context
         if j.check.verdict == "supported"
-        and j.share >= SUPPORT_COVERAGE
-        and max(alone.get(i, 0.0) for i in j.units) >= SUPPORT_COVERAGE
+        and j.share >= need
+        and (len(j.units) == 1 or own_names(j))
     ]
 
     def contradicting(group: list[_Judged]) -> list[_Judged]:
@@ -142,23 +164,17 @@ def judge_claim(
     supports.sort(key=lambda j: (len(j.units), -j.share))
     against.sort(key=lambda j: (j not in joined, len(j.units), -j.share))
     closest = ranked[:3]
+    if supports:
+        # a quote states it; quotes that say otherwise are shown beside it
+        support = list(supports[0].units)
+        contra = [i for j in against[:2] for i in j.units if i not in support]
+        reason = "the quote states it: every value, name and binding agrees"
+        if contra:
+            reason += f"; but the sources disagree: {_first_reason(against[0])}"
+        return "supported", reason, support, list(dict.fromkeys(contra)), []
     if against:
         contra = list(dict.fromkeys(i for j in against[:2] for i in j.units))
-        reason = against[0].check.conflicts[0].reason if against[0].check.conflicts else ""
-        reason = reason or against[0].check.reason
-        if supports:
-            support = list(supports[0].units)
-            return (
-                "contradicted",
-                f"the sources disagree: {reason}",
-                support,
-                [i for i in contra if i not in support],
-                [],
-            )
-        return "contradicted", reason, [], contra, []
-    if supports:
-        reason = "the quote states it: every value, name and binding agrees"
-        return "supported", reason, list(supports[0].units), [], []
+        return "contradicted", _first_reason(against[0]), [], contra, []
     if not judged:
         return "not_found", "no passage of the sources is about this", [], [], []
     best = max(singles, key=lambda j: j.share)

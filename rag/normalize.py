@@ -21,8 +21,9 @@ Conventions (verification relies on them being the same for sentence and quote):
 * The lone word "one" (and "a") is not a quantity: it is far more often a pronoun or an
   article ("one of the instructors") than a count. "one hundred", "one million" are.
 
-Pure functions, standard library plus ``text_to_num``; results are cached per text
-because the same quotes are analysed once for every sentence that cites them.
+Pure functions over the language profile's words (``rag.grammar``) and ``text_to_num``;
+results are cached per text because the same quotes are analysed once for every sentence
+that cites them.
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from text_to_num import text2num
+
+from rag.grammar import Grammar, grammar
+from rag.normalize_cyrillic import cyrillic_dates, cyrillic_quantities
 
 __all__ = [
     "DateMention",
@@ -78,128 +82,10 @@ class DateMention:
     end: int
 
 
-# --------------------------------------------------------------------------- vocabulary
-
-_MONTHS: dict[str, int] = {
-    "jan": 1,
-    "feb": 2,
-    "mar": 3,
-    "apr": 4,
-    "may": 5,
-    "jun": 6,
-    "jul": 7,
-    "aug": 8,
-    "sep": 9,
-    "oct": 10,
-    "nov": 11,
-    "dec": 12,
-}
-_MONTH_WORDS = frozenset(
-    [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-        "Jan",
-        "Feb",
-        "Mar",
-        "Apr",
-        "Jun",
-        "Jul",
-        "Aug",
-        "Sep",
-        "Sept",
-        "Oct",
-        "Nov",
-        "Dec",
-    ]
-)
-_WEEKDAYS = frozenset(
-    ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-)
-
-
-# Capitalised words that start sentences (or LLM restatements such as "The sources
-# say ...") but do not name anything. Only stripped from the *front* of a run of
-# capitalised words, so "The Hague" still yields "Hague" and a name never loses its middle.
-def _wordset(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
-_STOPWORDS = _wordset(
-    """
-    A An The This That These Those It Its He She His Her Him They Them Their Theirs We Our
-    Us You Your I My Me Who Whom Whose What Which When Where Why How There Here Some Many
-    Most Several Both Each Every All Any No None Other Others Another Such Few More Less
-    In On At By For From To With Without Within Into Of Off Over Under After Before During
-    Since Until While Although Though Because As If Unless Whereas But And Or Nor So Yet
-    Then Than Also Meanwhile However Moreover Furthermore Additionally Instead Still Thus
-    Therefore Hence Indeed Later Earlier Subsequently Afterwards Eventually Finally Overall
-    Together Despite Following Prior According Per Among Amid Between Against Across Along
-    Around Through Throughout Toward Towards Upon Via Regarding Concerning Concurrently
-    Similarly Notably Specifically Approximately About Nearly Almost Roughly Only Even Yes
-    Not Just Again Once Now Today Yesterday Tomorrow Recently Currently Previously Initially
-    Sources Source Documents Document Passage Passages Quote Quotes Article Articles Report
-    Reports Experts Officials Analysts Researchers Journalists Evidence Answer Note Pro Anti
-    Former Neither Either Whether Do Does Did Is Are Was Were Be Been Has Have Had Can Could
-    Will Would Should May Might Must Let Please Based Given Including Unlike Like
-    Rebels Forces Troops Fighters Militants Protesters Civilians People Authorities
-    Government Witnesses Residents Critics Weapons List Name Give Tell Show Describe Explain
-    Summarize Summarise Find Compare Identify
-    """
-)
-
-# Lower-case words allowed inside a name ("Study of War", "Tahrir al Sham", "bin Salman").
-_CONNECTORS = _wordset("of the de da del della der den van von bin ibn al el la le du y")
-# Arabic article prefixes written with a hyphen: "al-Assad", "ez-Zor", "ash-Sham".
-_ARTICLE_PREFIXES = _wordset("al el ad ash as at az ez an ar ibn bin abu")
-# Letters that may precede a year without making an identifier: "mid-2015", "pre-2011".
-_YEAR_PREFIXES = _wordset("mid pre post early late circa") | {m.lower() for m in _MONTH_WORDS}
-
-_SCALES: dict[str, Decimal] = {
-    "k": Decimal(10**3),
-    "thousand": Decimal(10**3),
-    "m": Decimal(10**6),
-    "mn": Decimal(10**6),
-    "million": Decimal(10**6),
-    "b": Decimal(10**9),
-    "bn": Decimal(10**9),
-    "billion": Decimal(10**9),
-    "tn": Decimal(10**12),
-    "trillion": Decimal(10**12),
-}
-_UNITS: dict[str, str] = {
-    "€": "EUR",
-    "eur": "EUR",
-    "euro": "EUR",
-    "euros": "EUR",
-    "$": "USD",
-    "us$": "USD",
-    "usd": "USD",
-    "dollar": "USD",
-    "dollars": "USD",
-    "us dollars": "USD",
-    "u.s. dollars": "USD",
-    "£": "GBP",
-    "gbp": "GBP",
-    "pound": "GBP",
-    "pounds": "GBP",
-    "pounds sterling": "GBP",
-    "%": "%",
-    "percent": "%",
-    "per cent": "%",
-}
-
 # --------------------------------------------------------------------------- patterns
-# All compiled once here: these run on every sentence of every answer.
+# The language's words (months, scales, currencies, titles, name stop words) and the
+# patterns built from them come from its profile through ``rag.grammar``; what is left here
+# is script-level (digits, punctuation) and English number words, which ``text2num`` parses.
 
 _NB = r"(?![^\W_])"  # not followed by a letter or digit
 _NA = r"(?<![^\W_])"  # not preceded by a letter or digit
@@ -210,68 +96,6 @@ _TOKEN_RE = re.compile(r"[^\W_]+(?:(?:[-‐/]|(?<=\d)[.,:](?=\d))[^\W_]+)*")
 _LETTER_THEN_DIGIT_RE = re.compile(r"[^\W\d_]\d")
 _TIME_RE = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?![\d:])")
 
-_MONTH_P = (
-    r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)(?![a-z])\.?"
-)
-_DAY_P = r"(?P<day>3[01]|[12]\d|0?[1-9])(?!\d)(?:st|nd|rd|th)?"
-_YEAR_P = r"(?P<year>\d{4})" + _NB
-
-# Most specific first: a span taken by an earlier pattern is not re-read by a later one.
-_DATE_RES: tuple[re.Pattern[str], ...] = tuple(
-    re.compile(p)
-    for p in (
-        # 2024-11-27, and the date of an ISO timestamp 2024-11-27T15:20:36
-        r"(?<![\w/.-])(?P<year>\d{4})-(?P<mnum>1[0-2]|0?[1-9])-(?P<day>3[01]|[12]\d|0?[1-9])"
-        r"(?=T\d|(?![\w-]))",
-        # 27/11/2024, 27.11.2024: day first, the European and ISO-neighbour habit
-        r"(?<![\w/.-])(?P<day>3[01]|[12]\d|0?[1-9])(?P<sep>[/.])(?P<mnum>1[0-2]|0?[1-9])"
-        r"(?P=sep)(?P<year>\d{4})(?![\w/])",
-        # November 27, 2024 / Nov. 27, 2024
-        rf"{_NA}{_MONTH_P}\s+{_DAY_P},?\s+{_YEAR_P}",
-        # 27 November 2024 / 27th of November, 2024
-        rf"{_NA}{_DAY_P}\s+(?:of\s+)?{_MONTH_P},?\s+{_YEAR_P}",
-        # December 2024
-        rf"{_NA}{_MONTH_P},?\s+{_YEAR_P}",
-        # 7 December
-        rf"{_NA}{_DAY_P}\s+(?:of\s+)?{_MONTH_P}",
-        # Dec. 7
-        rf"{_NA}{_MONTH_P}\s+{_DAY_P}(?![^\W_]|[.,:]\d)",
-    )
-)
-# A month alone is a date only after a word that makes it one ("in December"); on its own
-# "May" and "March" are too often something else.
-_LONE_MONTH_RE = re.compile(
-    rf"{_NA}(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Tt]ill|[Ff]rom|[Dd]uring|[Ee]arly|[Ll]ate|[Mm]id"
-    r"|[Oo]f|[Ll]ast|[Nn]ext|[Tt]his|[Tt]hrough|[Bb]efore|[Aa]fter)(?:\s+|-)"
-    r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November"
-    rf"|December){_NB}"
-)
-_UNIT_WORDS_P = (
-    r"(?:percent|per cent|euros?|dollars?|pounds?|EUR|USD|GBP|thousand|million|billion"
-    r"|trillion|bn|mn)"
-)
-# A year standing alone; not one with a currency, a scale or a percent attached.
-_BARE_YEAR_RE = re.compile(
-    r"(?<![\w$€£.,/:])(?<!EUR )(?<!USD )(?<!GBP )(?<![$€£] )(?P<year>19\d\d|20\d\d|2100)"
-    rf"(?![^\W_]|[.,:/]\d|\s?%|\s*{_UNIT_WORDS_P}{_NB})"
-)
-
-_UNIT_P = (
-    r"\s?(?:%|(?:per\s?cent|percent|euros?|EUR|US dollars|U\.S\. dollars|dollars?"
-    rf"|USD|pounds sterling|pounds?|GBP){_NB}|€|£)"
-)
-_NUM_RE = re.compile(
-    rf"(?:{_NA}(?P<pre>US\$|\$|€|£|(?:EUR|USD|GBP)(?=\s?\d))\s?|(?<![\w.]))"
-    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?"
-    r"|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d)(?:\.\d+)?"
-    r"|\d+(?:\.\d+)?)"
-    rf"(?:(?P<sca>bn|mn|tn|[mMkKbB]){_NB}"
-    rf"|\s*(?P<scw>thousand|million|billion|trillion|bn|mn){_NB}"
-    # measures glued to a number ("10km") leave the number a plain count
-    rf"|(?:km|kg|cm|mm|kt|mi|ha|lbs?|kmh|mph){_NB})?"
-    rf"(?P<unit>{_UNIT_P})?"
-)
 _NUMBER_WORDS = (
     "zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
     "fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"
@@ -286,20 +110,9 @@ _NUMBER_WORD_RE = re.compile(
     rf"{_NA}(?:{_NUMBER_WORDS}|a(?=\s+(?:hundred|thousand|million|billion){_NB})){_NB}",
     re.IGNORECASE,
 )
-_WORD_UNIT_RE = re.compile(_UNIT_P)
 _LEADING_A_RE = re.compile(r"^a\b", re.IGNORECASE)
 _DIGITS_RE = re.compile(r"\d[\d, \u00a0\u202f]*(?:\.(\d+))?")
 
-# Words for names: letters/digits with inner apostrophes and hyphens ("Hay'at",
-# "al-Assad", "AGS-17"), dotted acronyms ("U.S."), and title abbreviations ("Lt.").
-_NAME_TOKEN_RE = re.compile(
-    # an initial before a name: "M. Allen"
-    r"(?P<init>(?<![^\W_])[A-Z]\.(?=[ \t\u00a0]+[A-Z]))"
-    r"|(?P<acr>(?<![^\W_])(?:[A-Z]\.){2,}(?:[-‐][^\W_]+)*)"
-    r"|(?P<abbr>(?<![^\W_])(?:Lt|Col|Gen|Com|Cmdr|Cdr|Capt|Maj|Sgt|Cpl|Adm|Brig|Dr|Mr|Mrs|Ms"
-    r"|Prof|St|Mt|Ft|Jr|Sr|Rev|Gov|Sen|Rep|Amb|Hon)\.)"
-    r"|(?P<word>[^\W_](?:[^\W_]|['’](?=[^\W_])|[-‐](?=[^\W_])|(?<=\d)[.,:/](?=\d))*)"
-)
 _POSSESSIVE_RE = re.compile(r"['’]s$")
 _HYPHEN_RE = re.compile(r"[-‐]")
 _RUN_GAP_RE = re.compile(r"[ \t\u00a0]+")
@@ -353,12 +166,6 @@ def _clean(value: Decimal) -> Decimal:
     return value.normalize()
 
 
-def _unit(raw: str | None) -> str | None:
-    if not raw:
-        return None
-    return _UNITS.get(" ".join(raw.split()).lower())
-
-
 def _is_identifier(token: str) -> bool:
     """Letters and digits in one token name a thing (AGS-17, 9P135M), except a number
     carrying a suffix (37.9m, 46th, 1990s, 53-year-long) or a prefixed year (mid-2015)."""
@@ -367,7 +174,7 @@ def _is_identifier(token: str) -> bool:
     if token[0].isdigit():
         return bool(_LETTER_THEN_DIGIT_RE.search(token))
     head, _, rest = token.partition("-")
-    return not (head.lower() in _YEAR_PREFIXES and rest.isdigit())
+    return not (head.lower() in grammar().year_prefixes and rest.isdigit())
 
 
 def fold(text: str, *, keep_case: bool = False) -> str:
@@ -400,7 +207,7 @@ def _identifier_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _TOKEN_RE.finditer(text) if _is_identifier(m.group())]
 
 
-def _dates(text: str, blocked: _Spans) -> list[DateMention]:
+def _dates(text: str, blocked: _Spans, g: Grammar) -> list[DateMention]:
     taken = _Spans()
     found: list[DateMention] = []
 
@@ -410,7 +217,7 @@ def _dates(text: str, blocked: _Spans) -> list[DateMention]:
         groups = m.groupdict()
         month: int | None = None
         if groups.get("mon"):
-            month = _MONTHS[groups["mon"][:3].lower()]
+            month = g.month(groups["mon"])
         elif groups.get("mnum"):
             month = int(groups["mnum"])
         day = int(groups["day"]) if groups.get("day") else None
@@ -418,18 +225,23 @@ def _dates(text: str, blocked: _Spans) -> list[DateMention]:
         taken.add(start, end)
         found.append(DateMention(year, month, day, text[start:end], start, end))
 
-    for pattern in _DATE_RES:
+    for pattern in g.date_res:
         for m in pattern.finditer(text):
             take(m, *m.span())
-    for m in _LONE_MONTH_RE.finditer(text):
+    # "27 ноября 2024 г.", "14 септември 2024": month names of the Cyrillic profiles.
+    for year, month, day, start, end in cyrillic_dates(text):
+        if not (blocked.overlaps(start, end) or taken.overlaps(start, end)):
+            taken.add(start, end)
+            found.append(DateMention(year, month, day, text[start:end], start, end))
+    for m in g.lone_month_re.finditer(text):
         take(m, *m.span("mon"))
-    for m in _BARE_YEAR_RE.finditer(text):
+    for m in g.bare_year_re.finditer(text):
         take(m, *m.span())
     found.sort(key=lambda d: d.start)
     return found
 
 
-def _word_quantities(text: str, blocked: _Spans) -> list[Quantity]:
+def _word_quantities(text: str, blocked: _Spans, g: Grammar) -> list[Quantity]:
     out: list[Quantity] = []
     for run in _WORD_RUN_RE.finditer(text):
         words = [m.span() for m in _NUMBER_WORD_RE.finditer(text, run.start(), run.end())]
@@ -444,14 +256,14 @@ def _word_quantities(text: str, blocked: _Spans) -> list[Quantity]:
                     value = int(text2num(_LEADING_A_RE.sub("one", span), "en"))
                 except ValueError:
                     continue
-                unit_m = _WORD_UNIT_RE.match(text, end)
+                unit_m = g.word_unit_re.match(text, end)
                 unit_raw = unit_m.group().strip() if unit_m else None
                 if unit_m:
                     end = unit_m.end()
                 lone = j == i and span.lower() in {"one", "a"}
                 if not (lone and not unit_raw) and not blocked.overlaps(start, end):
                     out.append(
-                        Quantity(Decimal(value), _unit(unit_raw), text[start:end], start, end)
+                        Quantity(Decimal(value), g.unit(unit_raw), text[start:end], start, end)
                     )
                 i = j + 1
                 break
@@ -460,10 +272,10 @@ def _word_quantities(text: str, blocked: _Spans) -> list[Quantity]:
     return out
 
 
-def _digit_quantities(text: str, blocked: _Spans) -> tuple[list[Quantity], list[str]]:
+def _digit_quantities(text: str, blocked: _Spans, g: Grammar) -> tuple[list[Quantity], list[str]]:
     out: list[Quantity] = []
     literals: list[str] = []
-    for m in _NUM_RE.finditer(text):
+    for m in g.num_re.finditer(text):
         start, end = m.span()
         if blocked.overlaps(start, end):
             continue
@@ -478,8 +290,8 @@ def _digit_quantities(text: str, blocked: _Spans) -> tuple[list[Quantity], list[
             continue
         scale = (m.group("sca") or m.group("scw") or "").lower()
         if scale:
-            number *= _SCALES[scale]
-        unit = _unit(m.group("pre")) or _unit((m.group("unit") or "").strip())
+            number *= g.scales[scale]
+        unit = g.unit(m.group("pre")) or g.unit((m.group("unit") or "").strip())
         end_text = text[start:end].rstrip()
         out.append(Quantity(_clean(number), unit, end_text, start, start + len(end_text)))
     return out, literals
@@ -498,16 +310,24 @@ def _analyse(text: str) -> _Analysis:
     ids = [(a, b) for a, b in _identifier_spans(text) if not stamps.overlaps(a, b)]
     times = [m.span() for m in _TIME_RE.finditer(text)]
     blocked = _Spans(ids + times)
-    dates = _dates(text, blocked)
+    g = grammar()
+    dates = _dates(text, blocked, g)
     for d in dates:
         blocked.add(d.start, d.end)
-    digit_qs, literals = _digit_quantities(text, blocked)
+    # "37,9 млн евро", "1 200 тонн": decimal comma, space groups, Cyrillic scales and units.
+    cyrillic_qs = []
+    for value, unit, start, end in cyrillic_quantities(text):
+        if not blocked.overlaps(start, end):
+            blocked.add(start, end)
+            cyrillic_qs.append(Quantity(_clean(value), unit, text[start:end], start, end))
+    digit_qs, literals = _digit_quantities(text, blocked, g)
+    digit_qs += cyrillic_qs
     for q in digit_qs:  # "million" in "37.9 million" is taken already
         blocked.add(q.start, q.end)
-    quantities = sorted(digit_qs + _word_quantities(text, blocked), key=lambda q: q.start)
+    quantities = sorted(digit_qs + _word_quantities(text, blocked, g), key=lambda q: q.start)
     literals += [text[s:e] for s, e in times]
     skip = _Spans([(d.start, d.end) for d in dates] + [(q.start, q.end) for q in quantities])
-    names = _names(text, skip, _Spans(ids))
+    names = _names(text, skip, _Spans(ids), g)
     return _Analysis(tuple(quantities), tuple(dates), tuple(names), tuple(literals))
 
 
@@ -522,14 +342,14 @@ class _Part:
     connector: bool = False
 
 
-def _names(text: str, skip: _Spans, ids: _Spans) -> list[str]:
+def _names(text: str, skip: _Spans, ids: _Spans, g: Grammar) -> list[str]:
     names: list[str] = []
     run: list[_Part] = []
 
     def flush() -> None:
         while run and run[-1].connector:
             run.pop()
-        while run and (run[0].connector or run[0].text in _STOPWORDS):
+        while run and (run[0].connector or run[0].text in g.name_stopwords):
             run.pop(0)
         if run:
             name = text[run[0].start : run[-1].end]
@@ -538,7 +358,7 @@ def _names(text: str, skip: _Spans, ids: _Spans) -> list[str]:
         run.clear()
 
     prev_end = 0
-    for m in _NAME_TOKEN_RE.finditer(text):
+    for m in g.name_token_re.finditer(text):
         start, end = m.span()
         if run and not _RUN_GAP_RE.fullmatch(text[prev_end:start]):
             flush()
@@ -568,11 +388,11 @@ def _names(text: str, skip: _Spans, ids: _Spans) -> list[str]:
         token = text[start : start + len("-".join(parts))]
         part = _Part(token, start, start + len(token))
         head = parts[0]
-        if token.rstrip(".") in _MONTH_WORDS or token in _WEEKDAYS:
+        if token.rstrip(".") in g.month_words or token in g.weekdays:
             flush()
         elif head[:1].isupper():
             run.append(part)
-        elif len(parts) > 1 and head in _ARTICLE_PREFIXES and parts[1][:1].isupper():
+        elif len(parts) > 1 and head in g.name_prefixes and parts[1][:1].isupper():
             run.append(part)  # al-Assad, ez-Zor
         elif len(parts) > 1 and any(p[:1].isupper() for p in parts[1:]):
             # pro-Assad, anti-NATO: the name is the capitalised remainder, on its own
@@ -581,7 +401,7 @@ def _names(text: str, skip: _Spans, ids: _Spans) -> list[str]:
             lead = len("-".join(parts[:offset])) + 1
             run.append(_Part(token[lead:], start + lead, part.end))
             ends_run = True
-        elif token in _CONNECTORS and run:
+        elif token in g.connectors and run:
             part.connector = True
             run.append(part)
         else:
@@ -717,7 +537,7 @@ def name_in_texts(name: str, texts: Sequence[str]) -> bool:
     phrase = fold(name, keep_case=True)
     if _phrase_in(phrase, folded_texts):
         return True
-    words = [w for w in phrase.split() if w.lower() not in _CONNECTORS]
+    words = [w for w in phrase.split() if w.lower() not in grammar().connectors]
     return len(words) > 1 and all(_phrase_in(w, folded_texts) for w in words)
 
 

@@ -14,7 +14,7 @@ serialises index writes.
 ``ask`` endpoint's type hints at run time to describe its parameters.
 """
 
-import index.settings  # noqa: F401  (first: sets the offline environment before gradio loads)
+import rag.api as _offline  # noqa: F401  (first: sets the offline environment before gradio)
 
 # isort: split
 
@@ -30,8 +30,7 @@ from typing import Any, cast
 
 import gradio as gr
 
-from index.settings import Settings
-from rag import RAG, Answer
+from rag import RAG, Answer, Settings
 from ui.bind import UIError, check_bind
 from ui.check import check_tab
 from ui.evidence import EVIDENCE_FORMATS, EvidenceFiles
@@ -51,6 +50,7 @@ log = logging.getLogger(__name__)
 USER = "rag"
 MAX_TURNS = 20  # older turns are dropped from the page (each carries its quotes' windows)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 
 # One handler for every citation link on the page, installed once: it survives the
 # re-rendering of the HTML components, which replaces their inner elements.
@@ -83,7 +83,21 @@ if (!window.__ragCiteHandler) {
 }
 """
 
+CANCELLED = "__rag_delete_cancelled__"
+# The browser asks before anything goes, naming the file and what is indexed from it.
+CONFIRM_DELETE_JS = (
+    "(file) => (!file || window.confirm('Delete ' + file + ' from the index? Its passages, "
+    "and any attachments or messages indexed from it, go too; the file on disk stays. "
+    "This cannot be undone.')) ? file : '" + CANCELLED + "'"
+)
+
+# Our HTML is set in the system sans-serif, not Gradio's Source Sans Pro: the SemiBold and
+# Bold faces Gradio serves draw a capital "B" as a small capital "ʙ" (every bold question
+# heading showed "ʙelarus"); their Regular face is fine, so Gradio's own widgets keep it.
 CSS = """
+.rag-turn, .rag-error, .rag-info, table.rag-sources, .rag-verdict {
+  font-family: ui-sans-serif, system-ui, "Segoe UI", Roboto, "Liberation Sans", Arial,
+  sans-serif; }
 .rag-turn { border: 1px solid var(--border-color-primary); border-radius: 8px;
   padding: 12px 14px; margin: 0 0 14px 0; }
 .rag-question { font-weight: 600; margin-bottom: 6px; }
@@ -110,6 +124,7 @@ a.cite:hover { text-decoration: underline; }
   gap: 18px; align-items: start; }
 @media (max-width: 900px) { .rag-turn-body { grid-template-columns: minmax(0, 1fr); } }
 .rag-date, .rag-page, .rag-source { color: var(--body-text-color-subdued); }
+.rag-ocr { color: #b45309; font-size: 0.9em; }
 .rag-source { font-size: 0.8em; word-break: break-all; }
 .rag-viewer.has-open .rag-viewer-hint { display: none; }
 .rag-viewer-hint { font-size: 0.85em; color: var(--body-text-color-subdued); }
@@ -122,6 +137,7 @@ a.cite:hover { text-decoration: underline; }
   line-height: 1.5; padding-right: 6px; }
 mark.rag-quote-mark { background: #fde68a; color: #111827; padding: 0 1px; }
 mark.rag-quote-mark.rag-active { background: #facc15; }
+mark.rag-value-mark { background: #f59e0b; color: #111827; font-weight: 600; padding: 0; }
 .rag-error { color: #b91c1c; font-weight: 600; }
 .rag-info { color: var(--body-text-color-subdued); }
 table.rag-sources { width: 100%; border-collapse: collapse; font-size: 0.92em; }
@@ -176,6 +192,7 @@ class Options:
     sources: tuple[str, ...] = ()
     date_from: str | None = None
     date_to: str | None = None
+    languages: tuple[str, ...] = ()
 
     def kwargs(self) -> dict[str, Any]:
         return {
@@ -184,6 +201,7 @@ class Options:
             "sources": self.sources,
             "date_from": self.date_from,
             "date_to": self.date_to,
+            "languages": self.languages,
         }
 
 
@@ -214,6 +232,7 @@ class Handlers:
         sources: Sequence[str] | None = None,
         date_from: str | None = None,
         date_to: str | None = None,
+        languages: Sequence[str] | None = None,
     ) -> Options:
         if backend and backend not in self.backends:
             raise UIError(f"back-end {backend!r} is not available here: {', '.join(self.backends)}")
@@ -226,7 +245,10 @@ class Handlers:
         end = parse_date(date_to, "'to' date")
         if start and end and start > end:
             raise UIError(f"the 'from' date {start} is after the 'to' date {end}")
-        return Options(backend or None, k, tuple(s for s in sources or () if s), start, end)
+        codes = tuple(code.strip().lower() for code in languages or () if code and code.strip())
+        if bad := [code for code in codes if not _LANGUAGE_CODE.match(code)]:
+            raise UIError(f"not a language code: {bad[0]!r} (use codes like ru, be, bg, en)")
+        return Options(backend or None, k, tuple(s for s in sources or () if s), start, end, codes)
 
     def texts_for(self, answer: Answer) -> dict[str, str]:
         """The document texts a rendered answer needs (cited and closest documents)."""
@@ -251,6 +273,7 @@ class Handlers:
         date_from: str | None,
         date_to: str | None,
         state: ChatState | None,
+        languages: Sequence[str] | None = None,
     ) -> Iterator[tuple[str, str, Any, ChatState, str]]:
         """Stream one answer: deltas into the live area, then the verified answer as a turn.
 
@@ -262,7 +285,7 @@ class Handlers:
             yield transcript, render_message_html("Type a question first."), {}, state, ""
             return
         try:
-            options = self.options(backend, top_k, sources, date_from, date_to)
+            options = self.options(backend, top_k, sources, date_from, date_to, languages)
         except UIError as exc:
             yield transcript, render_message_html(str(exc)), {}, state, question
             return
@@ -323,13 +346,16 @@ class Handlers:
         sources: list[str] | None = None,
         date_from: str = "",
         date_to: str = "",
+        languages: list[str] | None = None,
     ) -> dict[str, Any]:
-        """Answer one question; returns the JSON object of `rag ask --json`."""
+        """Answer one question; returns the JSON object of `rag ask --json`.
+
+        ``languages``: only documents in these languages (ISO 639-1 codes: ru, be, bg, en)."""
         question = (question or "").strip()
         if not question:
             raise gr.Error("question is empty")
         try:
-            options = self.options(backend, top_k, sources, date_from, date_to)
+            options = self.options(backend, top_k, sources, date_from, date_to, languages)
             answer = self.rag.ask(question, **options.kwargs())
         except UIError as exc:
             raise gr.Error(str(exc)) from None
@@ -349,6 +375,20 @@ class Handlers:
             if d.parent_id is None:
                 files.setdefault(d.file, f"{d.title} — {d.file}")
         return by_source, [(label, file) for file, label in files.items()]
+
+    def language_choices(self) -> list[tuple[str, str]]:
+        """Languages of the indexed documents, most documents first: ("Russian (ru), 3", "ru")."""
+        from rag import language_name
+
+        counts: dict[str, int] = {}
+        for d in self.rag.sources():
+            counts[d.language or "und"] = counts.get(d.language or "und", 0) + 1
+        ranked = sorted(counts, key=lambda code: (-counts[code], code))
+        return [(f"{language_name(c)} ({c}), {counts[c]}", c) for c in ranked]
+
+    def refresh_languages(self) -> Any:
+        """Update of the language filter after the sources changed."""
+        return gr.update(choices=self.language_choices())
 
     def refresh(self) -> tuple[str, Any, Any]:
         """(sources table, filter dropdown update, delete dropdown update)."""
@@ -374,6 +414,8 @@ class Handlers:
 
     def delete(self, file: str | None) -> tuple[str, str, Any, Any]:
         """Remove one indexed file; a copy in the upload folder is deleted with it."""
+        if file == CANCELLED:
+            return (render_message_html("Nothing was deleted.", kind="info"), *self.refresh())
         if not file:
             return (render_message_html("Choose a document to delete first."), *self.refresh())
         with self._write_lock:
@@ -453,6 +495,13 @@ def build_app(rag: RAG) -> gr.Blocks:
                     )
                     date_from = gr.Textbox(label="From date", placeholder="YYYY-MM-DD")
                     date_to = gr.Textbox(label="To date", placeholder="YYYY-MM-DD")
+                    language_filter = gr.Dropdown(
+                        choices=[],
+                        value=[],
+                        multiselect=True,
+                        label="Only documents in these languages (empty: all)",
+                        elem_id="rag-languages",
+                    )
             live = gr.HTML("", css_template=CSS, js_on_load=None, elem_id="rag-live")
             transcript = gr.HTML(
                 _transcript(ChatState()),
@@ -488,7 +537,9 @@ def build_app(rag: RAG) -> gr.Blocks:
             report = gr.HTML(css_template=CSS, js_on_load=None, elem_id="rag-report")
         check_tab(rag)
 
-        chat_inputs = [question, backend, top_k, source_filter, date_from, date_to, state]
+        chat_inputs = [
+            question, backend, top_k, source_filter, date_from, date_to, state, language_filter
+        ]  # fmt: skip
         chat_outputs = [transcript, live, answer_json, state, question]
         for trigger in (ask.click, question.submit):
             trigger(
@@ -513,6 +564,7 @@ def build_app(rag: RAG) -> gr.Blocks:
         )
         refresh_outputs = [sources_table, source_filter, delete_choice]
         app.load(handlers.refresh, None, refresh_outputs, api_visibility="private")
+        app.load(handlers.refresh_languages, None, [language_filter], api_visibility="private")
         # Another investigation: its sources, and a fresh conversation (answers of one story
         # must not sit beside another's).
         for event, name_input in ((chooser.input, chooser), (create.click, new_name)):
@@ -522,6 +574,8 @@ def build_app(rag: RAG) -> gr.Blocks:
                 [chooser, new_name, switched],
                 api_visibility="private",
             ).then(handlers.refresh, None, refresh_outputs, api_visibility="private").then(
+                handlers.refresh_languages, None, [language_filter], api_visibility="private"
+            ).then(
                 handlers.clear,
                 None,
                 [transcript, live, answer_json, state],
@@ -529,10 +583,14 @@ def build_app(rag: RAG) -> gr.Blocks:
             )
         add.click(
             handlers.upload, [files], [report, *refresh_outputs, files], api_visibility="private"
-        )
+        ).then(handlers.refresh_languages, None, [language_filter], api_visibility="private")
         delete.click(
-            handlers.delete, [delete_choice], [report, *refresh_outputs], api_visibility="private"
-        )
+            handlers.delete,
+            [delete_choice],
+            [report, *refresh_outputs],
+            api_visibility="private",
+            js=CONFIRM_DELETE_JS,
+        ).then(handlers.refresh_languages, None, [language_filter], api_visibility="private")
         gr.api(handlers.ask, api_name="ask")
     return app
 
@@ -577,13 +635,16 @@ def launch(
     # Several sessions answer at once; more would only queue on the 2 CPU cores anyway.
     app.queue(default_concurrency_limit=4)
     log.info("serving the UI on http://%s:%d", host, port)
+    del quiet  # kept for callers; Gradio is always quiet now
     app.launch(
         server_name=host,
         server_port=port,
         share=False,
         auth=(USER, password) if password else None,
         prevent_thread_lock=prevent_thread_lock,
-        quiet=quiet,
+        # Gradio's own start-up lines end with "set `share=True`", which we never do; the CLI
+        # prints the address itself.
+        quiet=True,
         show_error=True,
         max_file_size=f"{settings.upload_max_mb:g}mb",
         footer_links=["api"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from index.clikit import expected_errors, store_option
+from rag import expected_errors, store_option
 
 
 @click.command("ui")
@@ -42,7 +42,7 @@ def ui(
     upload and delete sources. Never opens a share link."""
     import logging
 
-    from index.settings import get_settings
+    from rag import get_settings
     from ui.bind import check_bind
 
     settings = get_settings(store=store, backend=backend, ui_host=host, ui_port=port)
@@ -56,4 +56,10 @@ def ui(
     from rag import RAG
     from ui.app import launch
 
-    launch(RAG(settings), force_public=force_public)
+    rag = RAG(settings)
+    app = launch(rag, force_public=force_public, prevent_thread_lock=True)
+    click.echo(f"rag-cite UI on {app.local_url} (store {settings.store}); Ctrl+C stops it")
+    try:
+        app.block_thread()
+    finally:
+        app.close()

@@ -175,6 +175,24 @@ class LanguageProfile(BaseModel):
         default_factory=list,
         description="Words that start a new clause with its own polarity ('but', 'while').",
     )
+    measure_links: list[str] = Field(
+        default_factory=list,
+        description="Words between a value and what it measures ('$219 million worth of net "
+        "income', '12% of the vote').",
+    )
+    auxiliaries: list[str] = Field(
+        default_factory=list,
+        description="Auxiliary and adverb words between a subject and its verb ('has', 'also').",
+    )
+    not_negations: list[str] = Field(
+        default_factory=list,
+        description="Phrases with a negation word that negate nothing ('no doubt', 'not only').",
+    )
+    reporting_verbs: list[str] = Field(
+        default_factory=list,
+        description="Words that attribute a statement ('said', 'according'): an attributed "
+        "claim agrees with a quote that hedges it as claimed or alleged.",
+    )
     labels: dict[str, str] = Field(
         default_factory=dict,
         description="Fixed answer phrases: yes, no, not_say, total, closest.",
@@ -203,6 +221,10 @@ class LanguageProfile(BaseModel):
         "give_verbs",
         "receive_verbs",
         "clause_breaks",
+        "measure_links",
+        "auxiliaries",
+        "not_negations",
+        "reporting_verbs",
     )
     @classmethod
     def _lower(cls, values: list[str]) -> list[str]:

@@ -69,6 +69,10 @@ class Frame:
     recipients: tuple[frozenset[str], ...] = ()
     sources: tuple[frozenset[str], ...] = ()
     recipient_text: str = ""
+    # whose value it is: the name nearest before it ("City lead the table on 28 points with
+    # Liverpool second on 27"), leaving out the previous value's thing and role phrases
+    owner: frozenset[str] = frozenset()
+    owner_text: str = ""
     source_text: str = ""
     when: tuple[DateMention, ...] = ()
     event: frozenset[str] = field(default_factory=frozenset)
@@ -189,7 +193,8 @@ def _roles(toks: list[Token], verb: str | None, lex: Lexicon) -> _Roles:
         else:
             continue
         phrase = _phrase_after(toks, i + 1, lex)
-        if phrase:
+        # who gives or gets is named ("to the U.S."); "to be the default" is no recipient
+        if any(t.text[:1].isupper() for t in phrase):
             target.append(phrase)
     return roles
 
@@ -201,24 +206,56 @@ def _subject(pre: list[Token], lex: Lexicon) -> tuple[str | None, list[Token]]:
         stem = lex.stem(t.word) if t.word else ""
         verb = "give" if stem in lex.give_verbs else "receive" if stem in lex.receive_verbs else ""
         if verb:
-            start = max((j + 1 for j in range(i) if pre[j].punct), default=0)
-            subject = [s for s in pre[start:i] if s.word and not is_stop(s, lex)]
+            # the words right before the verb, across auxiliaries ("Sofia has transferred");
+            # "Ellison said she took" has no subject here: "she" is not a name to bind
+            j = i - 1
+            while j >= 0 and pre[j].word in lex.auxiliaries:
+                j -= 1
+            subject: list[Token] = []
+            while j >= 0 and pre[j].word and not is_stop(pre[j], lex):
+                subject.insert(0, pre[j])
+                j -= 1
             return verb, subject
     return None, []
 
 
+_QUOTES = frozenset("\"“”‘’«»'")
+
+
 def _thing(toks: list[Token], lex: Lexicon) -> list[Token]:
-    """Words right after a value naming what it counts ("Konkurs systems"), skipping asides."""
+    """Words right after a value naming what it counts ("Konkurs systems"), skipping asides
+    and quotation marks, and through the profile's measure links ("$219 million worth of net
+    income", "$3.66 billion of “unlocked FTT”")."""
     out: list[Token] = []
     for t in toks:
-        if t.depth:
+        if t.depth or t.text in _QUOTES:
             continue
         if (t.punct and t.text not in "-‐") or t.value is not None:
             break
-        if is_stop(t, lex) or lex.stem(t.word) in lex.give_verbs | lex.receive_verbs:
+        if t.word in lex.measure_links:
+            continue
+        if is_stop(t, lex):
             break
         out.append(t)
     return out
+
+
+def _owner(toks: list[Token], lex: Lexicon) -> list[Token]:
+    """The last run of capitalised words (a name) in ``toks``."""
+    run: list[Token] = []
+    last: list[Token] = []
+    for t in toks:
+        if (
+            t.word
+            and t.text[:1].isupper()
+            and not is_stop(t, lex)
+            and t.text not in lex.name_stopwords
+        ):
+            run.append(t)
+            last = list(run)
+        else:
+            run = []
+    return last
 
 
 def _stems(phrase: list[Token], lex: Lexicon) -> frozenset[str]:
@@ -274,6 +311,9 @@ def frames(
         stretches.append([t for t in stretch if not isinstance(t.value, Quantity)])
 
     roles = [_roles(s, verb, lex) for s in stretches]
+    # tokens already bound as a role or a thing name no owner
+    bound = {t.start for r in [*roles, shared] for p in r.recipients + r.sources for t in p}
+    bound |= {t.start for st in stretches for t in _thing(st, lex)}
     # A value without a role of its own shares the one of the next coordinated value
     # ("240 X and 140 Y to Bulgaria"); a value in an aside, the one of the value it sits
     # in; without a thing, a value takes the thing of the value before it ("136 systems
@@ -302,6 +342,8 @@ def frames(
             previous_thing[kind] = thing
         recipients = roles[k].recipients or shared.recipients
         sources = roles[k].sources or shared.sources
+        before = quantities[k - 1] + 1 if k else 0
+        owner = _owner([t for t in toks[before:i] if not t.depth and t.start not in bound], lex)
         out.append(
             Frame(
                 value=value,
@@ -313,6 +355,8 @@ def frames(
                 sources=tuple(_stems(p, lex) for p in sources),
                 recipient_text=" / ".join(_words_text(p) for p in recipients),
                 source_text=" / ".join(_words_text(p) for p in sources),
+                owner=_stems(owner, lex),
+                owner_text=_words_text(owner),
                 when=dates,
                 index=k,
             )

@@ -22,6 +22,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from index.translit import has_cyrillic
 from rag.normalize import (
     Quantity,
     extract_names,
@@ -95,8 +96,8 @@ def _state(a: Sequence[frozenset[str]], b: Sequence[frozenset[str]]) -> int:
     return 1 if any(x & y for x in a for y in b) else -1
 
 
-def _compare(f: Frame, g: Frame) -> list[int]:
-    thing = _state([f.thing] if f.thing else [], [g.thing] if g.thing else [])
+def _roles(f: Frame, g: Frame) -> list[int]:
+    """Agreement (+1 / -1 / 0 unknown) on who got it, who gave it, whose it is, when."""
     recipient = _state(f.recipients, g.recipients)
     source = _state(f.sources, g.sources)
     # who gave is not who got: "the U.S. gave 136" against "136 went to the U.S."
@@ -104,21 +105,42 @@ def _compare(f: Frame, g: Frame) -> list[int]:
         recipient = -1
     if source == 0 and _state(f.sources, g.recipients) == 1:
         source = -1
+    owner = _state([f.owner] if f.owner else [], [g.owner] if g.owner else [])
     when = 0
     if f.when and g.when:
         when = 1 if any(dates_agree(a, b) for a in f.when for b in g.when) else -1
-    return [thing, recipient, source, when]
+    return [recipient, source, owner, when]
+
+
+def _thing_score(f: Frame, g: Frame) -> float | None:
+    """The share of the sentence's thing words that the quote's value is said of."""
+    if not f.thing or not g.thing:
+        return None
+    return len(f.thing & g.thing) / len(f.thing)
 
 
 def _fits(f: Frame, g: Frame) -> bool:
-    """Nothing disagrees but perhaps the date, which the date check judges on its own."""
-    return -1 not in _compare(f, g)[:3]
+    """Who gave and who got do not disagree, and the thing (if both say one) overlaps.
+    The date is judged by the date check; whose value it is only decides between two."""
+    return -1 not in _roles(f, g)[:2] and _thing_score(f, g) != 0
 
 
 def _binds(f: Frame, g: Frame) -> bool:
     """``g`` fits and shares the thing or a role (a date alone binds nothing)."""
-    states = _compare(f, g)
-    return -1 not in states and 1 in states[:3]
+    states = _roles(f, g)
+    score = _thing_score(f, g)
+    return -1 not in states and score != 0 and (1 in states[:3] or (score or 0) >= 0.5)
+
+
+def _role_elsewhere(f: Frame, theirs: Sequence[Frame]) -> bool:
+    """The quote gives the sentence's recipient or source that role for another value, or
+    the opposite role for this one ("the U.S. sent 136 to Sofia")."""
+    return any(
+        _state(f.recipients, g.sources) == 1 or _state(f.sources, g.recipients) == 1
+        if _same_value(f, g)
+        else _state(f.recipients, g.recipients) == 1 or _state(f.sources, g.sources) == 1
+        for g in theirs
+    )
 
 
 def _same_value(f: Frame, g: Frame) -> bool:
@@ -137,6 +159,8 @@ def _describe(g: Frame) -> str:
         parts.append(f"to {g.recipient_text}")
     if g.source_text:
         parts.append(f"from {g.source_text}")
+    if g.owner_text and g.owner_text not in (g.source_text, g.recipient_text):
+        parts.append(f"of {g.owner_text}")
     return f"{g.text} ({'; '.join(parts)})" if parts else g.text
 
 
@@ -149,26 +173,55 @@ def _quantity_conflicts(
         assert isinstance(f.value, Quantity)
         peers = [g for g in theirs if g.kind == f.kind or (f.kind == "count" and g.kind != "date")]
         matched = [g for g in peers if _same_value(f, g)]
-        if any(_fits(f, g) for g in matched):
+        fitting = [g for g in matched if _fits(f, g)]
+        if not fitting and any(
+            has_cyrillic(g.sentence) != has_cyrillic(f.sentence) for g in matched
+        ):
+            # An English sentence citing a Russian quote (or the reverse): the value is there,
+            # but what it is said of cannot be compared word for word across languages.
             continue
         others = [g for g in peers if g.kind == f.kind and not _same_value(f, g) and _binds(f, g)]
-        if others and (matched or names_found):
-            alt = others[0]
-            said = f"the passage gives {_describe(alt)}"
-            if matched:
-                said += f", and {_describe(matched[0])}"
-            conflicts.append(Conflict(f.text, f"'{f.text}' is contradicted: {said}", alt.sentence))
-        elif matched and _compare(f, matched[0])[0] != -1:
-            # the same thing (or none said) given by or to someone else
-            said = f"the passage gives {_describe(matched[0])}"
-            conflicts.append(
-                Conflict(f.text, f"'{f.text}' is contradicted: {said}", matched[0].sentence)
-            )
-        elif matched and not any(f.thing & _sentence_stems(g.sentence) for g in matched):
-            # "80 tanks" where the passage has 80 of something else and no tanks at all;
-            # words of the sentence elsewhere in it ("62 injured" for "injured 62 others")
-            # are a rewording the rules cannot bind, not a contradiction
-            unbound.append((f.value.start, f"the passage gives {_describe(matched[0])}"))
+        # another value said better of the sentence's thing ("$219 million in operating
+        # income" where the quote has $394 million in operating income and $219 million of
+        # net income), or of the sentence's owner ("City ... on 27" where City has 28)
+        best = max((_thing_score(f, g) or 0.0 for g in fitting), default=0.0)
+        better = [g for g in others if (_thing_score(f, g) or 0.0) > best]
+        if fitting and all(_roles(f, g)[2] == -1 for g in fitting):
+            better += [g for g in others if _roles(f, g)[2] == 1 and g not in better]
+        if not matched:
+            # a value the quote lacks is contradicted only by another value said of the
+            # same thing and, when the sentence says whose or to whom, of the same one
+            known = bool(f.recipients or f.sources or f.owner)
+            others = [
+                g
+                for g in others
+                if (_thing_score(f, g) or 0.0) >= 0.5 and (not known or 1 in _roles(f, g)[:3])
+            ]
+        if fitting and not better:
+            continue
+        if not fitting and not (others and (matched or names_found)):
+            if matched and _thing_score(f, matched[0]) != 0 and _role_elsewhere(f, theirs):
+                # the same thing given by or to someone else, who has that role for
+                # another value: "240 ... to Saudi Arabia" where 80 went to Saudi Arabia
+                said = f"the passage gives {_describe(matched[0])}"
+                conflicts.append(
+                    Conflict(f.text, f"'{f.text}' is contradicted: {said}", matched[0].sentence)
+                )
+            elif matched and (
+                -1 in _roles(f, matched[0])[:2]
+                or not any(f.thing & _sentence_stems(g.sentence) for g in matched)
+            ):
+                # given by or to someone the passage does not say, or "80 tanks" where the
+                # passage has 80 of something else and no tanks at all;
+                # words of the sentence elsewhere in it ("62 injured" for "injured 62
+                # others") are a rewording the rules cannot bind, not a contradiction
+                unbound.append((f.value.start, f"the passage gives {_describe(matched[0])}"))
+            continue
+        alt = (better or others)[0]
+        said = f"the passage gives {_describe(alt)}"
+        if matched:
+            said += f", and {_describe((fitting or matched)[0])}"
+        conflicts.append(Conflict(f.text, f"'{f.text}' is contradicted: {said}", alt.sentence))
     return conflicts, unbound
 
 
@@ -244,7 +297,7 @@ def _polarity_conflicts(text: str, sentences: Sequence[str], lang: str) -> list[
             continue
         # the clauses that say the most of it; any one agreeing is enough
         best = [c for c, w in same if len(words & w) == overlap]
-        reasons = [_disagreement(mine.polarity, c.polarity) for c in best]
+        reasons = [_disagreement(mine.polarity, c.polarity, lang) for c in best]
         if all(reasons):
             clause, reason = best[0], reasons[0]
             what = (mine.polarity.negations + mine.polarity.hedges + ("",))[0]
@@ -253,12 +306,18 @@ def _polarity_conflicts(text: str, sentences: Sequence[str], lang: str) -> list[
     return out
 
 
-def _disagreement(mine: Polarity, theirs: Polarity) -> str:
+def _disagreement(mine: Polarity, theirs: Polarity, lang: str = "en") -> str:
+    lex = get_lexicon(lang)
+    # "Ellison said she took ..." agrees with "Ellison, who claimed she took ...": an
+    # attributed sentence meets a quote hedged only by a verb of saying
+    attributed = mine.reported and all(
+        lex.stem(w) in lex.reporting_verbs for h in theirs.hedges for w in h.split()
+    )
     if mine.negated and not theirs.negated:
         return f"the sentence says '{mine.negations[0]}' but the passage does not negate it"
     if theirs.negated and not mine.negated:
         return f"the passage negates it ('{theirs.negations[0]}')"
-    if theirs.hedged and not mine.hedged:
+    if theirs.hedged and not mine.hedged and not attributed:
         return f"the passage only says it is '{theirs.hedges[0]}', the sentence states it as fact"
     if mine.hedged and not theirs.hedged:
         return f"the sentence says '{mine.hedges[0]}' but the passage states it as fact"

@@ -30,6 +30,11 @@ class Lexicon:
     give_verbs: frozenset[str]  # stems
     receive_verbs: frozenset[str]  # stems
     clause_breaks: frozenset[str]
+    measure_links: frozenset[str]
+    auxiliaries: frozenset[str]
+    name_stopwords: frozenset[str]  # as written
+    not_negations: tuple[tuple[str, ...], ...]
+    reporting_verbs: frozenset[str]  # stems
     stemmer: Any
 
     def stem(self, word: str) -> str:
@@ -76,5 +81,10 @@ def get_lexicon(code: str = "en") -> Lexicon:
         give_verbs=stems(profile.give_verbs),
         receive_verbs=stems(profile.receive_verbs),
         clause_breaks=folded(profile.clause_breaks),
+        measure_links=folded(profile.measure_links),
+        auxiliaries=folded(profile.auxiliaries),
+        name_stopwords=frozenset(profile.name_stopwords),
+        not_negations=_phrases(profile.not_negations),
+        reporting_verbs=stems(profile.reporting_verbs),
         stemmer=stemmer,
     )

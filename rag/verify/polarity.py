@@ -22,6 +22,7 @@ __all__ = ["Clause", "Polarity", "clauses", "polarity"]
 class Polarity:
     negations: tuple[str, ...]  # as matched, e.g. ("not",)
     hedges: tuple[str, ...]
+    reported: bool = False  # attributed to someone ("said", "according to")
 
     @property
     def negated(self) -> bool:
@@ -57,7 +58,14 @@ def _find(words: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> list[str]
 
 def _polarity(words: Sequence[str], lex: Lexicon) -> Polarity:
     hedges = [h for h in lex.hedges if h not in lex.approximators]
-    return Polarity(tuple(_find(words, lex.negations)), tuple(_find(words, hedges)))
+    # "no doubt", "not only": read first, so their "no"/"not" is not counted
+    negations = [
+        n
+        for n in _find(words, [*lex.not_negations, *lex.negations])
+        if tuple(n.split()) not in lex.not_negations
+    ]
+    reported = any(lex.stem(w) in lex.reporting_verbs for w in words)
+    return Polarity(tuple(negations), tuple(_find(words, hedges)), reported)
 
 
 def polarity(text: str, lang: str = "en") -> Polarity:
