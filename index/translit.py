@@ -18,7 +18,7 @@ import re
 __all__ = ["has_cyrillic", "name_in_text", "name_key", "names_match", "romanize"]
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")  # hyphens split: "Усть-Луга"
 _VOWELS = frozenset("aeiouy")
 # Longest first: "shch" before "sh", "sch" before "ch".
 _DIGRAPHS = (

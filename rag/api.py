@@ -175,7 +175,7 @@ class RAG:
         backend = backend or self.settings.backend
         started = time.perf_counter()
         filters = Filters(tuple(sources), date_from, date_to)
-        yield from answer_question(
+        for event in answer_question(
             question,
             retriever=self.retriever,
             llm=self._llm(backend),
@@ -183,7 +183,13 @@ class RAG:
             top_k=top_k,
             filters=filters,
             started=started,
-        )
+        ):
+            if event.kind == "answer" and event.answer is not None and event.answer.abstained:
+                note = _filter_note(filters)
+                if note and note not in event.answer.notes:
+                    # "The sources do not say" is about the filtered sources only: say so.
+                    event.answer.notes.append(note)
+            yield event
 
     def ask(self, question: str, **options: Any) -> Answer:
         """Answer one question (options as for :meth:`stream`)."""
@@ -306,6 +312,22 @@ class RAG:
                 raise item
             yield item
         await worker
+
+
+def _filter_note(filters: Any) -> str | None:
+    """What a search was limited to, as a note for an answer that found nothing."""
+    parts = []
+    if filters.sources:
+        parts.append("sources matching " + ", ".join(f"“{s}”" for s in filters.sources))
+    if filters.date_from and filters.date_to:
+        parts.append(f"documents dated {filters.date_from} to {filters.date_to}")
+    elif filters.date_from:
+        parts.append(f"documents dated on or after {filters.date_from}")
+    elif filters.date_to:
+        parts.append(f"documents dated on or before {filters.date_to}")
+    if not parts:
+        return None
+    return f"A filter was on: only {' and '.join(parts)} were searched."
 
 
 def open_store(

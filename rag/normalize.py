@@ -39,6 +39,7 @@ from functools import lru_cache
 from text_to_num import text2num
 
 from rag.grammar import Grammar, grammar
+from rag.normalize_cyrillic import cyrillic_dates, cyrillic_quantities
 
 __all__ = [
     "DateMention",
@@ -227,6 +228,11 @@ def _dates(text: str, blocked: _Spans, g: Grammar) -> list[DateMention]:
     for pattern in g.date_res:
         for m in pattern.finditer(text):
             take(m, *m.span())
+    # "27 ноября 2024 г.", "14 септември 2024": month names of the Cyrillic profiles.
+    for year, month, day, start, end in cyrillic_dates(text):
+        if not (blocked.overlaps(start, end) or taken.overlaps(start, end)):
+            taken.add(start, end)
+            found.append(DateMention(year, month, day, text[start:end], start, end))
     for m in g.lone_month_re.finditer(text):
         take(m, *m.span("mon"))
     for m in g.bare_year_re.finditer(text):
@@ -308,7 +314,14 @@ def _analyse(text: str) -> _Analysis:
     dates = _dates(text, blocked, g)
     for d in dates:
         blocked.add(d.start, d.end)
+    # "37,9 млн евро", "1 200 тонн": decimal comma, space groups, Cyrillic scales and units.
+    cyrillic_qs = []
+    for value, unit, start, end in cyrillic_quantities(text):
+        if not blocked.overlaps(start, end):
+            blocked.add(start, end)
+            cyrillic_qs.append(Quantity(_clean(value), unit, text[start:end], start, end))
     digit_qs, literals = _digit_quantities(text, blocked, g)
+    digit_qs += cyrillic_qs
     for q in digit_qs:  # "million" in "37.9 million" is taken already
         blocked.add(q.start, q.end)
     quantities = sorted(digit_qs + _word_quantities(text, blocked, g), key=lambda q: q.start)

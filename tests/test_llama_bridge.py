@@ -112,3 +112,15 @@ def test_a_llama_index_llm_object_writes_and_we_verify(sample_store: object) -> 
         stub.enqueue_reply("Sofia sent 163 Konkurs systems to the U.S. [1]")
         bad = rag.ask(question)
         assert "163" not in bad.text and bad.notes  # the wrong number never reaches the reader
+
+
+def test_an_empty_filtered_answer_says_the_filter_was_on(sample_rag: RAG) -> None:
+    question = "How many Konkurs systems did Sofia transfer to the U.S.?"
+    filtered = sample_rag.ask(question, sources=["wikipedia"], date_to="2030-01-01")
+    assert filtered.abstained
+    assert filtered.notes[-1] == (
+        "A filter was on: only sources matching “wikipedia” and documents dated on or before "
+        "2030-01-01 were searched."
+    )
+    unfiltered = sample_rag.ask("Who won the 2022 FIFA World Cup?")
+    assert unfiltered.abstained and not any("filter" in n for n in unfiltered.notes)

@@ -46,3 +46,17 @@ def test_the_app_has_the_download_button(sample_rag: RAG) -> None:
         c for c in config["components"] if c.get("props", {}).get("elem_id") == "rag-evidence"
     ]
     assert button["type"] == "downloadbutton"
+
+
+def test_delete_asks_first_and_cancel_deletes_nothing(sample_rag: RAG) -> None:
+    from ui.app import CANCELLED, CONFIRM_DELETE_JS
+
+    handlers = Handlers(sample_rag)
+    before = [d.source for d in sample_rag.sources()]
+    message, *_ = handlers.delete(CANCELLED)
+    assert "Nothing was deleted" in message
+    assert [d.source for d in sample_rag.sources()] == before
+    assert "window.confirm(" in CONFIRM_DELETE_JS and "attachments or messages" in CONFIRM_DELETE_JS
+    app = build_app(sample_rag)
+    fns = app.get_config_file()["dependencies"]
+    assert any(d.get("js") == CONFIRM_DELETE_JS for d in fns)

@@ -83,7 +83,21 @@ if (!window.__ragCiteHandler) {
 }
 """
 
+CANCELLED = "__rag_delete_cancelled__"
+# The browser asks before anything goes, naming the file and what is indexed from it.
+CONFIRM_DELETE_JS = (
+    "(file) => (!file || window.confirm('Delete ' + file + ' from the index? Its passages, "
+    "and any attachments or messages indexed from it, go too; the file on disk stays. "
+    "This cannot be undone.')) ? file : '" + CANCELLED + "'"
+)
+
+# Our HTML is set in the system sans-serif, not Gradio's Source Sans Pro: the SemiBold and
+# Bold faces Gradio serves draw a capital "B" as a small capital "ʙ" (every bold question
+# heading showed "ʙelarus"); their Regular face is fine, so Gradio's own widgets keep it.
 CSS = """
+.rag-turn, .rag-error, .rag-info, table.rag-sources, .rag-verdict {
+  font-family: ui-sans-serif, system-ui, "Segoe UI", Roboto, "Liberation Sans", Arial,
+  sans-serif; }
 .rag-turn { border: 1px solid var(--border-color-primary); border-radius: 8px;
   padding: 12px 14px; margin: 0 0 14px 0; }
 .rag-question { font-weight: 600; margin-bottom: 6px; }
@@ -374,6 +388,8 @@ class Handlers:
 
     def delete(self, file: str | None) -> tuple[str, str, Any, Any]:
         """Remove one indexed file; a copy in the upload folder is deleted with it."""
+        if file == CANCELLED:
+            return (render_message_html("Nothing was deleted.", kind="info"), *self.refresh())
         if not file:
             return (render_message_html("Choose a document to delete first."), *self.refresh())
         with self._write_lock:
@@ -531,7 +547,11 @@ def build_app(rag: RAG) -> gr.Blocks:
             handlers.upload, [files], [report, *refresh_outputs, files], api_visibility="private"
         )
         delete.click(
-            handlers.delete, [delete_choice], [report, *refresh_outputs], api_visibility="private"
+            handlers.delete,
+            [delete_choice],
+            [report, *refresh_outputs],
+            api_visibility="private",
+            js=CONFIRM_DELETE_JS,
         )
         gr.api(handlers.ask, api_name="ask")
     return app
@@ -577,13 +597,16 @@ def launch(
     # Several sessions answer at once; more would only queue on the 2 CPU cores anyway.
     app.queue(default_concurrency_limit=4)
     log.info("serving the UI on http://%s:%d", host, port)
+    del quiet  # kept for callers; Gradio is always quiet now
     app.launch(
         server_name=host,
         server_port=port,
         share=False,
         auth=(USER, password) if password else None,
         prevent_thread_lock=prevent_thread_lock,
-        quiet=quiet,
+        # Gradio's own start-up lines end with "set `share=True`", which we never do; the CLI
+        # prints the address itself.
+        quiet=True,
         show_error=True,
         max_file_size=f"{settings.upload_max_mb:g}mb",
         footer_links=["api"],

@@ -56,4 +56,10 @@ def ui(
     from rag import RAG
     from ui.app import launch
 
-    launch(RAG(settings), force_public=force_public)
+    rag = RAG(settings)
+    app = launch(rag, force_public=force_public, prevent_thread_lock=True)
+    click.echo(f"rag-cite UI on {app.local_url} (store {settings.store}); Ctrl+C stops it")
+    try:
+        app.block_thread()
+    finally:
+        app.close()

@@ -22,6 +22,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from index.translit import has_cyrillic
 from rag.normalize import (
     Quantity,
     extract_names,
@@ -173,6 +174,12 @@ def _quantity_conflicts(
         peers = [g for g in theirs if g.kind == f.kind or (f.kind == "count" and g.kind != "date")]
         matched = [g for g in peers if _same_value(f, g)]
         fitting = [g for g in matched if _fits(f, g)]
+        if not fitting and any(
+            has_cyrillic(g.sentence) != has_cyrillic(f.sentence) for g in matched
+        ):
+            # An English sentence citing a Russian quote (or the reverse): the value is there,
+            # but what it is said of cannot be compared word for word across languages.
+            continue
         others = [g for g in peers if g.kind == f.kind and not _same_value(f, g) and _binds(f, g)]
         # another value said better of the sentence's thing ("$219 million in operating
         # income" where the quote has $394 million in operating income and $219 million of

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from index.translit import has_cyrillic, name_in_text
 from rag.normalize import extract_names, fold, phrase_in_texts
 from rag.verify.lexicon import Lexicon, get_lexicon
 
@@ -69,6 +70,15 @@ def _runs(quotes: Sequence[str], lex: Lexicon) -> list[_Run]:
     return out
 
 
+def _across_scripts(name: str, quotes: Sequence[str]) -> bool:
+    """An English sentence citing a Cyrillic quote (or the other way round) names a person
+    through transliteration: "Matthew Allen" = "Мэтью Аллен", "Lukashenko" = "Лукашенко".
+    Titles cannot be compared across languages; the name itself must match word for word."""
+    return bool(name) and any(
+        has_cyrillic(q) != has_cyrillic(name) and name_in_text(name, q) for q in quotes
+    )
+
+
 def check_name(name: str, quotes: Sequence[str], lang: str = "en") -> NameCheck:
     """Does a passage name ``name`` (as written in a sentence)?"""
     lex = get_lexicon(lang)
@@ -76,6 +86,8 @@ def check_name(name: str, quotes: Sequence[str], lang: str = "en") -> NameCheck:
         return NameCheck(name, True)
     words = _words(name, lex)
     descriptor, core = _split_title(words, lex)
+    if _across_scripts(" ".join(core), quotes):
+        return NameCheck(name, True)
     if len(core) < 2:
         # one word, or title + surname: each word somewhere, as for any single word
         found = bool(words) and all(phrase_in_texts(w, quotes) for w in words)
