@@ -36,7 +36,8 @@ def ingest(
     lock_timeout: float | None,
     as_json: bool,
 ) -> None:
-    """Index files and folders (.txt .md .html .pdf .docx .eml), keeping the store in sync.
+    """Index files and folders (.txt .md .html .pdf .docx .eml, and by OCR .png .jpg .tif),
+    keeping the store in sync.
 
     Unchanged files are skipped, changed files re-indexed, and files gone from the given
     folders removed. A missing path or an empty folder removes nothing without --prune.
@@ -91,7 +92,7 @@ def remove(
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @expected_errors
 def sources(store: str | None, as_json: bool) -> None:
-    """List what is indexed: source, title, date, chunk count."""
+    """List what is indexed: source, title, date, language, chunk count, OCR pages."""
     from index.settings import get_settings
     from index.store import Store
 
@@ -104,4 +105,6 @@ def sources(store: str | None, as_json: bool) -> None:
         return
     for d in documents:
         date = d.date + (" (file date)" if d.date_origin == "file" else "")
-        click.echo(f"{d.source}\n    {d.title} | {date} | {d.n_chunks} chunks")
+        language = d.metadata.get("languages", d.language).replace(",", "+") or "und"
+        ocr = f" | OCR: {d.ocr_pages} page(s)" if d.ocr_pages else ""
+        click.echo(f"{d.source}\n    {d.title} | {date} | {language} | {d.n_chunks} chunks{ocr}")

@@ -147,12 +147,17 @@ def _ingest_locked(
 ) -> IngestSummary:
     from index.chunking import ChunkingError, chunk_document
     from index.embed import Embedder, ModelError, get_embedder
+    from index.language import tag_document
     from index.loaders import LoadError, load_file
+    from index.ocr import OcrOptions
     from index.progress import track
     from index.reuse import embed_missing, stored_vectors
     from index.store import FileWrite, Store
 
     summary = IngestSummary()
+    ocr = OcrOptions(
+        settings.ocr_languages, settings.ocr_detect_language, settings.languages, settings.ocr_dpi
+    )
     store = Store(settings, create=True, rebuild=rebuild)
     resuming = store.rebuilding and not rebuild
     if resuming:
@@ -237,7 +242,8 @@ def _ingest_locked(
             summary.unchanged += 1
             continue
         try:
-            loaded = load_file(path, max_bytes=max_bytes)
+            loaded = load_file(path, max_bytes=max_bytes, ocr=ocr)
+            loaded.documents[:] = [tag_document(d, settings.languages) for d in loaded.documents]
             chunks = [
                 chunk
                 for document in loaded.documents

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from index.loaders_email import ARCHIVE_SUFFIXES
+from index.ocr import OcrOptions
 from index.records import DateOrigin, Document
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,14 @@ _FORMATS = {
     ".pdf": "pdf",
     ".docx": "docx",
     ".eml": "eml",
+    # Images are read by OCR (index/ocr.py).
+    ".png": "png",
+    ".jpg": "jpg",
+    ".jpeg": "jpg",
+    ".tif": "tiff",
+    ".tiff": "tiff",
 }
+IMAGE_FORMATS = frozenset({"png", "jpg", "tiff"})
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(_FORMATS) | ARCHIVE_SUFFIXES
 
 _MB = 1024 * 1024
@@ -105,6 +113,7 @@ class _Extracted:
     date: str | None = None
     metadata: dict[str, str] = field(default_factory=dict)
     page_starts: tuple[int, ...] = ()
+    page_ocr: tuple[float | None, ...] = ()  # per page: OCR confidence, None: text layer
     warnings: list[str] = field(default_factory=list)
 
 
@@ -124,20 +133,24 @@ def doc_id_for(source: str) -> str:
     return hashlib.sha1(source.encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
 
-def load_file(path: Path, *, max_bytes: int) -> Loaded:
-    """Load one file; raises :class:`LoadError` with a one-line reason when it cannot."""
+def load_file(path: Path, *, max_bytes: int, ocr: OcrOptions | None = None) -> Loaded:
+    """Load one file; raises :class:`LoadError` with a one-line reason when it cannot.
+
+    ``ocr``: how images and scanned PDF pages are read (Tesseract packs, language detection).
+    """
+    ocr_options = ocr or OcrOptions()
     data, mtime = _read(path, max_bytes)
     source = str(path.resolve())
     file_date = datetime.fromtimestamp(mtime).date().isoformat()
     suffix = path.suffix.lower()
     if suffix == ".eml":
-        loaded = _load_email(data, source, path.stem, file_date)
+        loaded = _load_email(data, source, path.stem, file_date, ocr_options)
     elif suffix in ARCHIVE_SUFFIXES:  # one document per message (index/loaders_email.py)
         from index.loaders_email import load_archive
 
         loaded = Loaded(*load_archive(path, data, file_date))
     else:
-        fmt, ex = _extract(data, suffix)
+        fmt, ex = _extract(data, suffix, ocr_options)
         doc = _document(source, source, fmt, data, ex, path.stem, file_date, "file")
         loaded = Loaded([doc], ex.warnings)
     log.debug("loaded %s: %d document(s)", source, len(loaded.documents))
@@ -199,10 +212,13 @@ def _document(
         metadata=ex.metadata,
         page_starts=ex.page_starts,
         parent_id=parent_id,
+        page_ocr=ex.page_ocr,
     )
 
 
-def _extract(data: bytes, suffix: str) -> tuple[str, _Extracted]:
+def _extract(
+    data: bytes, suffix: str, ocr_options: OcrOptions | None = None
+) -> tuple[str, _Extracted]:
     """Text, title and date of a non-email file given as bytes (a file or an attachment)."""
     fmt = _FORMATS[suffix]
     if not data.strip():
@@ -214,11 +230,19 @@ def _extract(data: bytes, suffix: str) -> tuple[str, _Extracted]:
     elif fmt == "html":
         ex = _from_html(data)
     elif fmt == "pdf":
-        ex = _from_pdf(data)
+        ex = _from_pdf(data, ocr_options)
+    elif fmt in IMAGE_FORMATS:
+        ex = _from_image(data, ocr_options)
     else:
         ex = _from_docx(data)
     if not ex.text.strip():
-        raise LoadError("empty file" if fmt in ("txt", "md") else f"no text in the {fmt} file")
+        raise LoadError(
+            "empty file"
+            if fmt in ("txt", "md")
+            else "OCR found no text in the image"
+            if fmt in IMAGE_FORMATS
+            else f"no text in the {fmt} file"
+        )
     ex.title = ex.title or _text_title(ex.text)
     ex.date = ex.date or _text_date(ex.text)
     return fmt, ex
@@ -386,7 +410,7 @@ def _attr(tag: Any, name: str) -> str:
 # --- PDF and DOCX ----------------------------------------------------------------------
 
 
-def _from_pdf(data: bytes) -> _Extracted:
+def _from_pdf(data: bytes, ocr_options: OcrOptions | None = None) -> _Extracted:
     from pypdf import PdfReader
 
     # pypdf raises many unrelated exception types on damaged files.
@@ -408,8 +432,25 @@ def _from_pdf(data: bytes) -> _Extracted:
         meta = {str(k): str(v) for k, v in info.items() if v is not None} if info else {}
     except Exception as err:
         raise LoadError(f"corrupt or unreadable PDF: {_short(err)}") from None
-    if not any(pages):
-        raise LoadError("no text layer (scanned PDF?); OCR is not supported")
+    # Pages without a text layer (scans) are read by OCR; the others keep their text layer.
+    page_ocr: list[float | None] = [None] * len(pages)
+    warnings: list[str] = []
+    scanned = [number for number, text in enumerate(pages) if not text]
+    if scanned:
+        from index.ocr import OcrError, ocr_pdf_pages
+
+        try:
+            read = ocr_pdf_pages(data, scanned, ocr_options or OcrOptions())
+        except OcrError as err:
+            if len(scanned) == len(pages):
+                raise LoadError(f"no text layer (scanned PDF) and {err}") from None
+            read = {}
+            warnings.append(f"{len(scanned)} scanned page(s) left out: {err}")
+        for number, page in read.items():
+            pages[number] = page.text.strip()
+            page_ocr[number] = page.confidence
+        if read:
+            warnings.extend(_ocr_warnings(read))
 
     starts, offset = [], 0
     for text in pages:
@@ -423,10 +464,56 @@ def _from_pdf(data: bytes) -> _Extracted:
         date=_iso_date("-".join(created.groups())) if created else None,
         page_starts=tuple(starts),
         metadata={"pages": str(len(pages))},
+        page_ocr=tuple(page_ocr) if any(c is not None for c in page_ocr) else (),
+        warnings=warnings,
     )
     if (author := meta.get("/Author", "").strip()) and author != "anonymous":  # reportlab default
         ex.metadata["author"] = author
     return ex
+
+
+def _from_image(data: bytes, ocr_options: OcrOptions | None) -> _Extracted:
+    """An image file (every frame of a multi-page TIFF is a page), read by OCR."""
+    from index.ocr import OcrError, ocr_image_file
+
+    try:
+        read = ocr_image_file(data, ocr_options or OcrOptions())
+    except OcrError as err:
+        raise LoadError(str(err)) from None
+    texts = [page.text.strip() for page in read]
+    starts, offset = [], 0
+    for text in texts:
+        starts.append(offset)
+        offset += len(text) + 2
+    return _Extracted(
+        text="\n\n".join(texts),
+        page_starts=tuple(starts),
+        page_ocr=tuple(page.confidence for page in read),
+        metadata={"pages": str(len(read))} if len(read) > 1 else {},
+        warnings=_ocr_warnings(dict(enumerate(read))) if any(texts) else [],
+    )
+
+
+# Emails carry logos, signature images and tracking pixels as image attachments: OCR'd, they
+# would be noise documents. A page scan is larger than this even as a JPEG.
+_MIN_SCAN_BYTES = 30_000
+_LOW_OCR_CONFIDENCE = 0.6  # below this a page's OCR text deserves a second look
+
+
+def _ocr_warnings(read: dict[int, Any]) -> list[str]:
+    """One warning for pages OCR could not read and one for pages it read poorly."""
+    empty = [str(n + 1) for n, page in sorted(read.items()) if not page.text.strip()]
+    low = [
+        f"{n + 1} ({page.confidence:.2f})"
+        for n, page in sorted(read.items())
+        if page.text.strip() and page.confidence < _LOW_OCR_CONFIDENCE
+    ]
+    warnings = []
+    if empty:
+        warnings.append(f"OCR found no text on page(s) {', '.join(empty)}")
+    if low:
+        warnings.append(f"low OCR confidence on page(s) {', '.join(low)}")
+    return warnings
 
 
 def _from_docx(data: bytes) -> _Extracted:
@@ -464,7 +551,13 @@ def _from_docx(data: bytes) -> _Extracted:
 # --- email -----------------------------------------------------------------------------
 
 
-def _load_email(data: bytes, source: str, stem: str, file_date: str) -> Loaded:
+def _load_email(
+    data: bytes,
+    source: str,
+    stem: str,
+    file_date: str,
+    ocr_options: OcrOptions | None = None,
+) -> Loaded:
     if not data.strip():
         raise LoadError("empty file")
     _refuse_binary(data, ".eml")
@@ -500,9 +593,12 @@ def _load_email(data: bytes, source: str, stem: str, file_date: str) -> Loaded:
         if suffix not in _FORMATS or suffix == ".eml" or not isinstance(payload, bytes):
             log.debug("%s: attachment %s not indexed", source, name)
             continue
+        if _FORMATS[suffix] in IMAGE_FORMATS and len(payload) < _MIN_SCAN_BYTES:
+            log.debug("%s: image attachment %s too small to be a scan", source, name)
+            continue
         name = _unique(name, used)
         try:  # no size check: an attachment is always smaller than its encoded email
-            fmt, att = _extract(payload, suffix)
+            fmt, att = _extract(payload, suffix, ocr_options)
         except LoadError as err:
             loaded.warnings.append(f"attachment {name} skipped: {err}")
             continue

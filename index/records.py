@@ -22,11 +22,15 @@ class Document:
     date: str  # ISO 8601 date (YYYY-MM-DD)
     date_origin: DateOrigin  # "file" when the date is the file's modification time
     content_hash: str  # sha256 of the file's bytes (attachments: of their own bytes)
-    format: str  # txt, md, html, pdf, docx, eml
+    format: str  # txt, md, html, pdf, docx, eml, png, jpg, tiff
     text: str
     metadata: dict[str, str] = field(default_factory=dict)  # from/to/subject/encoding/...
-    page_starts: tuple[int, ...] = ()  # PDF: offset in text where each page begins
+    page_starts: tuple[int, ...] = ()  # PDF, image: offset in text where each page begins
     parent_id: str | None = None  # an attachment's email document
+    # Per page (aligned with page_starts): OCR confidence 0..1 where the page's text was read
+    # by OCR, None where it came from a text layer. Empty: no OCR at all.
+    page_ocr: tuple[float | None, ...] = ()
+    language: str = ""  # ISO 639-1 code of the dominant language ("und": unknown)
 
     def page_at(self, offset: int) -> int | None:
         """1-based page number of a character offset (PDF only)."""
@@ -39,6 +43,17 @@ class Document:
             else:
                 break
         return page + 1
+
+
+def ocr_confidence_at(
+    page_starts: tuple[int, ...], page_ocr: tuple[float | None, ...], offset: int
+) -> tuple[int | None, float | None]:
+    """(1-based page, OCR confidence or None) of a character offset."""
+    if not page_starts:
+        return None, None
+    page = sum(1 for start in page_starts if start <= offset) or 1
+    confidence = page_ocr[page - 1] if page - 1 < len(page_ocr) else None
+    return page, confidence
 
 
 @dataclass(frozen=True)
@@ -69,6 +84,8 @@ class StoredDocument:
     n_chunks: int
     metadata: dict[str, str]
     parent_id: str | None = None
+    language: str = ""  # ISO 639-1 code of the dominant language ("und": unknown)
+    ocr_pages: int = 0  # pages whose text was read by OCR
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -78,6 +78,25 @@ class Settings(BaseSettings):
         "window (all-MiniLM-L6-v2: 256 word pieces including 2 special tokens).",
     )
     chunk_overlap: int = Field(default=30, ge=0, description="Overlap between chunks, in tokens.")
+    languages: str = Field(
+        default="en,ru,be,bg,uk",
+        description="Languages the language detector chooses from (ISO 639-1 codes, comma-"
+        "separated), or 'all' (~75 languages; its models take ~35 s to load instead of ~4 s).",
+    )
+    ocr_languages: str = Field(
+        default="eng+rus+bel+bul+ukr",
+        description="Tesseract language packs for OCR of images and scanned PDF pages, joined "
+        "by '+' (packs that are not installed are skipped with a warning).",
+    )
+    ocr_detect_language: bool = Field(
+        default=True,
+        description="Read a file's first scanned page with every pack of ocr_languages, "
+        "detect its language, and read the file with that language's pack (+eng): close "
+        "Cyrillic alphabets are misread when every pack is used at once.",
+    )
+    ocr_dpi: int = Field(
+        default=300, ge=72, le=1200, description="Resolution scanned PDF pages are read at."
+    )
     max_file_mb: float = Field(
         default=50.0, gt=0, description="Files larger than this are refused, not truncated."
     )

@@ -55,7 +55,8 @@ CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY, file TEXT NOT NULL, source TEXT NOT NULL, title TEXT NOT NULL,
     date TEXT NOT NULL, date_origin TEXT NOT NULL, content_hash TEXT NOT NULL,
     format TEXT NOT NULL, metadata TEXT NOT NULL, page_starts TEXT NOT NULL,
-    parent_id TEXT, n_chunks INTEGER NOT NULL, text TEXT NOT NULL);
+    parent_id TEXT, n_chunks INTEGER NOT NULL, text TEXT NOT NULL,
+    language TEXT NOT NULL DEFAULT '', page_ocr TEXT NOT NULL DEFAULT '[]');
 CREATE INDEX IF NOT EXISTS documents_file ON documents(file);
 CREATE TABLE IF NOT EXISTS chunks (
     chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, idx INTEGER NOT NULL,
@@ -68,7 +69,17 @@ CREATE TABLE IF NOT EXISTS journal (
 
 _DOC_COLUMNS = (
     "d.doc_id, d.source, d.file, d.title, d.date, d.date_origin, d.content_hash, d.format, "
-    "d.n_chunks, d.metadata, d.parent_id"
+    "d.n_chunks, d.metadata, d.parent_id, d.language, d.page_ocr"
+)
+_DOC_INSERT = (
+    "INSERT INTO documents (doc_id, file, source, title, date, date_origin, content_hash, "
+    "format, metadata, page_starts, parent_id, n_chunks, text, language, page_ocr) "
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+# Columns added after the first stores were written: (name, definition) for ALTER TABLE.
+_ADDED_DOC_COLUMNS = (
+    ("language", "TEXT NOT NULL DEFAULT ''"),
+    ("page_ocr", "TEXT NOT NULL DEFAULT '[]'"),
 )
 
 
@@ -133,6 +144,7 @@ class Store:
                 db.executescript(_SCHEMA)
         if rebuild:
             self._start_rebuild()
+        self._migrate()
         self._check_or_record_settings()
 
     # ----------------------------------------------------------------- manifest
@@ -159,6 +171,38 @@ class Store:
                 f"restore it from a backup, or rebuild: rag ingest PATH... --rebuild "
                 f"--store {self.path}"
             )
+
+    def _migrate(self) -> None:
+        """Bring a store written by an older version up to date, in place (also when it is
+        opened for reading: the read path selects these columns).
+
+        Adds the document columns it lacks, and detects the language of documents that have
+        none (stores from before language detection), once: "und" is stored when unsure.
+        """
+        with self._db() as db:
+            have = {row[1] for row in db.execute("PRAGMA table_info(documents)")}
+        if not have:  # no documents table yet: a new store gets the whole schema
+            return
+        missing = [(n, d) for n, d in _ADDED_DOC_COLUMNS if n not in have]
+        if missing:
+            with self.locked(), self._db() as db:
+                have = {row[1] for row in db.execute("PRAGMA table_info(documents)")}
+                for name, definition in missing:
+                    if name not in have:  # another process may have just added it
+                        db.execute(f"ALTER TABLE documents ADD COLUMN {name} {definition}")
+        with self._db() as db:
+            todo = [r[0] for r in db.execute("SELECT doc_id FROM documents WHERE language = ''")]
+        if not todo:
+            return
+        from index.language import detect_language
+
+        log.info("detecting the language of %d document(s) indexed before", len(todo))
+        found = [(detect_language(self.document_text(d), self.settings.languages), d) for d in todo]
+        with self.locked(), self._db() as db:
+            db.executemany(
+                "UPDATE documents SET language = ? WHERE doc_id = ? AND language = ''", found
+            )
+            self._bump_revision(db)
 
     @contextlib.contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
@@ -368,6 +412,14 @@ class Store:
         with self._db() as db:
             row = db.execute(
                 "SELECT page_starts FROM documents WHERE doc_id = ?", (doc_id,)
+            ).fetchone()
+        return tuple(json.loads(row[0])) if row else ()
+
+    def page_ocr(self, doc_id: str) -> tuple[float | None, ...]:
+        """Per page: OCR confidence where the page was read by OCR, None where it was not."""
+        with self._db() as db:
+            row = db.execute(
+                "SELECT page_ocr FROM documents WHERE doc_id = ?", (doc_id,)
             ).fetchone()
         return tuple(json.loads(row[0])) if row else ()
 
@@ -675,13 +727,14 @@ def _replace_rows(db: sqlite3.Connection, f: FileWrite) -> None:
     db.executemany("DELETE FROM chunks WHERE doc_id = ?", [(d,) for d in old])
     db.execute("DELETE FROM documents WHERE file = ?", (f.file,))
     db.executemany(
-        "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        _DOC_INSERT,
         [
             (
                 d.doc_id, d.file, d.source, d.title, d.date, d.date_origin,
                 d.content_hash, d.format, json.dumps(d.metadata),
                 json.dumps(list(d.page_starts)), d.parent_id,
-                counts.get(d.doc_id, 0), d.text,
+                counts.get(d.doc_id, 0), d.text, d.language or "und",
+                json.dumps(list(d.page_ocr)),
             )
             for d in f.documents
         ],
@@ -714,7 +767,10 @@ def _chunk_metadata(chunk: Chunk, document: Document) -> dict[str, Any]:
 
 
 def _stored_document(row: Sequence[Any]) -> StoredDocument:
-    (doc_id, source, file, title, date, origin, content_hash, fmt, n_chunks, meta, parent) = row
+    (doc_id, source, file, title, date, origin, content_hash, fmt, n_chunks, meta, parent) = row[
+        :11
+    ]
+    language, page_ocr = row[11:13]
     return StoredDocument(
         doc_id=doc_id,
         source=source,
@@ -727,4 +783,6 @@ def _stored_document(row: Sequence[Any]) -> StoredDocument:
         n_chunks=n_chunks,
         metadata=json.loads(meta),
         parent_id=parent,
+        language=language,
+        ocr_pages=sum(1 for c in json.loads(page_ocr) if c is not None),
     )

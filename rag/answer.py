@@ -260,6 +260,7 @@ def _premise_gaps(
 
 def _citation(n: int, e: Evidence) -> Citation:
     p = e.passage
+    page, ocr_confidence = p.locate(e.start)
     return Citation(
         n=n,
         doc_id=p.doc_id,
@@ -271,7 +272,9 @@ def _citation(n: int, e: Evidence) -> Citation:
         start=e.start,
         end=e.end,
         score=round(e.score, 4),
-        page=p.page,
+        page=page if page is not None else p.page,
+        ocr=ocr_confidence is not None,
+        ocr_confidence=ocr_confidence,
         content_hash=p.content_hash,
     )
 
@@ -500,7 +503,7 @@ def answer_to_text(answer: Answer, show_quotes: bool = True) -> str:
         lines.append(f"note: {note}")
     if show_quotes:
         for c in answer.citations:
-            page = f", p. {c.page}" if c.page else ""
+            page = f", {c.ocr_label}" if c.ocr else (f", p. {c.page}" if c.page else "")
             date = c.date + (" (file date)" if c.date_origin == "file" else "")
             lines.append(f"[{c.n}] {c.title} ({date}{page}): “{c.quote}”\n    {c.source}")
         for p in answer.closest:

@@ -167,14 +167,21 @@ class RAG:
         sources: Sequence[str] = (),
         date_from: str | None = None,
         date_to: str | None = None,
+        languages: Sequence[str] = (),
     ) -> Iterator[StreamEvent]:
-        """Answer a question, yielding text deltas while generating, then the final answer."""
+        """Answer a question, yielding text deltas while generating, then the final answer.
+
+        ``sources``, ``date_from``/``date_to`` and ``languages`` (ISO 639-1 codes of the
+        documents' languages, e.g. ``["ru", "be"]``) restrict the documents searched.
+        """
         from rag.answer import answer_question
         from rag.retrieve import Filters
 
         backend = backend or self.settings.backend
         started = time.perf_counter()
-        filters = Filters(tuple(sources), date_from, date_to)
+        filters = Filters(
+            tuple(sources), date_from, date_to, tuple(code.strip().lower() for code in languages)
+        )
         for event in answer_question(
             question,
             retriever=self.retriever,
@@ -325,6 +332,8 @@ def _filter_note(filters: Any) -> str | None:
         parts.append(f"documents dated on or after {filters.date_from}")
     elif filters.date_to:
         parts.append(f"documents dated on or before {filters.date_to}")
+    if filters.languages:
+        parts.append("documents in " + ", ".join(filters.languages))
     if not parts:
         return None
     return f"A filter was on: only {' and '.join(parts)} were searched."

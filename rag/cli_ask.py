@@ -13,6 +13,13 @@ import click
 from index.clikit import expected_errors, store_option
 
 _BACKENDS = click.Choice(["extractive", "llm", "openai", "llama-cpp"])
+_LANG_OPTION = click.option(
+    "--lang",
+    "languages",
+    multiple=True,
+    help="Only documents in this language (ISO 639-1 code as `rag sources` shows: ru, be, "
+    "bg, uk, en); repeat for several.",
+)
 
 
 def _export_suffix(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
@@ -97,6 +104,7 @@ def read_questions(path: Path) -> list[Question]:
 @click.option("--source", "sources", multiple=True, help="Only these sources (path parts).")
 @click.option("--since", "date_from", default=None, help="Only documents dated on/after.")
 @click.option("--until", "date_to", default=None, help="Only documents dated on/before.")
+@_LANG_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the answer object as JSON.")
 @export_option
 @expected_errors
@@ -108,6 +116,7 @@ def ask(
     sources: tuple[str, ...],
     date_from: str | None,
     date_to: str | None,
+    languages: tuple[str, ...],
     as_json: bool,
     export: Path | None,
 ) -> None:
@@ -116,7 +125,14 @@ def ask(
     from rag.api import open_store
 
     rag = open_store(store, create=False, backend=backend)
-    answer = rag.ask(question, top_k=top_k, sources=sources, date_from=date_from, date_to=date_to)
+    answer = rag.ask(
+        question,
+        top_k=top_k,
+        sources=sources,
+        date_from=date_from,
+        date_to=date_to,
+        languages=languages,
+    )
     if export is not None:
         export_evidence(export, rag, [answer])
     if as_json:
@@ -144,6 +160,7 @@ def _record(item: Question, answer: Any) -> dict[str, Any]:
 @store_option
 @click.option("--backend", type=_BACKENDS, default=None, help="Answer generator.")
 @click.option("--concurrency", type=click.IntRange(1, 64), default=2, help="Questions at once.")
+@_LANG_OPTION
 @export_option
 @expected_errors
 def batch(
@@ -152,6 +169,7 @@ def batch(
     store: str | None,
     backend: str | None,
     concurrency: int,
+    languages: tuple[str, ...],
     export: Path | None,
 ) -> None:
     """Answer every question of FILE (.jsonl, .csv or .txt); one JSONL line each, in order.
@@ -166,7 +184,10 @@ def batch(
     valid = [i for i in items if i.error is None]
     with progress(len(valid), "batch", "question") as bar:
         answers = rag.ask_many(
-            [i.question for i in valid], concurrency=concurrency, on_done=lambda *_: bar.update()
+            [i.question for i in valid],
+            concurrency=concurrency,
+            on_done=lambda *_: bar.update(),
+            languages=languages,
         )
     pending = iter(answers)  # answers come back in the order of the valid questions
     lines = [

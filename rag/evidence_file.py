@@ -68,6 +68,7 @@ CSV_FIELDS = [
     "date",
     "date_origin",
     "ocr",
+    "ocr_confidence",
     "backend",
     "model",
     "embed_model",
@@ -126,7 +127,6 @@ def evidence_record(
         if doc is not None and doc.source != doc.file and doc.parent_id:
             parent = rag.store.document(doc.parent_id)  # an attachment: hash of its email
             file_sha = parent.content_hash if parent else None
-        metadata = doc.metadata if doc else {}
         citations.append(
             {
                 "n": c.n,
@@ -143,7 +143,9 @@ def evidence_record(
                 "end": c.end,
                 "date": c.date,
                 "date_origin": c.date_origin,
-                "ocr": _flag(metadata.get("ocr")),
+                # From the citation: whether its quote's page was read by OCR, and how well.
+                "ocr": c.ocr,
+                "ocr_confidence": c.ocr_confidence,
             }
         )
     verdict: str | None = None
@@ -170,12 +172,6 @@ def evidence_record(
         "settings_fingerprint": settings_fingerprint(settings),
         "citations": citations,
     }
-
-
-def _flag(value: str | None) -> bool | None:
-    if value is None:
-        return None
-    return value.strip().lower() in ("1", "true", "yes")
 
 
 def evidence_document(rag: RAG, records: list[dict[str, Any]]) -> dict[str, Any]:
@@ -251,7 +247,12 @@ def _markdown(doc: dict[str, Any]) -> str:
         lines += [f"> note: {note}" for note in record["notes"]]
         for c in record["citations"]:
             page = f", page {c['page']}" if c["page"] else ""
-            ocr = ", text from OCR" if c["ocr"] else ""
+            ocr = ""
+            if c["ocr"]:
+                confidence = c.get("ocr_confidence")
+                ocr = ", text from OCR" + (
+                    f" (confidence {confidence:.2f})" if confidence is not None else ""
+                )
             dated = f"{c['date']}, date from {c['date_origin']}{page}{ocr}"
             lines += [
                 f"**[{c['n']}]** {c['title']} ({dated})",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from index.records import ocr_confidence_at
+
 
 @dataclass(frozen=True)
 class Passage:
@@ -23,7 +25,16 @@ class Passage:
     dense_rank: int | None = None
     bm25_rank: int | None = None
     page: int | None = None
+    language: str = ""  # the document's dominant language (ISO 639-1, "und": unknown)
+    # Pages of the document (offsets where each begins) and, per page, the OCR confidence
+    # where the page was read by OCR (None: a text layer): a quote's page is its own start's.
+    page_starts: tuple[int, ...] = ()
+    page_ocr: tuple[float | None, ...] = ()
     content_hash: str = ""  # of the document quoted (sha256 of its source bytes)
+
+    def locate(self, offset: int) -> tuple[int | None, float | None]:
+        """(1-based page, OCR confidence or None) of an offset in the document's text."""
+        return ocr_confidence_at(self.page_starts, self.page_ocr, offset)
 
 
 @dataclass(frozen=True)
@@ -41,9 +52,22 @@ class Citation:
     end: int
     score: float
     page: int | None = None
+    ocr: bool = False  # the quote was read by OCR from a scanned page or an image
+    ocr_confidence: float | None = None  # that page's mean OCR word confidence (0..1)
     # The quoted document's content hash when the answer was made: a citation whose
     # document changed since is shown as such, never highlighted at stale offsets.
     content_hash: str = ""
+
+    @property
+    def ocr_label(self) -> str:
+        """ "OCR, page 3, confidence 0.81" for a quote read by OCR, else ""."""
+        if not self.ocr:
+            return ""
+        page = f", page {self.page}" if self.page else ""
+        confidence = (
+            f", confidence {self.ocr_confidence:.2f}" if self.ocr_confidence is not None else ""
+        )
+        return f"OCR{page}{confidence}"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -23,14 +23,18 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Filters:
-    """Restrict retrieval to some sources and/or a date range (inclusive, YYYY-MM-DD)."""
+    """Restrict retrieval to some sources, a date range (inclusive, YYYY-MM-DD) and/or
+    documents in some languages (ISO 639-1 codes: "ru", "en")."""
 
     sources: tuple[str, ...] = ()  # a source path, or a part of one (file name, folder)
     date_from: str | None = None
     date_to: str | None = None
+    languages: tuple[str, ...] = ()
 
     def admits(self, document: StoredDocument) -> bool:
         if self.sources and not any(s in document.source for s in self.sources):
+            return False
+        if self.languages and document.language not in self.languages:
             return False
         if self.date_from and document.date < self.date_from:
             return False
@@ -38,7 +42,7 @@ class Filters:
 
     @property
     def empty(self) -> bool:
-        return not (self.sources or self.date_from or self.date_to)
+        return not (self.sources or self.date_from or self.date_to or self.languages)
 
 
 class Reranker(Protocol):
@@ -192,7 +196,9 @@ class Retriever:
         self, question: str, n: int, filters: Filters, documents: dict[str, StoredDocument]
     ) -> list[str]:
         where: list[dict[str, Any]] = []
-        if filters.sources:
+        if filters.sources or filters.languages:
+            # Languages live in the manifest, not in the vectors' metadata (stores written
+            # before language detection have none there): filter by document ids.
             wanted = [d.doc_id for d in documents.values() if filters.admits(d)]
             if not wanted:
                 return []
@@ -260,6 +266,9 @@ class Retriever:
         return reranker.rerank(question, passages)[:top_k]
 
 
+_PAGED_FORMATS = frozenset({"pdf", "png", "jpg", "tiff"})
+
+
 def _rank(ranking: Sequence[str], chunk_id: str) -> int | None:
     return ranking.index(chunk_id) + 1 if chunk_id in ranking else None
 
@@ -272,10 +281,14 @@ def _passage(
     lexical: Sequence[str],
     store: Store,
 ) -> Passage:
-    page = None
-    if document.format == "pdf":
+    page: int | None = None
+    starts: tuple[int, ...] = ()
+    ocr: tuple[float | None, ...] = ()
+    if document.format in _PAGED_FORMATS:
         starts = store.page_starts(document.doc_id)
         page = sum(1 for s in starts if s <= chunk.start) or None
+        if document.ocr_pages:
+            ocr = store.page_ocr(document.doc_id)
     return Passage(
         chunk_id=chunk.chunk_id,
         doc_id=chunk.doc_id,
@@ -290,5 +303,8 @@ def _passage(
         dense_rank=_rank(dense, chunk.chunk_id),
         bm25_rank=_rank(lexical, chunk.chunk_id),
         page=page,
+        language=document.language,
+        page_starts=starts,
+        page_ocr=ocr,
         content_hash=document.content_hash,
     )

@@ -347,7 +347,7 @@ def encrypted_pdf() -> bytes:
         ("ctl.md", bytes(range(1, 9)) * 20 + b"text", "binary content in a .md file"),
         ("nul.html", b"<p>x</p>\x00\x01", "binary content in a .html file"),
         ("broken.pdf", b"%PDF-1.4\nthis is garbage\n", "corrupt or unreadable PDF"),
-        ("scan.pdf", None, "no text layer (scanned PDF?); OCR is not supported"),
+        ("blank.pdf", None, "no text in the pdf file"),  # OCR of an empty page: nothing
         ("locked.pdf", "encrypted", "encrypted PDF (password required)"),
         ("broken.docx", b"PK\x03\x04garbage", "corrupt or unreadable DOCX"),
         ("scripts.html", b"<script>x()</script><style>p{}</style>", "no text in the html file"),
@@ -407,7 +407,8 @@ def test_permission_denied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
 def test_supported_suffixes() -> None:
     documents = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".eml"}
     archives = {".mbox", ".msg", ".pst"}  # index/loaders_email.py
-    assert documents | archives == set(SUPPORTED_SUFFIXES)
+    images = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}  # read by OCR (index/ocr.py)
+    assert documents | archives | images == set(SUPPORTED_SUFFIXES)
 
 
 @pytest.mark.parametrize(

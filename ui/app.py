@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 USER = "rag"
 MAX_TURNS = 20  # older turns are dropped from the page (each carries its quotes' windows)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 
 # One handler for every citation link on the page, installed once: it survives the
 # re-rendering of the HTML components, which replaces their inner elements.
@@ -124,6 +125,7 @@ a.cite:hover { text-decoration: underline; }
   gap: 18px; align-items: start; }
 @media (max-width: 900px) { .rag-turn-body { grid-template-columns: minmax(0, 1fr); } }
 .rag-date, .rag-page, .rag-source { color: var(--body-text-color-subdued); }
+.rag-ocr { color: #b45309; font-size: 0.9em; }
 .rag-source { font-size: 0.8em; word-break: break-all; }
 .rag-viewer.has-open .rag-viewer-hint { display: none; }
 .rag-viewer-hint { font-size: 0.85em; color: var(--body-text-color-subdued); }
@@ -190,6 +192,7 @@ class Options:
     sources: tuple[str, ...] = ()
     date_from: str | None = None
     date_to: str | None = None
+    languages: tuple[str, ...] = ()
 
     def kwargs(self) -> dict[str, Any]:
         return {
@@ -198,6 +201,7 @@ class Options:
             "sources": self.sources,
             "date_from": self.date_from,
             "date_to": self.date_to,
+            "languages": self.languages,
         }
 
 
@@ -228,6 +232,7 @@ class Handlers:
         sources: Sequence[str] | None = None,
         date_from: str | None = None,
         date_to: str | None = None,
+        languages: Sequence[str] | None = None,
     ) -> Options:
         if backend and backend not in self.backends:
             raise UIError(f"back-end {backend!r} is not available here: {', '.join(self.backends)}")
@@ -240,7 +245,10 @@ class Handlers:
         end = parse_date(date_to, "'to' date")
         if start and end and start > end:
             raise UIError(f"the 'from' date {start} is after the 'to' date {end}")
-        return Options(backend or None, k, tuple(s for s in sources or () if s), start, end)
+        codes = tuple(code.strip().lower() for code in languages or () if code and code.strip())
+        if bad := [code for code in codes if not _LANGUAGE_CODE.match(code)]:
+            raise UIError(f"not a language code: {bad[0]!r} (use codes like ru, be, bg, en)")
+        return Options(backend or None, k, tuple(s for s in sources or () if s), start, end, codes)
 
     def texts_for(self, answer: Answer) -> dict[str, str]:
         """The document texts a rendered answer needs (cited and closest documents)."""
@@ -265,6 +273,7 @@ class Handlers:
         date_from: str | None,
         date_to: str | None,
         state: ChatState | None,
+        languages: Sequence[str] | None = None,
     ) -> Iterator[tuple[str, str, Any, ChatState, str]]:
         """Stream one answer: deltas into the live area, then the verified answer as a turn.
 
@@ -276,7 +285,7 @@ class Handlers:
             yield transcript, render_message_html("Type a question first."), {}, state, ""
             return
         try:
-            options = self.options(backend, top_k, sources, date_from, date_to)
+            options = self.options(backend, top_k, sources, date_from, date_to, languages)
         except UIError as exc:
             yield transcript, render_message_html(str(exc)), {}, state, question
             return
@@ -337,13 +346,16 @@ class Handlers:
         sources: list[str] | None = None,
         date_from: str = "",
         date_to: str = "",
+        languages: list[str] | None = None,
     ) -> dict[str, Any]:
-        """Answer one question; returns the JSON object of `rag ask --json`."""
+        """Answer one question; returns the JSON object of `rag ask --json`.
+
+        ``languages``: only documents in these languages (ISO 639-1 codes: ru, be, bg, en)."""
         question = (question or "").strip()
         if not question:
             raise gr.Error("question is empty")
         try:
-            options = self.options(backend, top_k, sources, date_from, date_to)
+            options = self.options(backend, top_k, sources, date_from, date_to, languages)
             answer = self.rag.ask(question, **options.kwargs())
         except UIError as exc:
             raise gr.Error(str(exc)) from None
@@ -363,6 +375,20 @@ class Handlers:
             if d.parent_id is None:
                 files.setdefault(d.file, f"{d.title} — {d.file}")
         return by_source, [(label, file) for file, label in files.items()]
+
+    def language_choices(self) -> list[tuple[str, str]]:
+        """Languages of the indexed documents, most documents first: ("Russian (ru), 3", "ru")."""
+        from index.language import language_name
+
+        counts: dict[str, int] = {}
+        for d in self.rag.sources():
+            counts[d.language or "und"] = counts.get(d.language or "und", 0) + 1
+        ranked = sorted(counts, key=lambda code: (-counts[code], code))
+        return [(f"{language_name(c)} ({c}), {counts[c]}", c) for c in ranked]
+
+    def refresh_languages(self) -> Any:
+        """Update of the language filter after the sources changed."""
+        return gr.update(choices=self.language_choices())
 
     def refresh(self) -> tuple[str, Any, Any]:
         """(sources table, filter dropdown update, delete dropdown update)."""
@@ -469,6 +495,13 @@ def build_app(rag: RAG) -> gr.Blocks:
                     )
                     date_from = gr.Textbox(label="From date", placeholder="YYYY-MM-DD")
                     date_to = gr.Textbox(label="To date", placeholder="YYYY-MM-DD")
+                    language_filter = gr.Dropdown(
+                        choices=[],
+                        value=[],
+                        multiselect=True,
+                        label="Only documents in these languages (empty: all)",
+                        elem_id="rag-languages",
+                    )
             live = gr.HTML("", css_template=CSS, js_on_load=None, elem_id="rag-live")
             transcript = gr.HTML(
                 _transcript(ChatState()),
@@ -504,7 +537,9 @@ def build_app(rag: RAG) -> gr.Blocks:
             report = gr.HTML(css_template=CSS, js_on_load=None, elem_id="rag-report")
         check_tab(rag)
 
-        chat_inputs = [question, backend, top_k, source_filter, date_from, date_to, state]
+        chat_inputs = [
+            question, backend, top_k, source_filter, date_from, date_to, state, language_filter
+        ]  # fmt: skip
         chat_outputs = [transcript, live, answer_json, state, question]
         for trigger in (ask.click, question.submit):
             trigger(
@@ -529,6 +564,7 @@ def build_app(rag: RAG) -> gr.Blocks:
         )
         refresh_outputs = [sources_table, source_filter, delete_choice]
         app.load(handlers.refresh, None, refresh_outputs, api_visibility="private")
+        app.load(handlers.refresh_languages, None, [language_filter], api_visibility="private")
         # Another investigation: its sources, and a fresh conversation (answers of one story
         # must not sit beside another's).
         for event, name_input in ((chooser.input, chooser), (create.click, new_name)):
@@ -538,6 +574,8 @@ def build_app(rag: RAG) -> gr.Blocks:
                 [chooser, new_name, switched],
                 api_visibility="private",
             ).then(handlers.refresh, None, refresh_outputs, api_visibility="private").then(
+                handlers.refresh_languages, None, [language_filter], api_visibility="private"
+            ).then(
                 handlers.clear,
                 None,
                 [transcript, live, answer_json, state],
@@ -545,14 +583,14 @@ def build_app(rag: RAG) -> gr.Blocks:
             )
         add.click(
             handlers.upload, [files], [report, *refresh_outputs, files], api_visibility="private"
-        )
+        ).then(handlers.refresh_languages, None, [language_filter], api_visibility="private")
         delete.click(
             handlers.delete,
             [delete_choice],
             [report, *refresh_outputs],
             api_visibility="private",
             js=CONFIRM_DELETE_JS,
-        )
+        ).then(handlers.refresh_languages, None, [language_filter], api_visibility="private")
         gr.api(handlers.ask, api_name="ask")
     return app
 

@@ -209,8 +209,15 @@ def _citation_item(prefix: str, c: Citation) -> str:
         f'<li id="{prefix}-cite-{c.n}">{cite_link(prefix, c.n)} '
         f'<span class="rag-title">{esc(c.title)}</span> · '
         f'<span class="rag-date">{esc(format_date(c.date, c.date_origin))}</span>'
-        f'{_page(c.page)}<div class="rag-quote">{esc(c.quote)}</div></li>'
+        f"{_ocr(c.ocr_label) if c.ocr else _page(c.page)}"
+        f'<div class="rag-quote">{esc(c.quote)}</div></li>'
     )
+
+
+def _ocr(label: str) -> str:
+    # A quote read by OCR may hold misread characters: the reader is told, with the page's
+    # confidence, so that they check the scan before quoting it.
+    return f' · <span class="rag-ocr">{esc(label)}</span>'
 
 
 def _window_block(prefix: str, span: _Span, window: CitedText) -> str:
@@ -314,22 +321,23 @@ def render_message_html(message: str, kind: str = "error") -> str:
 
 # ---------------------------------------------------------------------------- sources
 def render_sources_table(docs: Sequence[StoredDocument]) -> str:
-    """What is indexed: title, date, source, format, chunks."""
+    """What is indexed: title, date, language, source, format (and OCR pages), chunks."""
     if not docs:
         return '<p class="rag-info">Nothing is indexed yet: upload files below.</p>'
     rows = "".join(
         "<tr>"
         f"<td>{esc(d.title)}</td>"
         f"<td>{esc(format_date(d.date, d.date_origin))}</td>"
+        f'<td class="rag-lang">{esc(d.metadata.get("languages", d.language) or "und")}</td>'
         f'<td class="rag-source">{esc(d.source)}</td>'
-        f"<td>{esc(d.format)}</td>"
+        f"<td>{esc(d.format)}{esc(f', OCR {d.ocr_pages} p.' if d.ocr_pages else '')}</td>"
         f'<td class="num">{int(d.n_chunks)}</td>'
         "</tr>"
         for d in docs
     )
     return (
         f'<table class="rag-sources"><caption>{len(docs)} document(s) indexed</caption>'
-        "<thead><tr><th>Title</th><th>Date</th><th>Source</th><th>Format</th>"
+        "<thead><tr><th>Title</th><th>Date</th><th>Language</th><th>Source</th><th>Format</th>"
         f"<th>Chunks</th></tr></thead><tbody>{rows}</tbody></table>"
     )
 
