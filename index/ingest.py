@@ -19,7 +19,7 @@ from index.settings import Settings
 
 log = logging.getLogger(__name__)
 
-_BATCH_CHUNKS = 64  # chunks embedded and written together
+_BATCH_CHUNKS = 256  # chunks embedded and written together (fewer store round trips)
 _NO_VECTORS: Any = None  # filled in when the batch is embedded
 
 
@@ -146,7 +146,7 @@ def _ingest_locked(
     paths: Sequence[Path], settings: Settings, *, rebuild: bool, prune: bool, progress: bool
 ) -> IngestSummary:
     from index.chunking import ChunkingError, chunk_document
-    from index.embed import Embedder, ModelError, get_embedder
+    from index.embed import Embedder, ModelError, embedder_for
     from index.language import tag_document
     from index.loaders import LoadError, load_file
     from index.ocr import OcrOptions
@@ -178,7 +178,7 @@ def _ingest_locked(
     @functools.cache
     def model() -> Embedder:
         # Loaded on the first file that needs it: a re-sync with nothing changed stays fast.
-        embedder = get_embedder(settings.embed_model)
+        embedder = embedder_for(settings)
         if settings.chunk_tokens > embedder.max_tokens:
             raise ModelError(
                 f"chunk_tokens={settings.chunk_tokens} exceeds the embedding model's window of "
@@ -269,6 +269,10 @@ def _ingest_locked(
             log.info("removed %s (no longer on disk)", file)
     if rebuild or resuming:
         store.finish_rebuild()
+    if summary.added or summary.updated or summary.removed:
+        from index.lexical import refresh
+
+        refresh(store)  # BM25 segments for what changed, while the ingest is still running
     return summary
 
 

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import sys
+import threading
 from pathlib import Path
+from types import ModuleType
 
 _FLAGS = {
     # A stray hub id fails at once instead of ~80 s of retries (or a hang).
@@ -47,3 +50,33 @@ def ensure_offline() -> None:
         if static is not None:
             # llama-index bundles the tiktoken files; without this, tiktoken downloads them.
             os.environ["TIKTOKEN_CACHE_DIR"] = str(static / "tiktoken_cache")
+
+
+# nltk's package root imports its optional helpers for scikit-learn and scipy.stats (seconds
+# of start-up: pandas, sklearn, scipy.stats); we use only punkt, which needs neither.
+_NLTK_OPTIONAL = ("sklearn", "scipy.stats")
+
+
+_NLTK_LOCK = threading.Lock()
+
+
+def import_nltk() -> ModuleType:
+    """``import nltk`` without its optional scikit-learn / scipy.stats helpers.
+
+    nltk imports them inside ``try/except ImportError``; for the duration of its import they
+    are made to fail, then made importable again (for anyone else in the process). Threads
+    wait for one another: a half-imported nltk must never be handed out."""
+    with _NLTK_LOCK:
+        if "nltk" not in sys.modules:
+            blocked = [name for name in _NLTK_OPTIONAL if name not in sys.modules]
+            for name in blocked:
+                sys.modules[name] = None  # type: ignore[assignment]  # `import name` fails
+            try:
+                import nltk
+            finally:
+                for name in blocked:
+                    if name in sys.modules and sys.modules[name] is None:
+                        del sys.modules[name]
+        import nltk
+
+        return nltk

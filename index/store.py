@@ -373,6 +373,29 @@ class Store:
         if row is not None:
             _own_revisions(self.manifest_path).add(int(row[0]))
 
+    @property
+    def store_id(self) -> str:
+        """Identity of this store; a rebuild gives it a new one (caches keyed by it die)."""
+        return self._meta().get("store_id", "")
+
+    def chunk_rows(self, doc_ids: Sequence[str]) -> list[tuple[str, str, str | None, str, str]]:
+        """``(doc_id, content_hash, language, chunk_id, text)`` of every chunk of the given
+        complete documents, in order (one read per 500 documents, each a consistent view)."""
+        rows: list[tuple[str, str, str | None, str, str]] = []
+        ids = list(doc_ids)
+        with self._db() as db:
+            for i in range(0, len(ids), 500):
+                part = ids[i : i + 500]
+                marks = ",".join("?" * len(part))
+                rows += db.execute(
+                    "SELECT d.doc_id, d.content_hash, json_extract(d.metadata, '$.language'), "
+                    "c.chunk_id, c.text FROM chunks c JOIN documents d USING (doc_id) "
+                    "JOIN files f ON f.file = d.file WHERE f.status = 'complete' "
+                    f"AND d.doc_id IN ({marks}) ORDER BY d.doc_id, c.idx",
+                    part,
+                ).fetchall()
+        return rows
+
     def documents(self) -> list[StoredDocument]:
         """Documents of completely indexed files, sorted by source."""
         with self._db() as db:

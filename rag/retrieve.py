@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import logging
-import shutil
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from index.lexical import LexicalIndex, lexical_key, open_lexical
 from index.records import StoredDocument
 from index.store import Store, StoredChunk, date_number
 from rag.records import Passage
 
 if TYPE_CHECKING:
-    import numpy as np
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -76,89 +74,6 @@ def make_reranker(name: str) -> Reranker:
     return NoReranker() if name in ("", "none") else CrossEncoderReranker(name)
 
 
-class _Lexical:
-    """BM25 over every stored chunk, tied to one store revision and saved beside the store."""
-
-    def __init__(self, store: Store, revision: int) -> None:
-        import bm25s
-
-        # bm25s sets its own logger to DEBUG on import: its index builds would reach stderr.
-        logging.getLogger("bm25s").setLevel(logging.WARNING)
-        self.revision = revision
-        # PyStemmer objects are not thread-safe: one per thread (UI workers, ask_many).
-        self._stemmers = threading.local()
-        folder = store.path / "bm25"
-        stamp = folder / "revision.json"
-        self.chunk_ids: list[str] = []
-        self.doc_ids: list[str] = []
-        self.retriever: Any = None
-        saved = json.loads(stamp.read_text()) if stamp.exists() else {}
-        if saved.get("revision") == revision:
-            self.chunk_ids, self.doc_ids = saved["chunk_ids"], saved["doc_ids"]
-            if self.chunk_ids:
-                self.retriever = bm25s.BM25.load(str(folder), show_progress=False)
-            return
-        chunks = store.chunks()
-        self.chunk_ids = [c.chunk_id for c in chunks]
-        self.doc_ids = [c.doc_id for c in chunks]
-        if chunks:
-            tokens = bm25s.tokenize(
-                [c.text for c in chunks],
-                stopwords="en",
-                stemmer=self._stemmer(),
-                show_progress=False,
-            )
-            self.retriever = bm25s.BM25()
-            self.retriever.index(tokens, show_progress=False)
-        self._save(folder, stamp)
-
-    def _stemmer(self) -> Any:
-        import Stemmer
-
-        if not hasattr(self._stemmers, "stemmer"):
-            self._stemmers.stemmer = Stemmer.Stemmer("english")
-        return self._stemmers.stemmer
-
-    def _save(self, folder: Path, stamp: Path) -> None:
-        # Saved so a new process (CLI, UI restart) does not rebuild; best effort only.
-        try:
-            tmp = folder.with_name("bm25.tmp")
-            shutil.rmtree(tmp, ignore_errors=True)
-            tmp.mkdir(parents=True)
-            if self.retriever is not None:
-                self.retriever.save(str(tmp), show_progress=False)
-            (tmp / "revision.json").write_text(
-                json.dumps(
-                    {
-                        "revision": self.revision,
-                        "chunk_ids": self.chunk_ids,
-                        "doc_ids": self.doc_ids,
-                    }
-                )
-            )
-            shutil.rmtree(folder, ignore_errors=True)
-            tmp.rename(folder)
-        except OSError as exc:
-            log.warning("could not save the BM25 index: %s", exc)
-
-    def scores(self, question: str) -> np.ndarray | None:
-        import bm25s
-
-        if self.retriever is None:
-            return None
-        query = bm25s.tokenize(
-            [question],
-            stopwords="en",
-            stemmer=self._stemmer(),
-            return_ids=False,
-            show_progress=False,
-        )[0]
-        if not query:
-            return None
-        scores: np.ndarray = self.retriever.get_scores(query)
-        return scores
-
-
 class Retriever:
     """Hybrid retrieval over one store. Thread-safe; caches follow the store's revision."""
 
@@ -166,16 +81,26 @@ class Retriever:
         self.store = store
         self.settings = store.settings
         self._lock = threading.Lock()
-        self._lexical: _Lexical | None = None
+        self._lexical: LexicalIndex | None = None
+        self._lexical_revision = -1
+        self._embedder: Any = None
         self._documents: dict[str, StoredDocument] = {}
         self._documents_revision = -1
         self._reranker: Reranker | None = None
 
     @property
     def embedder(self) -> Any:
-        from index.embed import get_embedder
+        """The store's model, with recurring texts (evidence sentences) embedded once."""
+        with self._lock:
+            if self._embedder is None:
+                from index.embed import embedder_for
+                from rag.vectors import CachingEmbedder
 
-        return get_embedder(self.settings.embed_model)
+                self._embedder = CachingEmbedder(
+                    embedder_for(self.settings),
+                    path=self.store.path / "sentence-vectors.sqlite",
+                )
+            return self._embedder
 
     def documents(self, revision: int | None = None) -> dict[str, StoredDocument]:
         """Complete documents by id, cached per store revision."""
@@ -186,10 +111,19 @@ class Retriever:
                 self._documents_revision = revision
             return self._documents
 
-    def _lexical_index(self, revision: int) -> _Lexical:
+    def _lexical_index(self, revision: int, documents: dict[str, StoredDocument]) -> LexicalIndex:
+        """BM25 synced with the manifest whenever the store's revision moved (also by other
+        processes): only documents it does not hold yet are tokenized."""
         with self._lock:
-            if self._lexical is None or self._lexical.revision != revision:
-                self._lexical = _Lexical(self.store, revision)
+            if self._lexical is None or self._lexical.store_id != lexical_key(self.store):
+                self._lexical = open_lexical(
+                    self.store, k1=self.settings.bm25_k1, b=self.settings.bm25_b
+                )
+                self._lexical_revision = -1
+            if self._lexical_revision != revision:
+                live = {d.doc_id: d.content_hash for d in documents.values()}
+                self._lexical.sync(live, self.store.chunk_rows)
+                self._lexical_revision = revision
             return self._lexical
 
     def _dense(
@@ -220,21 +154,13 @@ class Retriever:
         documents: dict[str, StoredDocument],
         revision: int,
     ) -> list[str]:
-        import numpy as np
+        lexical = self._lexical_index(revision, documents)
 
-        lexical = self._lexical_index(revision)
-        scores = lexical.scores(question)
-        if scores is None:
-            return []
-        order = np.argsort(-scores)
-        picked: list[str] = []
-        for i in order:
-            if scores[i] <= 0 or len(picked) >= n:
-                break
-            doc = documents.get(lexical.doc_ids[int(i)])
-            if doc is not None and (filters.empty or filters.admits(doc)):
-                picked.append(lexical.chunk_ids[int(i)])
-        return picked
+        def admits(doc_id: str) -> bool:
+            doc = documents.get(doc_id)
+            return doc is not None and (filters.empty or filters.admits(doc))
+
+        return [chunk_id for chunk_id, _, _ in lexical.search(question, n, admits)]
 
     def retrieve(
         self, question: str, top_k: int | None = None, filters: Filters | None = None

@@ -60,11 +60,11 @@ def test_offsets_hold_in_the_file(tmp_path: Path) -> None:
 
 
 def test_chunks_fit_the_model_window(tmp_path: Path) -> None:
-    from index.embed import get_embedder
+    from index.embed import embedder_for
 
     settings = get_settings(store=tmp_path / "store", chunk_tokens=120, chunk_overlap=20)
     ingest([SAMPLES], settings)
-    embedder = get_embedder(settings.embed_model)
+    embedder = embedder_for(settings)
     rows = Store(settings).chunks()
     assert len(rows) > 30
     assert max(embedder.count_tokens(c.text) for c in rows) <= 120
