@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from index.clikit import expected_errors
+from rag import expected_errors
 
 if TYPE_CHECKING:
     from eval.bench import BenchReport

@@ -1,30 +1,53 @@
-"""Sentence spans with exact offsets, shared by chunking checks and evidence selection."""
+"""Sentence spans with exact offsets, shared by chunking checks and evidence selection.
+
+A sentence here is a unit a citation can quote: ``text[start:end]`` exactly. What a reader sees
+(and what matching compares) is its display form: PDF line breaks joined, end-of-line
+hyphenation ("manip-\\nulation") resolved. The language profile says which splitter to use and
+which abbreviations never end a sentence.
+"""
 
 from __future__ import annotations
 
 import functools
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from index.languages import LanguageProfile, get_profile
 
 if TYPE_CHECKING:
     from nltk.tokenize import PunktTokenizer
 
-# Punkt's English model splits "Lt. Com. Matthew Allen"; titles and abbreviations that
-# journalists' sources use all the time are taught to it here.
-_ABBREVIATIONS = {
-    "lt", "com", "cmdr", "gen", "col", "maj", "capt", "sgt", "adm", "gov", "sen", "rep",
-    "dr", "mr", "mrs", "ms", "prof", "st", "jr", "sr", "u.s", "u.k", "u.n", "e.u", "no",
-    "vs", "etc", "inc", "ltd", "corp", "co", "jan", "feb", "mar", "apr", "jun", "jul",
-    "aug", "sep", "sept", "oct", "nov", "dec", "approx", "fig", "p", "pp", "vol", "ed",
-}  # fmt: skip
+__all__ = ["display_form", "is_boilerplate", "sentence_spans"]
 
 # A "key: value" line (title:, source:, From:, Date: ...) is a block of its own: it has no
-# full stop, and punkt would glue it to the next sentence.
-_HEADER_LINE = re.compile(r"[ \t]*[A-Za-z][\w -]{0,24}:[ \t]+\S[^\n]*")
+# full stop, and the splitter would glue it to the next sentence.
+_HEADER_LINE = re.compile(r"[ \t]*[^\W\d_][\w -]{0,24}:[ \t]+\S[^\n]*")
+# A line opening with "<key> <ISO date or URL>" and no colon ("date 2024-12-13 Since ...") is
+# metadata run into the first sentence by whatever exported it: the key and value are cut off.
+_KEY_VALUE = r"(?:\d{4}-\d\d-\d\d(?:T[\d:.+Z-]*)?|https?://\S+)"
+# "manip-\nulation": a hyphen at a line's end between two letters joins a broken word.
+_SOFT_HYPHEN = re.compile(r"(?<=[^\W\d_])[-\u00ad\u2010]\s*\n\s*(?=[^\W\d_])")
+_WHITESPACE = re.compile(r"\s+")
 
 
-def _blocks(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def display_form(text: str) -> str:
+    """``text`` as a reader should see it: line-end hyphenation resolved, line breaks and runs
+    of spaces made one space. Never used for offsets: the quote stays the exact span."""
+    return _WHITESPACE.sub(" ", _SOFT_HYPHEN.sub("", text)).strip()
+
+
+@functools.lru_cache(maxsize=16)
+def _key_value_prefix(code: str) -> re.Pattern[str] | None:
+    keys = get_profile(code).header_keys
+    if not keys:
+        return None
+    alternatives = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
+    return re.compile(rf"[ \t]*(?i:{alternatives})[ \t]+{_KEY_VALUE}(?=[ \t]+\S)")
+
+
+def _blocks(text: str, start: int, end: int, code: str) -> list[tuple[int, int]]:
     """Paragraph-like blocks of text[start:end]: split at blank lines and around header lines."""
+    prefix = _key_value_prefix(code)
     blocks: list[tuple[int, int]] = []
     block_start = start
     position = start
@@ -38,14 +61,19 @@ def _blocks(text: str, start: int, end: int) -> list[tuple[int, int]]:
             if line.strip():
                 blocks.append((position, line_end))
             block_start = line_end + 1
+        elif prefix is not None and (head := prefix.match(line)):
+            if block_start < position:
+                blocks.append((block_start, position))
+            blocks.append((position, position + head.end()))
+            block_start = position + head.end()
         position = line_end + 1
     if block_start < end:
         blocks.append((block_start, end))
     return blocks
 
 
-@functools.lru_cache(maxsize=1)
-def _punkt() -> PunktTokenizer:
+@functools.lru_cache(maxsize=8)
+def _punkt(language: str, abbreviations: frozenset[str]) -> PunktTokenizer:
     from index.offline import _llama_index_static, import_nltk
 
     nltk = import_nltk()  # without the seconds of sklearn/scipy.stats nltk would import
@@ -55,21 +83,61 @@ def _punkt() -> PunktTokenizer:
     if static is not None and str(static / "nltk_cache") not in nltk.data.path:
         # llama-index bundles punkt_tab; nltk would otherwise try to download it.
         nltk.data.path.append(str(static / "nltk_cache"))
-    tokenizer = PunktTokenizer("english")
-    tokenizer._params.abbrev_types.update(_ABBREVIATIONS)
+    tokenizer = PunktTokenizer(language)
+    tokenizer._params.abbrev_types.update(abbreviations)
     return tokenizer
 
 
-def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+def _split(block: str, profile: LanguageProfile) -> list[tuple[int, int]]:
+    """Sentence spans inside one block, by the profile's splitter."""
+    if profile.sentence_splitter == "punkt":
+        tokenizer = _punkt(profile.punkt_language or "english", frozenset(profile.abbreviations))
+        return list(tokenizer.span_tokenize(block))
+    if profile.sentence_splitter == "razdel":
+        try:
+            from razdel import sentenize
+        except ImportError as exc:  # pragma: no cover - depends on the install
+            raise RuntimeError(
+                f"the {profile.name} profile splits with razdel: pip install razdel"
+            ) from exc
+        return [(s.start, s.stop) for s in sentenize(block)]
+    return _pysbd_spans(block, profile)
+
+
+def _pysbd_spans(block: str, profile: LanguageProfile) -> list[tuple[int, int]]:
+    try:
+        import pysbd
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise RuntimeError(
+            f"the {profile.name} profile splits with pysbd: pip install pysbd"
+        ) from exc
+    segmenter: Any = pysbd.Segmenter(language=profile.code, clean=False, char_span=True)
+    return [(s.start, s.end) for s in segmenter.segment(block)]
+
+
+def sentence_spans(
+    text: str, start: int = 0, end: int | None = None, language: str = "en"
+) -> list[tuple[int, int]]:
     """(start, end) offsets of the sentences of ``text[start:end]``, in ``text`` coordinates.
 
     Blank lines always end a sentence (headings and list items have no full stop), and so do
-    header lines such as ``title: ...``.
+    header lines such as ``title: ...`` and a leading ``date 2024-12-13``.
     """
     end = len(text) if end is None else end
+    profile = get_profile(language)
     spans: list[tuple[int, int]] = []
-    for block_start, block_end in _blocks(text, start, end):
+    for block_start, block_end in _blocks(text, start, end, profile.code):
         block = text[block_start:block_end]
-        for a, b in _punkt().span_tokenize(block):
+        if not block.strip():
+            continue
+        for a, b in _split(block, profile):
             spans.append((block_start + a, block_start + b))
     return spans
+
+
+def is_boilerplate(text: str, language: str = "en") -> bool:
+    """A licence line, copyright notice, navigation or a metadata header: not a fact."""
+    lowered = display_form(text).lower()
+    if _HEADER_LINE.fullmatch(text.strip()):
+        return True
+    return any(phrase in lowered for phrase in get_profile(language).boilerplate)

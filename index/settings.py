@@ -140,6 +140,62 @@ class Settings(BaseSettings):
         description="Below this evidence score the answer abstains ('The sources do not say').",
     )
 
+    # Evidence scoring (rag/evidence.py). Tuned on the development set and bench/multihop,
+    # never on the eval gate: similarity carries paraphrase, term coverage exact wording; a
+    # sentence missing the asked-for kind or topic keeps ``evidence_penalty`` of its score.
+    evidence_similarity_weight: float = Field(
+        default=0.65,
+        ge=0,
+        description="Weight of embedding similarity in a sentence's evidence score.",
+    )
+    evidence_coverage_weight: float = Field(
+        default=0.35,
+        ge=0,
+        description="Weight of the share of the question's content words a sentence holds.",
+    )
+    evidence_penalty: float = Field(
+        default=0.6,
+        ge=0,
+        le=1,
+        description="Share of its score "
+        "a sentence keeps when it lacks the kind, attribute or topic asked for.",
+    )
+    evidence_paraphrase_penalty: float = Field(
+        default=0.85,
+        ge=0,
+        le=1,
+        description="The same, for a close paraphrase when the question rests on a false premise.",
+    )
+    evidence_paraphrase_similarity: float = Field(
+        default=0.6, description="Similarity from which a sentence counts as a close paraphrase."
+    )
+    evidence_window: float = Field(
+        default=0.12,
+        ge=0,
+        description="Sentences within this score of the best one join the answer.",
+    )
+    name_vote_pool: int = Field(
+        default=12,
+        ge=1,
+        description="Best sentences whose names "
+        "vote on a who/which answer no single sentence gives.",
+    )
+    name_vote_min_score: float = Field(
+        default=0.33, description="Least evidence score of a sentence that votes."
+    )
+    name_vote_documents: int = Field(
+        default=2,
+        ge=1,
+        description="Documents that must name the same answer for the vote to stand.",
+    )
+    yes_no_coverage: float = Field(
+        default=0.8,
+        ge=0,
+        le=1,
+        description="Share of a yes/no "
+        "question's content words a quote must hold to answer it yes or no.",
+    )
+
     # --- generation back-ends --------------------------------------------------
     backend: Backend = Field(
         default="extractive",

@@ -16,28 +16,17 @@ import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from index.records import IngestSummary, StoredDocument
 from index.settings import Backend, Settings, get_settings
-from rag.records import Answer, Citation, CitedText
+from rag.records import Answer, Citation, CitedText, StreamEvent
 
 if TYPE_CHECKING:
     from rag.check import ClaimCheck
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class StreamEvent:
-    """``kind`` is "delta" (text to append while generating) or "answer" (the final,
-    verified answer, which replaces whatever the deltas showed)."""
-
-    kind: str
-    text: str = ""
-    answer: Answer | None = None
 
 
 class RAG:
@@ -174,7 +163,7 @@ class RAG:
         ``sources``, ``date_from``/``date_to`` and ``languages`` (ISO 639-1 codes of the
         documents' languages, e.g. ``["ru", "be"]``) restrict the documents searched.
         """
-        from rag.answer import answer_question
+        from rag.pipeline import answer_question
         from rag.retrieve import Filters
 
         backend = backend or self.settings.backend

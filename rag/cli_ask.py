@@ -121,8 +121,8 @@ def ask(
     export: Path | None,
 ) -> None:
     """Answer QUESTION from the indexed sources, with cited quotes."""
-    from rag.answer import answer_to_text
     from rag.api import open_store
+    from rag.pipeline import answer_to_text
 
     rag = open_store(store, create=False, backend=backend)
     answer = rag.ask(

@@ -52,6 +52,14 @@ class Citation:
     end: int
     score: float
     page: int | None = None
+    # The quote as a reader sees it (PDF line breaks and hyphenation resolved); ``quote``
+    # stays the exact span.
+    display: str = ""
+    # The answer value inside the quote, when the answer leads with one:
+    # ``document_text[value_start:value_end] == value``.
+    value: str | None = None
+    value_start: int | None = None
+    value_end: int | None = None
     ocr: bool = False  # the quote was read by OCR from a scanned page or an image
     ocr_confidence: float | None = None  # that page's mean OCR word confidence (0..1)
     # The quoted document's content hash when the answer was made: a citation whose
@@ -118,6 +126,8 @@ class Answer:
     backend: str = "extractive"
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
     error: str | None = None
+    # The answer kind the question asked for (number, date, person, yesno, ...), if any.
+    kind: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of ``rag ask --json`` and of each ``rag batch`` line."""
@@ -139,6 +149,17 @@ class Answer:
                 }
                 for p in self.closest
             ],
+            "kind": self.kind,
             "backend": self.backend,
             "timings": dict(self.timings),
         }
+
+
+@dataclass(frozen=True)
+class StreamEvent:
+    """``kind`` is "delta" (text to append while generating) or "answer" (the final,
+    verified answer, which replaces whatever the deltas showed)."""
+
+    kind: str
+    text: str = ""
+    answer: Answer | None = None

@@ -15,9 +15,9 @@ from openai_stub import OpenAIStub
 
 from index.settings import get_settings
 from rag import RAG, Answer, open_store
-from rag.answer import NOT_SAY, answer_question
 from rag.llm import LLMError, ScriptedLLM
 from rag.normalize import fact_in_text
+from rag.pipeline import NOT_SAY, answer_question
 from rag.retrieve import Filters
 
 RAG_CLI = [sys.executable, "-m", "rag.cli"]

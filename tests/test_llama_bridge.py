@@ -15,7 +15,7 @@ from llama_index.core.tools import QueryEngineTool
 from sample_quotes import SOFIA
 
 from rag import RAG
-from rag.answer import NOT_SAY
+from rag.pipeline import NOT_SAY
 
 
 def _exact(rag: RAG, item: NodeWithScore) -> None:

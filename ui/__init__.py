@@ -1,7 +1,7 @@
 """The Gradio chat UI over the public API of ``rag`` (``rag ui``).
 
-Importing ``index`` first sets the offline environment (analytics and telemetry off) before
+Importing ``rag`` first sets the offline environment (analytics and telemetry off) before
 anything in this package can import gradio.
 """
 
-import index  # noqa: F401
+import rag  # noqa: F401

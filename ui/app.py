@@ -14,7 +14,7 @@ serialises index writes.
 ``ask`` endpoint's type hints at run time to describe its parameters.
 """
 
-import index.settings  # noqa: F401  (first: sets the offline environment before gradio loads)
+import rag.api as _offline  # noqa: F401  (first: sets the offline environment before gradio)
 
 # isort: split
 
@@ -30,8 +30,7 @@ from typing import Any, cast
 
 import gradio as gr
 
-from index.settings import Settings
-from rag import RAG, Answer
+from rag import RAG, Answer, Settings
 from ui.bind import UIError, check_bind
 from ui.check import check_tab
 from ui.evidence import EVIDENCE_FORMATS, EvidenceFiles
@@ -138,6 +137,7 @@ a.cite:hover { text-decoration: underline; }
   line-height: 1.5; padding-right: 6px; }
 mark.rag-quote-mark { background: #fde68a; color: #111827; padding: 0 1px; }
 mark.rag-quote-mark.rag-active { background: #facc15; }
+mark.rag-value-mark { background: #f59e0b; color: #111827; font-weight: 600; padding: 0; }
 .rag-error { color: #b91c1c; font-weight: 600; }
 .rag-info { color: var(--body-text-color-subdued); }
 table.rag-sources { width: 100%; border-collapse: collapse; font-size: 0.92em; }
@@ -378,7 +378,7 @@ class Handlers:
 
     def language_choices(self) -> list[tuple[str, str]]:
         """Languages of the indexed documents, most documents first: ("Russian (ru), 3", "ru")."""
-        from index.language import language_name
+        from rag import language_name
 
         counts: dict[str, int] = {}
         for d in self.rag.sources():

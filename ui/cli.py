@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from index.clikit import expected_errors, store_option
+from rag import expected_errors, store_option
 
 
 @click.command("ui")
@@ -42,7 +42,7 @@ def ui(
     upload and delete sources. Never opens a share link."""
     import logging
 
-    from index.settings import get_settings
+    from rag import get_settings
     from ui.bind import check_bind
 
     settings = get_settings(store=store, backend=backend, ui_host=host, ui_port=port)

@@ -24,13 +24,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.records import StoredDocument
-from rag import Answer, Citation, CitedText, Passage
+from rag import Answer, Citation, CitedText, Passage, StoredDocument
+from rag.markers import MARKER, marker_numbers
 
 NOT_SAY = "The sources do not say"
 
-# "[1]" or "[1, 2]"; "[1][3]" is two markers.
-_MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
+# One marker grammar for the whole tool ("[1]", "[1, 2]", "[1-3]"; "[1][3]" is two markers).
+_MARKER = MARKER
 _PREFIX = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 # Characters kept in an uploaded file's name; everything else becomes "_". \w is Unicode-aware
 # so Cyrillic or accented names stay readable.
@@ -82,7 +82,7 @@ def render_answer_html(answer: Answer, prefix: str = "a") -> str:
         text = f"{NOT_SAY}. {text}".strip()
 
     def link(match: re.Match[str]) -> str:
-        numbers = [int(n) for n in re.split(r"\s*,\s*", match.group(1))]
+        numbers = marker_numbers(match.group(0))
         if not all(n in known for n in numbers):
             return match.group(0)  # a bracketed number that is not a citation stays text
         return "".join(cite_link(prefix, n) for n in numbers)
@@ -139,11 +139,26 @@ class _Span:
     start: int
     end: int
     page: int | None
+    # the answer value inside the quote (document offsets), highlighted within the mark
+    value_start: int | None = None
+    value_end: int | None = None
 
 
 def _spans(answer: Answer) -> list[_Span]:
     spans = [
-        _Span(str(c.n), c.doc_id, c.title, c.source, c.date, c.date_origin, c.start, c.end, c.page)
+        _Span(
+            str(c.n),
+            c.doc_id,
+            c.title,
+            c.source,
+            c.date,
+            c.date_origin,
+            c.start,
+            c.end,
+            c.page,
+            c.value_start,
+            c.value_end,
+        )
         for c in answer.citations
     ]
     if answer.abstained:
@@ -264,20 +279,41 @@ def _document_block(prefix: str, span: _Span, text: str | None) -> str:
             f'<p class="rag-error" id="{esc(mark_id)}">The document is no longer in the index.</p>'
         )
     else:
-        body = render_document_html(text, span.start, span.end, mark_id)
+        body = render_document_html(
+            text, span.start, span.end, mark_id, span.value_start, span.value_end
+        )
     return (
         f'<section class="rag-doc" id="{prefix}-doc-{esc(span.key)}" '
         f'data-key="{esc(span.key)}">{header}{body}</section>'
     )
 
 
-def render_document_html(text: str, start: int, end: int, mark_id: str) -> str:
-    """The whole document text with ``text[start:end]`` wrapped in ``<mark id=mark_id>``."""
+def render_document_html(
+    text: str,
+    start: int,
+    end: int,
+    mark_id: str,
+    value_start: int | None = None,
+    value_end: int | None = None,
+) -> str:
+    """The whole document text with ``text[start:end]`` wrapped in ``<mark id=mark_id>``; the
+    answer value ``text[value_start:value_end]``, when inside the quote, is marked within it."""
     if not 0 <= start <= end <= len(text):
         raise ValueError(f"span [{start}:{end}] outside a text of {len(text)} characters")
+    quote = esc(text[start:end])
+    if (
+        value_start is not None
+        and value_end is not None
+        and start <= value_start < value_end <= end
+    ):
+        quote = (
+            f"{esc(text[start:value_start])}"
+            f'<mark class="rag-value-mark">{esc(text[value_start:value_end])}</mark>'
+            f"{esc(text[value_end:end])}"
+        )
     return (
         f'<div class="rag-doc-text">{esc(text[:start])}'
-        f'<mark class="rag-quote-mark" id="{esc(mark_id)}">{esc(text[start:end])}</mark>'
+        f'<mark class="rag-quote-mark" id="{esc(mark_id)}">{quote}</mark>'
         f"{esc(text[end:])}</div>"
     )
 

@@ -1,0 +1,213 @@
+"""The extractive composer: the answer value first, then the evidence sentences themselves.
+
+For a question asking for a number, amount, date or name the answer begins with that value
+exactly as the source writes it, bound to its offsets in the document. A yes/no question is
+answered "Yes" or "No" only when a quote states the question's claim or its negation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from index.languages import get_profile
+from rag.compose import citation
+from rag.evidence import Evidence, candidate_names
+from rag.normalize import extract_dates, extract_names, extract_quantities, fold
+from rag.question import NAME_KINDS, Question
+from rag.records import AnswerSentence, Citation
+from rag.terms import lexicon
+from rag.verify import check_sentence
+
+__all__ = ["Composition", "answer_value", "compose", "yes_no"]
+
+
+@dataclass
+class Composition:
+    sentences: list[AnswerSentence] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    verdict: str | None = None  # "yes" / "no" for a yes/no question answered
+
+
+def _is_year(value: Decimal) -> bool:
+    return value == value.to_integral_value() and 1800 <= value <= 2100
+
+
+def _anchors(q: Question, text: str) -> list[int]:
+    """Positions in ``text`` of the words the question asks about (its focus and attribute),
+    to bind the value to them: the number nearest "systems ... U.S." is the one asked for."""
+    lex = lexicon(q.language)
+    wanted = q.focus | q.attribute
+    positions = []
+    offset = 0
+    lowered = text.lower()
+    for word in lex.words(text):
+        at = lowered.find(word, offset)
+        if at < 0:
+            continue
+        offset = at + len(word)
+        stem = lex.stems([word])[0]
+        if stem in wanted:
+            positions.append(at)
+    # the question's names anchor too ("to the U.S.")
+    folded_q = fold(q.text)
+    for name in extract_names(text):
+        if fold(name) in folded_q:
+            at = text.find(name)
+            if at >= 0:
+                positions.append(at)
+    return positions
+
+
+def _nearest(spans: list[tuple[str, int, int]], anchors: list[int]) -> tuple[str, int, int]:
+    if not anchors:
+        return spans[0]
+    return min(spans, key=lambda s: (min(abs(s[1] - a) for a in anchors), s[1]))
+
+
+def _bind(q: Question, text: str, spans: list[tuple[str, int, int]]) -> tuple[str, int, int]:
+    """The value bound to what the question asks. Each value owns the words between the
+    values before and after it; the one whose words hold most of the question's qualifiers
+    (who, to whom, when), then most of the thing counted, is the answer: in "136 Konkurs
+    systems to the U.S. and another 80 to Saudi Arabia", 80 owns "Saudi Arabia"."""
+    if len(spans) == 1:
+        return spans[0]
+    lex = lexicon(q.language)
+    ordered = sorted(spans, key=lambda s: s[1])
+    ranked = []
+    for i, (value, start, end) in enumerate(ordered):
+        before = ordered[i - 1][2] if i > 0 else 0
+        after = ordered[i + 1][1] if i + 1 < len(ordered) else len(text)
+        owned = lex.terms(text[before:start] + " " + text[end:after]) | lex.terms(
+            " ".join(n for n in extract_names(text[before:after]))
+        )
+        following = lex.terms(text[end:after])
+        ranked.append(
+            (len(q.qualifiers & owned), len(q.target & following), -start, (value, start, end))
+        )
+    return max(ranked)[3]
+
+
+def _after_title(text: str, at: int, titles: set[str]) -> bool:
+    before = text[:at].rstrip().rstrip(".").split()
+    return bool(before) and before[-1].lower() in titles
+
+
+def answer_value(q: Question, e: Evidence, name: str | None = None) -> tuple[str, int, int] | None:
+    """The value that answers ``q`` in evidence ``e``, as (text, start, end) in the document:
+    exactly as the source writes it. ``name``: the answer several documents agree on."""
+    text = e.unit.quote
+    spans: list[tuple[str, int, int]] = []
+    if q.kind in ("number", "amount"):
+        found = [
+            x
+            for x in extract_quantities(text)
+            if (x.unit is not None or not _is_year(x.value)) and x.value not in q.asked_values
+        ]
+        if q.kind == "amount" and any(x.unit for x in found):
+            found = [x for x in found if x.unit]
+        elif q.kind == "number" and any(x.unit is None for x in found):
+            found = [x for x in found if x.unit != "EUR" and x.unit != "USD" and x.unit != "GBP"]
+        spans = [(x.text, x.start, x.end) for x in found]
+    elif q.kind == "date":
+        spans = [
+            (d.text, d.start, d.end)
+            for d in extract_dates(text)
+            if (d.year, d.month, d.day) not in q.asked_dates
+        ]
+    elif q.kind in NAME_KINDS:
+        titles = {t.lower() for t in get_profile(q.language).titles}
+        spans = [(n, at, at + len(n)) for n, at in candidate_names(q, text)]
+        if name is not None:
+            spans = [s for s in spans if fold(name.split()[-1]) in fold(s[0])] or spans
+        if q.kind == "person":
+            # a person's name has two words or follows a title
+            people = [
+                s for s in spans if len(s[0].split()) >= 2 or _after_title(text, s[1], titles)
+            ]
+            spans = people or spans
+    if not spans:
+        return None
+    if q.kind in ("number", "amount", "date"):
+        value, start, end = _bind(q, text, spans)
+    else:
+        value, start, end = _nearest(spans, _anchors(q, text))
+    return value, e.unit.start + start, e.unit.start + end
+
+
+def _claim(q: Question) -> str:
+    """The statement a yes/no question asks about: the question without its first word."""
+    words = q.text.rstrip("?").split()
+    return " ".join(words[1:]) if len(words) > 1 else q.text
+
+
+def yes_no(q: Question, picked: Sequence[Evidence], coverage: float) -> tuple[str, int] | None:
+    """("yes"|"no", index of the evidence) when a quote states the question's claim (or its
+    opposite): it holds nearly all the claim's content words, and the verifier finds the
+    claim supported by it, or contradicted (negation, another value for the same thing)."""
+    lex = lexicon(q.language)
+    claim = _claim(q)
+    content = q.terms - lex.scaffold
+    if not content:
+        return None
+    for i, e in enumerate(picked):
+        terms = lex.terms(e.unit.display)
+        if len(content & terms) / len(content) < coverage:
+            continue
+        # The verifier's verdict decides: supported is "yes"; contradicted (the quote
+        # negates it, or binds another value to the same thing) is "no"; anything it
+        # cannot find is no verdict at all.
+        check = check_sentence(claim, [e.unit.display], q.language)
+        if check.verdict == "supported":
+            return "yes", i
+        if check.verdict == "contradicted" and check.conflicts:
+            return "no", i
+    return None
+
+
+def _sum_sentence(q: Question, picked: list[Evidence], label: str) -> str | None:
+    """Arithmetic the reader asked for ("in total"), shown with its operands."""
+    # Only counts are summed ("how many ... in total"); a "total value" is quoted, not added.
+    if not (q.wants_total and q.kind == "number") or not picked:
+        return None
+    top = picked[0].unit.quote
+    counts = [x for x in extract_quantities(top) if x.unit is None and not _is_year(x.value)]
+    if len(counts) < 2:
+        return None
+    operands = " + ".join(x.text for x in counts)
+    total = sum((x.value for x in counts), Decimal(0))
+    return f"{label} {operands} = {total.normalize():f}"
+
+
+def compose(
+    q: Question, picked: list[Evidence], yes_no_coverage: float, name: str | None = None
+) -> Composition:
+    """Answer sentences for the picked evidence (empty when a yes/no question gets no
+    verdict: the pipeline then declines with the evidence)."""
+    profile = get_profile(q.language)
+    out = Composition()
+    if q.kind == "yesno":
+        verdict = yes_no(q, picked, yes_no_coverage)
+        if verdict is None:
+            return out
+        word, index = verdict
+        picked = [picked[index]] + [e for i, e in enumerate(picked) if i != index]
+        out.verdict = word
+        out.citations = [citation(i + 1, e) for i, e in enumerate(picked[:1])]
+        out.sentences = [
+            AnswerSentence(profile.label(word, word.capitalize()) + ".", (1,)),
+            AnswerSentence(picked[0].unit.quote, (1,)),
+        ]
+        return out
+    value = answer_value(q, picked[0], name) if q.wants_value else None
+    out.citations = [citation(i + 1, e, value if i == 0 else None) for i, e in enumerate(picked)]
+    if value is not None:
+        lead = value[0] if value[0].endswith(".") else value[0] + "."
+        out.sentences.append(AnswerSentence(lead, (1,)))
+    out.sentences.extend(AnswerSentence(e.unit.quote, (i + 1,)) for i, e in enumerate(picked))
+    total = _sum_sentence(q, picked, profile.label("total", "In total:"))
+    if total:
+        out.sentences.append(AnswerSentence(total, (1,)))
+    return out

@@ -1,0 +1,196 @@
+"""The answering pipeline: question -> retrieve -> evidence -> compose -> verify, timed.
+
+Orchestration only: each stage lives in its own module with a typed record between them
+(rag.question.Question, rag.records.Passage, rag.evidence.Evidence/Assessment,
+rag.compose.extractive.Composition, rag.records.Answer).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from index.languages import get_profile
+from rag.compose import render
+from rag.evidence import Evidence, assess, embed_units, score_units, units
+from rag.question import Question, analyze
+from rag.records import Answer, Passage, StreamEvent
+from rag.retrieve import Filters, Retriever
+from rag.verify import check_sentence
+
+if TYPE_CHECKING:
+    from rag.llm import LLM
+
+log = logging.getLogger(__name__)
+
+__all__ = ["NOT_SAY", "answer_question", "answer_to_text", "select_evidence"]
+
+NOT_SAY = get_profile("en").label("not_say", "The sources do not say")
+
+
+def select_evidence(
+    q: Question, passages: Sequence[Passage], retriever: Retriever, premise_gaps: bool = False
+) -> list[Evidence]:
+    """Every clean unit of the passages scored against the question; best first."""
+    texts: dict[str, str] = {}
+    candidates = []
+    seen: set[tuple[str, int]] = set()
+    for passage in passages:
+        if passage.doc_id not in texts:
+            texts[passage.doc_id] = retriever.store.document_text(passage.doc_id)
+        for unit in units(passage, texts[passage.doc_id], q.language):
+            if (passage.doc_id, unit.start) not in seen:  # overlapping chunks repeat sentences
+                seen.add((passage.doc_id, unit.start))
+                candidates.append(unit)
+    if not candidates:
+        return []
+    similarities = embed_units(retriever.embedder, q.text, [u.display for u in candidates])
+    return score_units(
+        q, candidates, [float(s) for s in similarities], retriever.settings, premise_gaps
+    )
+
+
+def premise_gaps(
+    question: str, passages: Sequence[Passage], retriever: Retriever, filters: Filters
+) -> list[str]:
+    """Figures and names the question takes for granted that the sources do not contain.
+
+    Checked first against the retrieved passages, then each candidate is searched for on its
+    own: a multi-document question names things the top passages may not hold, and telling a
+    reader "the sources do not say X" when another document does would be a false statement.
+    """
+    missing = check_sentence(question, [p.text for p in passages]).missing
+    gaps = []
+    for item in missing:
+        found = retriever.retrieve(item, top_k=8, filters=filters)
+        if not check_sentence(item, [p.text for p in found]).ok:
+            gaps.append(item)
+    return gaps
+
+
+def _decline(q: Question, passages: Sequence[Passage], missing: str = "") -> Answer:
+    topic = q.text.rstrip("?").strip()
+    profile = get_profile(q.language)
+    text = f"{profile.label('not_say', NOT_SAY)} "
+    if q.kind == "yesno":
+        text += f"yes or no to this: “{topic}”"
+    else:
+        text += f"this: “{topic}”"
+    if missing:
+        text += f"; {missing}"
+    text += "."
+    if passages:
+        text += " " + profile.label("closest", "Closest passages are shown below.")
+    return Answer(
+        question=q.text, text=text, abstained=True, closest=list(passages[:3]), kind=q.kind
+    )
+
+
+def answer_question(
+    question: str,
+    *,
+    retriever: Retriever,
+    llm: LLM | None,
+    backend: str,
+    top_k: int | None,
+    filters: Filters,
+    started: float,
+    language: str = "en",
+) -> Iterator[StreamEvent]:
+    """Yield text deltas (LLM back-ends) and finally the verified answer."""
+    from rag.compose.extractive import compose
+
+    settings = retriever.settings
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    q = analyze(question, language)
+    timings["question"] = time.perf_counter() - t
+    if not q.text:
+        empty = Answer(
+            question="", text=f"{NOT_SAY} anything: the question is empty.", abstained=True
+        )
+        empty.backend = backend
+        yield StreamEvent("answer", answer=empty)
+        return
+
+    t = time.perf_counter()
+    passages = retriever.retrieve(q.text, top_k=top_k, filters=filters)
+    timings["retrieve"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    gaps = premise_gaps(q.text, passages, retriever, filters) if passages else []
+    ranked = select_evidence(q, passages, retriever, premise_gaps=bool(gaps))
+    assessment = assess(q, ranked, settings)
+    picked = assessment.picked
+    timings["evidence"] = time.perf_counter() - t
+
+    answer: Answer
+    if not picked:
+        answer = _decline(q, passages, assessment.missing)
+    else:
+        t = time.perf_counter()
+        notes: list[str] = []
+        if llm is None:
+            composition = compose(q, picked, settings.yes_no_coverage, assessment.name)
+            sentences, citations = composition.sentences, composition.citations
+        else:
+            from rag.compose.llm import INSUFFICIENT, parse, prompt
+
+            chunks: list[str] = []
+            for delta in llm.stream(prompt(q.text, picked)):
+                chunks.append(delta)
+                yield StreamEvent("delta", text=delta)
+            output = "".join(chunks).strip()
+            timings["generate"] = time.perf_counter() - t
+            t = time.perf_counter()
+            if output.upper().startswith(INSUFFICIENT):
+                sentences, citations = [], []
+            else:
+                sentences, citations, notes = parse(output, picked, q.language)
+        if not sentences:
+            answer = _decline(q, passages)
+            answer.notes = notes
+        else:
+            text = render(sentences)
+            if gaps:
+                missing = ", ".join(f"“{g}”" for g in gaps)
+                text = f"{NOT_SAY} what the question assumes ({missing}). What they say: {text}"
+            answer = Answer(
+                question=q.text,
+                text=text,
+                abstained=False,
+                citations=citations,
+                sentences=sentences,
+                notes=notes,
+                kind=q.kind,
+            )
+        timings["compose"] = time.perf_counter() - t
+    answer.backend = backend
+    timings["total"] = time.perf_counter() - started
+    answer.timings = {k: round(v, 4) for k, v in timings.items()}
+    if llm is None:
+        yield StreamEvent("delta", text=answer.text)
+    yield StreamEvent("answer", answer=answer)
+
+
+def answer_to_text(answer: Answer, show_quotes: bool = True) -> str:
+    """A plain-text rendering for terminals."""
+    lines = [answer.text]
+    for note in answer.notes:
+        lines.append(f"note: {note}")
+    if show_quotes:
+        for c in answer.citations:
+            page = f", {c.ocr_label}" if c.ocr else (f", p. {c.page}" if c.page else "")
+            date = c.date + (" (file date)" if c.date_origin == "file" else "")
+            shown = c.display or c.quote
+            lines.append(f"[{c.n}] {c.title} ({date}{page}): “{shown}”\n    {c.source}")
+        for p in answer.closest:
+            lines.append(f"- closest: {p.title} ({p.date}): “{_short(p.text)}”")
+    return "\n".join(lines)
+
+
+def _short(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

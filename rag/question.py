@@ -1,0 +1,159 @@
+"""Question analysis: what kind of answer is wanted and what evidence must hold to give it.
+
+The first stage of answering. Everything language-specific comes from the language profile:
+the question words that set the answer kind, the head nouns after a generic "what/which",
+the phrase pattern of the attribute asked for, stop and scaffold words.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from index.languages import LanguageProfile, get_profile
+from rag.normalize import extract_dates, extract_names, extract_quantities
+from rag.terms import lexicon
+
+__all__ = ["NAME_KINDS", "VALUE_KINDS", "Question", "analyze"]
+
+# Kinds whose answer is a value the extractive answer can lead with.
+VALUE_KINDS = frozenset({"number", "amount", "date", "person", "place", "organisation", "name"})
+NAME_KINDS = frozenset({"person", "place", "organisation", "name"})
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question and the constraints its evidence must meet."""
+
+    text: str
+    language: str
+    # number, amount, date, person, place, organisation, name, yesno, list, reason, manner,
+    # definition, or None when no question word says
+    kind: str | None
+    terms: frozenset[str]  # stemmed content words
+    focus: frozenset[str]  # content words that are not names: what is asked *about* them
+    attribute: frozenset[str]  # "what is the unit price of ..." -> {unit, price}
+    attribute_text: str  # the attribute as written ("unit price"), for messages
+    entities: tuple[str, ...]  # names the question mentions
+    asked_values: frozenset[Decimal]  # numbers the question already gives
+    asked_dates: frozenset[tuple[int | None, int | None, int | None]]
+    wants_total: bool  # "in total", "combined": arithmetic wanted
+    # the thing counted or named right after the question phrase ("how many *Konkurs
+    # systems* went to ..."): a value is bound to the rest (the qualifiers), since sources
+    # elide the counted noun ("136 systems to the U.S. and another 80 to Saudi Arabia")
+    target: frozenset[str] = frozenset()
+
+    @property
+    def qualifiers(self) -> frozenset[str]:
+        return self.terms - self.target
+
+    @property
+    def wants_value(self) -> bool:
+        return self.kind in VALUE_KINDS
+
+
+def _phrase_positions(text: str, phrases: list[str]) -> list[tuple[int, int]]:
+    """(start, -length) of every whole-word occurrence of each phrase in lower-case ``text``."""
+    found = []
+    for phrase in phrases:
+        for match in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", text):
+            found.append((match.start(), -len(phrase)))
+    return found
+
+
+def _target(lowered: str, profile: LanguageProfile, kind: str | None) -> str:
+    """The words right after the question phrase of ``kind``, up to the first stop word."""
+    if kind is None:
+        return ""
+    positions = sorted(_phrase_positions(lowered, profile.question_words.get(kind, [])))
+    if not positions:
+        return ""
+    start, negative_length = positions[0]
+    words = []
+    stop = set(profile.stopwords)
+    for word in lowered[start - negative_length :].split():
+        if word.strip("?,.") in stop:
+            break
+        words.append(word)
+    return " ".join(words)
+
+
+def answer_kind(question: str, profile: LanguageProfile) -> str | None:
+    """The kind whose phrase comes first ("Where was he when he said ..." asks for a place);
+    at one position the longest phrase wins ("how many" over "how"). Yes/no phrases count
+    only as the first word. A generic "what/which ... the X" takes its kind from X."""
+    lowered = " ".join(question.lower().split())
+    first_word = lowered.split(" ", 1)[0] if lowered else ""
+    candidates: list[tuple[int, int, str]] = []
+    for name, phrases in profile.question_words.items():
+        if name == "yesno":
+            if first_word in phrases:
+                candidates.append((0, -len(first_word), name))
+            continue
+        candidates.extend((pos, neg, name) for pos, neg in _phrase_positions(lowered, phrases))
+    kind: str | None = min(candidates)[2] if candidates else None
+    if kind in (None, "definition", "list"):
+        noun_kind = _head_noun_kind(lowered, profile)
+        if noun_kind is not None:
+            return noun_kind
+    return kind
+
+
+def _head_noun_kind(lowered: str, profile: LanguageProfile) -> str | None:
+    """Kind from the attribute's nouns: "what was the total value of" -> amount."""
+    attribute = _attribute(lowered, profile)
+    words = attribute.split() if attribute else lowered.split()[:4]
+    for word in reversed(words):  # the head noun is last in English noun phrases
+        for kind, nouns in profile.kind_nouns.items():
+            if word.strip("?,.") in nouns:
+                return kind
+    return None
+
+
+@functools.lru_cache(maxsize=16)
+def _attribute_re(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def _attribute(question: str, profile: LanguageProfile) -> str:
+    if not profile.attribute_pattern:
+        return ""
+    match = _attribute_re(profile.attribute_pattern).search(question)
+    return match.group("attr").strip() if match else ""
+
+
+def _is_year(value: Decimal) -> bool:
+    return value == value.to_integral_value() and 1800 <= value <= 2100
+
+
+def analyze(text: str, language: str = "en") -> Question:
+    """The :class:`Question` of ``text`` in ``language``."""
+    profile = get_profile(language)
+    lex = lexicon(profile.code)
+    text = " ".join(text.split())
+    terms = lex.terms(text)
+    entities = tuple(extract_names(text))
+    name_terms = lex.terms(" ".join(entities))
+    focus = terms - name_terms - lex.scaffold
+    attribute_text = _attribute(text, profile)
+    attribute = lex.terms(attribute_text) - lex.scaffold if attribute_text else frozenset()
+    kind = answer_kind(text, profile)
+    target = lex.terms(_target(" ".join(text.lower().split()), profile, kind))
+    lowered = f" {text.lower()} "
+    wants_total = any(f" {w} " in lowered or f" {w}?" in lowered for w in profile.total_words)
+    return Question(
+        text=text,
+        language=profile.code,
+        kind=kind,
+        terms=terms,
+        focus=frozenset(focus),
+        attribute=frozenset(attribute),
+        attribute_text=attribute_text,
+        entities=entities,
+        asked_values=frozenset(q.value for q in extract_quantities(text)),
+        asked_dates=frozenset((d.year, d.month, d.day) for d in extract_dates(text)),
+        wants_total=wants_total,
+        target=frozenset(target),
+    )
