@@ -159,3 +159,27 @@ def test_cli_bad_line_is_reported_and_the_rest_judged(sample_store: Path, tmp_pa
     first, second = (json.loads(line) for line in result.stdout.splitlines())
     assert first["id"] == "1" and "bad JSONL" in first["error"]
     assert second["id"] == "t" and second["verdict"] == "supported"
+
+
+def test_two_sources_disagreeing_on_a_value_are_both_shown() -> None:
+    from rag.check import Unit, judge_claim
+    from rag.records import Passage
+
+    other = "Sofia transferred 140 Konkurs systems to the U.S., a Bulgarian daily reported."
+
+    def unit(doc: str, text: str) -> Unit:
+        passage = Passage(
+            doc, doc, f"{doc}.txt", doc, "2024-12-13", "text", text, 0, len(text), 1.0
+        )
+        return Unit(passage, 0, len(text), text)
+
+    units = [unit("belarus", SOFIA), unit("daily", other)]
+    verdict, reason, support, contra, closest = judge_claim(
+        "Sofia transferred 136 Konkurs systems to the U.S.", units
+    )
+    assert (verdict, support, contra, closest) == ("supported", [0], [1], [])
+    assert "the sources disagree: '136' is contradicted: the passage gives 140" in reason
+    verdict, reason, support, contra, _ = judge_claim(
+        "Sofia transferred 150 Konkurs systems to the U.S.", units
+    )
+    assert verdict == "contradicted" and support == [] and sorted(contra) == [0, 1]

@@ -34,7 +34,7 @@ from rag.verify.binding import Frame, Token, dates_agree, frames, is_stop, token
 from rag.verify.lexicon import get_lexicon
 from rag.verify.names import check_name
 from rag.verify.polarity import Polarity, clauses
-from rag.verify.values import quote_list, strip_citation_markers, value_gaps
+from rag.verify.values import quote_list, shown_arithmetic, strip_citation_markers, value_gaps
 
 __all__ = [
     "Conflict",
@@ -327,6 +327,12 @@ def _disagreement(mine: Polarity, theirs: Polarity, lang: str = "en") -> str:
 # --------------------------------------------------------------------------- the verdict
 
 
+def _arithmetic_spans(text: str) -> frozenset[tuple[int, int]]:
+    return frozenset(
+        (o.start, o.end) for e in shown_arithmetic(text) for o in (*e.operands, e.result)
+    )
+
+
 def check_sentence(sentence: str, quotes: Sequence[str], lang: str = "en") -> SentenceCheck:
     """Check one sentence against the quotes it cites (see the module docstring)."""
     text = strip_citation_markers(sentence)
@@ -354,8 +360,13 @@ def check_sentence(sentence: str, quotes: Sequence[str], lang: str = "en") -> Se
                 conflicts.append(Conflict(name, said, quote, "name"))
 
     sentences = quote_sentences(quotes)
-    in_arithmetic = {(o.start, o.end) for e in gaps.expressions for o in (*e.operands, e.result)}
-    mine = frames(text, lang, frozenset(in_arithmetic))
+    # sentence by sentence, as the quotes are read: a header line ("date 2024-12-13") binds
+    # nothing in the sentence after it
+    mine = [
+        f
+        for own in (quote_sentences([text]) or [text])
+        for f in frames(own, lang, _arithmetic_spans(own))
+    ]
     theirs = [g for s in sentences for g in frames(s, lang)]
     quantities = [f for f in mine if f.kind != "date"]
     found_conflicts, unbound = _quantity_conflicts(
