@@ -153,8 +153,11 @@ def score_units(
         has_value = _has_value(q, unit.display)
         has_attribute = not q.attribute or bool(q.attribute & terms)
         has_focus = not q.focus or bool(q.focus & terms)
+        # The value's sentence often refers back to what the question names ("it", "the
+        # company", "Sofia" for Bulgaria): the names must be in its passage, not its words.
         has_entities = q.kind not in ("number", "amount", "date") or all(
-            name_in_texts(e, [unit.display, unit.passage.title]) for e in q.entities
+            name_in_texts(e, [unit.display, unit.passage.title, unit.passage.text])
+            for e in q.entities
         )
         if not (has_value and has_entities):
             score *= settings.evidence_penalty

@@ -128,6 +128,12 @@ def test_number_answer_leads_with_the_value_and_its_offsets(sample_rag: RAG) -> 
     _value_holds(sample_rag, "How many Konkurs systems went to Saudi Arabia?", "80")
 
 
+def test_a_name_the_sentence_refers_back_to_is_found_in_its_passage(sample_rag: RAG) -> None:
+    # The sentence with the figure says "Sofia"; the question says "Bulgaria", which the
+    # passage names. The figure still answers it, bound to Saudi Arabia (not the 136).
+    _value_holds(sample_rag, "How many Konkurs systems did Bulgaria hand to Saudi Arabia?", "80")
+
+
 def test_amount_and_date_answers_lead_with_the_value(sample_rag: RAG) -> None:
     _value_holds(
         sample_rag,
