@@ -8,6 +8,7 @@ boilerplate are not units: they are not facts.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -132,6 +133,19 @@ def _is_year_value(value: Any) -> bool:
     return value == value.to_integral_value() and 1800 <= value <= 2100
 
 
+def _sentence_before(candidates: Sequence[Unit]) -> dict[int, str]:
+    """Each unit's nearest preceding unit of the same document (by ``id`` of the unit)."""
+    by_doc: dict[str, list[Unit]] = {}
+    for unit in candidates:
+        by_doc.setdefault(unit.passage.doc_id, []).append(unit)
+    before: dict[int, str] = {}
+    for units_of_doc in by_doc.values():
+        ordered = sorted(units_of_doc, key=lambda u: u.start)
+        for previous, unit in itertools.pairwise(ordered):
+            before[id(unit)] = previous.display
+    return before
+
+
 def score_units(
     q: Question,
     candidates: Sequence[Unit],
@@ -142,6 +156,7 @@ def score_units(
     """Score every unit; best first. Similarity carries paraphrase, term coverage exact
     wording; a unit missing the asked-for kind, attribute or topic keeps only a share of it."""
     lex = lexicon(q.language)
+    before = _sentence_before(candidates)
     scored: list[Evidence] = []
     for unit, similarity in zip(candidates, similarities, strict=True):
         terms = lex.terms(unit.display)
@@ -153,10 +168,10 @@ def score_units(
         has_value = _has_value(q, unit.display)
         has_attribute = not q.attribute or bool(q.attribute & terms)
         has_focus = not q.focus or bool(q.focus & terms)
-        # The value's sentence often refers back to what the question names ("it", "the
-        # company", "Sofia" for Bulgaria): the names must be in its passage, not its words.
+        # The value's sentence often refers back to what the sentence before it names ("it",
+        # "the company", "Sofia" for Bulgaria): the names may stand there, not further away.
         has_entities = q.kind not in ("number", "amount", "date") or all(
-            name_in_texts(e, [unit.display, unit.passage.title, unit.passage.text])
+            name_in_texts(e, [unit.display, unit.passage.title, before.get(id(unit), "")])
             for e in q.entities
         )
         if not (has_value and has_entities):

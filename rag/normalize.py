@@ -538,7 +538,33 @@ def name_in_texts(name: str, texts: Sequence[str]) -> bool:
     if _phrase_in(phrase, folded_texts):
         return True
     words = [w for w in phrase.split() if w.lower() not in grammar().connectors]
-    return len(words) > 1 and all(_phrase_in(w, folded_texts) for w in words)
+    if len(words) > 1 and all(_phrase_in(w, folded_texts) for w in words):
+        return True
+    return _ACRONYM_RE.fullmatch(phrase) is not None and any(
+        _spells(phrase, t) for t in folded_texts
+    )
+
+
+_ACRONYM_RE = re.compile(r"[A-Z]{2,6}")
+_CAPITALISED_RE = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def _spells(acronym: str, text: str) -> bool:
+    """Does a run of capitalised words in ``text`` spell ``acronym`` by its initials
+    ("FTC": "Federal Trade Commission"), skipping connectors ("Bank of England")?"""
+    connectors = grammar().connectors
+    words = _CAPITALISED_RE.findall(text)
+    for i in range(len(words)):
+        initials = ""
+        for word in words[i:]:
+            if word.lower() in connectors and initials:
+                continue
+            if not word[0].isupper() or len(initials) == len(acronym):
+                break
+            initials += word[0]
+        if initials == acronym:
+            return True
+    return False
 
 
 def literal_in_texts(literal: str, texts: Sequence[str]) -> bool:

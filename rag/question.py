@@ -140,7 +140,13 @@ def analyze(text: str, language: str = "en") -> Question:
     attribute_text = _attribute(text, profile)
     attribute = lex.terms(attribute_text) - lex.scaffold if attribute_text else frozenset()
     kind = answer_kind(text, profile)
-    target = lex.terms(_target(" ".join(text.lower().split()), profile, kind))
+    # The question phrase says what kind of answer is wanted ("how old", "what percentage"),
+    # not what the question is about: its words are not a topic the evidence must repeat.
+    lowered_text = " ".join(text.lower().split())
+    for phrase in profile.question_words.get(kind or "", []):
+        if _phrase_positions(lowered_text, [phrase]):
+            focus -= lex.terms(phrase)
+    target = lex.terms(_target(lowered_text, profile, kind))
     lowered = f" {text.lower()} "
     wants_total = any(f" {w} " in lowered or f" {w}?" in lowered for w in profile.total_words)
     return Question(

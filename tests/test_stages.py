@@ -130,7 +130,7 @@ def test_number_answer_leads_with_the_value_and_its_offsets(sample_rag: RAG) -> 
 
 def test_a_name_the_sentence_refers_back_to_is_found_in_its_passage(sample_rag: RAG) -> None:
     # The sentence with the figure says "Sofia"; the question says "Bulgaria", which the
-    # passage names. The figure still answers it, bound to Saudi Arabia (not the 136).
+    # sentence before it names. The figure answers it, bound to Saudi Arabia (not the 136).
     _value_holds(sample_rag, "How many Konkurs systems did Bulgaria hand to Saudi Arabia?", "80")
 
 
@@ -239,3 +239,21 @@ def test_each_stage_imports_on_its_own(module: str) -> None:
         [sys.executable, "-c", f"import {module}"], capture_output=True, text=True, cwd=ROOT
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_question_phrase_words_are_not_the_topic() -> None:
+    # "how old" asks for a number; "old" is not something the evidence must repeat
+    # ("Willow, 22"), while the topic words of the question stay.
+    from rag.question import analyze
+
+    q = analyze("How old was the pilot who landed the plane?")
+    assert q.kind == "number"
+    assert "old" not in q.focus and "pilot" in q.focus
+
+
+def test_an_acronym_is_backed_by_the_words_it_abbreviates() -> None:
+    from rag.normalize import name_in_texts
+
+    assert name_in_texts("FTC", ["after the Federal Trade Commission and 17 states sued"])
+    assert not name_in_texts("FTC", ["after the Federal Reserve and 17 states sued"])
+    assert not name_in_texts("FTC", ["federal trade rules"])  # not capitalised: not a name
