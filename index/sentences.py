@@ -135,6 +135,18 @@ def sentence_spans(
     return spans
 
 
+def header_value(text: str) -> tuple[int, int] | None:
+    """The span of the value in a ``key: value`` line ("title: Binance to pay $4.3B ..."),
+    or None when ``text`` is not such a line."""
+    match = _HEADER_LINE.fullmatch(text)
+    if match is None:
+        return None
+    colon = text.index(":")
+    start = colon + 1 + (len(text[colon + 1 :]) - len(text[colon + 1 :].lstrip()))
+    end = len(text.rstrip())
+    return (start, end) if start < end else None
+
+
 def is_boilerplate(text: str, language: str = "en") -> bool:
     """A licence line, copyright notice, navigation or a metadata header: not a fact."""
     lowered = display_form(text).lower()

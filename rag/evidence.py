@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from index.sentences import display_form, is_boilerplate, sentence_spans
+from index.sentences import display_form, header_value, is_boilerplate, sentence_spans
 from rag.normalize import extract_dates, extract_names, extract_quantities, fold, name_in_texts
 from rag.question import NAME_KINDS, Question
 from rag.records import Passage
@@ -92,6 +92,12 @@ def units(passage: Passage, document_text: str, language: str = "en") -> list[Un
         if b - a < _MIN_CHARS:
             continue
         quote = document_text[a:b]
+        value = header_value(quote)
+        if value is not None:
+            # A headline or subject states a fact ("title: Binance to pay $4.3B in fines");
+            # its key does not, and metadata values (a name, a URL, a date) are no statement.
+            a, b = a + value[0], a + value[1]
+            quote = document_text[a:b]
         display = display_form(quote)
         if is_boilerplate(quote, language) or not _is_statement(display, language):
             continue

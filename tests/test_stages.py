@@ -257,3 +257,23 @@ def test_an_acronym_is_backed_by_the_words_it_abbreviates() -> None:
     assert name_in_texts("FTC", ["after the Federal Trade Commission and 17 states sued"])
     assert not name_in_texts("FTC", ["after the Federal Reserve and 17 states sued"])
     assert not name_in_texts("FTC", ["federal trade rules"])  # not capitalised: not a name
+
+
+def test_a_headline_is_a_unit_without_its_key_and_metadata_values_are_not() -> None:
+    text = (
+        "title: Binance to pay $4.3B in fines and its CEO to step down\n"
+        "source: TechCrunch\nurl: https://example.org/binance-fines\n\n"
+        "The exchange agreed to the settlement on Tuesday.\n"
+    )
+    found = units(_passage(text), text)
+    assert [u.quote for u in found] == [
+        "Binance to pay $4.3B in fines and its CEO to step down",
+        "The exchange agreed to the settlement on Tuesday.",
+    ]
+    assert all(text[u.start : u.end] == u.quote for u in found)
+
+
+def test_a_contraction_is_not_a_name() -> None:
+    from rag.normalize import extract_names
+
+    assert extract_names("Virginia woman urges people: ‘Don’t waste time’") == ["Virginia"]
