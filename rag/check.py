@@ -222,20 +222,7 @@ def _units(
 
 
 def _citation(n: int, unit: Unit) -> Citation:
-    p = unit.passage
-    return Citation(
-        n=n,
-        doc_id=p.doc_id,
-        source=p.source,
-        title=p.title,
-        date=p.date,
-        date_origin=p.date_origin,
-        quote=unit.text,
-        start=unit.start,
-        end=unit.end,
-        score=p.score,
-        page=p.page,
-    )
+    return Citation.of_span(n, unit.passage, unit.start, unit.end, unit.text, unit.passage.score)
 
 
 def check_claim(

@@ -66,6 +66,44 @@ class Citation:
     # document changed since is shown as such, never highlighted at stale offsets.
     content_hash: str = ""
 
+    @classmethod
+    def of_span(
+        cls,
+        n: int,
+        passage: Passage,
+        start: int,
+        end: int,
+        quote: str,
+        score: float,
+        *,
+        display: str = "",
+        value: tuple[str, int, int] | None = None,
+    ) -> Citation:
+        """Citation ``n`` of ``document_text[start:end] == quote`` inside ``passage``: the
+        page (and OCR confidence) is the quote's own, not the chunk's; ``value`` is (text,
+        start, end) of the answer value inside the quote."""
+        page, ocr_confidence = passage.locate(start)
+        return cls(
+            n=n,
+            doc_id=passage.doc_id,
+            source=passage.source,
+            title=passage.title,
+            date=passage.date,
+            date_origin=passage.date_origin,
+            quote=quote,
+            start=start,
+            end=end,
+            score=score,
+            page=page if page is not None else passage.page,
+            ocr=ocr_confidence is not None,
+            ocr_confidence=ocr_confidence,
+            content_hash=passage.content_hash,
+            display=display,
+            value=value[0] if value else None,
+            value_start=value[1] if value else None,
+            value_end=value[2] if value else None,
+        )
+
     @property
     def ocr_label(self) -> str:
         """ "OCR, page 3, confidence 0.81" for a quote read by OCR, else ""."""

@@ -183,3 +183,19 @@ def test_two_sources_disagreeing_on_a_value_are_both_shown() -> None:
         "Sofia transferred 150 Konkurs systems to the U.S.", units
     )
     assert verdict == "contradicted" and support == [] and sorted(contra) == [0, 1]
+
+
+def test_claim_citations_carry_page_ocr_and_content_hash_like_answer_citations() -> None:
+    from rag.check import Unit, _citation
+    from rag.records import Passage
+
+    text = "Page one text here.\fThe scanned page says 240 boxes went north."
+    passage = Passage(
+        "c", "d", "scan.pdf", "Scan", "2024-01-01", "document", text, 0, len(text), 0.5,
+        page=1, page_starts=(0, 20), page_ocr=(None, 0.81), content_hash="abc",
+    )  # fmt: skip
+    start = text.index("The scanned")
+    cited = _citation(1, Unit(passage, start, len(text), text[start:]))
+    assert (cited.page, cited.ocr, cited.ocr_confidence) == (2, True, 0.81)
+    assert cited.content_hash == "abc"
+    assert cited.ocr_label == "OCR, page 2, confidence 0.81"

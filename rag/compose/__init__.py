@@ -13,27 +13,9 @@ __all__ = ["citation", "render"]
 
 def citation(n: int, e: Evidence, value: tuple[str, int, int] | None = None) -> Citation:
     """Citation ``n`` of evidence ``e``; ``value`` is (text, start, end) in the document."""
-    p = e.unit.passage
-    page, ocr_confidence = p.locate(e.unit.start)
-    return Citation(
-        n=n,
-        doc_id=p.doc_id,
-        source=p.source,
-        title=p.title,
-        date=p.date,
-        date_origin=p.date_origin,
-        quote=e.unit.quote,
-        start=e.unit.start,
-        end=e.unit.end,
-        score=round(e.score, 4),
-        page=page if page is not None else p.page,
-        ocr=ocr_confidence is not None,
-        ocr_confidence=ocr_confidence,
-        content_hash=p.content_hash,
-        display=e.unit.display,
-        value=value[0] if value else None,
-        value_start=value[1] if value else None,
-        value_end=value[2] if value else None,
+    u = e.unit
+    return Citation.of_span(
+        n, u.passage, u.start, u.end, u.quote, round(e.score, 4), display=u.display, value=value
     )
 
 
