@@ -19,6 +19,7 @@ from rag.normalize import extract_dates, extract_names, extract_quantities, fold
 from rag.question import NAME_KINDS, Question
 from rag.records import Passage
 from rag.terms import lexicon
+from rag.verify.names import check_name
 
 if TYPE_CHECKING:
     import numpy as np
@@ -139,6 +140,12 @@ def _is_year_value(value: Any) -> bool:
     return value == value.to_integral_value() and 1800 <= value <= 2100
 
 
+def names_entity(entity: str, texts: Sequence[str], language: str) -> bool:
+    """The texts name ``entity`` whole, or by a short form a writer uses for it ("Soto" for
+    "Juan Soto", "City" for "Manchester City"), never by parts of two names."""
+    return name_in_texts(entity, texts) or check_name(entity, texts, language).found
+
+
 def _sentence_before(candidates: Sequence[Unit]) -> dict[int, str]:
     """Each unit's nearest preceding unit of the same document (by ``id`` of the unit)."""
     by_doc: dict[str, list[Unit]] = {}
@@ -173,12 +180,17 @@ def score_units(
         )
         has_value = _has_value(q, unit.display)
         has_attribute = not q.attribute or bool(q.attribute & terms)
-        has_focus = not q.focus or bool(q.focus & terms)
+        # The sources word what is asked about in their own way ("seven victories" for
+        # "games won", "commit to invest" for "agree to put in"): a sentence the embedding
+        # finds this close to the question is about it, whatever its words.
+        has_focus = (
+            not q.focus or bool(q.focus & terms) or similarity >= settings.evidence_focus_similarity
+        )
         # The value's sentence often refers back to what the sentence before it names ("it",
         # "the company", "Sofia" for Bulgaria): the names may stand there, not further away.
+        context = [unit.display, unit.passage.title, before.get(id(unit), "")]
         has_entities = q.kind not in ("number", "amount", "date") or all(
-            name_in_texts(e, [unit.display, unit.passage.title, before.get(id(unit), "")])
-            for e in q.entities
+            names_entity(e, context, q.language) for e in q.entities
         )
         if not (has_value and has_entities):
             score *= settings.evidence_penalty
@@ -224,7 +236,7 @@ def _missing_part(q: Question, best: Evidence | None) -> str:
     covered = [e for e in q.entities if fold(e) in folded]
     about = ", ".join(covered) if covered else ""
     if not best.has_entities:
-        absent = [e for e in q.entities if not name_in_texts(e, [best.unit.display])]
+        absent = [e for e in q.entities if not names_entity(e, [best.unit.display], q.language)]
         lack = f"{_what(q)} for {', '.join(absent)}"
     elif not best.has_attribute and q.attribute_text:
         lack = f"the {q.attribute_text}"
