@@ -161,6 +161,28 @@ def test_cli_bad_line_is_reported_and_the_rest_judged(sample_store: Path, tmp_pa
     assert second["id"] == "t" and second["verdict"] == "supported"
 
 
+def test_batch_reader_keeps_every_line_and_says_what_is_wrong() -> None:
+    from rag.cli_ask import BatchItem, jsonl_items
+
+    raw = 'not json\n[1]\n\n{"claim": "  "}\n{"id": 5, "claim": " A claim. "}\n{"question": "Q?"}\n'
+    items = jsonl_items(raw, "claim")
+    assert [(i.id, i.text) for i in items] == [
+        ("1", ""),
+        ("2", ""),
+        ("4", ""),
+        ("5", "A claim."),
+        ("6", ""),
+    ]
+    assert [i.error for i in items][1:] == [
+        "line 2: bad JSONL (not an object)",
+        'line 4: bad JSONL (no "claim")',
+        None,
+        'line 6: bad JSONL (no "claim")',
+    ]
+    assert items[0].error is not None and items[0].error.startswith("line 1: bad JSONL")
+    assert jsonl_items(raw, "question")[-1] == BatchItem("6", "Q?")
+
+
 def test_two_sources_disagreeing_on_a_value_are_both_shown() -> None:
     from rag.check import judge_claim
     from rag.evidence import Unit
