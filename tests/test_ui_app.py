@@ -7,6 +7,9 @@ Nothing leaves 127.0.0.1.
 
 from __future__ import annotations
 
+import html
+import json
+import re
 import socket
 import subprocess
 import sys
@@ -137,7 +140,12 @@ def test_chat_streams_then_shows_the_verified_answer(sample_rag: RAG) -> None:
     assert state.count == 1 and len(state.turns) == 1
     assert answer_json["question"] == question and "136" in answer_json["answer"]
     assert 'class="cite"' in transcript and 'href="#t1-q-1"' in transcript
-    assert '<mark class="rag-quote-mark" id="t1-q-1">' in transcript
+    # The quote's document is not on the page: opening the citation fetches its window.
+    assert 'id="t1-doc-1"' in transcript and "rag-quote-mark" not in transcript
+    ref = re.search(r'id="t1-doc-1" data-key="1" data-cite="([^"]*)"', transcript)
+    assert ref is not None
+    opened = handlers.cited_window(json.loads(html.unescape(ref.group(1))))
+    assert '<mark class="rag-quote-mark" id="t1-q-1">' in opened
     # A second question in the same session keeps the first, newest first, with fresh ids.
     steps = list(handlers.respond("Who told BuzzFeed?", "extractive", 6, [], "", "", state))
     transcript, _, _, state, _ = steps[-1]

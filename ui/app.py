@@ -44,26 +44,46 @@ from ui.render import (
     render_turn_html,
 )
 from ui.uploads import save_and_ingest, upload_folder
-from ui.windows import citation_windows
+from ui.windows import window_html
 
 log = logging.getLogger(__name__)
 
 USER = "rag"
-MAX_TURNS = 20  # older turns are dropped from the page (each carries its quotes' windows)
+MAX_TURNS = 20  # older turns are dropped from the page
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 
 # One handler for every citation link on the page, installed once: it survives the
-# re-rendering of the HTML components, which replaces their inner elements.
+# re-rendering of the HTML components, which replaces their inner elements. The page holds no
+# document text: the first time a citation is opened, its block's reference (data-cite) goes
+# to the server function `cited_window` (ui/windows.py), whose HTML (escaped there) fills it.
 CITE_JS = """
+window.__ragServer = server;
 if (!window.__ragCiteHandler) {
-  window.__ragCiteHandler = (event) => {
+  const fill = async (doc) => {
+    const body = doc.querySelector('.rag-doc-body');
+    const ref = doc.dataset.cite;
+    if (!body || !ref || doc.dataset.loading) return;
+    doc.dataset.loading = '1';
+    body.innerHTML = '<p class="rag-info">Opening the document…</p>';
+    try {
+      body.innerHTML = await window.__ragServer.cited_window(JSON.parse(ref));
+      doc.removeAttribute('data-cite');
+    } catch (err) {
+      const p = document.createElement('p');
+      p.className = 'rag-error';
+      p.textContent = 'The document could not be opened: ' + err;
+      body.replaceChildren(p);
+    } finally {
+      delete doc.dataset.loading;
+    }
+  };
+  window.__ragCiteHandler = async (event) => {
     const link = event.target && event.target.closest ? event.target.closest('a.cite') : null;
     if (!link) return;
     const prefix = link.dataset.prefix, key = link.dataset.n;
     const doc = document.getElementById(prefix + '-doc-' + key);
-    const mark = document.getElementById(prefix + '-q-' + key);
-    if (!doc || !mark) return;
+    if (!doc) return;
     // The href is only a no-JS fallback; do not let the hash change move the page.
     event.preventDefault();
     event.stopPropagation();
@@ -73,11 +93,14 @@ if (!window.__ragCiteHandler) {
       viewer.classList.add('has-open');
     }
     doc.classList.add('open');
-    document.querySelectorAll('mark.rag-active').forEach((m) => m.classList.remove('rag-active'));
     document.querySelectorAll('li.rag-selected').forEach((m) => m.classList.remove('rag-selected'));
-    mark.classList.add('rag-active');
     const item = document.getElementById(prefix + '-cite-' + key);
     if (item) item.classList.add('rag-selected');
+    if (!document.getElementById(prefix + '-q-' + key)) await fill(doc);
+    const mark = document.getElementById(prefix + '-q-' + key);
+    if (!mark || !doc.classList.contains('open')) return;
+    document.querySelectorAll('mark.rag-active').forEach((m) => m.classList.remove('rag-active'));
+    mark.classList.add('rag-active');
     // Scroll the document's own box to the quote, then the page only as far as needed, and
     // never under the question row (it is sticky): the reader asks the next question from
     // where they are (a page-level scrollIntoView sent the question box off screen).
@@ -295,18 +318,10 @@ class Handlers:
             raise UIError(f"not a language code: {bad[0]!r} (use codes like ru, be, bg, en)")
         return Options(backend or None, k, tuple(s for s in sources or () if s), start, end, codes)
 
-    def texts_for(self, answer: Answer) -> dict[str, str]:
-        """The document texts a rendered answer needs (cited and closest documents)."""
-        wanted = [c.doc_id for c in answer.citations]
-        if answer.abstained:
-            wanted += [p.doc_id for p in answer.closest]
-        texts: dict[str, str] = {}
-        for doc_id in dict.fromkeys(wanted):
-            try:
-                texts[doc_id] = self.rag.document_text(doc_id)
-            except Exception as exc:  # removed meanwhile: the viewer says so
-                log.warning("no text for %s: %s", doc_id, exc)
-        return texts
+    def cited_window(self, ref: dict[str, Any]) -> str:
+        """The HTML of an opened citation: a bounded window of its document around the
+        quote (called by the page when a citation is opened, never at render time)."""
+        return window_html(self.rag, ref)
 
     # --------------------------------------------------------------------- chat
     def respond(
@@ -369,8 +384,8 @@ class Handlers:
         if answer is None:  # a stream that ends without its answer event is a bug upstream
             answer = Answer(question, "", True, error="the answer stream ended without an answer")
         count = state.count + 1
-        # A bounded window around each quote, not whole documents (ui/windows.py).
-        turn = render_turn_html(answer, {}, f"t{count}", citation_windows(self.rag, answer))
+        # No document text: an opened citation fetches its window (ui/windows.py).
+        turn = render_turn_html(answer, f"t{count}")
         state = replace(
             state,
             count=count,
@@ -527,6 +542,11 @@ def build_app(rag: RAG) -> gr.Blocks:
     handlers = Handlers(rag)
     evidence_files = EvidenceFiles(rag)
     settings = rag.settings
+
+    # Gradio marks a server function by setting an attribute on it: a plain function, then.
+    def cited_window(ref: dict[str, Any]) -> str:
+        return handlers.cited_window(ref)
+
     with gr.Blocks(title="rag-cite", analytics_enabled=False, delete_cache=(3600, 3600)) as app:
         gr.Markdown("### rag-cite — answers from your own documents, every sentence cited")
         chooser, new_name, create, switched = investigation_controls(current)
@@ -577,6 +597,7 @@ def build_app(rag: RAG) -> gr.Blocks:
                 _transcript(ChatState()),
                 css_template=CSS,
                 js_on_load=CITE_JS + LAST_MODIFIED_JS,
+                server_functions=[cited_window],
                 elem_id="rag-transcript",
             )
             with gr.Accordion("Answer JSON", open=False):
