@@ -169,6 +169,11 @@ class Settings(BaseSettings):
     evidence_paraphrase_similarity: float = Field(
         default=0.6, description="Similarity from which a sentence counts as a close paraphrase."
     )
+    evidence_focus_similarity: float = Field(
+        default=0.65,
+        description="Similarity to the question from which a sentence counts as about what "
+        "the question asks, though it words it otherwise.",
+    )
     evidence_window: float = Field(
         default=0.12,
         ge=0,
