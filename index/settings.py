@@ -177,6 +177,11 @@ class Settings(BaseSettings):
     evidence_paraphrase_similarity: float = Field(
         default=0.6, description="Similarity from which a sentence counts as a close paraphrase."
     )
+    evidence_focus_similarity: float = Field(
+        default=0.65,
+        description="Similarity to the question from which a sentence counts as about what "
+        "the question asks, though it words it otherwise.",
+    )
     evidence_window: float = Field(
         default=0.12,
         ge=0,
@@ -189,7 +194,19 @@ class Settings(BaseSettings):
         "vote on a who/which answer no single sentence gives.",
     )
     name_vote_min_score: float = Field(
-        default=0.33, description="Least evidence score of a sentence that votes."
+        default=0.1, description="Least evidence score of a sentence that votes."
+    )
+    name_vote_min_support: float = Field(
+        default=0.5,
+        ge=0,
+        description="Least summed evidence score of the documents that agree on a name.",
+    )
+    name_vote_coverage: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="A who/which answer is the name several documents agree on when no "
+        "qualifying sentence holds this share of the question's content words.",
     )
     name_vote_documents: int = Field(
         default=2,

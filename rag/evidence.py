@@ -19,6 +19,8 @@ from rag.normalize import extract_dates, extract_names, extract_quantities, fold
 from rag.question import NAME_KINDS, Question
 from rag.records import Passage
 from rag.terms import lexicon
+from rag.verify.names import check_name
+from rag.vote import NameVote, name_vote
 
 if TYPE_CHECKING:
     import numpy as np
@@ -27,7 +29,16 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Assessment", "Evidence", "Unit", "assess", "embed_units", "score_units", "units"]
+__all__ = [
+    "Assessment",
+    "Evidence",
+    "Unit",
+    "assess",
+    "embed_units",
+    "score_units",
+    "units",
+    "units_around",
+]
 
 _MIN_CHARS = 12
 
@@ -105,6 +116,20 @@ def units(passage: Passage, document_text: str, language: str = "en") -> list[Un
     return out
 
 
+def units_around(
+    passage: Passage, document_text: str, before: int, language: str = "en"
+) -> list[Unit]:
+    """The units of ``passage`` read from ``before`` characters earlier (the sentence a
+    quote refers back to); each unit keeps ``passage`` as its source."""
+    from dataclasses import replace
+
+    widened = replace(passage, start=max(0, passage.start - before))
+    return [
+        Unit(passage, u.start, u.end, u.quote, u.display)
+        for u in units(widened, document_text, language)
+    ]
+
+
 def embed_units(embedder: Any, question: str, texts: Sequence[str]) -> np.ndarray:
     """Cosine similarity of each text to the question. The one place evidence embeds: a
     sentence-vector cache plugs in here."""
@@ -137,6 +162,12 @@ def _has_value(q: Question, text: str) -> bool:
 
 def _is_year_value(value: Any) -> bool:
     return value == value.to_integral_value() and 1800 <= value <= 2100
+
+
+def names_entity(entity: str, texts: Sequence[str], language: str) -> bool:
+    """The texts name ``entity`` whole, or by a short form a writer uses for it ("Soto" for
+    "Juan Soto", "City" for "Manchester City"), never by parts of two names."""
+    return name_in_texts(entity, texts) or check_name(entity, texts, language).found
 
 
 def _sentence_before(candidates: Sequence[Unit]) -> dict[int, str]:
@@ -173,12 +204,17 @@ def score_units(
         )
         has_value = _has_value(q, unit.display)
         has_attribute = not q.attribute or bool(q.attribute & terms)
-        has_focus = not q.focus or bool(q.focus & terms)
+        # The sources word what is asked about in their own way ("seven victories" for
+        # "games won", "commit to invest" for "agree to put in"): a sentence the embedding
+        # finds this close to the question is about it, whatever its words.
+        has_focus = (
+            not q.focus or bool(q.focus & terms) or similarity >= settings.evidence_focus_similarity
+        )
         # The value's sentence often refers back to what the sentence before it names ("it",
         # "the company", "Sofia" for Bulgaria): the names may stand there, not further away.
+        context = [unit.display, unit.passage.title, before.get(id(unit), "")]
         has_entities = q.kind not in ("number", "amount", "date") or all(
-            name_in_texts(e, [unit.display, unit.passage.title, before.get(id(unit), "")])
-            for e in q.entities
+            names_entity(e, context, q.language) for e in q.entities
         )
         if not (has_value and has_entities):
             score *= settings.evidence_penalty
@@ -211,7 +247,7 @@ class Assessment:
     picked: list[Evidence]
     missing: str  # empty when answerable; else which part the sources do not cover
     # a name several documents agree on, when no single sentence answers on its own
-    name: str | None = None
+    vote: NameVote | None = None
 
 
 def _missing_part(q: Question, best: Evidence | None) -> str:
@@ -224,7 +260,7 @@ def _missing_part(q: Question, best: Evidence | None) -> str:
     covered = [e for e in q.entities if fold(e) in folded]
     about = ", ".join(covered) if covered else ""
     if not best.has_entities:
-        absent = [e for e in q.entities if not name_in_texts(e, [best.unit.display])]
+        absent = [e for e in q.entities if not names_entity(e, [best.unit.display], q.language)]
         lack = f"{_what(q)} for {', '.join(absent)}"
     elif not best.has_attribute and q.attribute_text:
         lack = f"the {q.attribute_text}"
@@ -271,51 +307,26 @@ def candidate_names(q: Question, text: str) -> list[tuple[str, int]]:
     return out
 
 
-def _corroborated_name(
-    q: Question, ranked: Sequence[Evidence], settings: Settings
-) -> Assessment | None:
-    """A multi-part "who/which" question rarely has one sentence that says it all; the
-    answer is then the name that sentences from several documents about the question's
-    topic share. Each name's votes: the documents whose on-topic sentences name it."""
-    from rag.question import NAME_KINDS
-
-    if q.kind not in NAME_KINDS:
-        return None
-    pool = [
-        e
-        for e in ranked[: settings.name_vote_pool]
-        if e.has_focus and e.has_attribute and e.score >= settings.name_vote_min_score
-    ]
-    votes: dict[str, dict[str, Evidence]] = {}
-    spelled: dict[str, str] = {}
-    for e in pool:
-        for name, _ in candidate_names(q, e.unit.display):
-            key = fold(name.split()[-1])  # "Sam Bankman-Fried" and "Bankman-Fried" agree
-            if len(key) < 3:
-                continue
-            votes.setdefault(key, {}).setdefault(e.unit.passage.doc_id, e)
-            if len(name) > len(spelled.get(key, "")):
-                spelled[key] = name
-    if not votes:
-        return None
-    key, documents = max(
-        votes.items(), key=lambda kv: (len(kv[1]), sum(e.score for e in kv[1].values()))
-    )
-    if len(documents) < settings.name_vote_documents:
-        return None
-    picked = sorted(documents.values(), key=lambda e: -e.score)[: settings.max_evidence]
-    return Assessment(picked, "", spelled[key])
+def assess_without_vote(q: Question, ranked: Sequence[Evidence], settings: Settings) -> Assessment:
+    """:func:`assess` with no name vote: single sentences only."""
+    return assess(q, ranked, settings, vote=False)
 
 
-def assess(q: Question, ranked: Sequence[Evidence], settings: Settings) -> Assessment:
+def assess(
+    q: Question, ranked: Sequence[Evidence], settings: Settings, vote: bool = True
+) -> Assessment:
     """Answer only with units that meet every constraint and score above the threshold; the
-    others close to the best join it (up to ``max_evidence``), without repeats."""
+    others close to the best join it (up to ``max_evidence``), without repeats. A who/which
+    question no sentence holds most of is answered by the name documents agree on."""
     threshold = settings.min_evidence_score
     qualified = [e for e in ranked if e.meets_all and e.score >= threshold]
+    agreed = name_vote(q, ranked, settings) if vote and q.kind in NAME_KINDS else None
+    if agreed is not None and (
+        not qualified or qualified[0].coverage < settings.name_vote_coverage
+    ):
+        # No sentence holds most of the question: the name the documents agree on answers.
+        return Assessment(list(agreed.documents[: settings.max_evidence]), "", agreed)
     if not qualified:
-        corroborated = _corroborated_name(q, ranked, settings)
-        if corroborated is not None:
-            return corroborated
         closest = ranked[0] if ranked else None
         return Assessment([], _missing_part(q, closest))
     best = qualified[0].score

@@ -70,7 +70,19 @@ class LanguageProfile(BaseModel):
     )
     abbreviations: list[str] = Field(
         default_factory=list,
-        description="Lower-case, without the trailing dot: never end a sentence.",
+        description="Lower-case, without the trailing dot: never end a sentence when a "
+        "lower-case word, a number or punctuation follows ('3 дек. 2024').",
+    )
+    head_abbreviations: list[str] = Field(
+        default_factory=list,
+        description="Lower-case, without the trailing dot: abbreviations that stand before "
+        "what they qualify (a title, a street, a house: 'вул. Леніна', 'проф. Иванов'): never "
+        "end a sentence, whatever follows (razdel profiles).",
+    )
+    closing_abbreviations: list[str] = Field(
+        default_factory=list,
+        description="Lower-case, without the final dot: abbreviations that close a phrase "
+        "('і г.д', 'и т.н'): a capital after them starts a new sentence (razdel profiles).",
     )
     stopwords: list[str] = Field(default_factory=list, description="Function words (lower).")
     scaffold_words: list[str] = Field(
@@ -86,6 +98,12 @@ class LanguageProfile(BaseModel):
         default_factory=dict,
         description="Answer kind -> head nouns that ask for it after a generic question word "
         "('what was the total *value* of' asks for an amount).",
+    )
+    identify_words: list[str] = Field(
+        default_factory=list,
+        description="Question words that ask to pick out one named thing ('which'): a "
+        "question opening with one asks for a name unless a phrase or head noun says "
+        "another kind (lower-case).",
     )
     attribute_pattern: str | None = Field(
         default=None,
@@ -200,6 +218,8 @@ class LanguageProfile(BaseModel):
 
     @field_validator(
         "abbreviations",
+        "head_abbreviations",
+        "closing_abbreviations",
         "stopwords",
         "scaffold_words",
         "total_words",
