@@ -195,7 +195,19 @@ class Settings(BaseSettings):
         "vote on a who/which answer no single sentence gives.",
     )
     name_vote_min_score: float = Field(
-        default=0.33, description="Least evidence score of a sentence that votes."
+        default=0.1, description="Least evidence score of a sentence that votes."
+    )
+    name_vote_min_support: float = Field(
+        default=0.5,
+        ge=0,
+        description="Least summed evidence score of the documents that agree on a name.",
+    )
+    name_vote_coverage: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="A who/which answer is the name several documents agree on when no "
+        "qualifying sentence holds this share of the question's content words.",
     )
     name_vote_documents: int = Field(
         default=2,
