@@ -113,9 +113,30 @@ def count_sentences(answer: Any, question: FactQuestion) -> dict[str, Any]:
     }
 
 
-def select_questions(limit: int | None, ids: Sequence[str]) -> list[FactQuestion]:
-    """The first ``limit`` questions of each dev file, or those named by ``ids``."""
-    questions = [*load_facts(DEV_FACTS)[:limit], *load_facts(DEV_DOCS_FACTS)[:limit]]
+def round_robin(questions: Sequence[FactQuestion]) -> list[FactQuestion]:
+    """One question of each kind in turn, so that a run stopped early covers every kind."""
+    by_kind: dict[str, list[FactQuestion]] = {}
+    for q in questions:
+        by_kind.setdefault(q.kind, []).append(q)
+    queues = list(by_kind.values())
+    out: list[FactQuestion] = []
+    while any(queues):
+        out.extend(queue.pop(0) for queue in queues if queue)
+    return out
+
+
+def select_questions(
+    limit: int | None, ids: Sequence[str], interleave: bool = False
+) -> list[FactQuestion]:
+    """The first ``limit`` questions of each dev file, or those named by ``ids``; with
+    ``interleave``, taken kind by kind in turn (each file in turn too)."""
+    files = [load_facts(DEV_FACTS)[:limit], load_facts(DEV_DOCS_FACTS)[:limit]]
+    if interleave:
+        mixed = [round_robin(f) for f in files]
+        longest = max(len(f) for f in mixed)
+        questions = [f[i] for i in range(longest) for f in mixed if i < len(f)]
+    else:
+        questions = [q for f in files for q in f]
     if ids:
         wanted = set(ids)
         questions = [q for q in questions if q.id in wanted]
@@ -169,11 +190,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--store", default=None, help="index of the dev documents (kept)")
     parser.add_argument("--limit", type=int, default=None, help="first N questions per file")
     parser.add_argument("--ids", nargs="*", default=(), help="only these question ids")
+    parser.add_argument(
+        "--interleave",
+        action="store_true",
+        help="ask kind by kind in turn (and file by file), so a run stopped early covers all",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "bench-llm-devset.json")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
-    questions = select_questions(args.limit, args.ids)
+    questions = select_questions(args.limit, args.ids, args.interleave)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     meta = {"backend": args.backend, "llm": os.environ.get("RAG_LLM")}
     per_question: list[dict[str, Any]] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -267,3 +267,6 @@ def test_llm_bench_counts_kept_replaced_dropped_and_wrong_sentences() -> None:
     assert "false premise" in bench.wrong_sentence("Uber made $594 million.", premise)
     assert bench.wrong_sentence("Uber made $394 million, not $594 million.", premise)
     assert bench.wrong_sentence("The company grew fast.", q) is None
+    # A run stopped early still covers every kind.
+    mixed = bench.round_robin([q, replace(q, id="n2"), premise, replace(premise, id="p2")])
+    assert [m.id for m in mixed] == ["uber-op", "fp", "n2", "p2"]
