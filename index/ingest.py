@@ -66,7 +66,7 @@ def _resolved(path: Path) -> Path | None:
 
 
 def _plan(paths: Sequence[Path]) -> _Plan:
-    from index.loaders import SUPPORTED_SUFFIXES
+    from index.loaders import is_supported
 
     plan = _Plan()
     seen: set[Path] = set()
@@ -94,7 +94,7 @@ def _plan(paths: Sequence[Path]) -> _Plan:
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(names):
                     candidate = Path(root) / name
-                    if candidate.suffix.lower() in SUPPORTED_SUFFIXES and not name.startswith("."):
+                    if is_supported(candidate) and not name.startswith("."):
                         take(candidate)
             if len(plan.files) + len(plan.bad) == before:
                 plan.empty.append(folder)
@@ -148,7 +148,7 @@ def _ingest_locked(
     from index.chunking import ChunkingError, chunk_document
     from index.embed import Embedder, ModelError, embedder_for
     from index.language import tag_document
-    from index.loaders import LoadError, load_file
+    from index.loaders import LoadError, is_archive, load_file
     from index.ocr import OcrOptions
     from index.progress import track
     from index.reuse import embed_missing, stored_vectors
@@ -173,6 +173,8 @@ def _ingest_locked(
     summary.failed.extend(plan.bad)
     known = store.file_hashes()
     max_bytes = int(settings.max_file_mb * 1024 * 1024)
+    # An archive's members are limited one by one (max_bytes); the archive by its own limit.
+    max_archive_bytes = int(settings.max_archive_mb * 1024 * 1024)
     batch: list[tuple[FileWrite, list[str]]] = []
 
     @functools.cache
@@ -225,7 +227,12 @@ def _ingest_locked(
             if problem is not None:
                 raise LoadError(problem)
             size = path.stat().st_size
-            if size > max_bytes:
+            if is_archive(path) and size > max_archive_bytes:
+                raise LoadError(
+                    f"archive too large: {size / 2**20:.1f} MB > limit "
+                    f"{settings.max_archive_mb:g} MB (RAG_MAX_ARCHIVE_MB)"
+                )
+            if not is_archive(path) and size > max_bytes:
                 raise LoadError(
                     f"file too large: {size / 2**20:.1f} MB > limit {settings.max_file_mb:g} MB"
                 )
@@ -242,7 +249,9 @@ def _ingest_locked(
             summary.unchanged += 1
             continue
         try:
-            loaded = load_file(path, max_bytes=max_bytes, ocr=ocr)
+            loaded = load_file(
+                path, max_bytes=max_bytes, ocr=ocr, max_archive_bytes=max_archive_bytes
+            )
             loaded.documents[:] = [tag_document(d, settings.languages) for d in loaded.documents]
             chunks = [
                 chunk

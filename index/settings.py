@@ -115,7 +115,16 @@ class Settings(BaseSettings):
         default=300, ge=72, le=1200, description="Resolution scanned PDF pages are read at."
     )
     max_file_mb: float = Field(
-        default=50.0, gt=0, description="Files larger than this are refused, not truncated."
+        default=50.0,
+        gt=0,
+        description="Files larger than this are refused, not truncated; in an archive (zip, "
+        "tar, mbox, pst) the limit is per file or message inside it.",
+    )
+    max_archive_mb: float = Field(
+        default=1000.0,
+        gt=0,
+        description="An archive (zip, tar, mbox, pst) larger than this, or whose files "
+        "together expand to more (a zip bomb), is refused as a whole.",
     )
 
     # --- retrieval and answering -----------------------------------------------
