@@ -88,6 +88,14 @@ class Settings(BaseSettings):
         description="Folder for files derived from local models (the int8 ONNX export).",
     )
     embed_batch_size: int = Field(default=32, ge=1, description="Chunks embedded per batch.")
+    write_batch_chunks: int = Field(
+        default=256,
+        ge=1,
+        description="Chunks embedded and written to the store together. A file with more "
+        "chunks than this is streamed: its vectors go to the store a batch at a time (memory "
+        "stays bounded whatever the size of one document) and its new version becomes "
+        "visible at once, when all of them are in.",
+    )
     chunk_tokens: int = Field(
         default=200,
         ge=32,
