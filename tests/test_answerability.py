@@ -192,3 +192,30 @@ def test_units_are_cut_by_the_document_language() -> None:
         "Около 5 тыс. человек пришли на площадь.",
         "Указ вступил в силу в тот же день.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "answers"),
+    [
+        (
+            "Where is the LDAP database with information about Debian developers?",
+            "There's a LDAP database about Debian developers at https://db.debian.org/.",
+            True,
+        ),
+        (
+            "Whom should you contact if subscribing to the list goes wrong?",
+            "If subscribing goes wrong, write to listmaster@lists.debian.org for help.",
+            True,
+        ),
+        (  # the address the question itself gives is no answer
+            "Where does https://db.debian.org/ keep the LDAP database?",
+            "There's a LDAP database about Debian developers at https://db.debian.org/.",
+            False,
+        ),
+    ],
+)
+def test_a_url_or_email_address_answers_where_and_whom(
+    question: str, text: str, answers: bool
+) -> None:
+    assert analyze(question).kind in ("place", "person")
+    assert _scored(question, text).has_value is answers
