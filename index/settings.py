@@ -88,6 +88,14 @@ class Settings(BaseSettings):
         description="Folder for files derived from local models (the int8 ONNX export).",
     )
     embed_batch_size: int = Field(default=32, ge=1, description="Chunks embedded per batch.")
+    write_batch_chunks: int = Field(
+        default=256,
+        ge=1,
+        description="Chunks embedded and written to the store together. A file with more "
+        "chunks than this is streamed: its vectors go to the store a batch at a time (memory "
+        "stays bounded whatever the size of one document) and its new version becomes "
+        "visible at once, when all of them are in.",
+    )
     chunk_tokens: int = Field(
         default=200,
         ge=32,
@@ -115,7 +123,16 @@ class Settings(BaseSettings):
         default=300, ge=72, le=1200, description="Resolution scanned PDF pages are read at."
     )
     max_file_mb: float = Field(
-        default=50.0, gt=0, description="Files larger than this are refused, not truncated."
+        default=50.0,
+        gt=0,
+        description="Files larger than this are refused, not truncated; in an archive (zip, "
+        "tar, mbox, pst) the limit is per file or message inside it.",
+    )
+    max_archive_mb: float = Field(
+        default=1000.0,
+        gt=0,
+        description="An archive (zip, tar, mbox, pst) larger than this, or whose files "
+        "together expand to more (a zip bomb), is refused as a whole.",
     )
 
     # --- retrieval and answering -----------------------------------------------

@@ -8,12 +8,14 @@ boilerplate are not units: they are not facts.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from index.languages import available_languages
 from index.sentences import display_form, header_value, is_boilerplate, sentence_spans
 from rag.normalize import extract_dates, extract_names, extract_quantities, fold, name_in_texts
 from rag.question import NAME_KINDS, Question
@@ -92,8 +94,17 @@ def _is_statement(display: str, language: str) -> bool:
     return len(words) >= 4 and content >= 1
 
 
+@functools.cache
+def _profiled() -> frozenset[str]:
+    return frozenset(available_languages())
+
+
 def units(passage: Passage, document_text: str, language: str = "en") -> list[Unit]:
-    """The clean sentence units of one passage."""
+    """The clean sentence units of one passage, cut by the rules of the document's own
+    language when it has a profile (a Russian question over an English report), else of
+    ``language``."""
+    if passage.language in _profiled():
+        language = passage.language
     out = []
     for a, b in sentence_spans(document_text, passage.start, passage.end, language):
         raw = document_text[a:b]

@@ -16,7 +16,7 @@ from index.languages import LanguageProfile, get_profile
 from rag.normalize import extract_dates, extract_names, extract_quantities
 from rag.terms import lexicon
 
-__all__ = ["NAME_KINDS", "VALUE_KINDS", "Question", "analyze"]
+__all__ = ["NAME_KINDS", "VALUE_KINDS", "Question", "analyze", "question_language"]
 
 # Kinds whose answer is a value the extractive answer can lead with.
 VALUE_KINDS = frozenset({"number", "amount", "date", "person", "place", "organisation", "name"})
@@ -191,6 +191,17 @@ def _attribute(question: str, profile: LanguageProfile) -> str:
 
 def _is_year(value: Decimal) -> bool:
     return value == value.to_integral_value() and 1800 <= value <= 2100
+
+
+def question_language(text: str, default: str = "en") -> str:
+    """The language a question is written in, among those with a profile (the detector
+    chooses from the ``languages`` setting); ``default`` when it cannot be told or has no
+    profile. Its profile reads the question: question words, stop words, number words."""
+    from index.language import detect_language
+    from index.languages import available_languages
+
+    code = detect_language(text)
+    return code if code in available_languages() else default
 
 
 def analyze(text: str, language: str = "en") -> Question:
