@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from index.clikit import expected_errors, store_option
-from rag.cli_ask import export_evidence, export_option
+from rag.cli_ask import export_evidence, export_option, warn_incomplete
 
 if TYPE_CHECKING:
     from rag.check import ClaimCheck
@@ -115,6 +115,7 @@ def check(
 
     items = read_claims(file) if file is not None else []
     rag = open_store(store, create=False)
+    warn_incomplete(rag)
     if claim is not None:
         result = rag.check(claim, top_k=top_k)
         if export is not None:
