@@ -28,7 +28,16 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Assessment", "Evidence", "Unit", "assess", "embed_units", "score_units", "units"]
+__all__ = [
+    "Assessment",
+    "Evidence",
+    "Unit",
+    "assess",
+    "embed_units",
+    "score_units",
+    "units",
+    "units_around",
+]
 
 _MIN_CHARS = 12
 
@@ -104,6 +113,20 @@ def units(passage: Passage, document_text: str, language: str = "en") -> list[Un
             continue
         out.append(Unit(passage, a, b, quote, display))
     return out
+
+
+def units_around(
+    passage: Passage, document_text: str, before: int, language: str = "en"
+) -> list[Unit]:
+    """The units of ``passage`` read from ``before`` characters earlier (the sentence a
+    quote refers back to); each unit keeps ``passage`` as its source."""
+    from dataclasses import replace
+
+    widened = replace(passage, start=max(0, passage.start - before))
+    return [
+        Unit(passage, u.start, u.end, u.quote, u.display)
+        for u in units(widened, document_text, language)
+    ]
 
 
 def embed_units(embedder: Any, question: str, texts: Sequence[str]) -> np.ndarray:

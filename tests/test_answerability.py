@@ -101,3 +101,55 @@ def test_a_close_paraphrase_is_about_the_focus_a_distant_sentence_is_not() -> No
     far = _scored(question, text, settings.evidence_focus_similarity - 0.2)
     assert close.has_focus and close.meets_all
     assert not far.has_focus and not far.meets_all
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "whole"),
+    [
+        ("Kansas City did not give the ball back to earn the win, 23-20.", "23", "23-20"),
+        ("Aston Villa moved to fifth with their 3-1 win over Fulham.", "1", "3-1"),
+        ("12th over: West Indies 102–4 (Hope 26, Hetmyer 1)", "102", "102–4"),
+        ("Mahomes took off for a 24-yard gain.", "24", "24"),  # a compound, not a score
+        ("It rose 12 - 4 points.", "12", "12"),  # spaced: arithmetic, not one figure
+    ],
+)
+def test_a_dash_joined_figure_is_read_whole(text: str, figure: str, whole: str) -> None:
+    from rag.normalize import joined_figure
+
+    at = text.index(figure)
+    start, end = joined_figure(text, at, at + len(figure))
+    assert text[start:end] == whole
+
+
+def test_a_score_answer_leads_with_both_figures() -> None:
+    from rag.compose.extractive import answer_value
+
+    text = "The Chiefs held on as Kansas City did not give the ball back to earn the win, 23-20."
+    e = _scored("By what score did Kansas City beat the Jets?", text, 0.8)
+    assert answer_value(analyze("By what score did Kansas City beat the Jets?"), e) == (
+        "23-20",
+        text.index("23-20"),
+        text.index("23-20") + 5,
+    )
+
+
+def test_an_escaped_character_is_no_number() -> None:
+    from rag.normalize import extract_literals, extract_quantities
+
+    text = "&#039;Massive intel failure&#039;: Hamas&#x27; attack shocks 1,200 people"
+    assert [q.text for q in extract_quantities(text)] == ["1,200"]
+    assert extract_literals(text) == []
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What status does the child process return when bash cannot find a command?",
+        "Which opponent was Michigan flying to face when the suspension came down?",
+    ],
+)
+def test_a_question_word_inside_a_what_question_is_a_conjunction(question: str) -> None:
+    # "when" in "what ... return when ..." opens a clause; the question asks "what", not a date
+    assert analyze(question).kind != "date"
+    # while a question that opens with it still asks for a date
+    assert analyze("When did bash return status 127?").kind == "date"

@@ -281,3 +281,45 @@ def test_upload_names_cannot_escape_the_upload_folder(upload_rag: RAG, tmp_path:
     assert not (tmp_path / "escape.txt").exists()
     assert report.added == ["../../escape.txt", ".hidden.txt"]
     assert all(Path(d.file).parent == uploads.resolve() for d in upload_rag.sources())
+
+
+def test_uploaded_files_keep_the_modification_time_the_browser_sent(
+    upload_rag: RAG, tmp_path: Path
+) -> None:
+    import json
+    from datetime import date, datetime
+
+    # What gradio hands the server: a fresh temporary file dated today.
+    old = tmp_path / "minsk-memo.txt"
+    old.write_text("The memo lists 41 trucks leaving Minsk for the border.\n")
+    odd = tmp_path / "odd.txt"
+    odd.write_text("The memo lists 12 buses leaving Brest.\n")
+    sent = {
+        "minsk-memo.txt": datetime(2005, 6, 7, 12, 0).timestamp() * 1000,  # milliseconds
+        "odd.txt": 4e15,  # year ~128000: not believable, the upload time stays
+    }
+    report, *_ = Handlers(upload_rag).upload([str(old), str(odd)], json.dumps(sent))
+    assert "added: minsk-memo.txt" in report and "added: odd.txt" in report
+    dates = {Path(d.source).name: (d.date, d.date_origin) for d in upload_rag.sources()}
+    assert dates["minsk-memo.txt"] == ("2005-06-07", "file")
+    assert dates["odd.txt"] == (date.today().isoformat(), "file")
+    # Whatever the browser sends, a malformed value is no date and no failure.
+    assert Handlers(upload_rag).upload([str(old)], "not json")[0].count("unchanged") == 1
+
+
+def test_upload_failures_are_styled_as_errors(upload_rag: RAG, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    report, *_ = Handlers(upload_rag).upload([str(empty)])
+    assert report.count('<li class="rag-error">failed: empty.txt: empty file</li>') == 1
+
+
+def test_launch_prints_no_share_hint(sample_rag: RAG, capfd: pytest.CaptureFixture[str]) -> None:
+    app = launch(
+        sample_rag, host="127.0.0.1", port=free_port(), prevent_thread_lock=True, warm_up=False
+    )
+    try:
+        printed = capfd.readouterr()
+    finally:
+        app.close()
+    assert "share=True" not in printed.out + printed.err

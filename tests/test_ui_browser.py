@@ -213,3 +213,93 @@ def test_a_50_mb_source_answers_and_opens_like_a_small_one(
         assert not errors, errors
     finally:
         context.close()
+
+
+def in_viewport(tab: Page, selector: str) -> bool:
+    """Whether the whole element is inside the window (its own box, not its scroll parent)."""
+    return bool(
+        tab.locator(selector).first.evaluate(
+            "(el) => { const r = el.getBoundingClientRect();"
+            " return r.top >= 0 && r.bottom <= window.innerHeight && r.height > 0; }"
+        )
+    )
+
+
+def test_clicking_a_citation_keeps_the_question_box_in_view(page: tuple[Page, list[str]]) -> None:
+    from playwright.sync_api import expect
+
+    tab, errors = page
+    ask(tab, QUESTION)
+    # A second answer goes on top; the first one's citation is then lower down the page.
+    ask(tab, "How many crates of rifles arrived in Varna?", turn=2)
+    for turn in ("t2", "t1"):
+        tab.locator(f"#rag-transcript #{turn}-answer a.cite").first.click()
+        mark = tab.locator(f"mark#{turn}-q-1")
+        expect(mark).to_be_in_viewport(ratio=1.0, timeout=5_000)
+        tab.wait_for_timeout(300)  # any scrolling has settled
+        assert in_viewport(tab, "#rag-question textarea"), f"question box scrolled away ({turn})"
+        assert in_viewport(tab, f"mark#{turn}-q-1"), turn
+        # ... and not hidden under the sticky question row either.
+        covered = mark.evaluate(
+            "(el) => { const r = el.getClientRects()[0];"
+            " const hit = document.elementFromPoint(r.left + 2, r.top + r.height / 2);"
+            " return !(hit && (hit === el || el.contains(hit))); }"
+        )
+        assert not covered, turn
+    assert not errors, errors
+
+
+def test_failures_are_styled_as_errors(page: tuple[Page, list[str]]) -> None:
+    tab, errors = page
+    tab.locator("#rag-question textarea").fill("Anything?")
+    tab.get_by_text("Options").click()
+    tab.locator("#rag-date-from textarea, #rag-date-from input").first.fill("13/13/2020")
+    tab.locator("#rag-ask").click()
+    error = tab.locator("#rag-live .rag-error").first
+    error.wait_for(state="visible", timeout=30_000)
+    assert "YYYY-MM-DD" in error.inner_text()
+    colour = error.evaluate("(el) => getComputedStyle(el).color")
+    assert colour == "rgb(185, 28, 28)", colour  # red, not the pale grey of notes
+    # The claim checker's errors look the same.
+    tab.get_by_role("tab", name="Check a claim").click()
+    tab.locator("#rag-check").click()
+    claim_error = tab.locator("#rag-verdict .rag-error").first
+    claim_error.wait_for(state="visible", timeout=30_000)
+    assert claim_error.evaluate("(el) => getComputedStyle(el).color") == "rgb(185, 28, 28)"
+    assert not errors, errors
+
+
+def test_question_headings_are_not_set_in_gradios_bold_face(
+    page: tuple[Page, list[str]],
+) -> None:
+    tab, errors = page
+    ask(tab, QUESTION)
+    heading = tab.locator("#t1 .rag-question, .rag-turn .rag-question").first
+    assert heading.inner_text().endswith(QUESTION)
+    family = heading.evaluate("(el) => getComputedStyle(el).fontFamily")
+    weight = heading.evaluate("(el) => getComputedStyle(el).fontWeight")
+    # Gradio's SemiBold/Bold Source Sans Pro drew a capital "B" as "ʙ".
+    assert "Source Sans" not in family.split(",")[0] and int(weight) >= 600, (family, weight)
+    assert not errors, errors
+
+
+def test_an_uploaded_file_keeps_its_own_date(page: tuple[Page, list[str]], tmp_path: Path) -> None:
+    """Gradio's upload gives the server a fresh file; the browser's File.lastModified is
+    sent with it, so a page last changed in 2005 is dated 2005, not today."""
+    import os
+    from datetime import datetime
+
+    from playwright.sync_api import expect
+
+    tab, errors = page
+    old = tmp_path / "minsk-memo.txt"
+    old.write_text("The memo lists 41 trucks leaving Minsk for the border.\n")
+    stamp = datetime(2005, 6, 7, 12, 0).timestamp()
+    os.utime(old, (stamp, stamp))
+    tab.get_by_role("tab", name="Sources").click()
+    tab.locator("input[type=file]").first.set_input_files(str(old))
+    tab.get_by_role("button", name="Add to the index").click()
+    expect(tab.locator("#rag-report")).to_contain_text("added: minsk-memo.txt", timeout=60_000)
+    row = tab.locator("#rag-sources tr", has_text="minsk-memo")
+    expect(row).to_contain_text("2005-06-07 (file date)", timeout=10_000)
+    assert not errors, errors

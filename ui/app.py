@@ -18,6 +18,7 @@ import rag.api as _offline  # noqa: F401  (first: sets the offline environment b
 
 # isort: split
 
+import json
 import logging
 import re
 import threading
@@ -100,11 +101,44 @@ if (!window.__ragCiteHandler) {
     if (!mark || !doc.classList.contains('open')) return;
     document.querySelectorAll('mark.rag-active').forEach((m) => m.classList.remove('rag-active'));
     mark.classList.add('rag-active');
-    mark.scrollIntoView({block: 'center', inline: 'nearest', behavior: 'instant'});
+    // Scroll the document's own box to the quote, then the page only as far as needed, and
+    // never under the question row (it is sticky): the reader asks the next question from
+    // where they are (a page-level scrollIntoView sent the question box off screen).
+    const box = mark.closest('.rag-doc-text');
+    if (box) {
+      const m = mark.getBoundingClientRect(), b = box.getBoundingClientRect();
+      box.scrollTop += (m.top - b.top) - (box.clientHeight - m.height) / 2;
+    }
+    const row = document.getElementById('rag-ask-row');
+    const top = row ? Math.max(0, row.getBoundingClientRect().bottom) : 0;
+    const m = mark.getBoundingClientRect();
+    if (m.top < top + 8 || m.bottom > window.innerHeight - 8) {
+      const by = m.top - (top + window.innerHeight - m.height) / 2;
+      window.scrollBy({top: by, behavior: 'instant'});
+    }
   };
   document.addEventListener('click', window.__ragCiteHandler, true);
 }
 """
+
+# Gradio uploads a file's bytes but not its modification time: the browser's
+# File.lastModified of every chosen or dropped file is kept here by name and sent with "Add to
+# the index" (UPLOAD_JS), so an undated page from 2005 is dated 2005, not the day of upload.
+LAST_MODIFIED_JS = """
+if (!window.__ragLastModified) {
+  window.__ragLastModified = {};
+  const note = (files) => {
+    for (const f of files || []) window.__ragLastModified[f.name] = f.lastModified;
+  };
+  document.addEventListener('change', (e) => {
+    if (e.target && e.target.type === 'file') note(e.target.files);
+  }, true);
+  document.addEventListener('drop', (e) => {
+    if (e.dataTransfer) note(e.dataTransfer.files);
+  }, true);
+}
+"""
+UPLOAD_JS = "(files, _) => [files, JSON.stringify(window.__ragLastModified || {})]"
 
 CANCELLED = "__rag_delete_cancelled__"
 # The browser asks before anything goes, naming the file and what is indexed from it.
@@ -170,6 +204,17 @@ table.rag-sources td.num { text-align: right; }
 table.rag-sources td.rag-source { font-size: 0.9em; }
 table.rag-sources caption { text-align: left; font-weight: 600; margin-bottom: 4px; }
 ul.rag-upload-report { margin: 0; padding-left: 1.2em; }
+"""
+
+
+# Page-level rules (the CSS above is scoped to our HTML components): the question row stays
+# at the top of the window while the reader scrolls through answers and their documents.
+APP_CSS = """
+#rag-ask-row { position: sticky; top: 0; z-index: 20; background: var(--body-background-fill);
+  padding: 6px 0; }
+/* Gradio's overflow: hidden here would make the container the sticky row's scroller; clip
+   cuts the same overflow without that. */
+.gradio-container { overflow: clip !important; }
 """
 
 
@@ -414,16 +459,23 @@ class Handlers:
             gr.update(choices=by_file, value=None),
         )
 
-    def upload(self, files: Sequence[Any] | None) -> tuple[str, str, Any, Any, None]:
+    def upload(
+        self, files: Sequence[Any] | None, last_modified: str = ""
+    ) -> tuple[str, str, Any, Any, None]:
         """Copy uploads into the store's upload folder and index them.
 
+        ``last_modified``: JSON {file name: the browser's File.lastModified in milliseconds}.
         Returns (report html, sources table, filter update, delete update, cleared files)."""
         paths = [_upload_path(f) for f in files or () if f]
         if not paths:
             return (render_message_html("Choose files to upload first."), *self.refresh(), None)
         with self._write_lock:
-            report = save_and_ingest(self.rag, paths)
-        items = "".join(f"<li>{esc(line)}</li>" for line in report.lines())
+            report = save_and_ingest(self.rag, paths, mtimes=_mtimes(last_modified))
+        items = "".join(
+            f'<li class="rag-error">{esc(line)}</li>' if line.startswith("failed:") else
+            f"<li>{esc(line)}</li>"
+            for line in report.lines()
+        )  # fmt: skip
         html = f'<ul class="rag-upload-report">{items}</ul>'
         return (html, *self.refresh(), None)
 
@@ -460,6 +512,22 @@ def _incomplete_notice(rag: RAG) -> str:
     return render_message_html(f"Warning: {reason}") if reason else ""
 
 
+def _mtimes(last_modified: str) -> dict[str, float]:
+    """{name: seconds} from the browser's JSON of File.lastModified milliseconds; anything
+    malformed counts as absent (uploads.py also refuses implausible times)."""
+    try:
+        raw = json.loads(last_modified or "{}")
+    except ValueError:
+        return {}
+    if not isinstance(raw, dict):
+        return {}
+    return {
+        str(name): ms / 1000
+        for name, ms in raw.items()
+        if isinstance(ms, int | float) and not isinstance(ms, bool)
+    }
+
+
 def _upload_path(item: Any) -> str:
     # gr.File(type="filepath") gives str paths; older gradio versions gave tempfile wrappers.
     return str(getattr(item, "name", item))
@@ -493,7 +561,7 @@ def build_app(rag: RAG) -> gr.Blocks:
         gr.Markdown("### rag-cite — answers from your own documents, every sentence cited")
         chooser, new_name, create, switched = investigation_controls(current)
         with gr.Tab("Ask"):
-            with gr.Row(equal_height=True):
+            with gr.Row(equal_height=True, elem_id="rag-ask-row"):
                 question = gr.Textbox(
                     label="Question",
                     placeholder="e.g. How many Konkurs systems did Sofia transfer to the U.S.?",
@@ -523,7 +591,9 @@ def build_app(rag: RAG) -> gr.Blocks:
                         multiselect=True,
                         label="Only these sources (empty: all)",
                     )
-                    date_from = gr.Textbox(label="From date", placeholder="YYYY-MM-DD")
+                    date_from = gr.Textbox(
+                        label="From date", placeholder="YYYY-MM-DD", elem_id="rag-date-from"
+                    )
                     date_to = gr.Textbox(label="To date", placeholder="YYYY-MM-DD")
                     language_filter = gr.Dropdown(
                         choices=[],
@@ -536,7 +606,7 @@ def build_app(rag: RAG) -> gr.Blocks:
             transcript = gr.HTML(
                 _transcript(ChatState()),
                 css_template=CSS,
-                js_on_load=CITE_JS,
+                js_on_load=CITE_JS + LAST_MODIFIED_JS,
                 server_functions=[cited_window],
                 elem_id="rag-transcript",
             )
@@ -562,11 +632,13 @@ def build_app(rag: RAG) -> gr.Blocks:
                         type="filepath",
                     )
                     add = gr.Button("Add to the index", variant="primary")
+                    # Filled by UPLOAD_JS in the browser when "Add" is clicked.
+                    last_modified = gr.Textbox(visible=False)
                 with gr.Column():
                     delete_choice = gr.Dropdown(choices=[], label="Document to delete")
                     delete = gr.Button("Delete from the index", variant="stop")
             report = gr.HTML(css_template=CSS, js_on_load=None, elem_id="rag-report")
-        check_tab(rag)
+        check_tab(rag, CSS)
 
         chat_inputs = [
             question, backend, top_k, source_filter, date_from, date_to, state, language_filter
@@ -613,7 +685,11 @@ def build_app(rag: RAG) -> gr.Blocks:
                 api_visibility="private",
             )
         add.click(
-            handlers.upload, [files], [report, *refresh_outputs, files], api_visibility="private"
+            handlers.upload,
+            [files, last_modified],
+            [report, *refresh_outputs, files],
+            api_visibility="private",
+            js=UPLOAD_JS,
         ).then(handlers.refresh_languages, None, [language_filter], api_visibility="private")
         delete.click(
             handlers.delete,
@@ -677,6 +753,7 @@ def launch(
         # prints the address itself.
         quiet=True,
         show_error=True,
+        css=APP_CSS,
         max_file_size=f"{settings.upload_max_mb:g}mb",
         footer_links=["api"],
         enable_monitoring=False,

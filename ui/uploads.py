@@ -6,9 +6,11 @@ No gradio here: the app hands over the temporary paths gradio gives it.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import shutil
-from collections.abc import Sequence
+import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,12 +65,29 @@ def _copy_exclusive(source: Path, name: str, folder: Path) -> Path:
     raise OSError(f"no free name for {name!r} in {folder}")
 
 
+def _plausible_mtime(value: object) -> float | None:
+    """A modification time (seconds) the browser sent, or None when it is not believable:
+    the value comes from the client, so only a finite time between 1970 and tomorrow counts."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    seconds = float(value)
+    if not math.isfinite(seconds) or not 0 < seconds <= time.time() + 86400:
+        return None
+    return seconds
+
+
 def save_and_ingest(
-    rag: RAG, files: Sequence[str | Path], original_names: Sequence[str] | None = None
+    rag: RAG,
+    files: Sequence[str | Path],
+    original_names: Sequence[str] | None = None,
+    mtimes: Mapping[str, float] | None = None,
 ) -> UploadReport:
     """Copy each file into the upload folder and index the copies.
 
     ``original_names`` are the names the user's files had (default: the files' own names).
+    ``mtimes``: original name -> the user's file's modification time in seconds (the browser
+    knows it, the uploaded temporary file does not); the copy gets it, so a document without a
+    date of its own is dated by when the user's file last changed, not by the upload.
     Files over ``settings.upload_max_mb`` are refused before anything is copied; a copy that
     cannot be indexed is deleted again.
     """
@@ -90,6 +109,9 @@ def save_and_ingest(
                 continue
             digest = file_digest(path)
             copy = _earlier_copy(folder, name, digest) or _copy_exclusive(path, name, folder)
+            mtime = _plausible_mtime((mtimes or {}).get(name))
+            if mtime is not None:
+                os.utime(copy, (mtime, mtime))
         except OSError as exc:
             report.failed.append((name, f"cannot read: {exc.strerror or exc}"))
             continue

@@ -14,7 +14,7 @@ from decimal import Decimal
 from index.languages import get_profile
 from rag.compose import citation
 from rag.evidence import Evidence, candidate_names
-from rag.normalize import extract_dates, extract_names, extract_quantities, fold
+from rag.normalize import extract_dates, extract_names, extract_quantities, fold, joined_figure
 from rag.question import NAME_KINDS, Question
 from rag.records import AnswerSentence, Citation
 from rag.terms import lexicon
@@ -132,6 +132,9 @@ def answer_value(q: Question, e: Evidence, name: str | None = None) -> tuple[str
         return None
     if q.kind in ("number", "amount", "date"):
         value, start, end = _bind(q, text, spans)
+        if q.kind == "number":  # a score is its two figures: "23-20", not "23"
+            start, end = joined_figure(text, start, end)
+            value = text[start:end]
     else:
         value, start, end = _nearest(spans, _anchors(q, text))
     return value, e.unit.start + start, e.unit.start + end
