@@ -3,9 +3,10 @@
 ``RAG_FAULT=<step>`` (the ``fault`` setting) makes the process exit at once, without any
 clean-up, exactly like ``kill -9`` at that step; ``RAG_FAULT=<step>@<seconds>`` makes it pause
 there instead (to let another process meet a writer in the middle of a write).
-Steps: ``after-pending``, ``after-new-vectors``, ``before-complete`` (inside the manifest
-transaction, before commit), ``after-complete``, ``after-old-vectors``, ``rebuild-emptied``,
-``rebuild-dropped``.
+Steps: ``after-pending``, ``after-vector-batch`` (after the first piece of vectors is
+upserted: a streamed large file is then half in Chroma), ``after-new-vectors``,
+``before-complete`` (inside the manifest transaction, before commit), ``after-complete``,
+``after-old-vectors``, ``rebuild-emptied``, ``rebuild-dropped``.
 
 ``RAG_FAULT=disk-full`` makes the store meet a full disk wherever it touches the disk: each
 site raises what its library raises on a full disk (SQLite's "database or disk is full" when
@@ -29,6 +30,7 @@ FAULT_EXIT = 70
 
 STEPS = (
     "after-pending",
+    "after-vector-batch",
     "after-new-vectors",
     "before-complete",
     "after-complete",

@@ -8,18 +8,21 @@ boilerplate are not units: they are not facts.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from index.languages import available_languages
 from index.sentences import display_form, header_value, is_boilerplate, sentence_spans
 from rag.normalize import extract_dates, extract_names, extract_quantities, fold, name_in_texts
 from rag.question import NAME_KINDS, Question
 from rag.records import Passage
 from rag.terms import lexicon
 from rag.verify.names import check_name
+from rag.vote import NameVote, name_vote
 
 if TYPE_CHECKING:
     import numpy as np
@@ -91,8 +94,17 @@ def _is_statement(display: str, language: str) -> bool:
     return len(words) >= 4 and content >= 1
 
 
+@functools.cache
+def _profiled() -> frozenset[str]:
+    return frozenset(available_languages())
+
+
 def units(passage: Passage, document_text: str, language: str = "en") -> list[Unit]:
-    """The clean sentence units of one passage."""
+    """The clean sentence units of one passage, cut by the rules of the document's own
+    language when it has a profile (a Russian question over an English report), else of
+    ``language``."""
+    if passage.language in _profiled():
+        language = passage.language
     out = []
     for a, b in sentence_spans(document_text, passage.start, passage.end, language):
         raw = document_text[a:b]
@@ -246,7 +258,7 @@ class Assessment:
     picked: list[Evidence]
     missing: str  # empty when answerable; else which part the sources do not cover
     # a name several documents agree on, when no single sentence answers on its own
-    name: str | None = None
+    vote: NameVote | None = None
 
 
 def _missing_part(q: Question, best: Evidence | None) -> str:
@@ -306,51 +318,26 @@ def candidate_names(q: Question, text: str) -> list[tuple[str, int]]:
     return out
 
 
-def _corroborated_name(
-    q: Question, ranked: Sequence[Evidence], settings: Settings
-) -> Assessment | None:
-    """A multi-part "who/which" question rarely has one sentence that says it all; the
-    answer is then the name that sentences from several documents about the question's
-    topic share. Each name's votes: the documents whose on-topic sentences name it."""
-    from rag.question import NAME_KINDS
-
-    if q.kind not in NAME_KINDS:
-        return None
-    pool = [
-        e
-        for e in ranked[: settings.name_vote_pool]
-        if e.has_focus and e.has_attribute and e.score >= settings.name_vote_min_score
-    ]
-    votes: dict[str, dict[str, Evidence]] = {}
-    spelled: dict[str, str] = {}
-    for e in pool:
-        for name, _ in candidate_names(q, e.unit.display):
-            key = fold(name.split()[-1])  # "Sam Bankman-Fried" and "Bankman-Fried" agree
-            if len(key) < 3:
-                continue
-            votes.setdefault(key, {}).setdefault(e.unit.passage.doc_id, e)
-            if len(name) > len(spelled.get(key, "")):
-                spelled[key] = name
-    if not votes:
-        return None
-    key, documents = max(
-        votes.items(), key=lambda kv: (len(kv[1]), sum(e.score for e in kv[1].values()))
-    )
-    if len(documents) < settings.name_vote_documents:
-        return None
-    picked = sorted(documents.values(), key=lambda e: -e.score)[: settings.max_evidence]
-    return Assessment(picked, "", spelled[key])
+def assess_without_vote(q: Question, ranked: Sequence[Evidence], settings: Settings) -> Assessment:
+    """:func:`assess` with no name vote: single sentences only."""
+    return assess(q, ranked, settings, vote=False)
 
 
-def assess(q: Question, ranked: Sequence[Evidence], settings: Settings) -> Assessment:
+def assess(
+    q: Question, ranked: Sequence[Evidence], settings: Settings, vote: bool = True
+) -> Assessment:
     """Answer only with units that meet every constraint and score above the threshold; the
-    others close to the best join it (up to ``max_evidence``), without repeats."""
+    others close to the best join it (up to ``max_evidence``), without repeats. A who/which
+    question no sentence holds most of is answered by the name documents agree on."""
     threshold = settings.min_evidence_score
     qualified = [e for e in ranked if e.meets_all and e.score >= threshold]
+    agreed = name_vote(q, ranked, settings) if vote and q.kind in NAME_KINDS else None
+    if agreed is not None and (
+        not qualified or qualified[0].coverage < settings.name_vote_coverage
+    ):
+        # No sentence holds most of the question: the name the documents agree on answers.
+        return Assessment(list(agreed.documents[: settings.max_evidence]), "", agreed)
     if not qualified:
-        corroborated = _corroborated_name(q, ranked, settings)
-        if corroborated is not None:
-            return corroborated
         closest = ranked[0] if ranked else None
         return Assessment([], _missing_part(q, closest))
     best = qualified[0].score

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from index.languages import get_profile
 from rag.compose import render
-from rag.evidence import Evidence, assess, embed_units, score_units, units
+from rag.evidence import Evidence, assess, assess_without_vote, embed_units, score_units, units
 from rag.question import Question, analyze
 from rag.records import Answer, Passage, StreamEvent
 from rag.retrieve import Filters, Retriever
@@ -123,6 +123,10 @@ def answer_question(
     gaps = premise_gaps(q.text, passages, retriever, filters) if passages else []
     ranked = select_evidence(q, passages, retriever, premise_gaps=bool(gaps))
     assessment = assess(q, ranked, settings)
+    if assessment.vote is not None and any(len(g.split()) > 1 and g[:1].isupper() for g in gaps):
+        # The vote trusts the question's description of the documents; a person or body of
+        # several words the question names that no source names means it does not fit them.
+        assessment = assess_without_vote(q, ranked, settings)
     picked = assessment.picked
     timings["evidence"] = time.perf_counter() - t
 
@@ -133,7 +137,7 @@ def answer_question(
         t = time.perf_counter()
         notes: list[str] = []
         if llm is None:
-            composition = compose(q, picked, settings.yes_no_coverage, assessment.name)
+            composition = compose(q, picked, settings.yes_no_coverage, assessment.vote)
             sentences, citations = composition.sentences, composition.citations
         else:
             from rag.compose.llm import INSUFFICIENT, parse, prompt

@@ -99,6 +99,12 @@ class LanguageProfile(BaseModel):
         description="Answer kind -> head nouns that ask for it after a generic question word "
         "('what was the total *value* of' asks for an amount).",
     )
+    identify_words: list[str] = Field(
+        default_factory=list,
+        description="Question words that ask to pick out one named thing ('which'): a "
+        "question opening with one asks for a name unless a phrase or head noun says "
+        "another kind (lower-case).",
+    )
     attribute_pattern: str | None = Field(
         default=None,
         description="Regex with a group 'attr': the thing a 'what is the X of' question asks "

@@ -19,6 +19,7 @@ from rag.question import NAME_KINDS, Question
 from rag.records import AnswerSentence, Citation
 from rag.terms import lexicon
 from rag.verify import check_sentence
+from rag.vote import NameVote
 
 __all__ = ["Composition", "answer_value", "compose", "yes_no"]
 
@@ -95,9 +96,9 @@ def _after_title(text: str, at: int, titles: set[str]) -> bool:
     return bool(before) and before[-1].lower() in titles
 
 
-def answer_value(q: Question, e: Evidence, name: str | None = None) -> tuple[str, int, int] | None:
+def answer_value(q: Question, e: Evidence) -> tuple[str, int, int] | None:
     """The value that answers ``q`` in evidence ``e``, as (text, start, end) in the document:
-    exactly as the source writes it. ``name``: the answer several documents agree on."""
+    exactly as the source writes it."""
     text = e.unit.quote
     spans: list[tuple[str, int, int]] = []
     if q.kind in ("number", "amount"):
@@ -120,8 +121,6 @@ def answer_value(q: Question, e: Evidence, name: str | None = None) -> tuple[str
     elif q.kind in NAME_KINDS:
         titles = {t.lower() for t in get_profile(q.language).titles}
         spans = [(n, at, at + len(n)) for n, at in candidate_names(q, text)]
-        if name is not None:
-            spans = [s for s in spans if fold(name.split()[-1]) in fold(s[0])] or spans
         if q.kind == "person":
             # a person's name has two words or follows a title
             people = [
@@ -185,7 +184,7 @@ def _sum_sentence(q: Question, picked: list[Evidence], label: str) -> str | None
 
 
 def compose(
-    q: Question, picked: list[Evidence], yes_no_coverage: float, name: str | None = None
+    q: Question, picked: list[Evidence], yes_no_coverage: float, vote: NameVote | None = None
 ) -> Composition:
     """Answer sentences for the picked evidence (empty when a yes/no question gets no
     verdict: the pipeline then declines with the evidence)."""
@@ -204,7 +203,15 @@ def compose(
             AnswerSentence(picked[0].unit.quote, (1,)),
         ]
         return out
-    value = answer_value(q, picked[0], name) if q.wants_value else None
+    value: tuple[str, int, int] | None = None
+    if vote is not None:
+        # The name the documents agree on, from the sentence that writes it fullest: that
+        # sentence is cited first, the other documents' sentences after it.
+        picked = [vote.evidence] + [e for e in picked if e is not vote.evidence]
+        at = vote.evidence.unit.start + vote.start
+        value = (vote.name, at, at + len(vote.name))
+    elif q.wants_value:
+        value = answer_value(q, picked[0])
     out.citations = [citation(i + 1, e, value if i == 0 else None) for i, e in enumerate(picked)]
     if value is not None:
         lead = value[0] if value[0].endswith(".") else value[0] + "."
