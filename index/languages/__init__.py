@@ -199,6 +199,11 @@ class LanguageProfile(BaseModel):
         default_factory=list,
         description="Words that start a new clause with its own polarity ('but', 'while').",
     )
+    order_words: dict[str, Literal["before", "after"]] = Field(
+        default_factory=dict,
+        description="Words joining two reported events by their order ('before', 'after'; "
+        "lower-case): a yes/no answer about such a claim compares the reports' dates.",
+    )
     measure_links: list[str] = Field(
         default_factory=list,
         description="Words between a value and what it measures ('$219 million worth of net "
