@@ -222,6 +222,12 @@ class Settings(BaseSettings):
         ge=1,
         description="Documents that must name the same answer for the vote to stand.",
     )
+    yes_no_pool: int = Field(
+        default=12,
+        ge=1,
+        description="Best sentences a yes/no verdict looks in for the quote of each clause "
+        "of a compound claim ('Did A say X while B said Y?').",
+    )
     yes_no_coverage: float = Field(
         default=0.8,
         ge=0,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import itertools
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -43,6 +44,7 @@ __all__ = [
 ]
 
 _MIN_CHARS = 12
+_ADDRESS = re.compile(r"https?://\S+|\bwww\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 @dataclass(frozen=True)
@@ -167,7 +169,11 @@ def _has_value(q: Question, text: str) -> bool:
         return any((d.year, d.month, d.day) not in q.asked_dates for d in extract_dates(text))
     if q.kind in NAME_KINDS:
         folded = fold(q.text)
-        return any(fold(name) not in folded for name in extract_names(text))
+        if any(fold(name) not in folded for name in extract_names(text)):
+            return True
+        # "where is the database", "whom to contact", "which address": a URL or an email
+        # address answers as a name does
+        return any(a.group().rstrip(".,;:)") not in q.text for a in _ADDRESS.finditer(text))
     return True
 
 

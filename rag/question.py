@@ -167,7 +167,10 @@ def _head_noun_kind(lowered: str, profile: LanguageProfile) -> tuple[str | None,
     """Kind from the attribute's nouns: "what was the total value of" -> amount."""
     attribute = _attribute(lowered, profile)
     words = attribute.split() if attribute else _opening_phrase(lowered, profile)
-    for word in reversed(words):  # the head noun is last in English noun phrases
+    # The head noun is last in English noun phrases; where it comes first, the words after
+    # it are the verb and its object ("какие компании получили *штраф*"), not the thing asked.
+    ordered = words[:2] if profile.head_noun_first and not attribute else reversed(words)
+    for word in ordered:
         for kind, nouns in profile.kind_nouns.items():
             if word.strip("?,.") in nouns:
                 return kind, word.strip("?,.")

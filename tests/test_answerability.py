@@ -192,3 +192,39 @@ def test_units_are_cut_by_the_document_language() -> None:
         "Около 5 тыс. человек пришли на площадь.",
         "Указ вступил в силу в тот же день.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "answers"),
+    [
+        (
+            "Where is the LDAP database with information about Debian developers?",
+            "There's a LDAP database about Debian developers at https://db.debian.org/.",
+            True,
+        ),
+        (
+            "Whom should you contact if subscribing to the list goes wrong?",
+            "If subscribing goes wrong, write to listmaster@lists.debian.org for help.",
+            True,
+        ),
+        (  # the address the question itself gives is no answer
+            "Where does https://db.debian.org/ keep the LDAP database?",
+            "There's a LDAP database about Debian developers at https://db.debian.org/.",
+            False,
+        ),
+    ],
+)
+def test_a_url_or_email_address_answers_where_and_whom(
+    question: str, text: str, answers: bool
+) -> None:
+    assert analyze(question).kind in ("place", "person")
+    assert _scored(question, text).has_value is answers
+
+
+def test_a_dotted_clock_time_is_no_quantity() -> None:
+    from rag.normalize import extract_literals, extract_quantities
+
+    text = "13 Dec 2023 00.58 GMT 12th over: West Indies 102-4 (Hope 26, Hetmyer 1)"
+    assert "00.58" not in [q.text for q in extract_quantities(text)]
+    assert "00.58" in extract_literals(text)  # still a figure an answer must quote
+    assert [q.text for q in extract_quantities("Shares fell 22.54 percent.")] == ["22.54 percent"]
