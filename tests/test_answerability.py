@@ -219,3 +219,12 @@ def test_a_url_or_email_address_answers_where_and_whom(
 ) -> None:
     assert analyze(question).kind in ("place", "person")
     assert _scored(question, text).has_value is answers
+
+
+def test_a_dotted_clock_time_is_no_quantity() -> None:
+    from rag.normalize import extract_literals, extract_quantities
+
+    text = "13 Dec 2023 00.58 GMT 12th over: West Indies 102-4 (Hope 26, Hetmyer 1)"
+    assert "00.58" not in [q.text for q in extract_quantities(text)]
+    assert "00.58" in extract_literals(text)  # still a figure an answer must quote
+    assert [q.text for q in extract_quantities("Shares fell 22.54 percent.")] == ["22.54 percent"]
