@@ -374,3 +374,37 @@ def test_injected_enospc_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.undo()
     assert len(Store(settings).documents()) == 1
     assert_consistent(Store(settings))
+
+
+def test_an_upload_refused_by_the_lock_leaves_nothing_behind(tmp_path: Path) -> None:
+    """An upload while another writer holds the store used to fail with the copy left in the
+    uploads folder (neither indexed nor removed); now it is reported and nothing stays."""
+    from rag import open_store
+    from ui.app import Handlers
+    from ui.uploads import upload_folder
+
+    store = tmp_path / "store"
+    ingest([SAMPLES], get_settings(store=store))
+    upload = tmp_path / "tmp-from-gradio" / "ferry.txt"
+    upload.parent.mkdir()
+    upload.write_text("The ferry to Varna was cancelled by the port on 3 May.\n")
+    rag = open_store(store, create=False)
+    rag.settings.lock_timeout = 1
+    handlers = Handlers(rag)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(store), "60"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        report, *_ = handlers.upload([str(upload)])
+        assert "failed: ferry.txt: not indexed, nothing kept; upload it again:" in report
+        assert f"pid {holder.pid}" in report
+        assert list(upload_folder(rag).iterdir()) == []
+    finally:
+        holder.kill()
+        holder.wait()
+    assert _indexed(store) == {p.name for p in SAMPLES.iterdir()}
+    report, *_ = handlers.upload([str(upload)])  # the writer is gone: it goes in
+    assert "added: ferry.txt" in report
+    assert [p.name for p in upload_folder(rag).iterdir()] == ["ferry.txt"]
+    assert "ferry.txt" in _indexed(store)
