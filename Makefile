@@ -7,7 +7,7 @@ SAMPLES := samples
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: install run test lint types browser ocr pst-utils pst-sample bench bench-load bench-ocr bench-multihop \
-	bench-compare bench-scale bench-quality bench-warm pydoc llama-cpp gguf test-gguf bench-llm clean
+	bench-compare bench-scale bench-memory bench-cold bench-quality bench-warm pydoc llama-cpp gguf test-gguf bench-llm clean
 
 install: $(STAMP)
 
@@ -91,9 +91,21 @@ bench-scale: install
 	$(BIN)/pip install -q -c constraints.txt -e '.[bench]'
 	nice -n 5 $(BIN)/python bench/scale.py --sizes $(SIZES)
 
+# One 30 MB text file (BIG_BACKEND=onnx for the real model; default: stand-in vectors, which
+# measure chunking and the store): peak RSS of the ingest, which streams it to the store.
+BIG_MB ?= 30
+BIG_BACKEND ?= standin
+bench-memory: install
+	$(BIN)/pip install -q -c constraints.txt -e '.[bench]'
+	nice -n 5 $(BIN)/python bench/scale.py --sizes --big-mb $(BIG_MB) --big-backend $(BIG_BACKEND)
+
 # int8 vs fp32 retrieval on the MultiHop sample (hit@6, MRR); warm ask latency at 10k chunks.
 bench-quality: install
 	nice -n 5 $(BIN)/python bench/embed_quality.py bench/multihop
+
+# `rag --help`, `rag sources`, `rag ask` each in a new process on the sample store: median of 5.
+bench-cold: install
+	$(BIN)/python bench/cold_start.py --runs 5
 
 bench-warm: install
 	nice -n 5 $(BIN)/python bench/warm_ask.py --chunks 10000

@@ -12,14 +12,19 @@ import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from index.records import Failure, IngestSummary
 from index.settings import Settings
 
+if TYPE_CHECKING:
+    import numpy as np
+
+    from index.records import Chunk
+    from index.store import FileWrite
+
 log = logging.getLogger(__name__)
 
-_BATCH_CHUNKS = 256  # chunks embedded and written together (fewer store round trips)
 _NO_VECTORS: Any = None  # filled in when the batch is embedded
 
 
@@ -188,22 +193,46 @@ def _ingest_locked(
             )
         return embedder
 
-    def flush() -> None:
-        # One embedding call and one store write for many small files: per-file round trips
-        # (model call, Chroma delete/upsert, manifest transactions) dominated small files.
-        if not batch:
-            return
-        chunks = [c for write, _ in batch for c in write.chunks]
+    def embed(chunks: Sequence[Chunk], reusable: list[str]) -> np.ndarray:
         # Chunks of files indexed before (a grown mailbox) keep their stored vectors.
-        kept = stored_vectors(
-            store, [c.chunk_id for write, _ in batch if write.file in known for c in write.chunks]
-        )
+        kept = stored_vectors(store, reusable)
         vectors, embedded = embed_missing(
             chunks,
             kept,
             lambda texts: model().embed_documents(texts, batch_size=settings.embed_batch_size),
         )
         summary.chunks_added += embedded
+        return vectors
+
+    def counted(write: FileWrite, warnings: list[str]) -> None:
+        summary.warnings.extend(Failure(write.file, w) for w in warnings)
+        if write.file in known:
+            summary.updated += 1
+        else:
+            summary.added += 1
+        log.info("indexed %s (%d chunks)", write.file, len(write.chunks))
+
+    def stream(write: FileWrite, warnings: list[str]) -> None:
+        # A file larger than one write batch: its vectors are computed and upserted a batch
+        # at a time under one journal entry, and the manifest switches to the new version
+        # once they are all in (index/store.py's protocol); never all its vectors at once.
+        step = settings.write_batch_chunks
+        pieces = (
+            embed(part, [c.chunk_id for c in part] if write.file in known else [])
+            for part in (write.chunks[i : i + step] for i in range(0, len(write.chunks), step))
+        )
+        store.write_files([write], vectors=pieces)
+        counted(write, warnings)
+
+    def flush() -> None:
+        # One embedding call and one store write for many small files: per-file round trips
+        # (model call, Chroma delete/upsert, manifest transactions) dominated small files.
+        if not batch:
+            return
+        chunks = [c for write, _ in batch for c in write.chunks]
+        vectors = embed(
+            chunks, [c.chunk_id for write, _ in batch if write.file in known for c in write.chunks]
+        )
         writes, offset = [], 0
         for write, _ in batch:
             n = len(write.chunks)
@@ -211,12 +240,7 @@ def _ingest_locked(
             offset += n
         store.write_files(writes)
         for write, warnings in batch:
-            summary.warnings.extend(Failure(write.file, w) for w in warnings)
-            if write.file in known:
-                summary.updated += 1
-            else:
-                summary.added += 1
-            log.info("indexed %s (%d chunks)", write.file, len(write.chunks))
+            counted(write, warnings)
         batch.clear()
 
     for path in track(plan.files, "ingest", "file", mode=None if progress else "off"):
@@ -267,8 +291,12 @@ def _ingest_locked(
             summary.failed.append(Failure(source, str(exc)))
             continue
         write = FileWrite(source, content_hash, size, loaded.documents, chunks, _NO_VECTORS)
+        if len(chunks) > settings.write_batch_chunks:
+            flush()  # files go to the store in the order they were read
+            stream(write, loaded.warnings)
+            continue
         batch.append((write, loaded.warnings))
-        if sum(len(w.chunks) for w, _ in batch) >= _BATCH_CHUNKS:
+        if sum(len(w.chunks) for w, _ in batch) >= settings.write_batch_chunks:
             flush()
     flush()
 

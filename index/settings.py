@@ -88,6 +88,14 @@ class Settings(BaseSettings):
         description="Folder for files derived from local models (the int8 ONNX export).",
     )
     embed_batch_size: int = Field(default=32, ge=1, description="Chunks embedded per batch.")
+    write_batch_chunks: int = Field(
+        default=256,
+        ge=1,
+        description="Chunks embedded and written to the store together. A file with more "
+        "chunks than this is streamed: its vectors go to the store a batch at a time (memory "
+        "stays bounded whatever the size of one document) and its new version becomes "
+        "visible at once, when all of them are in.",
+    )
     chunk_tokens: int = Field(
         default=200,
         ge=32,
@@ -213,6 +221,12 @@ class Settings(BaseSettings):
         default=2,
         ge=1,
         description="Documents that must name the same answer for the vote to stand.",
+    )
+    yes_no_pool: int = Field(
+        default=12,
+        ge=1,
+        description="Best sentences a yes/no verdict looks in for the quote of each clause "
+        "of a compound claim ('Did A say X while B said Y?').",
     )
     yes_no_coverage: float = Field(
         default=0.8,

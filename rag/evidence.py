@@ -8,12 +8,15 @@ boilerplate are not units: they are not facts.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from index.languages import available_languages
 from index.sentences import display_form, header_value, is_boilerplate, sentence_spans
 from rag.normalize import extract_dates, extract_names, extract_quantities, fold, name_in_texts
 from rag.question import NAME_KINDS, Question
@@ -41,6 +44,7 @@ __all__ = [
 ]
 
 _MIN_CHARS = 12
+_ADDRESS = re.compile(r"https?://\S+|\bwww\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 @dataclass(frozen=True)
@@ -92,8 +96,17 @@ def _is_statement(display: str, language: str) -> bool:
     return len(words) >= 4 and content >= 1
 
 
+@functools.cache
+def _profiled() -> frozenset[str]:
+    return frozenset(available_languages())
+
+
 def units(passage: Passage, document_text: str, language: str = "en") -> list[Unit]:
-    """The clean sentence units of one passage."""
+    """The clean sentence units of one passage, cut by the rules of the document's own
+    language when it has a profile (a Russian question over an English report), else of
+    ``language``."""
+    if passage.language in _profiled():
+        language = passage.language
     out = []
     for a, b in sentence_spans(document_text, passage.start, passage.end, language):
         raw = document_text[a:b]
@@ -156,7 +169,11 @@ def _has_value(q: Question, text: str) -> bool:
         return any((d.year, d.month, d.day) not in q.asked_dates for d in extract_dates(text))
     if q.kind in NAME_KINDS:
         folded = fold(q.text)
-        return any(fold(name) not in folded for name in extract_names(text))
+        if any(fold(name) not in folded for name in extract_names(text)):
+            return True
+        # "where is the database", "whom to contact", "which address": a URL or an email
+        # address answers as a name does
+        return any(a.group().rstrip(".,;:)") not in q.text for a in _ADDRESS.finditer(text))
     return True
 
 

@@ -131,14 +131,25 @@ def answer_question(
     timings["evidence"] = time.perf_counter() - t
 
     answer: Answer
-    if not picked:
+    # A yes/no verdict may rest on two quotes, one per clause, that no single sentence
+    # joins: the extractive composer looks for them among the best sentences.
+    yes_no_pool = ranked[: settings.yes_no_pool] if llm is None and q.kind == "yesno" else []
+    if not picked and not yes_no_pool:
         answer = _decline(q, passages, assessment.missing)
     else:
         t = time.perf_counter()
         notes: list[str] = []
         if llm is None:
-            composition = compose(q, picked, settings.yes_no_coverage, assessment.vote)
+            composition = compose(
+                q,
+                picked,
+                settings.yes_no_coverage,
+                assessment.vote,
+                pool=yes_no_pool,
+                document_text=retriever.store.document_text,
+            )
             sentences, citations = composition.sentences, composition.citations
+            notes = composition.notes
         else:
             from rag.compose.llm import INSUFFICIENT, parse, prompt
 
