@@ -63,6 +63,11 @@ class RAG:
         """Documents indexed, sorted by source."""
         return self.store.documents()
 
+    def incomplete(self) -> str | None:
+        """One line saying why answers may miss documents now (a rebuild interrupted or
+        under way), or None. Answers still come from what is indexed."""
+        return self.store.incomplete()
+
     def document_text(self, doc_id: str) -> str:
         """The extracted text that citation offsets point into."""
         return self.store.document_text(doc_id)

@@ -35,6 +35,10 @@ _WORD_RE = re.compile(r"\w+")
 _PAIR_RE = re.compile(r"^(\S+(?: \S+)+)-(\S+(?: \S+)+)$")
 
 
+# Share of capitalised words above which a line is in title case.
+_TITLE_CASE = 0.6
+
+
 @dataclass(frozen=True)
 class NameVote:
     """The winning name as one sentence writes it, and the evidence that names it."""
@@ -66,8 +70,13 @@ def _split_pairs(name: str, at: int) -> list[tuple[str, int]]:
 
 
 def _mentions(q: Question, e: Evidence, excluded: set[str], titles: set[str]) -> list[_Mention]:
-    """Names in a sentence's quote the question does not give, with their offsets."""
+    """Names in a sentence's quote the question does not give, with their offsets. A
+    headline in title case ("Lineup Decisions: Starts, Sits, Sleepers") capitalises every
+    word: its capitals name nothing."""
     text = e.unit.quote
+    words = [w for w in text.split() if w[:1].isalpha()]
+    if len(words) >= 4 and sum(w[:1].isupper() for w in words) > _TITLE_CASE * len(words):
+        return []
     out = []
     position = 0
     for found in extract_names(text):

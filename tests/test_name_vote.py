@@ -215,3 +215,12 @@ def test_a_who_question_about_something_no_source_covers_is_declined(news_rag: A
 
 def _doc_id(rag: Any, source: str) -> str:
     return next(d.doc_id for d in rag.sources() if d.source == source)
+
+
+def test_a_title_case_headline_names_nothing() -> None:
+    q = analyze("Who are the pitchers expected to start the third game of the series?")
+    ranked = [
+        _evidence("Fantasy Football Week 13 Lineup Decisions: Starts, Sits, Busts", "a", 0.4),
+        _evidence("NFL Week 5 Lineup Decisions: Starts, Sits, Busts", "b", 0.4),
+    ]
+    assert name_vote(q, ranked, get_settings()) is None
