@@ -47,6 +47,13 @@ def export_evidence(path: Path, rag: Any, answers: list[Any]) -> None:
     write_evidence(path, rag, [evidence_record(rag, a) for a in answers])
 
 
+def warn_incomplete(rag: Any) -> None:
+    """One line on stderr when the index is missing documents (an unfinished rebuild): the
+    answer that follows comes from what is there, and the reader must know it."""
+    if (reason := rag.incomplete()) is not None:
+        click.echo(f"warning: {reason}", err=True)
+
+
 class InputError(Exception):
     """A batch file that cannot be read at all."""
 
@@ -141,6 +148,7 @@ def ask(
     from rag.pipeline import answer_to_text
 
     rag = open_store(store, create=False, backend=backend)
+    warn_incomplete(rag)
     answer = rag.ask(
         question,
         top_k=top_k,
@@ -197,6 +205,7 @@ def batch(
 
     items = read_questions(file)
     rag = open_store(store, create=False, backend=backend)
+    warn_incomplete(rag)
     valid = [i for i in items if i.error is None]
     with progress(len(valid), "batch", "question") as bar:
         answers = rag.ask_many(

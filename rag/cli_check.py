@@ -17,6 +17,7 @@ from rag.cli_ask import (
     export_option,
     jsonl_items,
     read_batch_text,
+    warn_incomplete,
 )
 
 if TYPE_CHECKING:
@@ -92,6 +93,7 @@ def check(
 
     items = read_claims(file) if file is not None else []
     rag = open_store(store, create=False)
+    warn_incomplete(rag)
     if claim is not None:
         result = rag.check(claim, top_k=top_k)
         if export is not None:

@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING
 
 from index.languages import get_profile
 from rag.compose import render
-from rag.evidence import Evidence, assess, embed_units, score_units, units
+from rag.evidence import (
+    Evidence,
+    WordSimilarity,
+    assess,
+    assess_without_vote,
+    embed_units,
+    score_units,
+    units,
+)
 from rag.question import Question, analyze
 from rag.records import Answer, Passage, StreamEvent
 from rag.retrieve import Filters, Retriever
@@ -48,7 +56,12 @@ def select_evidence(
         return []
     similarities = embed_units(retriever.embedder, q.text, [u.display for u in candidates])
     return score_units(
-        q, candidates, [float(s) for s in similarities], retriever.settings, premise_gaps
+        q,
+        candidates,
+        [float(s) for s in similarities],
+        retriever.settings,
+        premise_gaps,
+        WordSimilarity(retriever.embedder),
     )
 
 
@@ -123,18 +136,33 @@ def answer_question(
     gaps = premise_gaps(q.text, passages, retriever, filters) if passages else []
     ranked = select_evidence(q, passages, retriever, premise_gaps=bool(gaps))
     assessment = assess(q, ranked, settings)
+    if assessment.vote is not None and any(len(g.split()) > 1 and g[:1].isupper() for g in gaps):
+        # The vote trusts the question's description of the documents; a person or body of
+        # several words the question names that no source names means it does not fit them.
+        assessment = assess_without_vote(q, ranked, settings)
     picked = assessment.picked
     timings["evidence"] = time.perf_counter() - t
 
     answer: Answer
-    if not picked:
+    # A yes/no verdict may rest on two quotes, one per clause, that no single sentence
+    # joins: the extractive composer looks for them among the best sentences.
+    yes_no_pool = ranked[: settings.yes_no_pool] if llm is None and q.kind == "yesno" else []
+    if not picked and not yes_no_pool:
         answer = _decline(q, passages, assessment.missing)
     else:
         t = time.perf_counter()
         notes: list[str] = []
         if llm is None:
-            composition = compose(q, picked, settings.yes_no_coverage, assessment.name)
+            composition = compose(
+                q,
+                picked,
+                settings.yes_no_coverage,
+                assessment.vote,
+                pool=yes_no_pool,
+                document_text=retriever.store.document_text,
+            )
             sentences, citations = composition.sentences, composition.citations
+            notes = composition.notes
         else:
             from rag.compose.llm import INSUFFICIENT, parse, prompt
 
