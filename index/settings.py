@@ -191,6 +191,11 @@ class Settings(BaseSettings):
         description="Similarity to the question from which a sentence counts as about what "
         "the question asks, though it words it otherwise.",
     )
+    evidence_counted_similarity: float = Field(
+        default=0.45,
+        description="Least embedding similarity of the noun a number counts in a sentence "
+        "('residents') to the one the question counts ('people') for it to answer.",
+    )
     evidence_window: float = Field(
         default=0.12,
         ge=0,
