@@ -30,7 +30,7 @@ _SYSTEM = (
     "Never use outside knowledge. Write 1 to 4 short sentences. End every sentence with the "
     "numbers of the quotes that support it, like [1] or [1][3]. Copy every number, amount, "
     "date and name exactly as the quotes write them. If you add numbers, show the sum with "
-    "its operands (136 + 80 = 216). If the quotes do not answer the question, reply exactly: "
+    "its operands (A + B = C). If the quotes do not answer the question, reply exactly: "
     f"{INSUFFICIENT}"
 )
 
@@ -72,12 +72,13 @@ def sentences(output: str) -> list[str]:
     """
     out: list[str] = []
     for a, b in sentence_spans(output) if output.strip() else []:
-        piece = output[a:b]
-        leading = _LEADING_MARKERS.match(piece)
-        if leading and out:
-            out[-1] += " " + leading.group(0).strip()
-            piece = piece[leading.end() :]
-        out.extend(p for p in _AFTER_MARKERS.split(piece) if p.strip())
+        for piece in _AFTER_MARKERS.split(output[a:b]):
+            leading = _LEADING_MARKERS.match(piece)
+            if leading and out:  # markers opening a piece close the sentence before it
+                out[-1] += " " + leading.group(0).strip()
+                piece = piece[leading.end() :]
+            if piece.strip():
+                out.append(piece)
     return out
 
 
