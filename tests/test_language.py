@@ -185,9 +185,9 @@ def test_lang_filter_in_check(lang_store: Path) -> None:
     )
     assert done.exit_code == 0, done.output
     record = json.loads(done.output)
-    shown = [*record["citations"], *record["closest"]]
+    listed = [*record["citations"], *record["closest"]]
     assert record["verdict"] == "not_found"
-    assert shown and {Path(c["source"]).name for c in shown} == {"uk.txt"}
+    assert listed and {Path(c["source"]).name for c in listed} == {"uk.txt"}
 
 
 def test_lang_filter_in_the_ui_handlers(lang_store: Path) -> None:
