@@ -191,6 +191,11 @@ class Settings(BaseSettings):
         description="Similarity to the question from which a sentence counts as about what "
         "the question asks, though it words it otherwise.",
     )
+    evidence_counted_similarity: float = Field(
+        default=0.45,
+        description="Least embedding similarity of the noun a number counts in a sentence "
+        "('residents') to the one the question counts ('people') for it to answer.",
+    )
     evidence_window: float = Field(
         default=0.12,
         ge=0,
@@ -210,6 +215,13 @@ class Settings(BaseSettings):
         ge=0,
         description="Least summed evidence score of the documents that agree on a name.",
     )
+    name_vote_margin: float = Field(
+        default=0.9,
+        ge=0,
+        le=1,
+        description="A name named by as many documents as the winner with at least this "
+        "share of its support is a tie: no name is given.",
+    )
     name_vote_coverage: float = Field(
         default=0.5,
         ge=0,
@@ -221,6 +233,12 @@ class Settings(BaseSettings):
         default=2,
         ge=1,
         description="Documents that must name the same answer for the vote to stand.",
+    )
+    yes_no_pool: int = Field(
+        default=12,
+        ge=1,
+        description="Best sentences a yes/no verdict looks in for the quote of each clause "
+        "of a compound claim ('Did A say X while B said Y?').",
     )
     yes_no_coverage: float = Field(
         default=0.8,

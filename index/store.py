@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from index.chunking import settings_fingerprint
-from index.faults import fault_point
-from index.lock import LockTimeout, write_lock
+from index.faults import disk_full_point, fault_point
+from index.lock import LockTimeout, held_elsewhere, holder, write_lock
 from index.records import Chunk, Document, StoredDocument
 from index.settings import Settings
 from index.vectors import (
@@ -216,7 +216,20 @@ class Store:
         except sqlite3.Error as exc:
             raise self._manifest_error(exc) from None
         try:
-            db.execute("PRAGMA journal_mode=WAL")
+            try:
+                disk_full_point(self.settings, "manifest-open")
+                db.execute("PRAGMA journal_mode=WAL")
+            except sqlite3.OperationalError as exc:
+                if "disk is full" not in str(exc) and not _out_of_space(self.path, str(exc)):
+                    raise
+                # A full disk: SQLite cannot grow the shared WAL index (-shm) even to read.
+                # Reads do not need the disk: keep that index in this connection's memory
+                # (exclusive locking, for this short connection only); a write still fails
+                # with "disk full".
+                db.close()
+                db = sqlite3.connect(self.manifest_path, timeout=self.settings.manifest_timeout)
+                db.execute("PRAGMA locking_mode=EXCLUSIVE")
+                log.debug("disk full: reading the manifest without its shared WAL index")
             db.execute("PRAGMA synchronous=FULL")
             with db:
                 yield db
@@ -364,6 +377,23 @@ class Store:
         """A rebuild started and no ingest has finished since: documents may be missing."""
         return self._meta().get("rebuilding") == "1"
 
+    def incomplete(self) -> str | None:
+        """Why answers may miss documents now, in one line, or None when nothing is missing:
+        a rebuild emptied the store and has not finished (interrupted, or running now)."""
+        if not self.rebuilding:
+            return None
+        with self._db() as db:
+            (files,) = db.execute("SELECT COUNT(*) FROM files WHERE status = 'complete'").fetchone()
+        so_far = f"{files} file(s) indexed so far; answers come from those only"
+        if held_elsewhere(self.path):
+            return (
+                f"the index is incomplete: a rebuild is under way by {holder(self.path)} ({so_far})"
+            )
+        return (
+            f"the index is incomplete: a rebuild was interrupted ({so_far}); finish it with "
+            f"rag ingest PATH... --store {self.path}"
+        )
+
     def finish_rebuild(self) -> None:
         with self.locked(), self._db() as db:
             db.execute("DELETE FROM meta WHERE key = 'rebuilding'")
@@ -500,7 +530,7 @@ class Store:
 
     @property
     def collection(self) -> Any:
-        with CLIENT_LOCK:
+        with CLIENT_LOCK, _disk_full_is_one_line(self.path, reading=True):
             return self._open_collection()
 
     def _open_collection(self) -> Any:
@@ -518,6 +548,7 @@ class Store:
                 self._collection = None
             self._seen_revision = revision
         if self._collection is None or self._collection_name != name:
+            disk_full_point(self.settings, "vectors-open")
             # Embeddings are always passed in, so Chroma never loads (downloads) its own model.
             self._collection = self._client().get_or_create_collection(
                 name=name,
@@ -681,6 +712,7 @@ class Store:
                 for i in range(0, len(piece), batch):
                     end = min(i + batch, len(piece))
                     part = rows[done + i : done + end]
+                    disk_full_point(self.settings, "vectors-write")
                     collection.upsert(
                         ids=[c.chunk_id for c, _ in part],
                         embeddings=piece[i:end].tolist(),
@@ -744,7 +776,7 @@ def _foreign_change(manifest: Path, seen: int, now: int) -> bool:
 
 
 @contextlib.contextmanager
-def _disk_full_is_one_line(folder: Path) -> Iterator[None]:
+def _disk_full_is_one_line(folder: Path, *, reading: bool = False) -> Iterator[None]:
     """Chroma and SQLite report a full disk in tracebacks of their own: one line instead."""
     try:
         yield
@@ -754,6 +786,12 @@ def _disk_full_is_one_line(folder: Path) -> Iterator[None]:
         if getattr(exc, "errno", None) == errno.ENOSPC or any(
             s in str(exc) for s in ("No space left", "disk is full", "ENOSPC")
         ):
+            if reading:
+                raise StoreError(
+                    f"disk full: the vector store in {folder} cannot be opened (Chroma needs "
+                    "some free space even to read); free some space and try again (nothing "
+                    "in the index was lost)"
+                ) from None
             raise StoreError(
                 f"disk full while writing to {folder}: free some space and run the ingest "
                 "again (what was indexed before is kept)"

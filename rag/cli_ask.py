@@ -13,7 +13,7 @@ import click
 from index.clikit import expected_errors, store_option
 
 _BACKENDS = click.Choice(["extractive", "llm", "openai", "llama-cpp"])
-_LANG_OPTION = click.option(
+LANG_OPTION = click.option(
     "--lang",
     "languages",
     multiple=True,
@@ -45,6 +45,13 @@ def export_evidence(path: Path, rag: Any, answers: list[Any]) -> None:
     from rag.evidence_file import evidence_record, write_evidence
 
     write_evidence(path, rag, [evidence_record(rag, a) for a in answers])
+
+
+def warn_incomplete(rag: Any) -> None:
+    """One line on stderr when the index is missing documents (an unfinished rebuild): the
+    answer that follows comes from what is there, and the reader must know it."""
+    if (reason := rag.incomplete()) is not None:
+        click.echo(f"warning: {reason}", err=True)
 
 
 class InputError(Exception):
@@ -120,7 +127,7 @@ def read_questions(path: Path) -> list[BatchItem]:
 @click.option("--source", "sources", multiple=True, help="Only these sources (path parts).")
 @click.option("--since", "date_from", default=None, help="Only documents dated on/after.")
 @click.option("--until", "date_to", default=None, help="Only documents dated on/before.")
-@_LANG_OPTION
+@LANG_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the answer object as JSON.")
 @export_option
 @expected_errors
@@ -141,6 +148,7 @@ def ask(
     from rag.pipeline import answer_to_text
 
     rag = open_store(store, create=False, backend=backend)
+    warn_incomplete(rag)
     answer = rag.ask(
         question,
         top_k=top_k,
@@ -176,7 +184,7 @@ def _record(item: BatchItem, answer: Any) -> dict[str, Any]:
 @store_option
 @click.option("--backend", type=_BACKENDS, default=None, help="Answer generator.")
 @click.option("--concurrency", type=click.IntRange(1, 64), default=2, help="Questions at once.")
-@_LANG_OPTION
+@LANG_OPTION
 @export_option
 @expected_errors
 def batch(
@@ -197,6 +205,7 @@ def batch(
 
     items = read_questions(file)
     rag = open_store(store, create=False, backend=backend)
+    warn_incomplete(rag)
     valid = [i for i in items if i.error is None]
     with progress(len(valid), "batch", "question") as bar:
         answers = rag.ask_many(

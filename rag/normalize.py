@@ -95,6 +95,8 @@ _NA = r"(?<![^\W_])"  # not preceded by a letter or digit
 _TOKEN_RE = re.compile(r"[^\W_]+(?:(?:[-‐/]|(?<=\d)[.,:](?=\d))[^\W_]+)*")
 _LETTER_THEN_DIGIT_RE = re.compile(r"[^\W\d_]\d")
 _TIME_RE = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?![\d:])")
+# "22.54 GMT": a clock time written with a dot, known by the time zone after it.
+_DOTTED_TIME_RE = re.compile(r"(?<![\d.,])\d{1,2}\.\d{2}(?= ?(?:[A-Z]{1,4}T|UTC|MSK)\b)")
 
 _NUMBER_WORDS = (
     "zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
@@ -313,6 +315,7 @@ def _analyse(text: str) -> _Analysis:
     stamps = _Spans([m.span() for m in _ISO_TIMESTAMP_RE.finditer(text)])
     ids = [(a, b) for a, b in _identifier_spans(text) if not stamps.overlaps(a, b)]
     times = [m.span() for m in _TIME_RE.finditer(text)]
+    times += [m.span() for m in _DOTTED_TIME_RE.finditer(text)]
     escapes = [m.span() for m in _CHAR_REF_RE.finditer(text)]
     blocked = _Spans(ids + times + escapes)
     g = grammar()

@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING
 
 from index.languages import get_profile
 from rag.compose import render
-from rag.evidence import Evidence, assess, assess_without_vote, embed_units, score_units, units
+from rag.evidence import (
+    Evidence,
+    WordSimilarity,
+    assess,
+    assess_without_vote,
+    embed_units,
+    score_units,
+    units,
+)
 from rag.question import Question, analyze
 from rag.records import Answer, Passage, StreamEvent
 from rag.retrieve import Filters, Retriever
@@ -48,7 +56,12 @@ def select_evidence(
         return []
     similarities = embed_units(retriever.embedder, q.text, [u.display for u in candidates])
     return score_units(
-        q, candidates, [float(s) for s in similarities], retriever.settings, premise_gaps
+        q,
+        candidates,
+        [float(s) for s in similarities],
+        retriever.settings,
+        premise_gaps,
+        WordSimilarity(retriever.embedder),
     )
 
 
@@ -131,14 +144,25 @@ def answer_question(
     timings["evidence"] = time.perf_counter() - t
 
     answer: Answer
-    if not picked:
+    # A yes/no verdict may rest on two quotes, one per clause, that no single sentence
+    # joins: the extractive composer looks for them among the best sentences.
+    yes_no_pool = ranked[: settings.yes_no_pool] if llm is None and q.kind == "yesno" else []
+    if not picked and not yes_no_pool:
         answer = _decline(q, passages, assessment.missing)
     else:
         t = time.perf_counter()
         notes: list[str] = []
         if llm is None:
-            composition = compose(q, picked, settings.yes_no_coverage, assessment.vote)
+            composition = compose(
+                q,
+                picked,
+                settings.yes_no_coverage,
+                assessment.vote,
+                pool=yes_no_pool,
+                document_text=retriever.store.document_text,
+            )
             sentences, citations = composition.sentences, composition.citations
+            notes = composition.notes
         else:
             from rag.compose.llm import INSUFFICIENT, parse, prompt
 
@@ -152,7 +176,7 @@ def answer_question(
             if output.upper().startswith(INSUFFICIENT):
                 sentences, citations = [], []
             else:
-                sentences, citations, notes = parse(output, picked, q.language)
+                sentences, citations, notes = parse(output, picked, q)
         if not sentences:
             answer = _decline(q, passages)
             answer.notes = notes

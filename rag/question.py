@@ -16,7 +16,7 @@ from index.languages import LanguageProfile, get_profile
 from rag.normalize import extract_dates, extract_names, extract_quantities
 from rag.terms import lexicon
 
-__all__ = ["NAME_KINDS", "VALUE_KINDS", "Question", "analyze"]
+__all__ = ["NAME_KINDS", "VALUE_KINDS", "Question", "analyze", "question_language"]
 
 # Kinds whose answer is a value the extractive answer can lead with.
 VALUE_KINDS = frozenset({"number", "amount", "date", "person", "place", "organisation", "name"})
@@ -44,6 +44,8 @@ class Question:
     # systems* went to ..."): a value is bound to the rest (the qualifiers), since sources
     # elide the counted noun ("136 systems to the U.S. and another 80 to Saudi Arabia")
     target: frozenset[str] = frozenset()
+    # the target as written ("home runs"), for comparing it with a sentence's counted noun
+    target_text: str = ""
     # the head noun that set the kind ("what was the *score*", "Jaden Smith's *age*")
     kind_noun: frozenset[str] = frozenset()
 
@@ -167,7 +169,10 @@ def _head_noun_kind(lowered: str, profile: LanguageProfile) -> tuple[str | None,
     """Kind from the attribute's nouns: "what was the total value of" -> amount."""
     attribute = _attribute(lowered, profile)
     words = attribute.split() if attribute else _opening_phrase(lowered, profile)
-    for word in reversed(words):  # the head noun is last in English noun phrases
+    # The head noun is last in English noun phrases; where it comes first, the words after
+    # it are the verb and its object ("какие компании получили *штраф*"), not the thing asked.
+    ordered = words[:2] if profile.head_noun_first and not attribute else reversed(words)
+    for word in ordered:
         for kind, nouns in profile.kind_nouns.items():
             if word.strip("?,.") in nouns:
                 return kind, word.strip("?,.")
@@ -188,6 +193,17 @@ def _attribute(question: str, profile: LanguageProfile) -> str:
 
 def _is_year(value: Decimal) -> bool:
     return value == value.to_integral_value() and 1800 <= value <= 2100
+
+
+def question_language(text: str, default: str = "en") -> str:
+    """The language a question is written in, among those with a profile (the detector
+    chooses from the ``languages`` setting); ``default`` when it cannot be told or has no
+    profile. Its profile reads the question: question words, stop words, number words."""
+    from index.language import detect_language
+    from index.languages import available_languages
+
+    code = detect_language(text)
+    return code if code in available_languages() else default
 
 
 def analyze(text: str, language: str = "en") -> Question:
@@ -214,7 +230,8 @@ def analyze(text: str, language: str = "en") -> Question:
     for phrase in profile.question_words.get(kind or "", []):
         if _phrase_positions(lowered_text, [phrase]):
             focus -= lex.terms(phrase)
-    target = lex.terms(_target(lowered_text, profile, kind))
+    target_text = _target(lowered_text, profile, kind)
+    target = lex.terms(target_text)
     lowered = f" {text.lower()} "
     wants_total = any(f" {w} " in lowered or f" {w}?" in lowered for w in profile.total_words)
     return Question(
@@ -230,5 +247,6 @@ def analyze(text: str, language: str = "en") -> Question:
         asked_dates=frozenset((d.year, d.month, d.day) for d in extract_dates(text)),
         wants_total=wants_total,
         target=frozenset(target),
+        target_text=target_text,
         kind_noun=frozenset(kind_noun),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from index.settings import get_settings
+from rag.api import RAG
 from rag.evidence import Evidence, Unit, score_units
 from rag.question import analyze
 from rag.records import Passage
@@ -153,3 +154,96 @@ def test_a_question_word_inside_a_what_question_is_a_conjunction(question: str) 
     assert analyze(question).kind != "date"
     # while a question that opens with it still asks for a date
     assert analyze("When did bash return status 127?").kind == "date"
+
+
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [
+        ("Сколько систем Konkurs отправила Беларусь в Болгарию?", "ru"),
+        ("Колькі сістэм адправіла Беларусь?", "be"),
+        ("How many Konkurs systems did Belarus send?", "en"),
+        ("2015?", "en"),  # nothing to tell a language by: the default
+    ],
+)
+def test_the_question_language_is_detected(question: str, code: str) -> None:
+    from rag.question import question_language
+
+    assert question_language(question) == code
+
+
+def test_a_russian_question_is_read_and_declined_in_russian(sample_rag: RAG) -> None:
+    # The API analyses the question with its own language's profile: Russian question words
+    # set the kind, and the decline speaks Russian (the English profile would say neither).
+    answer = sample_rag.ask("Какое население у Беларуси?")
+    assert answer.abstained
+    assert answer.text.startswith("В источниках этого нет"), answer.text
+
+
+def test_units_are_cut_by_the_document_language() -> None:
+    from dataclasses import replace
+
+    from rag.evidence import units
+
+    # "тыс." (thousand) is an abbreviation in Russian: the Russian rules do not end a
+    # sentence there, the English ones (the question's language here) would
+    text = "Около 5 тыс. человек пришли на площадь. Указ вступил в силу в тот же день."
+    passage = replace(_unit(text).passage, end=len(text), language="ru")
+    assert [u.quote for u in units(passage, text, "en")] == [
+        "Около 5 тыс. человек пришли на площадь.",
+        "Указ вступил в силу в тот же день.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "answers"),
+    [
+        (
+            "Where is the LDAP database with information about Debian developers?",
+            "There's a LDAP database about Debian developers at https://db.debian.org/.",
+            True,
+        ),
+        (
+            "Whom should you contact if subscribing to the list goes wrong?",
+            "If subscribing goes wrong, write to listmaster@lists.debian.org for help.",
+            True,
+        ),
+        (  # the address the question itself gives is no answer
+            "Where does https://db.debian.org/ keep the LDAP database?",
+            "There's a LDAP database about Debian developers at https://db.debian.org/.",
+            False,
+        ),
+    ],
+)
+def test_a_url_or_email_address_answers_where_and_whom(
+    question: str, text: str, answers: bool
+) -> None:
+    assert analyze(question).kind in ("place", "person")
+    assert _scored(question, text).has_value is answers
+
+
+def test_a_dotted_clock_time_is_no_quantity() -> None:
+    from rag.normalize import extract_literals, extract_quantities
+
+    text = "13 Dec 2023 00.58 GMT 12th over: West Indies 102-4 (Hope 26, Hetmyer 1)"
+    assert "00.58" not in [q.text for q in extract_quantities(text)]
+    assert "00.58" in extract_literals(text)  # still a figure an answer must quote
+    assert [q.text for q in extract_quantities("Shares fell 22.54 percent.")] == ["22.54 percent"]
+
+
+@pytest.mark.parametrize(
+    ("text", "answers"),
+    [
+        ("Hamas launched the worst war the region has seen in 50 years.", False),
+        ("The attack killed 1,200 people in one day.", True),
+        ("Gaza's 2.3 million residents lost their deliveries.", True),  # the embedder: alike
+    ],
+)
+def test_a_number_counting_something_else_is_no_answer(text: str, answers: bool) -> None:
+    from index.embed import embedder_for
+    from rag.evidence import WordSimilarity
+
+    question = "How many people were killed in Hamas's surprise attack on Israel?"
+    settings = get_settings()
+    words = WordSimilarity(embedder_for(settings))  # the bundled model judges word likeness
+    (e,) = score_units(analyze(question), [_unit(text)], [0.5], settings, False, words)
+    assert e.has_value is answers

@@ -3,6 +3,8 @@ answered first exactly as a sentence writes it, with its offsets; no agreement, 
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from index.settings import get_settings
@@ -146,3 +148,91 @@ def test_passing_mentions_in_weak_sentences_are_no_agreement() -> None:
     strong = [_evidence(e.unit.quote, e.unit.passage.doc_id, 0.4) for e in ranked]
     vote = name_vote(q, strong, get_settings())
     assert vote is not None and vote.name == "Sam Bankman-Fried"
+
+
+# ------------------------------------------------ the whole pipeline, real model and Chroma
+NEWS = {
+    "ledger.txt": (
+        "title: Crypto founder's trial opens\nsource: The Ledger\npublished: 2023-10-02\n\n"
+        "The criminal trial of Dana Whitcombe-Ray, founder of the Lumen exchange, opened on "
+        "Tuesday in Manhattan. Prosecutors said the founder spent customer deposits on "
+        "real estate and political donations.\n"
+    ),
+    "chain.txt": (
+        "title: Lumen founder testifies\nsource: Daily Chain\npublished: 2023-10-20\n\n"
+        "Whitcombe-Ray told the jury that the exchange had grown too fast to manage. "
+        "Her lawyers said she never meant to deceive the customers of the exchange.\n"
+    ),
+    "coins.txt": (
+        "title: Closing arguments in the Lumen case\nsource: Coin Review\n"
+        "published: 2023-11-01\n\n"
+        "Prosecutors accused Whitcombe-Ray of committing fraud for personal gain and "
+        "of hiding the losses from the exchange's auditors.\n"
+    ),
+    "match.txt": (
+        "title: Bayern win again\nsource: Match Day\npublished: 2023-11-04\n\n"
+        "Harry Kane scored twice as Bayern beat Dortmund on Saturday in front of a full "
+        "stadium.\n"
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def news_rag(tmp_path_factory: pytest.TempPathFactory) -> object:
+    from index.ingest import ingest
+    from rag import open_store
+
+    folder = tmp_path_factory.mktemp("news")
+    for name, text in NEWS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    store = tmp_path_factory.mktemp("news-store")
+    summary = ingest([folder], get_settings(store=store))
+    assert summary.added == len(NEWS) and not summary.failed
+    return open_store(store, backend="extractive")
+
+
+def test_a_multi_source_who_question_is_answered_with_the_agreed_name(news_rag: Any) -> None:
+    answer = news_rag.ask(
+        "Who is the individual whose trial opened in Manhattan, as reported by The Ledger, "
+        "who said the exchange grew too fast, and who is accused of committing fraud for "
+        "personal gain according to Coin Review?"
+    )
+    assert not answer.abstained, answer.text
+    assert answer.text.startswith("Dana Whitcombe-Ray. [1] "), answer.text
+    first = answer.citations[0]
+    document = news_rag.document_text(_doc_id(news_rag, first.source))
+    assert document[first.value_start : first.value_end] == "Dana Whitcombe-Ray"
+    assert len({c.source for c in answer.citations}) >= 2  # the agreeing documents are quoted
+
+
+def test_a_who_question_about_something_no_source_covers_is_declined(news_rag: Any) -> None:
+    answer = news_rag.ask(
+        "Which singer, reported by The Ledger and Coin Review, won the song contest in Oslo "
+        "with a ballad about the sea?"
+    )
+    assert answer.abstained, answer.text
+
+
+def _doc_id(rag: Any, source: str) -> str:
+    return next(d.doc_id for d in rag.sources() if d.source == source)
+
+
+def test_a_title_case_headline_names_nothing() -> None:
+    q = analyze("Who are the pitchers expected to start the third game of the series?")
+    ranked = [
+        _evidence("Fantasy Football Week 13 Lineup Decisions: Starts, Sits, Busts", "a", 0.4),
+        _evidence("NFL Week 5 Lineup Decisions: Starts, Sits, Busts", "b", 0.4),
+    ]
+    assert name_vote(q, ranked, get_settings()) is None
+
+
+def test_the_answer_is_the_form_most_documents_write_not_a_longer_other_thing() -> None:
+    # "Google Search" is a product of Google: the name the documents share is "Google"
+    q = analyze("Which company, according to two reports, paid to be the default search engine?")
+    ranked = [
+        _evidence("Google paid Apple to remain the default search engine on iPhones.", "a", 0.4),
+        _evidence("Prosecutors said Google paid for default placement in browsers.", "b", 0.4),
+        _evidence("Regulators asked whether Google Search is better than the rest.", "c", 0.3),
+    ]
+    vote = name_vote(q, ranked, get_settings())
+    assert vote is not None and vote.name == "Google"

@@ -91,6 +91,29 @@ def test_question_words_set_the_answer_kind(code: str, question: str, kind: str)
 
 
 @pytest.mark.parametrize(
+    ("code", "question", "kind"),
+    [
+        # no question word of a kind: the noun asked about sets it
+        ("ru", "Какой суммы достиг ущерб?", "amount"),
+        ("ru", "Какова общая стоимость проекта?", "amount"),
+        ("ru", "Какое население Гродно?", "number"),
+        ("ru", "Какова дата подписания договора?", "date"),
+        ("be", "Якая вартасць праекта?", "amount"),
+        ("bg", "Каква е общата стойност на проекта?", "amount"),
+        ("uk", "Яка вартість проєкту?", "amount"),
+        ("uk", "Який збиток завдала повінь?", "amount"),
+        # the noun after the verb is not what is asked: "which companies", a list
+        ("ru", "Какие компании получили штраф?", "list"),
+        ("ru", "Что сказал журналист о штрафе?", "definition"),
+        # "ё" written out
+        ("ru", "Во сколько обошёлся ремонт моста?", "amount"),
+    ],
+)
+def test_the_noun_asked_about_sets_the_kind(code: str, question: str, kind: str) -> None:
+    assert analyze(question, code).kind == kind
+
+
+@pytest.mark.parametrize(
     ("sentence", "quote"),
     [
         ("The price rose 12.5%.", "Цены выросли на 12,5% за год."),

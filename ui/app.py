@@ -385,7 +385,7 @@ class Handlers:
             answer = Answer(question, "", True, error="the answer stream ended without an answer")
         count = state.count + 1
         # No document text: an opened citation fetches its window (ui/windows.py).
-        turn = render_turn_html(answer, f"t{count}")
+        turn = _incomplete_notice(self.rag) + render_turn_html(answer, f"t{count}")
         state = replace(
             state,
             count=count,
@@ -500,6 +500,16 @@ class Handlers:
         else:
             message = render_message_html(f"removed: {', '.join(removed)}", kind="info")
         return (message, *self.refresh())
+
+
+def _incomplete_notice(rag: RAG) -> str:
+    """A line above an answer given while a rebuild is unfinished: documents may be missing."""
+    try:
+        reason = rag.incomplete()
+    except Exception as exc:  # the answer matters more than the notice
+        log.warning("index state unknown: %s", exc)
+        return ""
+    return render_message_html(f"Warning: {reason}") if reason else ""
 
 
 def _mtimes(last_modified: str) -> dict[str, float]:

@@ -89,7 +89,9 @@ def save_and_ingest(
     knows it, the uploaded temporary file does not); the copy gets it, so a document without a
     date of its own is dated by when the user's file last changed, not by the upload.
     Files over ``settings.upload_max_mb`` are refused before anything is copied; a copy that
-    cannot be indexed is deleted again.
+    cannot be indexed is deleted again, and so are all the copies when the ingest itself fails
+    (another writer held the store past ``settings.lock_timeout``, a full disk): each is
+    reported as failed, with the reason.
     """
     report = UploadReport()
     folder = upload_folder(rag)
@@ -122,7 +124,18 @@ def save_and_ingest(
         return report
     # file -> content hash (attachments share their email's file; their hash is their own).
     indexed_before = {d.file: d.content_hash for d in rag.sources() if d.parent_id is None}
-    summary = rag.ingest(list(copies))
+    try:
+        summary = rag.ingest(list(copies))
+    except Exception as exc:  # e.g. another writer held the store past the lock timeout
+        log.warning("upload not indexed: %s", exc)
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        for source, name in copies.items():
+            # Nothing is indexed, so nothing is kept: the copies would only sit in the
+            # folder (and take the names) until someone noticed.
+            if source not in indexed_before:
+                Path(source).unlink(missing_ok=True)
+            report.failed.append((name, f"not indexed, nothing kept; upload it again: {reason}"))
+        return report
     failed = {f.source: f.error for f in summary.failed}
     for source, name in copies.items():
         if source in failed:

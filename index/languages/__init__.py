@@ -99,6 +99,12 @@ class LanguageProfile(BaseModel):
         description="Answer kind -> head nouns that ask for it after a generic question word "
         "('what was the total *value* of' asks for an amount).",
     )
+    head_noun_first: bool = Field(
+        default=False,
+        description="The noun asked about opens the question's first phrase ('Какая *сумма* "
+        "...', 'Какие *компании* получили штраф'): only its first two words (an adjective and "
+        "its noun) are read for kind_nouns, not the last word as in English.",
+    )
     identify_words: list[str] = Field(
         default_factory=list,
         description="Question words that ask to pick out one named thing ('which'): a "
@@ -192,6 +198,11 @@ class LanguageProfile(BaseModel):
     clause_breaks: list[str] = Field(
         default_factory=list,
         description="Words that start a new clause with its own polarity ('but', 'while').",
+    )
+    order_words: dict[str, Literal["before", "after"]] = Field(
+        default_factory=dict,
+        description="Words joining two reported events by their order ('before', 'after'; "
+        "lower-case): a yes/no answer about such a claim compares the reports' dates.",
     )
     measure_links: list[str] = Field(
         default_factory=list,

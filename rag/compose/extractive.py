@@ -13,15 +13,15 @@ from decimal import Decimal
 
 from index.languages import get_profile
 from rag.compose import citation
+from rag.compose.yesno import DocumentText, yes_no
 from rag.evidence import Evidence, candidate_names
 from rag.normalize import extract_dates, extract_names, extract_quantities, fold, joined_figure
 from rag.question import NAME_KINDS, Question
 from rag.records import AnswerSentence, Citation
 from rag.terms import lexicon
-from rag.verify import check_sentence
 from rag.vote import NameVote
 
-__all__ = ["Composition", "answer_value", "compose", "yes_no"]
+__all__ = ["Composition", "answer_value", "compose"]
 
 
 @dataclass
@@ -139,36 +139,6 @@ def answer_value(q: Question, e: Evidence) -> tuple[str, int, int] | None:
     return value, e.unit.start + start, e.unit.start + end
 
 
-def _claim(q: Question) -> str:
-    """The statement a yes/no question asks about: the question without its first word."""
-    words = q.text.rstrip("?").split()
-    return " ".join(words[1:]) if len(words) > 1 else q.text
-
-
-def yes_no(q: Question, picked: Sequence[Evidence], coverage: float) -> tuple[str, int] | None:
-    """("yes"|"no", index of the evidence) when a quote states the question's claim (or its
-    opposite): it holds nearly all the claim's content words, and the verifier finds the
-    claim supported by it, or contradicted (negation, another value for the same thing)."""
-    lex = lexicon(q.language)
-    claim = _claim(q)
-    content = q.terms - lex.scaffold
-    if not content:
-        return None
-    for i, e in enumerate(picked):
-        terms = lex.terms(e.unit.display)
-        if len(content & terms) / len(content) < coverage:
-            continue
-        # The verifier's verdict decides: supported is "yes"; contradicted (the quote
-        # negates it, or binds another value to the same thing) is "no"; anything it
-        # cannot find is no verdict at all.
-        check = check_sentence(claim, [e.unit.display], q.language)
-        if check.verdict == "supported":
-            return "yes", i
-        if check.verdict == "contradicted" and check.conflicts:
-            return "no", i
-    return None
-
-
 def _sum_sentence(q: Question, picked: list[Evidence], label: str) -> str | None:
     """Arithmetic the reader asked for ("in total"), shown with its operands."""
     # Only counts are summed ("how many ... in total"); a "total value" is quoted, not added.
@@ -184,24 +154,36 @@ def _sum_sentence(q: Question, picked: list[Evidence], label: str) -> str | None
 
 
 def compose(
-    q: Question, picked: list[Evidence], yes_no_coverage: float, vote: NameVote | None = None
+    q: Question,
+    picked: list[Evidence],
+    yes_no_coverage: float,
+    vote: NameVote | None = None,
+    pool: Sequence[Evidence] = (),
+    document_text: DocumentText | None = None,
 ) -> Composition:
     """Answer sentences for the picked evidence (empty when a yes/no question gets no
-    verdict: the pipeline then declines with the evidence)."""
+    verdict: the pipeline then declines with the evidence). ``pool``: further ranked
+    evidence a yes/no verdict may find a clause's quote in; ``document_text`` reads the
+    document a quote comes from (who published it)."""
     profile = get_profile(q.language)
     out = Composition()
     if q.kind == "yesno":
-        verdict = yes_no(q, picked, yes_no_coverage)
+        candidates = [*picked, *[e for e in pool if e not in picked]]
+        verdict = yes_no(q, candidates, yes_no_coverage, document_text)
         if verdict is None:
             return out
-        word, index = verdict
-        picked = [picked[index]] + [e for i, e in enumerate(picked) if i != index]
-        out.verdict = word
-        out.citations = [citation(i + 1, e) for i, e in enumerate(picked[:1])]
+        out.verdict = verdict.word
+        out.citations = [citation(i + 1, e) for i, e in enumerate(verdict.evidence)]
         out.sentences = [
-            AnswerSentence(profile.label(word, word.capitalize()) + ".", (1,)),
-            AnswerSentence(picked[0].unit.quote, (1,)),
+            AnswerSentence(profile.label(verdict.word, verdict.word.capitalize()) + ".", (1,))
         ]
+        out.sentences.extend(
+            AnswerSentence(e.unit.quote, (i + 1,)) for i, e in enumerate(verdict.evidence)
+        )
+        if verdict.order is not None:
+            first, word, second = verdict.order
+            # the dates are the documents' own (shown with each citation), not quoted text
+            out.notes.append(f"[1] was published {first}, {word} [2] ({second}).")
         return out
     value: tuple[str, int, int] | None = None
     if vote is not None:
