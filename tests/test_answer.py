@@ -173,8 +173,12 @@ def test_llm_value_true_to_its_quote_but_not_the_answer_is_replaced(sample_rag: 
 
 def test_llm_right_value_is_kept_once_however_often_repeated(sample_rag: RAG) -> None:
     answer, _, _ = _generate(sample_rag, QUESTION_US, "136 [1] 136 [1]\n136 [1]")
-    assert [(s.text, s.model_written) for s in answer.sentences] == [("136", True)]
-    assert not answer.notes
+    # A bare value is followed by the quote that says what it counts.
+    assert [(s.text, s.model_written) for s in answer.sentences] == [
+        ("136", True),
+        (answer.citations[0].quote, False),
+    ]
+    assert answer.text == f"136 [1] {answer.citations[0].quote} [1]" and not answer.notes
 
 
 def test_llm_invented_markers_and_uncited_sentences_are_dropped(sample_rag: RAG) -> None:
