@@ -146,7 +146,8 @@ def parse(
         text = MARKERS.sub("", raw).strip()
         if not text:
             continue
-        if _REFUSAL.match(text):
+        cut = text.upper()  # "INSUF" when the reply was cut at the token limit
+        if _REFUSAL.match(text) or (len(cut) >= 3 and INSUFFICIENT.startswith(cut)):
             refusal = "The model also said the quotes do not answer the question."
             if refusal not in notes:
                 notes.append(refusal)
