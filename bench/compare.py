@@ -83,6 +83,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
     parser.add_argument("--limit", type=int, default=0, help="only the first N files (sorted)")
+    parser.add_argument("--only", choices=("naive", "ours"), help="run one pipeline alone")
     args = parser.parse_args()
     folder = args.folder
     with tempfile.TemporaryDirectory() as subset:
@@ -90,6 +91,9 @@ def main() -> None:
             for path in sorted(folder.rglob("*.txt"))[: args.limit]:
                 shutil.copy(path, Path(subset) / path.name)
             folder = Path(subset)
+        if args.only:
+            _run(_NAIVE if args.only == "naive" else _OURS, folder, args.only)
+            return
         naive = _run(_NAIVE, folder, "naive")
         ours = _run(_OURS, folder, "ours")
     per_chunk = (ours["chunks"] / ours["seconds"]) / (naive["chunks"] / naive["seconds"])
