@@ -106,7 +106,8 @@ def main() -> int:
             n += 1
 
     def asker(i: int) -> list[tuple[float, str | None]]:
-        client = Client(url, verbose=False, download_files=False)
+        # A generous timeout: 50 clients fetch the app's config at once on a busy machine.
+        client = Client(url, verbose=False, download_files=False, httpx_kwargs={"timeout": 600})
         out = []
         for r in range(args.rounds):
             question = list(QUESTIONS)[(i + r) % len(QUESTIONS)]
@@ -127,7 +128,7 @@ def main() -> int:
         # function; not through the queue the askers wait in.
         import httpx
 
-        config = httpx.get(f"{url}config").json()
+        config = httpx.get(f"{url}config", timeout=600).json()
         (component,) = [
             c["id"]
             for c in config["components"]
