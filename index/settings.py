@@ -191,6 +191,11 @@ class Settings(BaseSettings):
         description="Similarity to the question from which a sentence counts as about what "
         "the question asks, though it words it otherwise.",
     )
+    evidence_counted_similarity: float = Field(
+        default=0.45,
+        description="Least embedding similarity of the noun a number counts in a sentence "
+        "('residents') to the one the question counts ('people') for it to answer.",
+    )
     evidence_window: float = Field(
         default=0.12,
         ge=0,
@@ -209,6 +214,13 @@ class Settings(BaseSettings):
         default=0.5,
         ge=0,
         description="Least summed evidence score of the documents that agree on a name.",
+    )
+    name_vote_margin: float = Field(
+        default=0.9,
+        ge=0,
+        le=1,
+        description="A name named by as many documents as the winner with at least this "
+        "share of its support is a tie: no name is given.",
     )
     name_vote_coverage: float = Field(
         default=0.5,

@@ -153,9 +153,55 @@ def embed_units(embedder: Any, question: str, texts: Sequence[str]) -> np.ndarra
     return np.asarray(vectors @ question_vector)
 
 
-def _has_value(q: Question, text: str) -> bool:
+class WordSimilarity:
+    """Cosine similarity of two short phrases by the embedder, each embedded once."""
+
+    def __init__(self, embedder: Any) -> None:
+        self._embedder = embedder
+        self._vectors: dict[str, Any] = {}
+
+    def __call__(self, a: str, b: str) -> float:
+        missing = [w for w in dict.fromkeys((a, b)) if w not in self._vectors]
+        if missing:
+            for word, vector in zip(missing, self._embedder.embed_documents(missing), strict=True):
+                self._vectors[word] = vector
+        return float(self._vectors[a] @ self._vectors[b])
+
+
+def _counts_other(
+    q: Question, text: str, end: int, words: WordSimilarity | None, least: float
+) -> bool:
+    """Is the bare number ending at ``end`` a count of something other than what the question
+    counts? "How many people were killed" is not answered by "in 50 years": the word right
+    after a number is what it counts, when it is a content word. A counted noun worded
+    otherwise ("residents" for "people") is the same thing when the embedder says so."""
+    if not q.target:
+        return False
+    lex = lexicon(q.language)
+    following = text[end:].split(maxsplit=1)
+    if not following:
+        return False
+    word = following[0].strip(".,;:!?)»”\"'")
+    if not word.isalpha() or word.lower() in lex.stopwords:
+        return False
+    counted = lex.terms(word)
+    if not counted or counted & q.target:
+        return False
+    head = " ".join(q.target_text.split()[:2])
+    return words is None or not head or words(word.lower(), head) < least
+
+
+def _has_value(
+    q: Question,
+    text: str,
+    close: bool = False,
+    words: WordSimilarity | None = None,
+    least: float = 1.0,
+) -> bool:
     """Does the sentence hold something of the wanted kind the question does not already
-    say? "How many ... in 2015?" is not answered by a sentence whose only number is 2015."""
+    say? "How many ... in 2015?" is not answered by a sentence whose only number is 2015.
+    ``close``: the sentence is as close to the question as a paraphrase, whose counted noun
+    may be worded otherwise ("seven victories" for "how many games ... win")."""
     if q.kind in ("number", "amount"):
         found = [
             x
@@ -164,7 +210,10 @@ def _has_value(q: Question, text: str) -> bool:
         ]
         if q.kind == "amount":
             return any(x.unit is not None for x in found)
-        return bool(found)
+        return any(
+            close or x.unit is not None or not _counts_other(q, text, x.end, words, least)
+            for x in found
+        )
     if q.kind == "date":
         return any((d.year, d.month, d.day) not in q.asked_dates for d in extract_dates(text))
     if q.kind in NAME_KINDS:
@@ -206,6 +255,7 @@ def score_units(
     similarities: Sequence[float],
     settings: Settings,
     premise_gaps: bool = False,
+    words: WordSimilarity | None = None,
 ) -> list[Evidence]:
     """Score every unit; best first. Similarity carries paraphrase, term coverage exact
     wording; a unit missing the asked-for kind, attribute or topic keeps only a share of it."""
@@ -219,7 +269,13 @@ def score_units(
             settings.evidence_similarity_weight * float(similarity)
             + settings.evidence_coverage_weight * coverage
         )
-        has_value = _has_value(q, unit.display)
+        has_value = _has_value(
+            q,
+            unit.display,
+            close=similarity >= settings.evidence_focus_similarity,
+            words=words,
+            least=settings.evidence_counted_similarity,
+        )
         has_attribute = not q.attribute or bool(q.attribute & terms)
         # The sources word what is asked about in their own way ("seven victories" for
         # "games won", "commit to invest" for "agree to put in"): a sentence the embedding

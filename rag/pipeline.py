@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING
 
 from index.languages import get_profile
 from rag.compose import render
-from rag.evidence import Evidence, assess, assess_without_vote, embed_units, score_units, units
+from rag.evidence import (
+    Evidence,
+    WordSimilarity,
+    assess,
+    assess_without_vote,
+    embed_units,
+    score_units,
+    units,
+)
 from rag.question import Question, analyze
 from rag.records import Answer, Passage, StreamEvent
 from rag.retrieve import Filters, Retriever
@@ -48,7 +56,12 @@ def select_evidence(
         return []
     similarities = embed_units(retriever.embedder, q.text, [u.display for u in candidates])
     return score_units(
-        q, candidates, [float(s) for s in similarities], retriever.settings, premise_gaps
+        q,
+        candidates,
+        [float(s) for s in similarities],
+        retriever.settings,
+        premise_gaps,
+        WordSimilarity(retriever.embedder),
     )
 
 
@@ -163,7 +176,7 @@ def answer_question(
             if output.upper().startswith(INSUFFICIENT):
                 sentences, citations = [], []
             else:
-                sentences, citations, notes = parse(output, picked, q.language)
+                sentences, citations, notes = parse(output, picked, q)
         if not sentences:
             answer = _decline(q, passages)
             answer.notes = notes

@@ -44,6 +44,8 @@ class Question:
     # systems* went to ..."): a value is bound to the rest (the qualifiers), since sources
     # elide the counted noun ("136 systems to the U.S. and another 80 to Saudi Arabia")
     target: frozenset[str] = frozenset()
+    # the target as written ("home runs"), for comparing it with a sentence's counted noun
+    target_text: str = ""
     # the head noun that set the kind ("what was the *score*", "Jaden Smith's *age*")
     kind_noun: frozenset[str] = frozenset()
 
@@ -228,7 +230,8 @@ def analyze(text: str, language: str = "en") -> Question:
     for phrase in profile.question_words.get(kind or "", []):
         if _phrase_positions(lowered_text, [phrase]):
             focus -= lex.terms(phrase)
-    target = lex.terms(_target(lowered_text, profile, kind))
+    target_text = _target(lowered_text, profile, kind)
+    target = lex.terms(target_text)
     lowered = f" {text.lower()} "
     wants_total = any(f" {w} " in lowered or f" {w}?" in lowered for w in profile.total_words)
     return Question(
@@ -244,5 +247,6 @@ def analyze(text: str, language: str = "en") -> Question:
         asked_dates=frozenset((d.year, d.month, d.day) for d in extract_dates(text)),
         wants_total=wants_total,
         target=frozenset(target),
+        target_text=target_text,
         kind_noun=frozenset(kind_noun),
     )

@@ -228,3 +228,22 @@ def test_a_dotted_clock_time_is_no_quantity() -> None:
     assert "00.58" not in [q.text for q in extract_quantities(text)]
     assert "00.58" in extract_literals(text)  # still a figure an answer must quote
     assert [q.text for q in extract_quantities("Shares fell 22.54 percent.")] == ["22.54 percent"]
+
+
+@pytest.mark.parametrize(
+    ("text", "answers"),
+    [
+        ("Hamas launched the worst war the region has seen in 50 years.", False),
+        ("The attack killed 1,200 people in one day.", True),
+        ("Gaza's 2.3 million residents lost their deliveries.", True),  # the embedder: alike
+    ],
+)
+def test_a_number_counting_something_else_is_no_answer(text: str, answers: bool) -> None:
+    from index.embed import embedder_for
+    from rag.evidence import WordSimilarity
+
+    question = "How many people were killed in Hamas's surprise attack on Israel?"
+    settings = get_settings()
+    words = WordSimilarity(embedder_for(settings))  # the bundled model judges word likeness
+    (e,) = score_units(analyze(question), [_unit(text)], [0.5], settings, False, words)
+    assert e.has_value is answers
