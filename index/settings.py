@@ -169,6 +169,17 @@ class Settings(BaseSettings):
     evidence_paraphrase_similarity: float = Field(
         default=0.6, description="Similarity from which a sentence counts as a close paraphrase."
     )
+    crosslang_min_similarity: float = Field(
+        default=0.72,
+        description="Embedding similarity from which a sentence in another language than the "
+        "question counts as about it (rag/crosslang.py; multilingual-e5-small's scale).",
+    )
+    crosslang_value_words: int = Field(
+        default=4,
+        ge=0,
+        description="Words either side of a value compared with the question to tell which "
+        "value of a sentence in another language answers it.",
+    )
     evidence_window: float = Field(
         default=0.12,
         ge=0,

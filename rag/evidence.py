@@ -57,6 +57,9 @@ class Evidence:
     # names every entity of the question (checked for value questions: a number is only an
     # answer when it is about the things the question names)
     has_entities: bool = True
+    # the answer value chosen while scoring, (text, start, end) in the document: set by the
+    # cross-language path (rag.crosslang), where the value cannot be bound word by word
+    value: tuple[str, int, int] | None = None
 
     @property
     def meets_all(self) -> bool:

@@ -12,7 +12,8 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from index.languages import get_profile
+from index.languages import available_languages, get_profile
+from rag import crosslang
 from rag.compose import render
 from rag.evidence import Evidence, assess, embed_units, score_units, units
 from rag.question import Question, analyze
@@ -25,7 +26,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["NOT_SAY", "answer_question", "answer_to_text", "select_evidence"]
+__all__ = [
+    "NOT_SAY",
+    "answer_question",
+    "answer_to_text",
+    "question_language",
+    "select_evidence",
+]
 
 NOT_SAY = get_profile("en").label("not_say", "The sources do not say")
 
@@ -46,14 +53,30 @@ def select_evidence(
                 candidates.append(unit)
     if not candidates:
         return []
-    similarities = embed_units(retriever.embedder, q.text, [u.display for u in candidates])
-    return score_units(
-        q, candidates, [float(s) for s in similarities], retriever.settings, premise_gaps
-    )
+    # Units in another language than the question are scored by rag.crosslang (embedding
+    # similarity and language-independent anchors); the others as always.
+    same, cross = crosslang.partition(q, candidates)
+    if not cross:
+        similarities = embed_units(retriever.embedder, q.text, [u.display for u in same])
+        return score_units(
+            q, same, [float(s) for s in similarities], retriever.settings, premise_gaps
+        )
+    ranked = crosslang.score_units(q, cross, retriever.settings, retriever.embedder)
+    if same:
+        similarities = embed_units(retriever.embedder, q.text, [u.display for u in same])
+        ranked += score_units(
+            q, same, [float(s) for s in similarities], retriever.settings, premise_gaps
+        )
+        ranked.sort(key=lambda e: -e.score)
+    return ranked
 
 
 def premise_gaps(
-    question: str, passages: Sequence[Passage], retriever: Retriever, filters: Filters
+    question: str,
+    passages: Sequence[Passage],
+    retriever: Retriever,
+    filters: Filters,
+    language: str = "en",
 ) -> list[str]:
     """Figures and names the question takes for granted that the sources do not contain.
 
@@ -61,13 +84,21 @@ def premise_gaps(
     own: a multi-document question names things the top passages may not hold, and telling a
     reader "the sources do not say X" when another document does would be a false statement.
     """
-    missing = check_sentence(question, [p.text for p in passages]).missing
+    missing = check_sentence(question, [p.text for p in passages], language).missing
     gaps = []
     for item in missing:
         found = retriever.retrieve(item, top_k=8, filters=filters)
-        if not check_sentence(item, [p.text for p in found]).ok:
+        if not check_sentence(item, [p.text for p in found], language).ok:
             gaps.append(item)
     return gaps
+
+
+def question_language(question: str) -> str:
+    """The question's language among those with a profile; English when it cannot be told."""
+    from index.language import detect_language
+
+    code = detect_language(question)
+    return code if code in available_languages() else "en"
 
 
 def _decline(q: Question, passages: Sequence[Passage], missing: str = "") -> Answer:
@@ -97,15 +128,16 @@ def answer_question(
     top_k: int | None,
     filters: Filters,
     started: float,
-    language: str = "en",
+    language: str | None = None,
 ) -> Iterator[StreamEvent]:
-    """Yield text deltas (LLM back-ends) and finally the verified answer."""
+    """Yield text deltas (LLM back-ends) and finally the verified answer. ``language``: the
+    question's (ISO 639-1); detected when not given."""
     from rag.compose.extractive import compose
 
     settings = retriever.settings
     timings: dict[str, float] = {}
     t = time.perf_counter()
-    q = analyze(question, language)
+    q = analyze(question, language or question_language(question))
     timings["question"] = time.perf_counter() - t
     if not q.text:
         empty = Answer(
@@ -120,7 +152,9 @@ def answer_question(
     timings["retrieve"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    gaps = premise_gaps(q.text, passages, retriever, filters) if passages else []
+    gaps = premise_gaps(q.text, passages, retriever, filters, q.language) if passages else []
+    if gaps and crosslang.mixed(q, passages):
+        gaps = crosslang.value_gaps_only(gaps)
     ranked = select_evidence(q, passages, retriever, premise_gaps=bool(gaps))
     assessment = assess(q, ranked, settings)
     picked = assessment.picked
@@ -133,7 +167,12 @@ def answer_question(
         t = time.perf_counter()
         notes: list[str] = []
         if llm is None:
-            composition = compose(q, picked, settings.yes_no_coverage, assessment.name)
+            composition = compose(
+                crosslang.question_for(q, picked),
+                picked,
+                settings.yes_no_coverage,
+                assessment.name,
+            )
             sentences, citations = composition.sentences, composition.citations
         else:
             from rag.compose.llm import INSUFFICIENT, parse, prompt

@@ -98,6 +98,8 @@ def _after_title(text: str, at: int, titles: set[str]) -> bool:
 def answer_value(q: Question, e: Evidence, name: str | None = None) -> tuple[str, int, int] | None:
     """The value that answers ``q`` in evidence ``e``, as (text, start, end) in the document:
     exactly as the source writes it. ``name``: the answer several documents agree on."""
+    if e.value is not None and name is None:
+        return e.value  # bound while scoring (a sentence in another language: rag.crosslang)
     text = e.unit.quote
     spans: list[tuple[str, int, int]] = []
     if q.kind in ("number", "amount"):

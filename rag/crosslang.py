@@ -1,0 +1,323 @@
+"""Cross-language evidence: scoring sentences written in another language than the question.
+
+The same-language path (rag.evidence.score_units) matches the question's stemmed words in a
+sentence; an English question shares no word with a Russian sentence, so that path never
+finds cross-language evidence. Here a sentence whose document language differs from the
+question's (both detected) is scored by what does not depend on the language:
+
+- the multilingual embedding similarity of question and sentence (the retriever's model,
+  e.g. multilingual-e5-small: one vector space for every language it reads);
+- anchors: the question's names, found across scripts through transliteration
+  ("Konkurs" in "«Конкурс»", "Sakalouski" in "Сакалоўскі"), and the numbers and dates it
+  gives, compared as values each language profile parses ("1 December 2024" in
+  "1 снежня 2024 г.").
+
+The answer value is chosen in the sentence the same way: each candidate value owns the words
+between its neighbours, and the one whose words are closest in meaning to the question is the
+answer ("80 – Саудовской Аравии" for "... pass on to Saudi Arabia?"). Values are quoted as
+the source writes them; the composer leads with that exact span.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from index.languages import get_profile
+from index.translit import name_in_text, names_match
+from rag.evidence import Evidence, Unit, embed_units
+from rag.normalize import extract_dates, extract_names, extract_quantities, fold, name_in_texts
+from rag.question import NAME_KINDS, Question
+
+if TYPE_CHECKING:
+    from index.settings import Settings
+    from rag.records import Passage
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "is_cross",
+    "mixed",
+    "partition",
+    "question_for",
+    "refine",
+    "score_units",
+    "value_gaps_only",
+]
+
+_UNKNOWN = frozenset({"", "und"})
+_CURRENCIES = frozenset({"EUR", "USD", "GBP"})
+
+
+def is_cross(question_language: str, unit_language: str) -> bool:
+    """Both languages are known and they differ."""
+    if question_language in _UNKNOWN or unit_language in _UNKNOWN:
+        return False
+    return question_language != unit_language
+
+
+def partition(q: Question, candidates: Sequence[Unit]) -> tuple[list[Unit], list[Unit]]:
+    """(same-language units, cross-language units), each in the given order."""
+    same: list[Unit] = []
+    cross: list[Unit] = []
+    for unit in candidates:
+        (cross if is_cross(q.language, unit.passage.language) else same).append(unit)
+    return same, cross
+
+
+def mixed(q: Question, passages: Sequence[Passage]) -> bool:
+    """Does any passage come from a document in another language than the question?"""
+    return any(is_cross(q.language, p.language) for p in passages)
+
+
+def value_gaps_only(gaps: Sequence[str]) -> list[str]:
+    """Of the premise gaps found against passages in other languages, the numbers and dates:
+    a name may be spelt differently in another language ("United States" / "США"), so its
+    absence proves nothing; a number or date is the same value in every language."""
+    return [g for g in gaps if extract_quantities(g) or extract_dates(g)]
+
+
+def _is_year(value: Decimal) -> bool:
+    return value == value.to_integral_value() and 1800 <= value <= 2100
+
+
+def _name_in(name: str, text: str) -> bool:
+    """``name`` in ``text`` in its own script (with the same-script short forms and endings
+    of rag.normalize) or across scripts through transliteration."""
+    return name_in_texts(name, [text]) or name_in_text(name, text)
+
+
+def _asked_name(q: Question, name: str) -> bool:
+    """Is ``name`` (from a sentence) one the question already gives, in any script?"""
+    if fold(name) in fold(q.text):
+        return True
+    words = name.split()
+    return any(
+        names_match(name, e) or name_in_text(name, e) or any(name_in_text(w, e) for w in words)
+        for e in names(q)
+    )
+
+
+def names(q: Question) -> list[str]:
+    """The question's names, without a capitalised question or function word taken for one
+    ("Кто", "Сколько", "В" opening a question)."""
+    profile = get_profile(q.language)
+    common = set(profile.stopwords) | {
+        w for phrases in profile.question_words.values() for p in phrases for w in p.split()
+    }
+    return [e for e in q.entities if " " in e or e.lower() not in common]
+
+
+def _anchors(q: Question) -> list[tuple[str, Any]]:
+    """What the question gives that any language writes recognisably: each word of its names,
+    its numbers (not years: those are dates) and its dates."""
+    out: list[tuple[str, Any]] = []
+    for entity in names(q):
+        out.extend(("name", w) for w in entity.split() if len(w) > 1)
+    out.extend(("value", v) for v in q.asked_values if not _is_year(v))
+    out.extend(("date", d) for d in q.asked_dates)
+    return out
+
+
+def _anchor_share(anchors: Sequence[tuple[str, Any]], texts: Sequence[str]) -> float:
+    if not anchors:
+        return 0.0
+    joined = " ".join(texts)
+    values = {x.value for x in extract_quantities(joined)}
+    dates = extract_dates(joined)
+    found = 0
+    for kind, anchor in anchors:
+        if kind == "name":
+            found += any(_name_in(anchor, t) for t in texts)
+        elif kind == "value":
+            found += anchor in values
+        else:
+            year, month, day = anchor
+            found += any(
+                (year is None or d.year == year or (d.year is None and year in values))
+                and (month is None or d.month == month)
+                and (day is None or d.day == day)
+                for d in dates
+            ) or (month is None and day is None and Decimal(year or 0) in values)
+    return found / len(anchors)
+
+
+def value_spans(q: Question, text: str) -> list[tuple[str, int, int]]:
+    """Candidate answer values in ``text`` (offsets in it), the question's own left out."""
+    if q.kind in ("number", "amount"):
+        found = [
+            x
+            for x in extract_quantities(text)
+            if (x.unit is not None or not _is_year(x.value)) and x.value not in q.asked_values
+        ]
+        if q.kind == "amount" and any(x.unit for x in found):
+            found = [x for x in found if x.unit]
+        elif q.kind == "number" and any(x.unit is None for x in found):
+            found = [x for x in found if x.unit not in _CURRENCIES]
+        return [(x.text, x.start, x.end) for x in found]
+    if q.kind == "date":
+        return [
+            (d.text, d.start, d.end)
+            for d in extract_dates(text)
+            if (d.year, d.month, d.day) not in q.asked_dates
+        ]
+    if q.kind in NAME_KINDS:
+        spans = []
+        position = 0
+        for name in extract_names(text):
+            at = text.find(name, position)
+            if at < 0:
+                continue
+            position = at + len(name)
+            if _asked_name(q, name):
+                continue
+            if " " not in name and not text[:at].strip():
+                continue  # a capitalised word opening the sentence is no name
+            spans.append((name, at, at + len(name)))
+        if q.kind == "person":
+            people = [s for s in spans if len(s[0].split()) >= 2]
+            spans = people or spans
+        return spans
+    return []
+
+
+def _window(text: str, start: int, end: int, words: int) -> str:
+    """A value with up to ``words`` words either side of it in its sentence: what it is
+    said of ("arrested 14 people and seized", "а ещё 80 – Саудовской Аравии.")."""
+    before = text[:start].split()[-words:]
+    after = text[end:].split()[:words]
+    return " ".join([*before, text[start:end], *after])
+
+
+def refine(q: Question) -> Question:
+    """The question as the cross-language path reads it. "Who is Oleg Morozov's lawyer?" is
+    a definition question by its phrase ("who is"), but it asks for a person: the phrase
+    begins with a person phrase ("who") and the question asks about more than its names
+    (its focus: "lawyer"). Same-language evidence shows such a person by the words around
+    it; across languages the name is the answer to lead with."""
+    if q.kind != "definition" or not q.focus:
+        return q
+    profile = get_profile(q.language)
+    lowered = " ".join(q.text.lower().split())
+    starts = {
+        m.start() for p in profile.question_words.get("definition", []) for m in _find(lowered, p)
+    }
+    person = {
+        m.start() for p in profile.question_words.get("person", []) for m in _find(lowered, p)
+    }
+    return replace(q, kind="person") if starts & person else q
+
+
+def _find(text: str, phrase: str) -> list[re.Match[str]]:
+    return list(re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", text))
+
+
+def focus_text(q: Question) -> str:
+    """The question without its names: what it asks about them ("Who is 's lawyer?" ->
+    the embedding compares "lawyer" with each sentence, where the whole question is
+    dominated by the name every sentence of the document repeats)."""
+    text = q.text
+    for entity in sorted(names(q), key=len, reverse=True):
+        text = text.replace(entity, " ")
+    return " ".join(text.replace(" 's", " ").replace(" ’s", " ").split())
+
+
+def _similarities(q: Question, texts: Sequence[str], embedder: Any) -> list[float]:
+    """Mean of the sentence's similarity to the question and to its focus text."""
+    import numpy as np
+
+    vectors = embedder.embed_documents(list(texts))
+    whole = np.asarray(vectors @ embedder.embed_query(q.text))
+    focus = focus_text(q)
+    if not focus or focus == q.text:
+        return [float(x) for x in whole]
+    part = np.asarray(vectors @ embedder.embed_query(focus))
+    return [float(x) for x in (whole + part) / 2]
+
+
+def score_units(
+    q: Question, candidates: Sequence[Unit], settings: Settings, embedder: Any
+) -> list[Evidence]:
+    """Score units written in another language than the question; best first.
+
+    similarity: of the sentence to the question (and to the question without its names);
+    for a value question, the mean of that and the best similarity of one of its values in
+    its context ("arrested 14 people" for "how many people were arrested"), which also
+    chooses the value. score = similarity weight x similarity + coverage weight x share of
+    the question's anchors the sentence (or its document title) holds. A sentence without a
+    value of the kind asked for, or less similar than ``crosslang_min_similarity``, keeps
+    ``evidence_penalty`` of its score: topic and attribute cannot be checked word by word
+    across languages, the similarity stands for them.
+    """
+    if not candidates:
+        return []
+    q = refine(q)
+    similarities = _similarities(q, [u.display for u in candidates], embedder)
+    spans = [value_spans(q, u.quote) if q.wants_value else [] for u in candidates]
+    bound = _bind_all(q, candidates, spans, embedder, settings.crosslang_value_words)
+    anchors = _anchors(q)
+    scored: list[Evidence] = []
+    for unit, similarity, found in zip(candidates, similarities, bound, strict=True):
+        value = None
+        if found is not None:
+            (text, start, end), value_similarity = found
+            similarity = (similarity + value_similarity) / 2
+            value = (text, unit.start + start, unit.start + end)
+        share = _anchor_share(anchors, [unit.display, unit.passage.title])
+        score = (
+            settings.evidence_similarity_weight * similarity
+            + settings.evidence_coverage_weight * share
+        )
+        has_value = value is not None or not q.wants_value
+        on_topic = similarity >= settings.crosslang_min_similarity
+        if not has_value:
+            score *= settings.evidence_penalty
+        if not on_topic:
+            score *= settings.evidence_penalty
+        scored.append(
+            Evidence(unit, score, similarity, share, has_value, True, on_topic, True, value=value)
+        )
+    scored.sort(key=lambda e: -e.score)
+    return scored
+
+
+def _bind_all(
+    q: Question,
+    candidates: Sequence[Unit],
+    spans: Sequence[list[tuple[str, int, int]]],
+    embedder: Any,
+    words: int,
+) -> list[tuple[tuple[str, int, int], float] | None]:
+    """Per unit, its value most similar (in its context) to the question, and that
+    similarity; None for a unit without candidate values. One batch for all of them."""
+    windows = [
+        _window(unit.quote, start, end, words)
+        for unit, found in zip(candidates, spans, strict=True)
+        for _, start, end in found
+    ]
+    if not windows:
+        return [None] * len(candidates)
+    similarities = embed_units(embedder, q.text, windows)
+    out: list[tuple[tuple[str, int, int], float] | None] = []
+    i = 0
+    for found in spans:
+        if not found:
+            out.append(None)
+            continue
+        scores = [float(x) for x in similarities[i : i + len(found)]]
+        i += len(found)
+        best = max(range(len(found)), key=lambda j: (scores[j], -found[j][1]))
+        out.append((found[best], scores[best]))
+    return out
+
+
+def question_for(q: Question, picked: Sequence[Evidence]) -> Question:
+    """The question the composer answers: as the cross-language path read it when the best
+    evidence is in another language (it leads with the value bound there)."""
+    if picked and is_cross(q.language, picked[0].unit.passage.language):
+        return refine(q)
+    return q
