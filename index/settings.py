@@ -174,6 +174,12 @@ class Settings(BaseSettings):
         description="Embedding similarity from which a sentence in another language than the "
         "question counts as about it (rag/crosslang.py; multilingual-e5-small's scale).",
     )
+    crosslang_passages: int = Field(
+        default=2,
+        ge=0,
+        description="Passages from documents in each other language than the question's added "
+        "to the evidence candidates (BM25 only finds the question's own language).",
+    )
     crosslang_value_words: int = Field(
         default=4,
         ge=0,

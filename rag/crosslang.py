@@ -27,25 +27,28 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from index.languages import get_profile
+from index.languages import UnknownLanguage, available_languages, get_profile
 from index.translit import name_in_text, names_match
-from rag.evidence import Evidence, Unit, embed_units
+from rag.evidence import Evidence, Unit, sentence_before
 from rag.normalize import extract_dates, extract_names, extract_quantities, fold, name_in_texts
 from rag.question import NAME_KINDS, Question
 
 if TYPE_CHECKING:
     from index.settings import Settings
     from rag.records import Passage
+    from rag.retrieve import Filters, Retriever
 
 log = logging.getLogger(__name__)
 
 __all__ = [
     "is_cross",
     "mixed",
+    "other_language_passages",
     "partition",
     "question_for",
     "refine",
     "score_units",
+    "unit_language",
     "value_gaps_only",
 ]
 
@@ -69,9 +72,48 @@ def partition(q: Question, candidates: Sequence[Unit]) -> tuple[list[Unit], list
     return same, cross
 
 
+def unit_language(q: Question, passage: Passage) -> str:
+    """The language a passage's sentences are read in: its document's, when that is
+    another than the question's and has a profile; else the question's."""
+    if is_cross(q.language, passage.language) and passage.language in available_languages():
+        return passage.language
+    return q.language
+
+
 def mixed(q: Question, passages: Sequence[Passage]) -> bool:
     """Does any passage come from a document in another language than the question?"""
     return any(is_cross(q.language, p.language) for p in passages)
+
+
+def other_language_passages(
+    q: Question, passages: Sequence[Passage], retriever: Retriever, filters: Filters
+) -> list[Passage]:
+    """``passages`` and the best few (``crosslang_passages``) from documents in each other
+    language than the question's, when the store holds any. Fusion with BM25 favours
+    passages in the question's language (only they share its words): a passage in another
+    language has the dense ranking alone, and may miss the top k it deserves."""
+    n = retriever.settings.crosslang_passages
+    if n <= 0 or q.language in _UNKNOWN:
+        return list(passages)
+    languages = {
+        d.language
+        for d in retriever.documents().values()
+        if filters.admits(d) and is_cross(q.language, d.language)
+    }
+    if filters.languages:
+        languages &= set(filters.languages)
+    if not languages:
+        return list(passages)
+    out = list(passages)
+    seen = {p.chunk_id for p in passages}
+    for language in sorted(languages):  # each language its own: close ones crowd out others
+        for p in retriever.retrieve(
+            q.text, top_k=n, filters=replace(filters, languages=(language,))
+        ):
+            if p.chunk_id not in seen:
+                seen.add(p.chunk_id)
+                out.append(p)
+    return out
 
 
 def value_gaps_only(gaps: Sequence[str]) -> list[str]:
@@ -146,8 +188,16 @@ def _anchor_share(anchors: Sequence[tuple[str, Any]], texts: Sequence[str]) -> f
     return found / len(anchors)
 
 
-def value_spans(q: Question, text: str) -> list[tuple[str, int, int]]:
-    """Candidate answer values in ``text`` (offsets in it), the question's own left out."""
+def _titles(language: str) -> list[str]:
+    try:
+        return get_profile(language).titles
+    except UnknownLanguage:
+        return []
+
+
+def value_spans(q: Question, text: str, language: str = "") -> list[tuple[str, int, int]]:
+    """Candidate answer values in ``text`` (written in ``language``; offsets in it), the
+    question's own left out."""
     if q.kind in ("number", "amount"):
         found = [
             x
@@ -179,8 +229,15 @@ def value_spans(q: Question, text: str) -> list[tuple[str, int, int]]:
                 continue  # a capitalised word opening the sentence is no name
             spans.append((name, at, at + len(name)))
         if q.kind == "person":
-            people = [s for s in spans if len(s[0].split()) >= 2]
-            spans = people or spans
+            # across languages nothing else tells a person from a place ("Твери"): a
+            # person's name has two words or follows a title
+            titles = {t.lower() for t in _titles(language)}
+            spans = [
+                s
+                for s in spans
+                if len(s[0].split()) >= 2
+                or (text[: s[1]].split() or [""])[-1].strip(".,").lower() in titles
+            ]
         return spans
     return []
 
@@ -191,6 +248,33 @@ def _window(text: str, start: int, end: int, words: int) -> str:
     before = text[:start].split()[-words:]
     after = text[end:].split()[:words]
     return " ".join([*before, text[start:end], *after])
+
+
+_LOCAL = 0.25  # share of the anchor score owed to the sentence itself (the rest: its document)
+
+
+def _unbiased(candidates: Sequence[Unit], similarities: list[float]) -> list[float]:
+    """Similarities with each language's bias taken out: a multilingual model finds text in
+    a language close to the question's (Belarusian to a Russian question) more similar
+    whatever it says. Each language's median is moved to the median of all."""
+    import statistics
+
+    overall = statistics.median(similarities)
+    by_language: dict[str, list[float]] = {}
+    for unit, s in zip(candidates, similarities, strict=True):
+        by_language.setdefault(unit.passage.language, []).append(s)
+    shift = {lang: overall - statistics.median(found) for lang, found in by_language.items()}
+    return [s + shift[u.passage.language] for u, s in zip(candidates, similarities, strict=True)]
+
+
+def _document_shares(
+    anchors: Sequence[tuple[str, Any]], candidates: Sequence[Unit]
+) -> dict[str, float]:
+    """Per document, the share of anchors its retrieved sentences and title hold."""
+    texts: dict[str, list[str]] = {}
+    for unit in candidates:
+        texts.setdefault(unit.passage.doc_id, [unit.passage.title]).append(unit.display)
+    return {doc: _anchor_share(anchors, found) for doc, found in texts.items()}
 
 
 def refine(q: Question) -> Question:
@@ -256,10 +340,16 @@ def score_units(
     if not candidates:
         return []
     q = refine(q)
-    similarities = _similarities(q, [u.display for u in candidates], embedder)
-    spans = [value_spans(q, u.quote) if q.wants_value else [] for u in candidates]
+    similarities = _unbiased(
+        candidates, _similarities(q, [u.display for u in candidates], embedder)
+    )
+    spans = [
+        value_spans(q, u.quote, u.passage.language) if q.wants_value else [] for u in candidates
+    ]
     bound = _bind_all(q, candidates, spans, embedder, settings.crosslang_value_words)
     anchors = _anchors(q)
+    before = sentence_before(candidates)
+    documents = _document_shares(anchors, candidates)
     scored: list[Evidence] = []
     for unit, similarity, found in zip(candidates, similarities, bound, strict=True):
         value = None
@@ -267,7 +357,12 @@ def score_units(
             (text, start, end), value_similarity = found
             similarity = (similarity + value_similarity) / 2
             value = (text, unit.start + start, unit.start + end)
-        share = _anchor_share(anchors, [unit.display, unit.passage.title])
+        # Across languages a sentence refers to its names by "the company", "he", a
+        # translated or shortened name: the anchors are sought in its document's retrieved
+        # text, which tells the document about the question; the similarity tells the
+        # sentence within it. Anchors in the sentence itself add a little.
+        local = _anchor_share(anchors, [unit.display, before.get(id(unit), "")])
+        share = (1 - _LOCAL) * documents[unit.passage.doc_id] + _LOCAL * local
         score = (
             settings.evidence_similarity_weight * similarity
             + settings.evidence_coverage_weight * share
@@ -301,7 +396,7 @@ def _bind_all(
     ]
     if not windows:
         return [None] * len(candidates)
-    similarities = embed_units(embedder, q.text, windows)
+    similarities = _similarities(q, windows, embedder)
     out: list[tuple[tuple[str, int, int], float] | None] = []
     i = 0
     for found in spans:

@@ -142,7 +142,7 @@ def _is_year_value(value: Any) -> bool:
     return value == value.to_integral_value() and 1800 <= value <= 2100
 
 
-def _sentence_before(candidates: Sequence[Unit]) -> dict[int, str]:
+def sentence_before(candidates: Sequence[Unit]) -> dict[int, str]:
     """Each unit's nearest preceding unit of the same document (by ``id`` of the unit)."""
     by_doc: dict[str, list[Unit]] = {}
     for unit in candidates:
@@ -165,7 +165,7 @@ def score_units(
     """Score every unit; best first. Similarity carries paraphrase, term coverage exact
     wording; a unit missing the asked-for kind, attribute or topic keeps only a share of it."""
     lex = lexicon(q.language)
-    before = _sentence_before(candidates)
+    before = sentence_before(candidates)
     scored: list[Evidence] = []
     for unit, similarity in zip(candidates, similarities, strict=True):
         terms = lex.terms(unit.display)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from index.languages import available_languages, get_profile
 from rag import crosslang
 from rag.compose import render
-from rag.evidence import Evidence, assess, embed_units, score_units, units
+from rag.evidence import Evidence, Unit, assess, embed_units, score_units, units
 from rag.question import Question, analyze
 from rag.records import Answer, Passage, StreamEvent
 from rag.retrieve import Filters, Retriever
@@ -42,15 +42,19 @@ def select_evidence(
 ) -> list[Evidence]:
     """Every clean unit of the passages scored against the question; best first."""
     texts: dict[str, str] = {}
-    candidates = []
-    seen: set[tuple[str, int]] = set()
+    found: dict[tuple[str, int], Unit] = {}
     for passage in passages:
         if passage.doc_id not in texts:
             texts[passage.doc_id] = retriever.store.document_text(passage.doc_id)
-        for unit in units(passage, texts[passage.doc_id], q.language):
-            if (passage.doc_id, unit.start) not in seen:  # overlapping chunks repeat sentences
-                seen.add((passage.doc_id, unit.start))
-                candidates.append(unit)
+        # a sentence is split by its own language's rules ("млн." does not end one)
+        language = crosslang.unit_language(q, passage)
+        for unit in units(passage, texts[passage.doc_id], language):
+            # Overlapping chunks repeat sentences; a chunk ending inside a sentence cuts it
+            # ("... 42,7 млн." of "... 42,7 млн. лв."): the whole one is kept.
+            key = (passage.doc_id, unit.start)
+            if key not in found or unit.end > found[key].end:
+                found[key] = unit
+    candidates = list(found.values())
     if not candidates:
         return []
     # Units in another language than the question are scored by rag.crosslang (embedding
@@ -149,13 +153,15 @@ def answer_question(
 
     t = time.perf_counter()
     passages = retriever.retrieve(q.text, top_k=top_k, filters=filters)
+    # The evidence may be in another language than the question (rag.crosslang).
+    evidence_passages = crosslang.other_language_passages(q, passages, retriever, filters)
     timings["retrieve"] = time.perf_counter() - t
 
     t = time.perf_counter()
     gaps = premise_gaps(q.text, passages, retriever, filters, q.language) if passages else []
     if gaps and crosslang.mixed(q, passages):
         gaps = crosslang.value_gaps_only(gaps)
-    ranked = select_evidence(q, passages, retriever, premise_gaps=bool(gaps))
+    ranked = select_evidence(q, evidence_passages, retriever, premise_gaps=bool(gaps))
     assessment = assess(q, ranked, settings)
     picked = assessment.picked
     timings["evidence"] = time.perf_counter() - t
