@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 __all__ = [
     "is_cross",
     "mixed",
+    "notes",
     "other_language_passages",
     "partition",
     "question_for",
@@ -408,6 +409,29 @@ def _bind_all(
         best = max(range(len(found)), key=lambda j: (scores[j], -found[j][1]))
         out.append((found[best], scores[best]))
     return out
+
+
+def notes(q: Question, picked: Sequence[Evidence]) -> list[str]:
+    """Say so when the answer rests on a quote in another language: it was matched to the
+    question by meaning, its names, numbers and dates by value; the question's other words
+    could not be checked in it word by word."""
+    languages = sorted(
+        {e.unit.passage.language for e in picked if is_cross(q.language, e.unit.passage.language)}
+    )
+    if not languages:
+        return []
+    names = ", ".join(_language_name(code) for code in languages)
+    return [
+        f"Quoted from sources in {names}: matched to the question by meaning and by its names, "
+        "numbers and dates; check that the quote says what was asked."
+    ]
+
+
+def _language_name(code: str) -> str:
+    try:
+        return get_profile(code).name
+    except UnknownLanguage:
+        return code
 
 
 def question_for(q: Question, picked: Sequence[Evidence]) -> Question:

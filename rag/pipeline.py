@@ -194,6 +194,7 @@ def answer_question(
                 sentences, citations = [], []
             else:
                 sentences, citations, notes = parse(output, picked, q.language)
+        notes += crosslang.notes(q, picked)
         if not sentences:
             answer = _decline(q, passages)
             answer.notes = notes
