@@ -46,7 +46,10 @@ def test_who_is_with_a_role_asks_for_a_person_and_who_is_a_name_for_a_definition
 
 def test_a_person_answer_across_languages_has_two_words_or_a_title() -> None:
     q = refine(analyze("Who is Oleg Morozov's lawyer?", "en"))
-    text = "В Твери суд приговорил Олега Морозова. Его адвокат Наталья Кравец заявила об этом."
+    text = (
+        "Октябрьский районный суд Твери приговорил директора водоканала Олега Морозова к 6 "
+        "годам колонии. Его адвокат Наталья Кравец заявила, что приговор будет обжалован."
+    )
     assert [s[0] for s in value_spans(q, text, "ru")] == ["Наталья Кравец"]
 
 
