@@ -8,18 +8,26 @@
    rendered words that OCR read back is reported (word-level recall, each word as often as it
    occurs), with the packs chosen by language detection (the default) and with every pack.
 2. Ingest: a ``--pages`` page scanned PDF (English sample text) is ingested into a new store
-   (OCR + chunking + embedding + storing); seconds per page, total and OCR alone.
+   (OCR + chunking + embedding + storing); seconds per page, total and OCR alone, wall time
+   and CPU time (Tesseract runs as child processes: their CPU counts), since on a shared
+   machine wall time says as much about the neighbours. The load average is printed with them.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -29,6 +37,13 @@ from multilingual import SOURCES  # noqa: E402
 from scans import page_text, render_page, scan_pdf, word_recall  # noqa: E402
 
 XLANG = ROOT / "eval" / "data" / "xlang" / "docs"
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (Tesseract) so far."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _corpus(code: str) -> str:
@@ -67,7 +82,9 @@ def ingest_figures(pages: int) -> dict[str, float]:
 
     text = _corpus("en")
     paragraphs = text.split("\n\n")
-    images, texts, start = [], [], 0
+    images: list[Image] = []
+    texts: list[str] = []
+    start = 0
     while len(images) < pages:
         chunk = page_text("\n\n".join(paragraphs[start:] or paragraphs))
         used = chunk.count("\n\n") + 1
@@ -79,18 +96,20 @@ def ingest_figures(pages: int) -> dict[str, float]:
         folder.mkdir()
         pdf = folder / "scan.pdf"
         pdf.write_bytes(scan_pdf(images))
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), _cpu()
         doc = load_file(pdf, max_bytes=1 << 30).documents[0]
-        ocr_seconds = time.perf_counter() - started
+        ocr_seconds, ocr_cpu = time.perf_counter() - started, _cpu() - cpu
         settings = get_settings(store=Path(tmp) / "store")
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), _cpu()
         summary = ingest([folder], settings)
-        total = time.perf_counter() - started
+        total, total_cpu = time.perf_counter() - started, _cpu() - cpu
     assert summary.added == 1 and not summary.failed, summary
     return {
         "pages": pages,
         "ocr_s_per_page": round(ocr_seconds / pages, 2),
+        "ocr_cpu_s_per_page": round(ocr_cpu / pages, 2),
         "ingest_s_per_page": round(total / pages, 2),
+        "ingest_cpu_s_per_page": round(total_cpu / pages, 2),
         "ingest_total_s": round(total, 1),
         "recall": round(word_recall("\n\n".join(texts), doc.text), 4),
         "median_page_confidence": statistics.median(c or 0.0 for c in doc.page_ocr),
@@ -102,22 +121,28 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=10)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    result = {
+    load_before = os.getloadavg()[0]
+    result: dict[str, object] = {
         "recall_detected_pack": recall_table(detect=True),
         "recall_every_pack": recall_table(detect=False),
         "ingest": ingest_figures(args.pages),
+        "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+        "cores": os.cpu_count(),
     }
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
         return
     for name in ("recall_detected_pack", "recall_every_pack"):
         print(f"{name}: | lang | words | recall | confidence | s/page |")
-        for code, row in result[name].items():
+        table = result[name]
+        assert isinstance(table, dict)
+        for code, row in table.items():
             print(
                 f"  | {code} | {row['words']:.0f} | {row['recall']:.1%} | "
                 f"{row['confidence']:.2f} | {row['seconds']:.1f} |"
             )
     print("ingest:", json.dumps(result["ingest"]))
+    print(f"1-min load average before/after: {result['load_average']} on {result['cores']} cores")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,10 @@
 """Warm extractive `ask` latency at N chunks (default 10k): p50/p95 per stage.
 
-    .venv/bin/python bench/warm_ask.py [--chunks 10000] [--questions 40]
+    .venv/bin/python bench/warm_ask.py [--chunks 10000] [--questions 40] [--store PATH]
 
-The store is built from synthetic text of a real corpus (bench/scale.py) with STAND-IN vectors
+With ``--store``, an existing store (real vectors, e.g. `rag ingest` of the python3.11-doc
+library reference) is asked questions made from its own chunks' sentences. Otherwise the
+store is built from synthetic text of a real corpus (bench/scale.py) with STAND-IN vectors
 (bench/scale_standin.py), which costs seconds instead of the model's minutes; the questions
 and the evidence sentences are embedded by the real int8 model, as `rag ask` does. Dense
 hits over stand-in vectors mean nothing, so this measures latency only, not quality. Each
@@ -31,10 +33,19 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * q))] * 1000
 
 
+def _split(text: str) -> list[str]:
+    """Sentences of a chunk long enough to make a question of."""
+    import re
+
+    found = (" ".join(s.split()) for s in re.split(r"(?<=[.!?])\s+", text))
+    return [s for s in found if len(s.split()) >= 6]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chunks", type=int, default=10_000)
     parser.add_argument("--questions", type=int, default=40)
+    parser.add_argument("--store", type=Path, default=None, help="an existing store to ask")
     args = parser.parse_args()
     from index.embed import register_backend
     from index.ingest import ingest
@@ -42,17 +53,22 @@ def main() -> None:
     from rag import open_store
 
     register_backend("standin", "scale_standin:StandIn", "bench/scale_standin.py")
-    sentences = scale._sentences()
     rng = random.Random(5)
-    questions = []
-    for _ in range(args.questions):
-        words = rng.choice(sentences).split()
-        questions.append("What " + " ".join(words[: rng.randint(5, 9)]) + "?")
     with tempfile.TemporaryDirectory() as tmp:
-        docs, store = Path(tmp) / "docs", Path(tmp) / "store"
-        scale._write_docs(docs, args.chunks, sentences)
-        ingest([docs], get_settings(store=store, embed_backend="standin"))
-        rag = open_store(store, backend="extractive", embed_backend="onnx")
+        if args.store is not None:
+            rag = open_store(args.store, create=False, backend="extractive")
+            texts = [c.text for c in rag.store.chunks()]
+            sentences = [s for t in rng.sample(texts, min(len(texts), 500)) for s in _split(t)]
+        else:
+            sentences = scale._sentences()
+            docs, store = Path(tmp) / "docs", Path(tmp) / "store"
+            scale._write_docs(docs, args.chunks, sentences)
+            ingest([docs], get_settings(store=store, embed_backend="standin"))
+            rag = open_store(store, backend="extractive", embed_backend="onnx")
+        questions = []
+        for _ in range(args.questions):
+            words = rng.choice(sentences).split()
+            questions.append("What " + " ".join(words[: rng.randint(5, 9)]) + "?")
         print(f"{len(rag.store.chunks())} chunks; {len(questions)} questions", flush=True)
         rag.ask("warm-up: load the model and the indexes")
         for label in ("first seen", "repeated"):

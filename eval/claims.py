@@ -29,7 +29,17 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from eval.facts import Fact, FactsError, check_unique_ids, read_items
+from eval.facts import (
+    Fact,
+    FactsError,
+    check_unique_ids,
+    item_id,
+    item_mapping,
+    one_of,
+    optional_text,
+    read_items,
+    required_text,
+)
 
 log = logging.getLogger(__name__)
 
@@ -68,24 +78,12 @@ def load_claims(path: str | Path) -> list[Claim]:
     return claims
 
 
-def _claim(item: Any, line: int, index: int, path: Path) -> Claim:
+def _claim(raw: Any, line: int, index: int, path: Path) -> Claim:
     where = f"{path}:{line}: item {index + 1}"
-    if not isinstance(item, dict):
-        raise FactsError(f"{where}: expected a mapping with 'claim', 'type', 'verdict'")
-    unknown = sorted(set(map(str, item)) - _KEYS)
-    if unknown:
-        raise FactsError(f"{where}: unknown key {unknown[0]!r} (keys: {', '.join(sorted(_KEYS))})")
-    text = item.get("claim")
-    if not isinstance(text, str) or not text.strip():
-        raise FactsError(f"{where}: 'claim' must be a non-empty string")
-    kind = item.get("type")
-    if kind not in TYPES:
-        raise FactsError(f"{where}: 'type' must be one of {', '.join(TYPES)}, got {kind!r}")
-    verdict = item.get("verdict")
-    if verdict not in VERDICTS:
-        raise FactsError(
-            f"{where}: 'verdict' must be one of {', '.join(VERDICTS)}, got {verdict!r}"
-        )
+    item = item_mapping(raw, _KEYS, where, "'claim', 'type', 'verdict'")
+    text = required_text(item, "claim", where)
+    kind = one_of(item, "type", TYPES, where)
+    verdict = one_of(item, "verdict", VERDICTS, where)
     # The type and the verdict must agree, or the file contradicts itself.
     if (kind == "faithful") != (verdict == "supported"):
         raise FactsError(f"{where}: a claim of type {kind} cannot have verdict {verdict}")
@@ -94,19 +92,13 @@ def _claim(item: Any, line: int, index: int, path: Path) -> Claim:
     quote = item.get("quote")
     if quote is not None and (not isinstance(quote, str | int | float) or not str(quote).strip()):
         raise FactsError(f"{where}: 'quote' must be a non-empty string")
-    source = item.get("source")
-    if source is not None and (not isinstance(source, str) or not source.strip()):
-        raise FactsError(f"{where}: 'source' must be a non-empty string")
-    cid = item.get("id", f"c{index + 1}")
-    if not isinstance(cid, str | int) or isinstance(cid, bool) or not str(cid).strip():
-        raise FactsError(f"{where}: 'id' must be a non-empty string")
     return Claim(
-        id=str(cid),
-        claim=text.strip(),
+        id=item_id(item, f"c{index + 1}", where),
+        claim=text,
         type=kind,
         verdict=verdict,
         quote=Fact.parse(str(quote)) if quote is not None else None,
-        source=source.strip() if source else None,
+        source=optional_text(item, "source", where),
         location=f"{path}:{line}",
     )
 

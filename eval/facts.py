@@ -193,6 +193,42 @@ def _yaml_items(path: Path, text: str, key: str) -> Iterable[tuple[int, Any]]:
         yield node.start_mark.line + 1, item
 
 
+def item_mapping(item: Any, keys: set[str], where: str, shape: str) -> dict[str, Any]:
+    """An item of a facts or claims file as a mapping with only known ``keys``."""
+    if not isinstance(item, dict):
+        raise FactsError(f"{where}: expected a mapping with {shape}")
+    unknown = sorted(set(map(str, item)) - keys)
+    if unknown:
+        raise FactsError(f"{where}: unknown key {unknown[0]!r} (keys: {', '.join(sorted(keys))})")
+    return item
+
+
+def required_text(item: dict[str, Any], key: str, where: str) -> str:
+    value = item.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise FactsError(f"{where}: '{key}' must be a non-empty string")
+    return value.strip()
+
+
+def optional_text(item: dict[str, Any], key: str, where: str) -> str | None:
+    return None if item.get(key) is None else required_text(item, key, where)
+
+
+def one_of(item: dict[str, Any], key: str, options: Sequence[str], where: str) -> str:
+    value = item.get(key)
+    if value not in options:
+        raise FactsError(f"{where}: '{key}' must be one of {', '.join(options)}, got {value!r}")
+    return str(value)
+
+
+def item_id(item: dict[str, Any], default: str, where: str) -> str:
+    """The item's ``id`` (a string or number), or ``default`` (its position) without one."""
+    value = item.get("id", default)
+    if not isinstance(value, str | int) or isinstance(value, bool) or not str(value).strip():
+        raise FactsError(f"{where}: 'id' must be a non-empty string")
+    return str(value)
+
+
 def _facts(value: Any, key: str, where: str) -> tuple[Fact, ...]:
     if value is None:
         return ()
@@ -222,19 +258,11 @@ def _groups(value: Any, where: str) -> tuple[tuple[Fact, ...], ...]:
     return groups
 
 
-def _question(item: Any, line: int, index: int, path: Path) -> FactQuestion:
+def _question(raw: Any, line: int, index: int, path: Path) -> FactQuestion:
     where = f"{path}:{line}: item {index + 1}"
-    if not isinstance(item, dict):
-        raise FactsError(f"{where}: expected a mapping with 'question', 'kind', 'expect'")
-    unknown = sorted(set(map(str, item)) - _KEYS)
-    if unknown:
-        raise FactsError(f"{where}: unknown key {unknown[0]!r} (keys: {', '.join(sorted(_KEYS))})")
-    question = item.get("question")
-    if not isinstance(question, str) or not question.strip():
-        raise FactsError(f"{where}: 'question' must be a non-empty string")
-    kind = item.get("kind")
-    if kind not in KINDS:
-        raise FactsError(f"{where}: 'kind' must be one of {', '.join(KINDS)}, got {kind!r}")
+    item = item_mapping(raw, _KEYS, where, "'question', 'kind', 'expect'")
+    question = required_text(item, "question", where)
+    kind = one_of(item, "kind", KINDS, where)
     expect = _facts(item.get("expect"), "expect", where)
     if kind == "unanswerable" and expect:
         raise FactsError(f"{where}: an unanswerable question must have an empty 'expect'")
@@ -246,18 +274,12 @@ def _question(item: Any, line: int, index: int, path: Path) -> FactQuestion:
     together = _groups(item.get("expect_together"), where)
     if together and kind == "unanswerable":
         raise FactsError(f"{where}: an unanswerable question cannot have 'expect_together'")
-    source = item.get("source")
-    if source is not None and (not isinstance(source, str) or not source.strip()):
-        raise FactsError(f"{where}: 'source' must be a non-empty string")
-    qid = item.get("id", f"q{index + 1}")
-    if not isinstance(qid, str | int) or isinstance(qid, bool) or not str(qid).strip():
-        raise FactsError(f"{where}: 'id' must be a non-empty string")
     return FactQuestion(
-        id=str(qid),
-        question=question.strip(),
+        id=item_id(item, f"q{index + 1}", where),
+        question=question,
         kind=kind,
         expect=expect,
-        source=source.strip() if source else None,
+        source=optional_text(item, "source", where),
         reject=reject,
         together=together,
         location=f"{path}:{line}",

@@ -90,18 +90,30 @@ def remove(
 @click.command()
 @store_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@click.option(
+    "--lang",
+    "languages",
+    multiple=True,
+    help="Only documents in this language (ISO 639-1 code: ru, be, bg, uk, en), as `rag ask "
+    "--lang` filters them; repeat for several.",
+)
 @expected_errors
-def sources(store: str | None, as_json: bool) -> None:
+def sources(store: str | None, as_json: bool, languages: tuple[str, ...]) -> None:
     """List what is indexed: source, title, date, language, chunk count, OCR pages."""
     from index.settings import get_settings
     from index.store import Store
 
     documents = Store(get_settings(store=store)).documents()
+    wanted = {code.strip().lower() for code in languages}
+    if wanted:  # the document's main language, the one `ask --lang` filters on
+        documents = [d for d in documents if d.language in wanted]
     if as_json:
         click.echo(json.dumps([d.to_dict() for d in documents], ensure_ascii=False, indent=1))
         return
     if not documents:
-        click.echo("no documents indexed")
+        click.echo(
+            "no documents in " + ", ".join(sorted(wanted)) if wanted else "no documents indexed"
+        )
         return
     for d in documents:
         date = d.date + (" (file date)" if d.date_origin == "file" else "")

@@ -12,14 +12,19 @@ import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from index.records import Failure, IngestSummary
 from index.settings import Settings
 
+if TYPE_CHECKING:
+    import numpy as np
+
+    from index.records import Chunk
+    from index.store import FileWrite
+
 log = logging.getLogger(__name__)
 
-_BATCH_CHUNKS = 256  # chunks embedded and written together (fewer store round trips)
 _NO_VECTORS: Any = None  # filled in when the batch is embedded
 
 
@@ -66,7 +71,7 @@ def _resolved(path: Path) -> Path | None:
 
 
 def _plan(paths: Sequence[Path]) -> _Plan:
-    from index.loaders import SUPPORTED_SUFFIXES
+    from index.loaders import is_supported
 
     plan = _Plan()
     seen: set[Path] = set()
@@ -94,7 +99,7 @@ def _plan(paths: Sequence[Path]) -> _Plan:
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(names):
                     candidate = Path(root) / name
-                    if candidate.suffix.lower() in SUPPORTED_SUFFIXES and not name.startswith("."):
+                    if is_supported(candidate) and not name.startswith("."):
                         take(candidate)
             if len(plan.files) + len(plan.bad) == before:
                 plan.empty.append(folder)
@@ -148,7 +153,7 @@ def _ingest_locked(
     from index.chunking import ChunkingError, chunk_document
     from index.embed import Embedder, ModelError, embedder_for
     from index.language import tag_document
-    from index.loaders import LoadError, load_file
+    from index.loaders import LoadError, is_archive, load_file
     from index.ocr import OcrOptions
     from index.progress import track
     from index.reuse import embed_missing, stored_vectors
@@ -173,6 +178,8 @@ def _ingest_locked(
     summary.failed.extend(plan.bad)
     known = store.file_hashes()
     max_bytes = int(settings.max_file_mb * 1024 * 1024)
+    # An archive's members are limited one by one (max_bytes); the archive by its own limit.
+    max_archive_bytes = int(settings.max_archive_mb * 1024 * 1024)
     batch: list[tuple[FileWrite, list[str]]] = []
 
     @functools.cache
@@ -186,22 +193,46 @@ def _ingest_locked(
             )
         return embedder
 
-    def flush() -> None:
-        # One embedding call and one store write for many small files: per-file round trips
-        # (model call, Chroma delete/upsert, manifest transactions) dominated small files.
-        if not batch:
-            return
-        chunks = [c for write, _ in batch for c in write.chunks]
+    def embed(chunks: Sequence[Chunk], reusable: list[str]) -> np.ndarray:
         # Chunks of files indexed before (a grown mailbox) keep their stored vectors.
-        kept = stored_vectors(
-            store, [c.chunk_id for write, _ in batch if write.file in known for c in write.chunks]
-        )
+        kept = stored_vectors(store, reusable)
         vectors, embedded = embed_missing(
             chunks,
             kept,
             lambda texts: model().embed_documents(texts, batch_size=settings.embed_batch_size),
         )
         summary.chunks_added += embedded
+        return vectors
+
+    def counted(write: FileWrite, warnings: list[str]) -> None:
+        summary.warnings.extend(Failure(write.file, w) for w in warnings)
+        if write.file in known:
+            summary.updated += 1
+        else:
+            summary.added += 1
+        log.info("indexed %s (%d chunks)", write.file, len(write.chunks))
+
+    def stream(write: FileWrite, warnings: list[str]) -> None:
+        # A file larger than one write batch: its vectors are computed and upserted a batch
+        # at a time under one journal entry, and the manifest switches to the new version
+        # once they are all in (index/store.py's protocol); never all its vectors at once.
+        step = settings.write_batch_chunks
+        pieces = (
+            embed(part, [c.chunk_id for c in part] if write.file in known else [])
+            for part in (write.chunks[i : i + step] for i in range(0, len(write.chunks), step))
+        )
+        store.write_files([write], vectors=pieces)
+        counted(write, warnings)
+
+    def flush() -> None:
+        # One embedding call and one store write for many small files: per-file round trips
+        # (model call, Chroma delete/upsert, manifest transactions) dominated small files.
+        if not batch:
+            return
+        chunks = [c for write, _ in batch for c in write.chunks]
+        vectors = embed(
+            chunks, [c.chunk_id for write, _ in batch if write.file in known for c in write.chunks]
+        )
         writes, offset = [], 0
         for write, _ in batch:
             n = len(write.chunks)
@@ -209,12 +240,7 @@ def _ingest_locked(
             offset += n
         store.write_files(writes)
         for write, warnings in batch:
-            summary.warnings.extend(Failure(write.file, w) for w in warnings)
-            if write.file in known:
-                summary.updated += 1
-            else:
-                summary.added += 1
-            log.info("indexed %s (%d chunks)", write.file, len(write.chunks))
+            counted(write, warnings)
         batch.clear()
 
     for path in track(plan.files, "ingest", "file", mode=None if progress else "off"):
@@ -225,7 +251,12 @@ def _ingest_locked(
             if problem is not None:
                 raise LoadError(problem)
             size = path.stat().st_size
-            if size > max_bytes:
+            if is_archive(path) and size > max_archive_bytes:
+                raise LoadError(
+                    f"archive too large: {size / 2**20:.1f} MB > limit "
+                    f"{settings.max_archive_mb:g} MB (RAG_MAX_ARCHIVE_MB)"
+                )
+            if not is_archive(path) and size > max_bytes:
                 raise LoadError(
                     f"file too large: {size / 2**20:.1f} MB > limit {settings.max_file_mb:g} MB"
                 )
@@ -242,7 +273,9 @@ def _ingest_locked(
             summary.unchanged += 1
             continue
         try:
-            loaded = load_file(path, max_bytes=max_bytes, ocr=ocr)
+            loaded = load_file(
+                path, max_bytes=max_bytes, ocr=ocr, max_archive_bytes=max_archive_bytes
+            )
             loaded.documents[:] = [tag_document(d, settings.languages) for d in loaded.documents]
             chunks = [
                 chunk
@@ -258,8 +291,12 @@ def _ingest_locked(
             summary.failed.append(Failure(source, str(exc)))
             continue
         write = FileWrite(source, content_hash, size, loaded.documents, chunks, _NO_VECTORS)
+        if len(chunks) > settings.write_batch_chunks:
+            flush()  # files go to the store in the order they were read
+            stream(write, loaded.warnings)
+            continue
         batch.append((write, loaded.warnings))
-        if sum(len(w.chunks) for w, _ in batch) >= _BATCH_CHUNKS:
+        if sum(len(w.chunks) for w, _ in batch) >= settings.write_batch_chunks:
             flush()
     flush()
 

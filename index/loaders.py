@@ -26,6 +26,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
+from index.loaders_archive import is_file_archive
 from index.loaders_email import ARCHIVE_SUFFIXES
 from index.ocr import OcrOptions
 from index.records import DateOrigin, Document
@@ -50,6 +51,18 @@ _FORMATS = {
 }
 IMAGE_FORMATS = frozenset({"png", "jpg", "tiff"})
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(_FORMATS) | ARCHIVE_SUFFIXES
+
+
+def is_supported(path: Path | str) -> bool:
+    """Whether a file name is one we read (".tar.gz" is, a lone ".gz" is not)."""
+    return Path(path).suffix.lower() in SUPPORTED_SUFFIXES or is_file_archive(path)
+
+
+def is_archive(path: Path | str) -> bool:
+    """A zip/tar or mailbox archive: its members are limited one by one (max_file_mb), the
+    archive as a whole by max_archive_mb."""
+    return is_file_archive(path) or Path(path).suffix.lower() in (".mbox", ".pst")
+
 
 _MB = 1024 * 1024
 _HEADER_LINES = 10  # title:/date:/published: lines are looked for this far into a text
@@ -133,17 +146,47 @@ def doc_id_for(source: str) -> str:
     return hashlib.sha1(source.encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
 
-def load_file(path: Path, *, max_bytes: int, ocr: OcrOptions | None = None) -> Loaded:
+def load_file(
+    path: Path,
+    *,
+    max_bytes: int,
+    ocr: OcrOptions | None = None,
+    max_archive_bytes: int | None = None,
+) -> Loaded:
     """Load one file; raises :class:`LoadError` with a one-line reason when it cannot.
 
     ``ocr``: how images and scanned PDF pages are read (Tesseract packs, language detection).
+    ``max_bytes`` limits a file, or each member of an archive (zip, tar, mbox, pst);
+    ``max_archive_bytes`` (default ``max_bytes``) limits an archive as a whole.
     """
     ocr_options = ocr or OcrOptions()
-    data, mtime = _read(path, max_bytes)
+    archive_bytes = max_bytes if max_archive_bytes is None else max_archive_bytes
+    archive = is_archive(path)
+    data, mtime = _read(path, archive_bytes if archive else max_bytes, read=not archive)
     source = str(path.resolve())
     file_date = datetime.fromtimestamp(mtime).date().isoformat()
     suffix = path.suffix.lower()
-    if suffix == ".eml":
+    if is_file_archive(path):  # one document per member (index/loaders_archive.py)
+        from index.loaders_archive import load_file_archive
+
+        loaded = Loaded(
+            *load_file_archive(
+                path,
+                file_date,
+                max_member_bytes=max_bytes,
+                max_total_bytes=archive_bytes,
+                ocr=ocr_options,
+            )
+        )
+    elif suffix in (".mbox", ".pst"):
+        from index.loaders_email import load_archive
+
+        loaded = Loaded(
+            *load_archive(
+                path, data, file_date, max_message_bytes=max_bytes, max_total_bytes=archive_bytes
+            )
+        )
+    elif suffix == ".eml":
         loaded = _load_email(data, source, path.stem, file_date, ocr_options)
     elif suffix in ARCHIVE_SUFFIXES:  # one document per message (index/loaders_email.py)
         from index.loaders_email import load_archive
@@ -157,7 +200,9 @@ def load_file(path: Path, *, max_bytes: int, ocr: OcrOptions | None = None) -> L
     return loaded
 
 
-def _read(path: Path, max_bytes: int) -> tuple[bytes, float]:
+def _read(path: Path, max_bytes: int, read: bool = True) -> tuple[bytes, float]:
+    """The file's bytes (b"" when not ``read``: archives are read member by member) and
+    modification time, after the checks every file gets."""
     try:
         st = path.stat()
     except OSError as err:
@@ -169,10 +214,12 @@ def _read(path: Path, max_bytes: int) -> tuple[bytes, float]:
     if not path.is_file():  # a FIFO or device would block or never end
         raise LoadError("cannot read: not a regular file")
     suffix = path.suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
+    if not is_supported(path):
         raise LoadError(f"unsupported file type {suffix or '(no extension)'}")
     if st.st_size > max_bytes:
         raise LoadError(f"file too large: {_size(st.st_size)} > limit {_size(max_bytes)}")
+    if not read:
+        return b"", st.st_mtime
     try:
         data = path.read_bytes()
     except OSError as err:

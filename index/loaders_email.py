@@ -37,9 +37,18 @@ ARCHIVE_SUFFIXES: frozenset[str] = frozenset({".mbox", ".msg", ".pst"})
 _READPST_TIMEOUT = 600.0
 
 
-def load_archive(path: Path, data: bytes, file_date: str) -> tuple[list[Document], list[str]]:
-    """The documents of the email archive at ``path`` (``data``: its bytes), and warnings."""
-    from index.loaders import LoadError
+def load_archive(
+    path: Path,
+    data: bytes,
+    file_date: str,
+    *,
+    max_message_bytes: int | None = None,
+    max_total_bytes: int | None = None,
+) -> tuple[list[Document], list[str]]:
+    """The documents of the email archive at ``path`` (``data``: its bytes, read for a .msg
+    only), and warnings. A message over ``max_message_bytes`` is skipped with a warning; a
+    .pst whose messages together pass ``max_total_bytes`` is refused."""
+    from index.loaders import LoadError, _size
 
     suffix = path.suffix.lower()
     archive = str(path.resolve())
@@ -53,7 +62,26 @@ def load_archive(path: Path, data: bytes, file_date: str) -> tuple[list[Document
         raise LoadError(f"unsupported archive {suffix}")
     if not messages:
         raise LoadError("no messages in the archive")
-    return _documents(archive, messages, file_date, whole_file=data if suffix == ".msg" else None)
+    if max_total_bytes is not None and sum(map(len, messages)) > max_total_bytes:
+        raise LoadError(
+            f"archive expands to more than {_size(max_total_bytes)} (RAG_MAX_ARCHIVE_MB); "
+            "nothing was indexed from it"
+        )
+    skipped: list[str] = []
+    if max_message_bytes is not None:
+        kept = [m for m in messages if len(m) <= max_message_bytes]
+        if len(kept) < len(messages):
+            skipped.append(
+                f"{len(messages) - len(kept)} message(s) skipped: larger than the file limit "
+                f"{_size(max_message_bytes)}"
+            )
+            if not kept:
+                raise LoadError(skipped[0])
+        messages = kept
+    documents, warnings = _documents(
+        archive, messages, file_date, whole_file=data if suffix == ".msg" else None
+    )
+    return documents, skipped + warnings
 
 
 def _documents(

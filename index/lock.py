@@ -87,6 +87,24 @@ def write_lock(folder: Path, timeout: float) -> Iterator[None]:
         lock.release()  # type: ignore[attr-defined]
 
 
+def held_elsewhere(folder: Path) -> bool:
+    """Whether another process or thread holds the store's write lock right now (a probe
+    that takes the lock for an instant; a store it cannot lock counts as not held)."""
+    from filelock import Timeout
+
+    if not (folder / LOCK_NAME).exists():
+        return False
+    lock = _file_lock(folder / LOCK_NAME)
+    try:
+        lock.acquire(timeout=0)  # type: ignore[attr-defined]
+    except Timeout:
+        return True
+    except OSError:
+        return False
+    lock.release()  # type: ignore[attr-defined]
+    return False
+
+
 def _record_owner(folder: Path) -> None:
     # Best effort, for the waiting writer's message only: the lock itself is the OS lock.
     info = {

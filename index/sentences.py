@@ -94,14 +94,66 @@ def _split(block: str, profile: LanguageProfile) -> list[tuple[int, int]]:
         tokenizer = _punkt(profile.punkt_language or "english", frozenset(profile.abbreviations))
         return list(tokenizer.span_tokenize(block))
     if profile.sentence_splitter == "razdel":
-        try:
-            from razdel import sentenize
-        except ImportError as exc:  # pragma: no cover - depends on the install
-            raise RuntimeError(
-                f"the {profile.name} profile splits with razdel: pip install razdel"
-            ) from exc
-        return [(s.start, s.stop) for s in sentenize(block)]
+        return [(s.start, s.stop) for s in _razdel(profile.code)(block)]
     return _pysbd_spans(block, profile)
+
+
+_SPACED_DOT = re.compile(r"\s*\.\s*")
+
+
+def _compact(text: str) -> str:
+    """Lower-case, "т. е" written "т.е", runs of spaces one space: how abbreviations compare."""
+    return _WHITESPACE.sub(" ", _SPACED_DOT.sub(".", text.lower()))
+
+
+def _ends_with(left: str, abbreviations: frozenset[str]) -> bool:
+    """Does ``left`` (the text before a dot) end with one of the abbreviations as a word?"""
+    compact = _compact(left).rstrip()
+    return any(
+        compact.endswith(abbr) and not compact[: -len(abbr)][-1:].isalnum()
+        for abbr in abbreviations
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _razdel(code: str) -> Any:
+    """razdel's sentence segmenter with the profile's abbreviations as rules of its own.
+
+    razdel knows Russian abbreviations only: Belarusian "вул. Леніна" or Ukrainian "буд. 5"
+    would end sentences, "3 дек. 2024" too, and Belarusian "і г.д." ("etc.") never would.
+    Our rules run after razdel's trivial ones (no space after the dot, a lower-case word
+    next) and before its abbreviation rules; the first rule with an opinion decides.
+    """
+    try:
+        from razdel.rule import JOIN, SPLIT, FunctionRule
+        from razdel.segmenters.sentenize import RULES, SentSegmenter, SentSplitter, is_sokr
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise RuntimeError(f"the {code!r} profile splits with razdel: pip install razdel") from exc
+    profile = get_profile(code)
+    plain = frozenset(_compact(a) for a in profile.abbreviations)
+    heads = frozenset(_compact(a) for a in profile.head_abbreviations)
+    closing = frozenset(_compact(a) for a in profile.closing_abbreviations)
+
+    def closing_abbreviation(split: Any) -> str | None:
+        right = split.right_token or ""
+        if split.delimiter == "." and right[:1].isupper() and _ends_with(split.left, closing):
+            return SPLIT
+        return None
+
+    def head_abbreviation(split: Any) -> str | None:
+        return JOIN if split.delimiter == "." and _ends_with(split.left, heads) else None
+
+    def profile_abbreviation(split: Any) -> str | None:
+        right = split.right_token
+        if split.delimiter == "." and right and is_sokr(right) and _ends_with(split.left, plain):
+            return JOIN
+        return None
+
+    ours = [
+        FunctionRule(f) for f in (closing_abbreviation, head_abbreviation, profile_abbreviation)
+    ]
+    # a window of 20 characters before the dot holds the longest abbreviation ("ген.-лейт")
+    return SentSegmenter(split=SentSplitter(window=20), rules=[*RULES[:4], *ours, *RULES[4:]])
 
 
 def _pysbd_spans(block: str, profile: LanguageProfile) -> list[tuple[int, int]]:

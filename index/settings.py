@@ -88,6 +88,14 @@ class Settings(BaseSettings):
         description="Folder for files derived from local models (the int8 ONNX export).",
     )
     embed_batch_size: int = Field(default=32, ge=1, description="Chunks embedded per batch.")
+    write_batch_chunks: int = Field(
+        default=256,
+        ge=1,
+        description="Chunks embedded and written to the store together. A file with more "
+        "chunks than this is streamed: its vectors go to the store a batch at a time (memory "
+        "stays bounded whatever the size of one document) and its new version becomes "
+        "visible at once, when all of them are in.",
+    )
     chunk_tokens: int = Field(
         default=200,
         ge=32,
@@ -115,7 +123,16 @@ class Settings(BaseSettings):
         default=300, ge=72, le=1200, description="Resolution scanned PDF pages are read at."
     )
     max_file_mb: float = Field(
-        default=50.0, gt=0, description="Files larger than this are refused, not truncated."
+        default=50.0,
+        gt=0,
+        description="Files larger than this are refused, not truncated; in an archive (zip, "
+        "tar, mbox, pst) the limit is per file or message inside it.",
+    )
+    max_archive_mb: float = Field(
+        default=1000.0,
+        gt=0,
+        description="An archive (zip, tar, mbox, pst) larger than this, or whose files "
+        "together expand to more (a zip bomb), is refused as a whole.",
     )
 
     # --- retrieval and answering -----------------------------------------------
@@ -186,6 +203,16 @@ class Settings(BaseSettings):
         description="Words either side of a value compared with the question to tell which "
         "value of a sentence in another language answers it.",
     )
+    evidence_focus_similarity: float = Field(
+        default=0.65,
+        description="Similarity to the question from which a sentence counts as about what "
+        "the question asks, though it words it otherwise.",
+    )
+    evidence_counted_similarity: float = Field(
+        default=0.45,
+        description="Least embedding similarity of the noun a number counts in a sentence "
+        "('residents') to the one the question counts ('people') for it to answer.",
+    )
     evidence_window: float = Field(
         default=0.12,
         ge=0,
@@ -198,12 +225,30 @@ class Settings(BaseSettings):
         "vote on a who/which answer no single sentence gives.",
     )
     name_vote_min_score: float = Field(
-        default=0.33, description="Least evidence score of a sentence that votes."
+        default=0.1, description="Least evidence score of a sentence that votes."
+    )
+    name_vote_min_support: float = Field(
+        default=0.5,
+        ge=0,
+        description="Least summed evidence score of the documents that agree on a name.",
+    )
+    name_vote_coverage: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="A who/which answer is the name several documents agree on when no "
+        "qualifying sentence holds this share of the question's content words.",
     )
     name_vote_documents: int = Field(
         default=2,
         ge=1,
         description="Documents that must name the same answer for the vote to stand.",
+    )
+    yes_no_pool: int = Field(
+        default=12,
+        ge=1,
+        description="Best sentences a yes/no verdict looks in for the quote of each clause "
+        "of a compound claim ('Did A say X while B said Y?').",
     )
     yes_no_coverage: float = Field(
         default=0.8,

@@ -18,14 +18,14 @@ import shutil
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from index.chunking import settings_fingerprint
-from index.faults import fault_point
-from index.lock import LockTimeout, write_lock
+from index.faults import disk_full_point, fault_point
+from index.lock import LockTimeout, held_elsewhere, holder, write_lock
 from index.records import Chunk, Document, StoredDocument
 from index.settings import Settings
 from index.vectors import (
@@ -45,6 +45,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = "1"
+# Rows per Chroma upsert: Chroma's own buffers grow with the batch (~110 MB more at its
+# maximum of 5461 rows than at 512 for 20k rows), and the speed is the same.
+_UPSERT_ROWS = 1024
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -212,7 +215,20 @@ class Store:
         except sqlite3.Error as exc:
             raise self._manifest_error(exc) from None
         try:
-            db.execute("PRAGMA journal_mode=WAL")
+            try:
+                disk_full_point(self.settings, "manifest-open")
+                db.execute("PRAGMA journal_mode=WAL")
+            except sqlite3.OperationalError as exc:
+                if "disk is full" not in str(exc) and not _out_of_space(self.path, str(exc)):
+                    raise
+                # A full disk: SQLite cannot grow the shared WAL index (-shm) even to read.
+                # Reads do not need the disk: keep that index in this connection's memory
+                # (exclusive locking, for this short connection only); a write still fails
+                # with "disk full".
+                db.close()
+                db = sqlite3.connect(self.manifest_path, timeout=self.settings.manifest_timeout)
+                db.execute("PRAGMA locking_mode=EXCLUSIVE")
+                log.debug("disk full: reading the manifest without its shared WAL index")
             db.execute("PRAGMA synchronous=FULL")
             with db:
                 yield db
@@ -360,6 +376,23 @@ class Store:
         """A rebuild started and no ingest has finished since: documents may be missing."""
         return self._meta().get("rebuilding") == "1"
 
+    def incomplete(self) -> str | None:
+        """Why answers may miss documents now, in one line, or None when nothing is missing:
+        a rebuild emptied the store and has not finished (interrupted, or running now)."""
+        if not self.rebuilding:
+            return None
+        with self._db() as db:
+            (files,) = db.execute("SELECT COUNT(*) FROM files WHERE status = 'complete'").fetchone()
+        so_far = f"{files} file(s) indexed so far; answers come from those only"
+        if held_elsewhere(self.path):
+            return (
+                f"the index is incomplete: a rebuild is under way by {holder(self.path)} ({so_far})"
+            )
+        return (
+            f"the index is incomplete: a rebuild was interrupted ({so_far}); finish it with "
+            f"rag ingest PATH... --store {self.path}"
+        )
+
     def finish_rebuild(self) -> None:
         with self.locked(), self._db() as db:
             db.execute("DELETE FROM meta WHERE key = 'rebuilding'")
@@ -496,7 +529,7 @@ class Store:
 
     @property
     def collection(self) -> Any:
-        with CLIENT_LOCK:
+        with CLIENT_LOCK, _disk_full_is_one_line(self.path, reading=True):
             return self._open_collection()
 
     def _open_collection(self) -> Any:
@@ -514,6 +547,7 @@ class Store:
                 self._collection = None
             self._seen_revision = revision
         if self._collection is None or self._collection_name != name:
+            disk_full_point(self.settings, "vectors-open")
             # Embeddings are always passed in, so Chroma never loads (downloads) its own model.
             self._collection = self._client().get_or_create_collection(
                 name=name,
@@ -644,11 +678,16 @@ class Store:
         with self._db() as db:
             db.executemany("DELETE FROM journal WHERE file = ?", [(f,) for f in files])
 
-    def write_files(self, files: Sequence[FileWrite]) -> None:
+    def write_files(
+        self, files: Sequence[FileWrite], vectors: Iterable[np.ndarray] | None = None
+    ) -> None:
         """Replace everything indexed from each file by its new documents and chunks.
 
         Several files go in one batch (one journal entry, one upsert, one completing
-        transaction): per-file round trips dominated small-file ingests.
+        transaction): per-file round trips dominated small-file ingests. ``vectors``, when
+        given, yields the rows' vectors in order, in pieces (the files' ``embeddings`` are then
+        not used): a large file is streamed, each piece upserted (step 2) as it comes, so its
+        vectors are never all in memory; the manifest still switches in one transaction.
         """
         if not files:
             return
@@ -658,20 +697,27 @@ class Store:
             self._journal(names, "write")
             fault_point(self.settings, "after-pending")
             rows = [(c, d) for f in files for c, d in f.chunk_documents()]
-            if rows:
-                import numpy as np
-
-                vectors = np.concatenate([f.embeddings for f in files if len(f.chunks)])
-                with CLIENT_LOCK:
-                    batch = int(self._client().get_max_batch_size())
-                for i in range(0, len(rows), batch):
-                    part = rows[i : i + batch]
+            pieces = (
+                vectors if vectors is not None else (f.embeddings for f in files if len(f.chunks))
+            )
+            with CLIENT_LOCK:
+                batch = min(int(self._client().get_max_batch_size()), _UPSERT_ROWS)
+            done = 0
+            for piece in pieces:
+                for i in range(0, len(piece), batch):
+                    end = min(i + batch, len(piece))
+                    part = rows[done + i : done + end]
+                    disk_full_point(self.settings, "vectors-write")
                     collection.upsert(
                         ids=[c.chunk_id for c, _ in part],
-                        embeddings=vectors[i : i + batch].tolist(),
+                        embeddings=piece[i:end].tolist(),
                         documents=[c.text for c, _ in part],
                         metadatas=[_chunk_metadata(c, d) for c, d in part],
                     )
+                done += len(piece)
+                fault_point(self.settings, "after-vector-batch")
+            if done != len(rows):
+                raise ValueError(f"{done} vectors for {len(rows)} chunks")
             fault_point(self.settings, "after-new-vectors")
             with self._db() as db:
                 for f in files:
@@ -725,7 +771,7 @@ def _foreign_change(manifest: Path, seen: int, now: int) -> bool:
 
 
 @contextlib.contextmanager
-def _disk_full_is_one_line(folder: Path) -> Iterator[None]:
+def _disk_full_is_one_line(folder: Path, *, reading: bool = False) -> Iterator[None]:
     """Chroma and SQLite report a full disk in tracebacks of their own: one line instead."""
     try:
         yield
@@ -735,6 +781,12 @@ def _disk_full_is_one_line(folder: Path) -> Iterator[None]:
         if getattr(exc, "errno", None) == errno.ENOSPC or any(
             s in str(exc) for s in ("No space left", "disk is full", "ENOSPC")
         ):
+            if reading:
+                raise StoreError(
+                    f"disk full: the vector store in {folder} cannot be opened (Chroma needs "
+                    "some free space even to read); free some space and try again (nothing "
+                    "in the index was lost)"
+                ) from None
             raise StoreError(
                 f"disk full while writing to {folder}: free some space and run the ingest "
                 "again (what was indexed before is kept)"

@@ -63,6 +63,11 @@ class RAG:
         """Documents indexed, sorted by source."""
         return self.store.documents()
 
+    def incomplete(self) -> str | None:
+        """One line saying why answers may miss documents now (a rebuild interrupted or
+        under way), or None. Answers still come from what is indexed."""
+        return self.store.incomplete()
+
     def document_text(self, doc_id: str) -> str:
         """The extracted text that citation offsets point into."""
         return self.store.document_text(doc_id)
@@ -164,6 +169,7 @@ class RAG:
         documents' languages, e.g. ``["ru", "be"]``) restrict the documents searched.
         """
         from rag.pipeline import answer_question
+        from rag.question import question_language
         from rag.retrieve import Filters
 
         backend = backend or self.settings.backend
@@ -179,6 +185,7 @@ class RAG:
             top_k=top_k,
             filters=filters,
             started=started,
+            language=question_language(question),
         ):
             if event.kind == "answer" and event.answer is not None and event.answer.abstained:
                 note = _filter_note(filters)
@@ -241,6 +248,7 @@ class RAG:
         ``verdict``, ``reason``, ``citations`` (exact quotes), ``contradicting`` (quotes that
         say otherwise) and ``closest`` (when not found)."""
         from rag.check import check_claim
+        from rag.question import question_language
         from rag.retrieve import Filters
 
         return check_claim(
@@ -248,6 +256,7 @@ class RAG:
             self.retriever,
             top_k=top_k,
             filters=Filters(tuple(sources), date_from, date_to),
+            lang=question_language(claim),
             claim_id=claim_id,
         )
 

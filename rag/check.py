@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from rag.evidence import Unit, units_around
 from rag.normalize import extract_names, extract_quantities
 from rag.records import Citation, Passage
 from rag.verify import SentenceCheck, check_sentence
@@ -41,16 +42,7 @@ SUPPORT_COVERAGE_WITH_FIGURES = 0.75
 CONTRADICT_COVERAGE = 0.5
 CANDIDATES = 8  # sentences judged per claim
 PASSAGES = 8  # passages retrieved per claim
-
-
-@dataclass(frozen=True)
-class Unit:
-    """A sentence of a document: ``document_text[start:end] == text``."""
-
-    passage: Passage
-    start: int
-    end: int
-    text: str
+CONTEXT_CHARS = 400  # read before each passage for the sentence a quote refers back to
 
 
 @dataclass
@@ -93,7 +85,7 @@ class _Judged:
 
 
 def _judge(claim: str, units: Sequence[Unit], picks: tuple[int, ...], lang: str) -> _Judged:
-    texts = [units[i].text for i in picks]
+    texts = [units[i].display for i in picks]
     return _Judged(picks, check_sentence(claim, texts, lang), coverage(claim, texts, lang).share)
 
 
@@ -110,9 +102,9 @@ def judge_claim(
     """(verdict, reason, supporting, contradicting, closest), the last three as indices into
     ``units``. ``units`` come ranked (best first); ``previous[i]`` is the index of the
     sentence before unit ``i`` in its document, when it is among ``units``."""
-    ranked = sorted(range(len(units)), key=lambda i: -coverage(claim, [units[i].text], lang).share)[
-        :CANDIDATES
-    ]
+    ranked = sorted(
+        range(len(units)), key=lambda i: -coverage(claim, [units[i].display], lang).share
+    )[:CANDIDATES]
     singles = [_judge(claim, units, (i,), lang) for i in ranked]
     context: list[_Judged] = []  # a sentence with the one before it ("the same year")
     combos: list[_Judged] = []  # two of the best candidates
@@ -130,12 +122,11 @@ def judge_claim(
         # the sentence itself names everything the claim names; the one before it may only
         # add a value ("the same year" -> 2015), never a name pieced from elsewhere
         main = alone.get(j.units[-1])
+        own = [units[j.units[-1]].display]
         return (
             main is not None
             and main.share >= need
-            and all(
-                check_name(n, [units[j.units[-1]].text], lang).found for n in extract_names(claim)
-            )
+            and all(check_name(n, own, lang).found for n in extract_names(claim))
         )
 
     supports = [
@@ -178,7 +169,7 @@ def judge_claim(
     if not judged:
         return "not_found", "no passage of the sources is about this", [], [], []
     best = max(singles, key=lambda j: j.share)
-    cover = coverage(claim, [units[i].text for i in best.units], lang)
+    cover = coverage(claim, [units[i].display for i in best.units], lang)
     if best.check.reason and best.check.verdict != "supported":
         reason = f"the closest passage does not say it: {best.check.reason}"
     elif cover.uncovered:
@@ -190,12 +181,11 @@ def judge_claim(
 
 
 def _units(
-    passages: Sequence[Passage], retriever: Retriever
+    passages: Sequence[Passage], retriever: Retriever, lang: str = "en"
 ) -> tuple[list[Unit], list[int | None]]:
-    """Every sentence of the passages, and of each, the sentence before it (added when the
-    passage starts with that sentence's follower)."""
-    from index.sentences import sentence_spans
-
+    """The evidence units of the passages (the same clean sentences answers cite), and of
+    each, the unit before it (a passage is read from a little before its start, so the
+    sentence a quote's "the same year" refers to is there)."""
     units: list[Unit] = []
     seen: dict[tuple[str, int], int] = {}
     previous: list[int | None] = []
@@ -203,26 +193,19 @@ def _units(
     for p in passages:
         if p.doc_id not in texts:
             texts[p.doc_id] = retriever.store.document_text(p.doc_id)
-        document = texts[p.doc_id]
-        spans = sentence_spans(document, max(0, p.start - 400), p.end)
         last: int | None = None
-        for a, b in spans:
-            raw = document[a:b]
-            lead = len(raw) - len(raw.lstrip())
-            a, b = a + lead, a + len(raw.rstrip())
-            if b - a < 12:
-                continue
-            key = (p.doc_id, a)
+        for unit in units_around(p, texts[p.doc_id], CONTEXT_CHARS, lang):
+            key = (p.doc_id, unit.start)
             if key not in seen:
                 seen[key] = len(units)
-                units.append(Unit(p, a, b, document[a:b]))
+                units.append(unit)
                 previous.append(last)
             last = seen[key]
     return units, previous
 
 
 def _citation(n: int, unit: Unit) -> Citation:
-    return Citation.of_span(n, unit.passage, unit.start, unit.end, unit.text, unit.passage.score)
+    return Citation.of_span(n, unit.passage, unit.start, unit.end, unit.quote, unit.passage.score)
 
 
 def check_claim(
@@ -241,7 +224,7 @@ def check_claim(
         return ClaimCheck(claim, "not_found", "the claim is empty", id=claim_id)
     passages = retriever.retrieve(claim, top_k=top_k or PASSAGES, filters=filters)
     retrieved = time.perf_counter()
-    units, previous = _units(passages, retriever)
+    units, previous = _units(passages, retriever, lang)
     # judged in the sentences' own ranking; the retriever's order breaks ties
     verdict, reason, support, contra, closest = judge_claim(claim, units, previous, lang)
     shown = list(dict.fromkeys(support + contra))

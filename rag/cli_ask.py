@@ -47,38 +47,61 @@ def export_evidence(path: Path, rag: Any, answers: list[Any]) -> None:
     write_evidence(path, rag, [evidence_record(rag, a) for a in answers])
 
 
+def warn_incomplete(rag: Any) -> None:
+    """One line on stderr when the index is missing documents (an unfinished rebuild): the
+    answer that follows comes from what is there, and the reader must know it."""
+    if (reason := rag.incomplete()) is not None:
+        click.echo(f"warning: {reason}", err=True)
+
+
 class InputError(Exception):
     """A batch file that cannot be read at all."""
 
 
 @dataclass(frozen=True)
-class Question:
+class BatchItem:
+    """One line of a batch file: a question (``rag batch``) or a claim (``rag check --file``)."""
+
     id: str
-    question: str
+    text: str
     error: str | None = None  # a line that could not be parsed: reported, the batch goes on
 
 
-def read_questions(path: Path) -> list[Question]:
-    """JSONL (``{"id", "question"}`` a line), CSV (``id,question``) or TXT (a question a line)."""
+def read_batch_text(path: Path) -> str:
     try:
-        raw = path.read_text(encoding="utf-8-sig")
+        return path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read {path}: {exc}") from exc
+
+
+def jsonl_items(raw: str, field: str) -> list[BatchItem]:
+    """One ``{"id", field}`` object a line; an id defaults to the line number, and a line
+    that is not such an object becomes an item with an ``error`` (the others go on)."""
+    items: list[BatchItem] = []
+    for number, line in enumerate(raw.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict):
+                raise ValueError("not an object")
+            text = str(item.get(field) or "").strip()
+            if not text:
+                raise ValueError(f'no "{field}"')
+            items.append(BatchItem(str(item.get("id", number)), text))
+        except ValueError as exc:
+            items.append(BatchItem(str(number), "", f"line {number}: bad JSONL ({exc})"))
+    return items
+
+
+def read_questions(path: Path) -> list[BatchItem]:
+    """JSONL (``{"id", "question"}`` a line), CSV (``id,question``) or TXT (a question a line)."""
+    raw = read_batch_text(path)
     suffix = path.suffix.lower()
-    questions: list[Question] = []
     if suffix in (".jsonl", ".json"):
-        for number, line in enumerate(raw.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                item = json.loads(line)
-                text = str(item["question"]) if isinstance(item, dict) else ""
-                if not text.strip():
-                    raise ValueError("no question")
-                questions.append(Question(str(item.get("id", number)), text))
-            except (ValueError, KeyError, TypeError) as exc:
-                questions.append(Question(str(number), "", f"line {number}: bad JSONL ({exc})"))
-    elif suffix == ".csv":
+        return jsonl_items(raw, "question")
+    questions: list[BatchItem] = []
+    if suffix == ".csv":
         rows = list(csv.reader(raw.splitlines()))
         if rows and [c.strip().lower() for c in rows[0][:2]] == ["id", "question"]:
             rows = rows[1:]
@@ -86,13 +109,13 @@ def read_questions(path: Path) -> list[Question]:
             if not row or not any(c.strip() for c in row):
                 continue
             if len(row) < 2 or not row[1].strip():
-                questions.append(Question(row[0] if row else str(number), "", "no question"))
+                questions.append(BatchItem(row[0] if row else str(number), "", "no question"))
             else:
-                questions.append(Question(row[0], ",".join(row[1:]).strip()))
+                questions.append(BatchItem(row[0], ",".join(row[1:]).strip()))
     else:
         for number, line in enumerate(raw.splitlines(), start=1):
             if line.strip():
-                questions.append(Question(str(number), line.strip()))
+                questions.append(BatchItem(str(number), line.strip()))
     return questions
 
 
@@ -125,6 +148,7 @@ def ask(
     from rag.pipeline import answer_to_text
 
     rag = open_store(store, create=False, backend=backend)
+    warn_incomplete(rag)
     answer = rag.ask(
         question,
         top_k=top_k,
@@ -141,10 +165,10 @@ def ask(
         click.echo(answer_to_text(answer))
 
 
-def _record(item: Question, answer: Any) -> dict[str, Any]:
+def _record(item: BatchItem, answer: Any) -> dict[str, Any]:
     record: dict[str, Any] = {"id": item.id}
     if answer is None:
-        record.update(question=item.question, answer=None, abstained=None, citations=[])
+        record.update(question=item.text, answer=None, abstained=None, citations=[])
         record["error"] = item.error
         return record
     record.update(answer.to_dict())
@@ -181,10 +205,11 @@ def batch(
 
     items = read_questions(file)
     rag = open_store(store, create=False, backend=backend)
+    warn_incomplete(rag)
     valid = [i for i in items if i.error is None]
     with progress(len(valid), "batch", "question") as bar:
         answers = rag.ask_many(
-            [i.question for i in valid],
+            [i.text for i in valid],
             concurrency=concurrency,
             on_done=lambda *_: bar.update(),
             languages=languages,

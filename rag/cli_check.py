@@ -4,51 +4,29 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from index.clikit import expected_errors, store_option
-from rag.cli_ask import export_evidence, export_option
+from rag.cli_ask import (
+    BatchItem,
+    InputError,
+    export_evidence,
+    export_option,
+    jsonl_items,
+    read_batch_text,
+    warn_incomplete,
+)
 
 if TYPE_CHECKING:
     from rag.check import ClaimCheck
 
 
-class InputError(Exception):
-    """A claims file that cannot be read at all."""
-
-
-@dataclass(frozen=True)
-class Claim:
-    id: str
-    claim: str
-    error: str | None = None  # a line that could not be parsed: reported, the file goes on
-
-
-def read_claims(path: Path) -> list[Claim]:
+def read_claims(path: Path) -> list[BatchItem]:
     """JSONL, one ``{"id", "claim"}`` a line (an id defaults to the line number)."""
-    try:
-        raw = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read {path}: {exc}") from exc
-    claims: list[Claim] = []
-    for number, line in enumerate(raw.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-            if not isinstance(item, dict):
-                raise ValueError("not an object")
-            text = str(item.get("claim") or "").strip()
-            if not text:
-                raise ValueError('no "claim"')
-            claims.append(Claim(str(item.get("id", number)), text))
-        except ValueError as exc:
-            claims.append(Claim(str(number), "", f"line {number}: bad JSONL ({exc})"))
-    return claims
+    return jsonl_items(read_batch_text(path), "claim")
 
 
 def verdict_to_text(result: ClaimCheck) -> str:
@@ -64,11 +42,11 @@ def verdict_to_text(result: ClaimCheck) -> str:
     return "\n".join(lines)
 
 
-def _record(item: Claim, result: ClaimCheck | None) -> dict[str, Any]:
+def _record(item: BatchItem, result: ClaimCheck | None) -> dict[str, Any]:
     if result is None:
         return {
             "id": item.id,
-            "claim": item.claim,
+            "claim": item.text,
             "verdict": None,
             "reason": "",
             "citations": [],
@@ -115,6 +93,7 @@ def check(
 
     items = read_claims(file) if file is not None else []
     rag = open_store(store, create=False)
+    warn_incomplete(rag)
     if claim is not None:
         result = rag.check(claim, top_k=top_k)
         if export is not None:
@@ -128,7 +107,7 @@ def check(
     valid = [i for i in items if i.error is None]
     with progress(len(valid), "check", "claim") as bar:
         results = rag.check_many(
-            [i.claim for i in valid],
+            [i.text for i in valid],
             ids=[i.id for i in valid],
             concurrency=concurrency,
             on_done=lambda *_: bar.update(),

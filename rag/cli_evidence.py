@@ -25,7 +25,8 @@ def verify_evidence_command(file: Path, as_json: bool) -> None:
     from index.settings import get_settings
     from rag.evidence_file import verify_evidence
 
-    checks = verify_evidence(file, get_settings().max_file_mb)
+    settings = get_settings()
+    checks = verify_evidence(file, settings.max_file_mb, settings.max_archive_mb)
     if as_json:
         click.echo(
             json.dumps(

@@ -8,17 +8,22 @@ boilerplate are not units: they are not facts.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from index.languages import available_languages
 from index.sentences import display_form, header_value, is_boilerplate, sentence_spans
 from rag.normalize import extract_dates, extract_names, extract_quantities, fold, name_in_texts
 from rag.question import NAME_KINDS, Question
 from rag.records import Passage
 from rag.terms import lexicon
+from rag.verify.names import check_name
+from rag.vote import NameVote, name_vote
 
 if TYPE_CHECKING:
     import numpy as np
@@ -27,9 +32,19 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Assessment", "Evidence", "Unit", "assess", "embed_units", "score_units", "units"]
+__all__ = [
+    "Assessment",
+    "Evidence",
+    "Unit",
+    "assess",
+    "embed_units",
+    "score_units",
+    "units",
+    "units_around",
+]
 
 _MIN_CHARS = 12
+_ADDRESS = re.compile(r"https?://\S+|\bwww\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 @dataclass(frozen=True)
@@ -84,8 +99,17 @@ def _is_statement(display: str, language: str) -> bool:
     return len(words) >= 4 and content >= 1
 
 
+@functools.cache
+def _profiled() -> frozenset[str]:
+    return frozenset(available_languages())
+
+
 def units(passage: Passage, document_text: str, language: str = "en") -> list[Unit]:
-    """The clean sentence units of one passage."""
+    """The clean sentence units of one passage, cut by the rules of the document's own
+    language when it has a profile (a Russian question over an English report), else of
+    ``language``."""
+    if passage.language in _profiled():
+        language = passage.language
     out = []
     for a, b in sentence_spans(document_text, passage.start, passage.end, language):
         raw = document_text[a:b]
@@ -108,6 +132,20 @@ def units(passage: Passage, document_text: str, language: str = "en") -> list[Un
     return out
 
 
+def units_around(
+    passage: Passage, document_text: str, before: int, language: str = "en"
+) -> list[Unit]:
+    """The units of ``passage`` read from ``before`` characters earlier (the sentence a
+    quote refers back to); each unit keeps ``passage`` as its source."""
+    from dataclasses import replace
+
+    widened = replace(passage, start=max(0, passage.start - before))
+    return [
+        Unit(passage, u.start, u.end, u.quote, u.display)
+        for u in units(widened, document_text, language)
+    ]
+
+
 def embed_units(embedder: Any, question: str, texts: Sequence[str]) -> np.ndarray:
     """Cosine similarity of each text to the question. The one place evidence embeds: a
     sentence-vector cache plugs in here."""
@@ -118,9 +156,55 @@ def embed_units(embedder: Any, question: str, texts: Sequence[str]) -> np.ndarra
     return np.asarray(vectors @ question_vector)
 
 
-def _has_value(q: Question, text: str) -> bool:
+class WordSimilarity:
+    """Cosine similarity of two short phrases by the embedder, each embedded once."""
+
+    def __init__(self, embedder: Any) -> None:
+        self._embedder = embedder
+        self._vectors: dict[str, Any] = {}
+
+    def __call__(self, a: str, b: str) -> float:
+        missing = [w for w in dict.fromkeys((a, b)) if w not in self._vectors]
+        if missing:
+            for word, vector in zip(missing, self._embedder.embed_documents(missing), strict=True):
+                self._vectors[word] = vector
+        return float(self._vectors[a] @ self._vectors[b])
+
+
+def _counts_other(
+    q: Question, text: str, end: int, words: WordSimilarity | None, least: float
+) -> bool:
+    """Is the bare number ending at ``end`` a count of something other than what the question
+    counts? "How many people were killed" is not answered by "in 50 years": the word right
+    after a number is what it counts, when it is a content word. A counted noun worded
+    otherwise ("residents" for "people") is the same thing when the embedder says so."""
+    if not q.target:
+        return False
+    lex = lexicon(q.language)
+    following = text[end:].split(maxsplit=1)
+    if not following:
+        return False
+    word = following[0].strip(".,;:!?)»”\"'")
+    if not word.isalpha() or word.lower() in lex.stopwords:
+        return False
+    counted = lex.terms(word)
+    if not counted or counted & q.target:
+        return False
+    head = " ".join(q.target_text.split()[:2])
+    return words is None or not head or words(word.lower(), head) < least
+
+
+def _has_value(
+    q: Question,
+    text: str,
+    close: bool = False,
+    words: WordSimilarity | None = None,
+    least: float = 1.0,
+) -> bool:
     """Does the sentence hold something of the wanted kind the question does not already
-    say? "How many ... in 2015?" is not answered by a sentence whose only number is 2015."""
+    say? "How many ... in 2015?" is not answered by a sentence whose only number is 2015.
+    ``close``: the sentence is as close to the question as a paraphrase, whose counted noun
+    may be worded otherwise ("seven victories" for "how many games ... win")."""
     if q.kind in ("number", "amount"):
         found = [
             x
@@ -129,17 +213,30 @@ def _has_value(q: Question, text: str) -> bool:
         ]
         if q.kind == "amount":
             return any(x.unit is not None for x in found)
-        return bool(found)
+        return any(
+            close or x.unit is not None or not _counts_other(q, text, x.end, words, least)
+            for x in found
+        )
     if q.kind == "date":
         return any((d.year, d.month, d.day) not in q.asked_dates for d in extract_dates(text))
     if q.kind in NAME_KINDS:
         folded = fold(q.text)
-        return any(fold(name) not in folded for name in extract_names(text))
+        if any(fold(name) not in folded for name in extract_names(text)):
+            return True
+        # "where is the database", "whom to contact", "which address": a URL or an email
+        # address answers as a name does
+        return any(a.group().rstrip(".,;:)") not in q.text for a in _ADDRESS.finditer(text))
     return True
 
 
 def _is_year_value(value: Any) -> bool:
     return value == value.to_integral_value() and 1800 <= value <= 2100
+
+
+def names_entity(entity: str, texts: Sequence[str], language: str) -> bool:
+    """The texts name ``entity`` whole, or by a short form a writer uses for it ("Soto" for
+    "Juan Soto", "City" for "Manchester City"), never by parts of two names."""
+    return name_in_texts(entity, texts) or check_name(entity, texts, language).found
 
 
 def sentence_before(candidates: Sequence[Unit]) -> dict[int, str]:
@@ -161,6 +258,7 @@ def score_units(
     similarities: Sequence[float],
     settings: Settings,
     premise_gaps: bool = False,
+    words: WordSimilarity | None = None,
 ) -> list[Evidence]:
     """Score every unit; best first. Similarity carries paraphrase, term coverage exact
     wording; a unit missing the asked-for kind, attribute or topic keeps only a share of it."""
@@ -174,14 +272,25 @@ def score_units(
             settings.evidence_similarity_weight * float(similarity)
             + settings.evidence_coverage_weight * coverage
         )
-        has_value = _has_value(q, unit.display)
+        has_value = _has_value(
+            q,
+            unit.display,
+            close=similarity >= settings.evidence_focus_similarity,
+            words=words,
+            least=settings.evidence_counted_similarity,
+        )
         has_attribute = not q.attribute or bool(q.attribute & terms)
-        has_focus = not q.focus or bool(q.focus & terms)
+        # The sources word what is asked about in their own way ("seven victories" for
+        # "games won", "commit to invest" for "agree to put in"): a sentence the embedding
+        # finds this close to the question is about it, whatever its words.
+        has_focus = (
+            not q.focus or bool(q.focus & terms) or similarity >= settings.evidence_focus_similarity
+        )
         # The value's sentence often refers back to what the sentence before it names ("it",
         # "the company", "Sofia" for Bulgaria): the names may stand there, not further away.
+        context = [unit.display, unit.passage.title, before.get(id(unit), "")]
         has_entities = q.kind not in ("number", "amount", "date") or all(
-            name_in_texts(e, [unit.display, unit.passage.title, before.get(id(unit), "")])
-            for e in q.entities
+            names_entity(e, context, q.language) for e in q.entities
         )
         if not (has_value and has_entities):
             score *= settings.evidence_penalty
@@ -214,7 +323,7 @@ class Assessment:
     picked: list[Evidence]
     missing: str  # empty when answerable; else which part the sources do not cover
     # a name several documents agree on, when no single sentence answers on its own
-    name: str | None = None
+    vote: NameVote | None = None
 
 
 def _missing_part(q: Question, best: Evidence | None) -> str:
@@ -227,7 +336,7 @@ def _missing_part(q: Question, best: Evidence | None) -> str:
     covered = [e for e in q.entities if fold(e) in folded]
     about = ", ".join(covered) if covered else ""
     if not best.has_entities:
-        absent = [e for e in q.entities if not name_in_texts(e, [best.unit.display])]
+        absent = [e for e in q.entities if not names_entity(e, [best.unit.display], q.language)]
         lack = f"{_what(q)} for {', '.join(absent)}"
     elif not best.has_attribute and q.attribute_text:
         lack = f"the {q.attribute_text}"
@@ -274,51 +383,26 @@ def candidate_names(q: Question, text: str) -> list[tuple[str, int]]:
     return out
 
 
-def _corroborated_name(
-    q: Question, ranked: Sequence[Evidence], settings: Settings
-) -> Assessment | None:
-    """A multi-part "who/which" question rarely has one sentence that says it all; the
-    answer is then the name that sentences from several documents about the question's
-    topic share. Each name's votes: the documents whose on-topic sentences name it."""
-    from rag.question import NAME_KINDS
-
-    if q.kind not in NAME_KINDS:
-        return None
-    pool = [
-        e
-        for e in ranked[: settings.name_vote_pool]
-        if e.has_focus and e.has_attribute and e.score >= settings.name_vote_min_score
-    ]
-    votes: dict[str, dict[str, Evidence]] = {}
-    spelled: dict[str, str] = {}
-    for e in pool:
-        for name, _ in candidate_names(q, e.unit.display):
-            key = fold(name.split()[-1])  # "Sam Bankman-Fried" and "Bankman-Fried" agree
-            if len(key) < 3:
-                continue
-            votes.setdefault(key, {}).setdefault(e.unit.passage.doc_id, e)
-            if len(name) > len(spelled.get(key, "")):
-                spelled[key] = name
-    if not votes:
-        return None
-    key, documents = max(
-        votes.items(), key=lambda kv: (len(kv[1]), sum(e.score for e in kv[1].values()))
-    )
-    if len(documents) < settings.name_vote_documents:
-        return None
-    picked = sorted(documents.values(), key=lambda e: -e.score)[: settings.max_evidence]
-    return Assessment(picked, "", spelled[key])
+def assess_without_vote(q: Question, ranked: Sequence[Evidence], settings: Settings) -> Assessment:
+    """:func:`assess` with no name vote: single sentences only."""
+    return assess(q, ranked, settings, vote=False)
 
 
-def assess(q: Question, ranked: Sequence[Evidence], settings: Settings) -> Assessment:
+def assess(
+    q: Question, ranked: Sequence[Evidence], settings: Settings, vote: bool = True
+) -> Assessment:
     """Answer only with units that meet every constraint and score above the threshold; the
-    others close to the best join it (up to ``max_evidence``), without repeats."""
+    others close to the best join it (up to ``max_evidence``), without repeats. A who/which
+    question no sentence holds most of is answered by the name documents agree on."""
     threshold = settings.min_evidence_score
     qualified = [e for e in ranked if e.meets_all and e.score >= threshold]
+    agreed = name_vote(q, ranked, settings) if vote and q.kind in NAME_KINDS else None
+    if agreed is not None and (
+        not qualified or qualified[0].coverage < settings.name_vote_coverage
+    ):
+        # No sentence holds most of the question: the name the documents agree on answers.
+        return Assessment(list(agreed.documents[: settings.max_evidence]), "", agreed)
     if not qualified:
-        corroborated = _corroborated_name(q, ranked, settings)
-        if corroborated is not None:
-            return corroborated
         closest = ranked[0] if ranked else None
         return Assessment([], _missing_part(q, closest))
     best = qualified[0].score

@@ -318,7 +318,9 @@ def read_evidence(path: Path) -> list[dict[str, Any]]:
     raise EvidenceError("verify-evidence reads the .json or .csv evidence file")
 
 
-def verify_evidence(path: Path, max_file_mb: float = 50.0) -> list[QuoteCheck]:
+def verify_evidence(
+    path: Path, max_file_mb: float = 50.0, max_archive_mb: float = 1000.0
+) -> list[QuoteCheck]:
     """Every citation of the evidence file at ``path``, re-checked against its file."""
     from index.loaders import LoadError, load_file
 
@@ -330,7 +332,11 @@ def verify_evidence(path: Path, max_file_mb: float = 50.0) -> list[QuoteCheck]:
             file = str(c["file"])
             if file not in texts:
                 try:
-                    loaded = load_file(Path(file), max_bytes=int(max_file_mb * 1024 * 1024))
+                    loaded = load_file(
+                        Path(file),
+                        max_bytes=int(max_file_mb * 1024 * 1024),
+                        max_archive_bytes=int(max_archive_mb * 1024 * 1024),
+                    )
                     texts[file] = {d.source: d.text for d in loaded.documents}
                     hashes[file] = hashlib.sha256(Path(file).read_bytes()).hexdigest()
                 except (LoadError, OSError) as exc:

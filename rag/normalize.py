@@ -95,6 +95,8 @@ _NA = r"(?<![^\W_])"  # not preceded by a letter or digit
 _TOKEN_RE = re.compile(r"[^\W_]+(?:(?:[-‐/]|(?<=\d)[.,:](?=\d))[^\W_]+)*")
 _LETTER_THEN_DIGIT_RE = re.compile(r"[^\W\d_]\d")
 _TIME_RE = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?![\d:])")
+# "22.54 GMT": a clock time written with a dot, known by the time zone after it.
+_DOTTED_TIME_RE = re.compile(r"(?<![\d.,])\d{1,2}\.\d{2}(?= ?(?:[A-Z]{1,4}T|UTC|MSK)\b)")
 
 _NUMBER_WORDS = (
     "zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
@@ -302,6 +304,10 @@ _ISO_TIMESTAMP_RE = re.compile(
 )
 
 
+# "&#039;" is an apostrophe some exporter left escaped, not the number 39.
+_CHAR_REF_RE = re.compile(r"&#(?:\d+|[xX][0-9a-fA-F]+);")
+
+
 @lru_cache(maxsize=2048)
 def _analyse(text: str) -> _Analysis:
     # "2023-10-01T21:04:20+00:00" looks like an identifier (a letter next to digits) but holds
@@ -309,7 +315,9 @@ def _analyse(text: str) -> _Analysis:
     stamps = _Spans([m.span() for m in _ISO_TIMESTAMP_RE.finditer(text)])
     ids = [(a, b) for a, b in _identifier_spans(text) if not stamps.overlaps(a, b)]
     times = [m.span() for m in _TIME_RE.finditer(text)]
-    blocked = _Spans(ids + times)
+    times += [m.span() for m in _DOTTED_TIME_RE.finditer(text)]
+    escapes = [m.span() for m in _CHAR_REF_RE.finditer(text)]
+    blocked = _Spans(ids + times + escapes)
     g = grammar()
     dates = _dates(text, blocked, g)
     for d in dates:
@@ -418,6 +426,19 @@ def _names(text: str, skip: _Spans, ids: _Spans, g: Grammar) -> list[str]:
 def extract_quantities(text: str) -> list[Quantity]:
     """Amounts and counts in ``text``, in order; years, dates and identifiers excluded."""
     return list(_analyse(text).quantities)
+
+
+# Two whole numbers joined by a dash: a score, a record, a range ("23-20", "4–1", "102-4").
+_JOINED_RE = re.compile(r"(?<![\w.,/-])\d+[-–]\d+(?![\w/]|[.,-]\d)")
+
+
+def joined_figure(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the figure at ``text[start:end]`` widened to the whole dash-joined figure
+    it is part of ("23" in "won 23-20" -> "23-20"), as the source writes it; else unchanged."""
+    for match in _JOINED_RE.finditer(text, max(0, start - 12), min(len(text), end + 12)):
+        if match.start() <= start and end <= match.end():
+            return match.span()
+    return start, end
 
 
 def extract_dates(text: str) -> list[DateMention]:

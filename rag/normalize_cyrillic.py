@@ -25,8 +25,18 @@ class _Vocabulary:
     months: dict[str, int]
     scales: dict[str, Decimal]
     units: dict[str, str]
+    symbols: dict[str, str]
     date_re: re.Pattern[str]
     number_re: re.Pattern[str]
+
+
+def _has_letter(word: str) -> bool:
+    return any(c.isalpha() for c in word)
+
+
+def _ours(word: str) -> bool:
+    """A unit this reader takes: Cyrillic ("евро", "лв.") or a sign ("€", "%")."""
+    return has_cyrillic(word) or not _has_letter(word)
 
 
 def _alternatives(words: list[str]) -> str:
@@ -40,26 +50,30 @@ def _vocabulary() -> _Vocabulary:
     months: dict[str, int] = {}
     scales: dict[str, Decimal] = {}
     units: dict[str, str] = {}
+    symbols: dict[str, str] = {}  # "$", "€": written before the number too ("$4,3 млрд")
     for code in available_languages():
         profile = get_profile(code)
         if "Cyrillic" not in profile.scripts:
             continue
         months.update(profile.months)
         scales.update({k.rstrip("."): Decimal(str(v)) for k, v in profile.scales.items()})
-        units.update({k.rstrip("."): v for k, v in profile.currencies.items() if has_cyrillic(k)})
-        units.update({w: "%" for w in profile.percent_words if has_cyrillic(w)})
+        # Cyrillic words and signs ("€", "%"); Latin words ("eur") are the general reader's
+        units.update({k.rstrip("."): v for k, v in profile.currencies.items() if _ours(k)})
+        units.update({w: "%" for w in profile.percent_words if _ours(w)})
+        symbols.update({k: v for k, v in profile.currencies.items() if not _has_letter(k)})
     date_re = re.compile(
         rf"{_NA}(?:(?P<day>3[01]|[12]\d|0?[1-9])\s+)?(?P<mon>{_alternatives(list(months))})"
         rf"\.?(?:\s+(?P<year>\d{{4}}))?{_NB}",
         re.IGNORECASE,
     )
     number_re = re.compile(
+        rf"(?:(?P<pre>{_alternatives(list(symbols))})[ \u00a0]?)?"
         r"(?<![\w.,])(?P<num>\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?|\d+,\d+|\d+)"
         rf"(?:\s*(?P<scale>{_alternatives(list(scales))})\.?{_NB})?"
         rf"(?:\s*(?P<unit>{_alternatives(list(units))}){_NB})?",
         re.IGNORECASE,
     )
-    return _Vocabulary(months, scales, units, date_re, number_re)
+    return _Vocabulary(months, scales, units, symbols, date_re, number_re)
 
 
 def cyrillic_dates(text: str) -> list[tuple[int | None, int, int | None, int, int]]:
@@ -97,13 +111,14 @@ def _cyrillic_context(text: str, start: int, end: int) -> bool:
 def cyrillic_quantities(text: str) -> list[tuple[Decimal, str | None, int, int]]:
     """(value, unit, start, end) of the numbers only the Cyrillic conventions read right:
     a decimal comma ("37,9"), space-grouped thousands ("1 200"), a scale or currency word
-    ("млн", "тыс.", "евро", "лв."). Plain integers are left to the general reader."""
+    ("млн", "тыс.", "евро", "лв."), a sign before or after ("$4,3 млрд", "12,5 %").
+    Plain integers are left to the general reader."""
     if not has_cyrillic(text):
         return []
     vocabulary = _vocabulary()
     out = []
     for m in vocabulary.number_re.finditer(text):
-        raw, scale, unit = m.group("num"), m.group("scale"), m.group("unit")
+        raw, scale, unit, pre = m.group("num"), m.group("scale"), m.group("unit"), m.group("pre")
         if not (scale or unit or "," in raw or not raw.isdigit()):
             continue
         if not (scale or unit) and not _cyrillic_context(text, m.start(), m.end()):
@@ -112,5 +127,8 @@ def cyrillic_quantities(text: str) -> list[tuple[Decimal, str | None, int, int]]
         if scale:
             value *= vocabulary.scales[scale.lower().rstrip(".")]
         code = vocabulary.units[unit.lower().rstrip(".")] if unit else None
-        out.append((value, code, m.start(), m.end()))
+        if pre and code is None:
+            code = vocabulary.symbols[pre]
+        start = m.start() if pre and (code == vocabulary.symbols[pre]) else m.start("num")
+        out.append((value, code, start, m.end()))
     return out

@@ -15,7 +15,16 @@ from typing import TYPE_CHECKING
 from index.languages import available_languages, get_profile
 from rag import crosslang
 from rag.compose import render
-from rag.evidence import Evidence, Unit, assess, embed_units, score_units, units
+from rag.evidence import (
+    Evidence,
+    Unit,
+    WordSimilarity,
+    assess,
+    assess_without_vote,
+    embed_units,
+    score_units,
+    units,
+)
 from rag.question import Question, analyze
 from rag.records import Answer, Passage, StreamEvent
 from rag.retrieve import Filters, Retriever
@@ -60,17 +69,18 @@ def select_evidence(
     # Units in another language than the question are scored by rag.crosslang (embedding
     # similarity and language-independent anchors); the others as always.
     same, cross = crosslang.partition(q, candidates)
-    if not cross:
-        similarities = embed_units(retriever.embedder, q.text, [u.display for u in same])
-        return score_units(
-            q, same, [float(s) for s in similarities], retriever.settings, premise_gaps
-        )
     ranked = crosslang.score_units(q, cross, retriever.settings, retriever.embedder)
     if same:
         similarities = embed_units(retriever.embedder, q.text, [u.display for u in same])
         ranked += score_units(
-            q, same, [float(s) for s in similarities], retriever.settings, premise_gaps
+            q,
+            same,
+            [float(s) for s in similarities],
+            retriever.settings,
+            premise_gaps,
+            WordSimilarity(retriever.embedder),
         )
+    if cross:
         ranked.sort(key=lambda e: -e.score)
     return ranked
 
@@ -163,11 +173,18 @@ def answer_question(
         gaps = crosslang.value_gaps_only(gaps)
     ranked = select_evidence(q, evidence_passages, retriever, premise_gaps=bool(gaps))
     assessment = assess(q, ranked, settings)
+    if assessment.vote is not None and any(len(g.split()) > 1 and g[:1].isupper() for g in gaps):
+        # The vote trusts the question's description of the documents; a person or body of
+        # several words the question names that no source names means it does not fit them.
+        assessment = assess_without_vote(q, ranked, settings)
     picked = assessment.picked
     timings["evidence"] = time.perf_counter() - t
 
     answer: Answer
-    if not picked:
+    # A yes/no verdict may rest on two quotes, one per clause, that no single sentence
+    # joins: the extractive composer looks for them among the best sentences.
+    yes_no_pool = ranked[: settings.yes_no_pool] if llm is None and q.kind == "yesno" else []
+    if not picked and not yes_no_pool:
         answer = _decline(q, passages, assessment.missing)
     else:
         t = time.perf_counter()
@@ -177,9 +194,12 @@ def answer_question(
                 crosslang.question_for(q, picked),
                 picked,
                 settings.yes_no_coverage,
-                assessment.name,
+                assessment.vote,
+                pool=yes_no_pool,
+                document_text=retriever.store.document_text,
             )
             sentences, citations = composition.sentences, composition.citations
+            notes = composition.notes
         else:
             from rag.compose.llm import INSUFFICIENT, parse, prompt
 

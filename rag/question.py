@@ -16,7 +16,7 @@ from index.languages import LanguageProfile, get_profile
 from rag.normalize import extract_dates, extract_names, extract_quantities
 from rag.terms import lexicon
 
-__all__ = ["NAME_KINDS", "VALUE_KINDS", "Question", "analyze"]
+__all__ = ["NAME_KINDS", "VALUE_KINDS", "Question", "analyze", "question_language"]
 
 # Kinds whose answer is a value the extractive answer can lead with.
 VALUE_KINDS = frozenset({"number", "amount", "date", "person", "place", "organisation", "name"})
@@ -44,6 +44,10 @@ class Question:
     # systems* went to ..."): a value is bound to the rest (the qualifiers), since sources
     # elide the counted noun ("136 systems to the U.S. and another 80 to Saudi Arabia")
     target: frozenset[str] = frozenset()
+    # the target as written ("home runs"), for comparing it with a sentence's counted noun
+    target_text: str = ""
+    # the head noun that set the kind ("what was the *score*", "Jaden Smith's *age*")
+    kind_noun: frozenset[str] = frozenset()
 
     @property
     def qualifiers(self) -> frozenset[str]:
@@ -84,6 +88,11 @@ def answer_kind(question: str, profile: LanguageProfile) -> str | None:
     """The kind whose phrase comes first ("Where was he when he said ..." asks for a place);
     at one position the longest phrase wins ("how many" over "how"). Yes/no phrases count
     only as the first word. A generic "what/which ... the X" takes its kind from X."""
+    return _kind_and_noun(question, profile)[0]
+
+
+def _kind_and_noun(question: str, profile: LanguageProfile) -> tuple[str | None, str]:
+    """The answer kind, and the head noun it came from ("" when a question phrase set it)."""
     lowered = " ".join(question.lower().split())
     first_word = lowered.split(" ", 1)[0] if lowered else ""
     candidates: list[tuple[int, int, str]] = []
@@ -94,22 +103,80 @@ def answer_kind(question: str, profile: LanguageProfile) -> str | None:
             continue
         candidates.extend((pos, neg, name) for pos, neg in _phrase_positions(lowered, phrases))
     kind: str | None = min(candidates)[2] if candidates else None
+    if kind == "definition":
+        kind = _identifying(lowered, candidates, profile)
     if kind in (None, "definition", "list"):
-        noun_kind = _head_noun_kind(lowered, profile)
+        noun_kind, noun = _head_noun_kind(lowered, profile)
         if noun_kind is not None:
-            return noun_kind
-    return kind
+            return noun_kind, noun
+    if kind in (None, "definition") and _picks_one(lowered, first_word, profile):
+        return "name", ""  # "Which pop star, ...?" picks out one named thing
+    return kind, ""
 
 
-def _head_noun_kind(lowered: str, profile: LanguageProfile) -> str | None:
+def _picks_one(lowered: str, first_word: str, profile: LanguageProfile) -> bool:
+    """A question opening with an identifying word ("which") and a singular noun phrase
+    asks for one name; "Which receivers ...?" asks for a list. Singular: every word of the
+    phrase (up to a stop word or punctuation, three at most) is its own lemma. Without a
+    lemmatiser number cannot be told, and the rule does not apply."""
+    if first_word not in profile.identify_words or not profile.lemmatizer:
+        return False
+    import simplemma
+
+    words = []
+    for raw in lowered.split()[1:4]:
+        word = raw.strip("?,.;:!\"'“”‘’")
+        if not word or word in profile.stopwords:
+            break
+        words.append(word)
+        if word != raw:
+            break  # punctuation ends the phrase
+    return bool(words) and all(simplemma.lemmatize(w, lang=profile.lemmatizer) == w for w in words)
+
+
+def _identifying(
+    lowered: str, candidates: list[tuple[int, int, str]], profile: LanguageProfile
+) -> str:
+    """ "Who is Sam Altman?" asks for a definition; "Who is the individual that ...?" asks
+    to identify someone: a description (a function word after the phrase) makes it the kind
+    of the shorter phrase at the same place ("who": a person)."""
+    position, negative_length, _ = min(candidates)
+    after = lowered[position - negative_length :].split()
+    if not after or after[0] not in profile.stopwords:
+        return "definition"
+    shorter = [c for c in candidates if c[0] == position and c[2] != "definition"]
+    return min(shorter)[2] if shorter else "definition"
+
+
+def _opening_phrase(lowered: str, profile: LanguageProfile) -> list[str]:
+    """The first run of content words ("what was the *final score* when ...", "what is
+    *jaden smith's age*?"): the noun phrase a generic question word asks about."""
+    stop = set(profile.stopwords)
+    words: list[str] = []
+    for raw in lowered.split():
+        word = raw.strip("?,.!;:")
+        if word in stop:
+            if words:
+                break
+            continue
+        words.append(word)
+        if raw != word.rstrip():  # punctuation closes the phrase
+            break
+    return words
+
+
+def _head_noun_kind(lowered: str, profile: LanguageProfile) -> tuple[str | None, str]:
     """Kind from the attribute's nouns: "what was the total value of" -> amount."""
     attribute = _attribute(lowered, profile)
-    words = attribute.split() if attribute else lowered.split()[:4]
-    for word in reversed(words):  # the head noun is last in English noun phrases
+    words = attribute.split() if attribute else _opening_phrase(lowered, profile)
+    # The head noun is last in English noun phrases; where it comes first, the words after
+    # it are the verb and its object ("какие компании получили *штраф*"), not the thing asked.
+    ordered = words[:2] if profile.head_noun_first and not attribute else reversed(words)
+    for word in ordered:
         for kind, nouns in profile.kind_nouns.items():
             if word.strip("?,.") in nouns:
-                return kind
-    return None
+                return kind, word.strip("?,.")
+    return None, ""
 
 
 @functools.lru_cache(maxsize=16)
@@ -128,6 +195,17 @@ def _is_year(value: Decimal) -> bool:
     return value == value.to_integral_value() and 1800 <= value <= 2100
 
 
+def question_language(text: str, default: str = "en") -> str:
+    """The language a question is written in, among those with a profile (the detector
+    chooses from the ``languages`` setting); ``default`` when it cannot be told or has no
+    profile. Its profile reads the question: question words, stop words, number words."""
+    from index.language import detect_language
+    from index.languages import available_languages
+
+    code = detect_language(text)
+    return code if code in available_languages() else default
+
+
 def analyze(text: str, language: str = "en") -> Question:
     """The :class:`Question` of ``text`` in ``language``."""
     profile = get_profile(language)
@@ -138,15 +216,22 @@ def analyze(text: str, language: str = "en") -> Question:
     name_terms = lex.terms(" ".join(entities))
     focus = terms - name_terms - lex.scaffold
     attribute_text = _attribute(text, profile)
+    kind, noun = _kind_and_noun(text, profile)
+    kind_noun = lex.terms(noun) if noun else frozenset()
     attribute = lex.terms(attribute_text) - lex.scaffold if attribute_text else frozenset()
-    kind = answer_kind(text, profile)
+    if attribute <= kind_noun:
+        # "what was the score of": the head noun alone names the value wanted, and sources
+        # often state it by form alone ("won 23-20"): it stays a focus word, which a close
+        # paraphrase may meet. A compound ("the unit price") stays an attribute, strictly.
+        attribute = frozenset()
     # The question phrase says what kind of answer is wanted ("how old", "what percentage"),
     # not what the question is about: its words are not a topic the evidence must repeat.
     lowered_text = " ".join(text.lower().split())
     for phrase in profile.question_words.get(kind or "", []):
         if _phrase_positions(lowered_text, [phrase]):
             focus -= lex.terms(phrase)
-    target = lex.terms(_target(lowered_text, profile, kind))
+    target_text = _target(lowered_text, profile, kind)
+    target = lex.terms(target_text)
     lowered = f" {text.lower()} "
     wants_total = any(f" {w} " in lowered or f" {w}?" in lowered for w in profile.total_words)
     return Question(
@@ -162,4 +247,6 @@ def analyze(text: str, language: str = "en") -> Question:
         asked_dates=frozenset((d.year, d.month, d.day) for d in extract_dates(text)),
         wants_total=wants_total,
         target=frozenset(target),
+        target_text=target_text,
+        kind_noun=frozenset(kind_noun),
     )

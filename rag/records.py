@@ -146,6 +146,9 @@ class AnswerSentence:
 
     text: str
     citations: tuple[int, ...]
+    # True for an LLM's own sentence that passed verification; False for a quote (or a
+    # sentence we composed), including a quote the verifier put in place of a model sentence.
+    model_written: bool = False
 
 
 @dataclass

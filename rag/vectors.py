@@ -145,7 +145,10 @@ class _DiskVectors:
             self._set_aside(exc)
 
     def _set_aside(self, exc: Exception) -> None:
-        log.warning("sentence vector cache %s unusable (%s): set aside", self.path, exc)
         self._broken = True
+        if "disk is full" in str(exc):  # the file is fine: unused until restart, kept
+            log.warning("disk full: sentence vector cache %s not used until restart", self.path)
+            return
+        log.warning("sentence vector cache %s unusable (%s): set aside", self.path, exc)
         with contextlib.suppress(OSError):
             self.path.replace(self.path.with_suffix(".broken"))

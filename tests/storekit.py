@@ -60,3 +60,36 @@ def write_docs(folder: Path, n: int, template: str) -> list[Path]:
         path.write_text(template.format(n=i))
         paths.append(path)
     return paths
+
+
+BIG_FACT = "The port authority of Burgas counted 412 containers in March.\n"
+BIG_QUESTION = "How many containers did the port authority of Burgas count?"
+BIG_FILLER = "Shipping notes of the day: weather fair, no incidents reported at the quay.\n"
+
+
+def index_big(store: Path, path: Path, megabytes: int) -> None:
+    """A ``megabytes`` MB text file (BIG_FACT, then filler) in the store, whole text kept; to
+    keep tests fast only its first chunks are embedded (what a page or an answer costs
+    depends on the text, not on the number of chunks)."""
+    import dataclasses
+
+    from index.chunking import chunk_document
+    from index.embed import get_embedder
+    from index.ingest import sha256_file
+    from index.loaders import load_file
+    from index.settings import get_settings
+    from index.store import FileWrite
+
+    path.write_text(BIG_FACT + BIG_FILLER * (megabytes * 2**20 // len(BIG_FILLER)))
+    settings = get_settings(store=store)
+    embedder = get_embedder(settings.embed_model)
+    (document,) = load_file(path, max_bytes=2**31).documents
+    head = dataclasses.replace(document, text=document.text[:4000])
+    chunks = chunk_document(
+        head, chunk_tokens=200, chunk_overlap=30, count_tokens=embedder.count_tokens
+    )
+    vectors = embedder.embed_documents([c.text for c in chunks])
+    write = FileWrite(
+        str(path.resolve()), sha256_file(path), path.stat().st_size, [document], chunks, vectors
+    )
+    Store(settings, create=True).write_files([write])

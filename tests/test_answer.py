@@ -138,6 +138,7 @@ def test_llm_sentence_with_its_quote_is_kept(sample_rag: RAG) -> None:
     assert "".join(deltas) == reply  # tokens stream as they come
     assert answer.text == "Sofia transferred 136 Konkurs systems to the U.S. [1]"
     assert not answer.notes and len(answer.citations) == 1
+    assert [s.model_written for s in answer.sentences] == [True]  # the model's, kept
     assert "136" in answer.citations[0].quote
     _assert_quotes_hold(sample_rag, answer)
     system, user = llm.history[0]
@@ -151,6 +152,10 @@ def test_llm_wrong_number_is_replaced_by_the_quote(sample_rag: RAG) -> None:
     assert "150" not in answer.text
     assert "136" in answer.text
     assert answer.notes and "150" in answer.notes[0]
+    # What stands in its place is the source's quote, not the model's sentence.
+    assert [(s.text, s.model_written) for s in answer.sentences] == [
+        (answer.citations[0].quote, False)
+    ]
     _assert_quotes_hold(sample_rag, answer)
 
 

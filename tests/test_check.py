@@ -161,8 +161,31 @@ def test_cli_bad_line_is_reported_and_the_rest_judged(sample_store: Path, tmp_pa
     assert second["id"] == "t" and second["verdict"] == "supported"
 
 
+def test_batch_reader_keeps_every_line_and_says_what_is_wrong() -> None:
+    from rag.cli_ask import BatchItem, jsonl_items
+
+    raw = 'not json\n[1]\n\n{"claim": "  "}\n{"id": 5, "claim": " A claim. "}\n{"question": "Q?"}\n'
+    items = jsonl_items(raw, "claim")
+    assert [(i.id, i.text) for i in items] == [
+        ("1", ""),
+        ("2", ""),
+        ("4", ""),
+        ("5", "A claim."),
+        ("6", ""),
+    ]
+    assert [i.error for i in items][1:] == [
+        "line 2: bad JSONL (not an object)",
+        'line 4: bad JSONL (no "claim")',
+        None,
+        'line 6: bad JSONL (no "claim")',
+    ]
+    assert items[0].error is not None and items[0].error.startswith("line 1: bad JSONL")
+    assert jsonl_items(raw, "question")[-1] == BatchItem("6", "Q?")
+
+
 def test_two_sources_disagreeing_on_a_value_are_both_shown() -> None:
-    from rag.check import Unit, judge_claim
+    from rag.check import judge_claim
+    from rag.evidence import Unit
     from rag.records import Passage
 
     other = "Sofia transferred 140 Konkurs systems to the U.S., a Bulgarian daily reported."
@@ -171,7 +194,7 @@ def test_two_sources_disagreeing_on_a_value_are_both_shown() -> None:
         passage = Passage(
             doc, doc, f"{doc}.txt", doc, "2024-12-13", "text", text, 0, len(text), 1.0
         )
-        return Unit(passage, 0, len(text), text)
+        return Unit(passage, 0, len(text), text, text)
 
     units = [unit("belarus", SOFIA), unit("daily", other)]
     verdict, reason, support, contra, closest = judge_claim(
@@ -186,7 +209,8 @@ def test_two_sources_disagreeing_on_a_value_are_both_shown() -> None:
 
 
 def test_claim_citations_carry_page_ocr_and_content_hash_like_answer_citations() -> None:
-    from rag.check import Unit, _citation
+    from rag.check import _citation
+    from rag.evidence import Unit
     from rag.records import Passage
 
     text = "Page one text here.\fThe scanned page says 240 boxes went north."
@@ -195,7 +219,33 @@ def test_claim_citations_carry_page_ocr_and_content_hash_like_answer_citations()
         page=1, page_starts=(0, 20), page_ocr=(None, 0.81), content_hash="abc",
     )  # fmt: skip
     start = text.index("The scanned")
-    cited = _citation(1, Unit(passage, start, len(text), text[start:]))
+    cited = _citation(1, Unit(passage, start, len(text), text[start:], text[start:]))
     assert (cited.page, cited.ocr, cited.ocr_confidence) == (2, True, 0.81)
     assert cited.content_hash == "abc"
     assert cited.ocr_label == "OCR, page 2, confidence 0.81"
+
+
+def test_claim_check_judges_the_same_clean_units_answers_cite() -> None:
+    # A headline is judged and cited without its "title:" key, a PDF's broken word is
+    # matched joined, and the citation stays the exact span of the document.
+    from types import SimpleNamespace
+
+    from rag.check import _units, judge_claim
+    from rag.records import Passage
+
+    text = (
+        "title: Binance to pay $4.3B in fines\n\n"
+        "The exchange agreed to the settle-\nment on Tuesday in Seattle.\n"
+    )
+    passage = Passage("c", "d", "d.txt", "T", "2024-01-01", "news", text, 0, len(text), 1.0)
+    retriever = SimpleNamespace(store=SimpleNamespace(document_text=lambda doc_id: text))
+    units, _ = _units([passage], retriever)  # type: ignore[arg-type]
+    assert [u.quote for u in units] == [
+        "Binance to pay $4.3B in fines",
+        "The exchange agreed to the settle-\nment on Tuesday in Seattle.",
+    ]
+    assert all(text[u.start : u.end] == u.quote for u in units)
+    verdict, _, support, _, _ = judge_claim("Binance will pay $4.3B in fines.", units)
+    assert verdict == "supported" and support == [0]
+    verdict, _, support, _, _ = judge_claim("The settlement was agreed on Tuesday.", units)
+    assert verdict == "supported" and support == [1]

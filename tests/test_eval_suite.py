@@ -215,6 +215,7 @@ def _bench_module() -> Any:
 def test_llm_bench_counts_kept_replaced_dropped_and_wrong_sentences() -> None:
     from eval.facts import FactQuestion
     from rag import Answer, Citation
+    from rag.records import AnswerSentence
 
     bench = _bench_module()
     q = FactQuestion(
@@ -226,24 +227,37 @@ def test_llm_bench_counts_kept_replaced_dropped_and_wrong_sentences() -> None:
     )
     quote = UBER_LINE
     cite = Citation(1, "d", "s", "t", "2023-11-07", "file", quote, 0, len(quote), 0.9)
+    wrong_line = "Uber's operating income was $219 million."
+    right_line = "Uber reported operating income of $394 million."
     answer = Answer(
         question=q.question,
-        text=(
-            f"Uber's operating income was $219 million. [1] {quote} [1] "
-            "Uber reported operating income of $394 million. [1]"
-        ),
+        text=f"{wrong_line} [1] {quote} [1] {right_line} [1]",
         abstained=False,
         citations=[cite],
+        # The quote stands in for a replaced sentence: it is not the model's.
+        sentences=[
+            AnswerSentence(wrong_line, (1,), model_written=True),
+            AnswerSentence(quote, (1,)),
+            AnswerSentence(right_line, (1,), model_written=True),
+        ],
         notes=[
             "Replaced a sentence by the passage it cited (x): “...”",
             "Dropped a sentence with no valid citation: “Uber is big.”",
         ],
+        timings={"generate": 1.0},
     )
     counts = bench.count_sentences(answer, q)
     assert counts["kept"] == 2 and counts["replaced"] == 1 and counts["dropped"] == 1
-    assert [w["sentence"] for w in counts["wrong_kept"]] == [
-        "Uber's operating income was $219 million."
-    ]
+    assert counts["kept_sentences"] == [wrong_line, right_line]
+    assert [w["sentence"] for w in counts["wrong_kept"]] == [wrong_line]
+    assert bench.outcome(answer) == "answered"
+    declined = Answer(question=q.question, text="", abstained=True)
+    assert bench.outcome(declined) == "declined before the model"
+    declined.timings = {"generate": 1.0}
+    assert bench.outcome(declined) == "model said insufficient"
+    declined.notes = ["Dropped a sentence with no valid citation: “x”"]
+    assert bench.outcome(declined) == "verifier removed every sentence"
+    assert bench.count_sentences(declined, q)["kept"] == 0
     premise = FactQuestion(
         id="fp",
         question="How did Uber reach $594 million in operating income?",

@@ -4,6 +4,7 @@ readers never lose the old version of a changed file, and every answer quotes ex
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,53 @@ def test_killed_rebuild_is_resumed_by_the_next_ingest(tmp_path: Path, step: str)
     names = [c.name for c in store_now._client().list_collections()]
     assert names == [store_now.collection.name]
     _answers_quote_exactly(store, "412")
+
+
+def test_ask_during_an_unfinished_rebuild_says_the_index_is_incomplete(tmp_path: Path) -> None:
+    import subprocess
+
+    from storekit import RAG
+
+    from ui.app import ChatState, Handlers
+
+    docs, store = _setup(tmp_path)
+    assert run_rag("ask", QUESTION, store=store).stderr == ""  # a whole index: no warning
+    # A rebuild killed after its first files were written back.
+    killed = run_rag("ingest", str(docs), "--rebuild", store=store, RAG_FAULT="after-complete")
+    assert killed.returncode == FAULT_EXIT, killed.stderr
+    asked = run_rag("ask", QUESTION, store=store)
+    assert asked.returncode == 0 and asked.stdout.strip(), asked.stderr
+    (line,) = asked.stderr.strip().splitlines()  # it used to say nothing
+    assert line.startswith("warning: the index is incomplete: a rebuild was interrupted ("), line
+    assert f"rag ingest PATH... --store {store}" in line
+    # The UI says it above the answer, which still comes from what is there.
+    from rag import open_store
+
+    *_, (transcript, *_rest) = Handlers(open_store(store, create=False)).respond(
+        QUESTION, "extractive", None, None, None, None, ChatState()
+    )
+    assert "Warning: the index is incomplete: a rebuild was interrupted" in transcript
+
+    # A rebuild running now (paused in the middle by the fault hook) is named as such.
+    writer = subprocess.Popen(
+        [*RAG, "ingest", str(docs), "--rebuild"],
+        env={**os.environ, "RAG_STORE": str(store), "RAG_FAULT": "after-complete@20"},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert writer.stderr is not None
+        for text in writer.stderr:  # the pause is logged once the first files are back
+            if "pausing" in text:
+                break
+        during = run_rag("ask", QUESTION, store=store)
+        (line,) = during.stderr.strip().splitlines()
+        assert line.startswith("warning: the index is incomplete: a rebuild is under way by pid")
+        assert f"pid {writer.pid} " in line
+    finally:
+        writer.kill()
+        writer.wait()
+
+    ingest([docs], get_settings(store=store))  # the resumed rebuild finishes
+    after = run_rag("ask", QUESTION, store=store)
+    assert after.returncode == 0 and after.stderr == "" and "412" in after.stdout

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -14,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from storekit import assert_consistent
 
 from index.ingest import ingest, remove
 from index.settings import get_settings
@@ -24,30 +23,12 @@ SAMPLES = ROOT / "samples"
 RAG = [sys.executable, "-m", "rag.cli"]
 
 
-def _vectors(store: Store) -> dict[str, dict[str, object]]:
-    got = store.collection.get(include=["metadatas"])
-    return dict(zip(got["ids"], got["metadatas"], strict=True))
-
-
-def _assert_consistent(store: Store) -> None:
-    """Chroma holds exactly the chunks of the complete documents: no strays, no duplicates."""
-    rows = store.chunks()
-    vectors = _vectors(store)
-    assert sorted(vectors) == sorted(c.chunk_id for c in rows)
-    for doc in store.documents():
-        assert doc.n_chunks == sum(1 for c in rows if c.doc_id == doc.doc_id)
-        text = store.document_text(doc.doc_id)
-        for c in rows:
-            if c.doc_id == doc.doc_id:
-                assert text[c.start : c.end] == c.text
-
-
 def test_offsets_hold_in_the_file(tmp_path: Path) -> None:
     settings = get_settings(store=tmp_path / "store")
     summary = ingest([SAMPLES], settings)
     assert (summary.added, summary.failed) == (2, [])
     store = Store(settings)
-    _assert_consistent(store)
+    assert_consistent(store)
     for doc in store.documents():
         file_text = Path(doc.source).read_bytes().decode("utf-8")
         assert store.document_text(doc.doc_id) == file_text
@@ -89,14 +70,14 @@ def test_sync_add_change_remove(tmp_path: Path) -> None:
     assert (third.added, third.updated, third.unchanged, third.removed) == (1, 1, 0, 1)
 
     store = Store(settings)
-    _assert_consistent(store)
+    assert_consistent(store)
     texts = " ".join(c.text for c in store.chunks())
     assert "14 crates" in texts and "12 crates" not in texts and "Varna" not in texts
     assert sorted(Path(d.source).name for d in store.documents()) == ["a.txt", "c.txt"]
 
     removed, unknown = remove([docs / "a.txt", docs / "nope.txt"], settings)
     assert [Path(r).name for r in removed] == ["a.txt"] and unknown == [str(docs / "nope.txt")]
-    _assert_consistent(store)
+    assert_consistent(store)
     assert [Path(d.source).name for d in store.documents()] == ["c.txt"]
 
 
@@ -187,7 +168,7 @@ def test_settings_change_is_refused_with_how_to_rebuild(tmp_path: Path) -> None:
         ingest([docs], other)
     rebuilt = ingest([docs], other, rebuild=True)
     assert rebuilt.added == 1
-    _assert_consistent(Store(other))
+    assert_consistent(Store(other))
 
 
 def test_recovery_from_a_half_written_file(tmp_path: Path) -> None:
@@ -212,7 +193,7 @@ def test_recovery_from_a_half_written_file(tmp_path: Path) -> None:
     assert [d.source for d in store.documents()] == [source]  # the old version stays listed
     summary = ingest([docs], settings)
     assert summary.unchanged == 1 and summary.warnings
-    _assert_consistent(Store(settings))
+    assert_consistent(Store(settings))
 
 
 def test_kill_9_during_ingest_leaves_a_correct_store(tmp_path: Path) -> None:
@@ -249,53 +230,18 @@ def test_kill_9_during_ingest_leaves_a_correct_store(tmp_path: Path) -> None:
     assert summary.added + summary.unchanged == 60
     store = Store(settings)
     assert len(store.documents()) == 60
-    _assert_consistent(store)
+    assert_consistent(store)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def test_chroma_server_mode(tmp_path: Path, chroma_url: str) -> None:
+    settings = get_settings(store=tmp_path / "store", chroma_url=chroma_url)
+    summary = ingest([SAMPLES], settings)
+    assert summary.added == 2, summary.failed
+    store = Store(settings)
+    assert_consistent(store)
+    assert not (tmp_path / "store" / "chroma").exists()  # vectors went to the server
 
+    from rag.retrieve import Retriever
 
-def test_chroma_server_mode(tmp_path: Path) -> None:
-    chroma = shutil.which("chroma", path=str(Path(sys.executable).parent))
-    assert chroma, "the chroma command comes with chromadb"
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            chroma,
-            "run",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--path",
-            str(tmp_path / "srv"),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
-    )
-    try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.3)
-        settings = get_settings(store=tmp_path / "store", chroma_url=f"http://127.0.0.1:{port}")
-        summary = ingest([SAMPLES], settings)
-        assert summary.added == 2, summary.failed
-        store = Store(settings)
-        _assert_consistent(store)
-        assert not (tmp_path / "store" / "chroma").exists()  # vectors went to the server
-
-        from rag.retrieve import Retriever
-
-        passages = Retriever(store).retrieve("How many Konkurs systems went to Saudi Arabia?")
-        assert any("80 to Saudi Arabia" in p.text for p in passages[:2])
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    passages = Retriever(store).retrieve("How many Konkurs systems went to Saudi Arabia?")
+    assert any("80 to Saudi Arabia" in p.text for p in passages[:2])

@@ -99,6 +99,23 @@ def test_sources_shows_language_in_text_and_json(lang_store: Path) -> None:
     detail = {Path(lines[i]).name: lines[i + 1] for i in range(0, len(lines), 2)}
     assert detail["uk.txt"].split(" | ")[2] == "uk"
     assert detail["mixed.txt"].split(" | ")[2] == "bg+en"
+    # --lang lists the documents `ask --lang` would search: by their main language
+    result = runner.invoke(cli, ["sources", "--store", str(lang_store), "--lang", "bg", "--json"])
+    assert result.exit_code == 0, result.output
+    assert sorted(Path(d["file"]).name for d in json.loads(result.output)) == [
+        "bg.txt",
+        "mixed.txt",
+    ]
+    result = runner.invoke(
+        cli, ["sources", "--store", str(lang_store), "--lang", "ru", "--lang", "BE"]
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(Path(line).name for line in result.output.splitlines()[::2]) == [
+        "be.txt",
+        "ru.txt",
+    ]
+    result = runner.invoke(cli, ["sources", "--store", str(lang_store), "--lang", "de"])
+    assert (result.exit_code, result.output.strip()) == (0, "no documents in de")
 
 
 def test_lang_filter_in_the_api(lang_store: Path) -> None:

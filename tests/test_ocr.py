@@ -177,7 +177,7 @@ def test_ocr_citation_label_in_the_ui() -> None:
 
     citation = Citation(1, "d1", "/x/scan.pdf", "Scan", "2024-01-02", "document", "418 crates",
                         0, 10, 0.9, page=3, ocr=True, ocr_confidence=0.8149)  # fmt: skip
-    html = render_citations_html(Answer("q", "a [1]", False, [citation]), {"d1": "418 crates"})
+    html = render_citations_html(Answer("q", "a [1]", False, [citation]))
     assert '<span class="rag-ocr">OCR, page 3, confidence 0.81</span>' in html
 
 

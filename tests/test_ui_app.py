@@ -7,6 +7,9 @@ Nothing leaves 127.0.0.1.
 
 from __future__ import annotations
 
+import html
+import json
+import re
 import socket
 import subprocess
 import sys
@@ -137,7 +140,12 @@ def test_chat_streams_then_shows_the_verified_answer(sample_rag: RAG) -> None:
     assert state.count == 1 and len(state.turns) == 1
     assert answer_json["question"] == question and "136" in answer_json["answer"]
     assert 'class="cite"' in transcript and 'href="#t1-q-1"' in transcript
-    assert '<mark class="rag-quote-mark" id="t1-q-1">' in transcript
+    # The quote's document is not on the page: opening the citation fetches its window.
+    assert 'id="t1-doc-1"' in transcript and "rag-quote-mark" not in transcript
+    ref = re.search(r'id="t1-doc-1" data-key="1" data-cite="([^"]*)"', transcript)
+    assert ref is not None
+    opened = handlers.cited_window(json.loads(html.unescape(ref.group(1))))
+    assert '<mark class="rag-quote-mark" id="t1-q-1">' in opened
     # A second question in the same session keeps the first, newest first, with fresh ids.
     steps = list(handlers.respond("Who told BuzzFeed?", "extractive", 6, [], "", "", state))
     transcript, _, _, state, _ = steps[-1]
@@ -273,3 +281,45 @@ def test_upload_names_cannot_escape_the_upload_folder(upload_rag: RAG, tmp_path:
     assert not (tmp_path / "escape.txt").exists()
     assert report.added == ["../../escape.txt", ".hidden.txt"]
     assert all(Path(d.file).parent == uploads.resolve() for d in upload_rag.sources())
+
+
+def test_uploaded_files_keep_the_modification_time_the_browser_sent(
+    upload_rag: RAG, tmp_path: Path
+) -> None:
+    import json
+    from datetime import date, datetime
+
+    # What gradio hands the server: a fresh temporary file dated today.
+    old = tmp_path / "minsk-memo.txt"
+    old.write_text("The memo lists 41 trucks leaving Minsk for the border.\n")
+    odd = tmp_path / "odd.txt"
+    odd.write_text("The memo lists 12 buses leaving Brest.\n")
+    sent = {
+        "minsk-memo.txt": datetime(2005, 6, 7, 12, 0).timestamp() * 1000,  # milliseconds
+        "odd.txt": 4e15,  # year ~128000: not believable, the upload time stays
+    }
+    report, *_ = Handlers(upload_rag).upload([str(old), str(odd)], json.dumps(sent))
+    assert "added: minsk-memo.txt" in report and "added: odd.txt" in report
+    dates = {Path(d.source).name: (d.date, d.date_origin) for d in upload_rag.sources()}
+    assert dates["minsk-memo.txt"] == ("2005-06-07", "file")
+    assert dates["odd.txt"] == (date.today().isoformat(), "file")
+    # Whatever the browser sends, a malformed value is no date and no failure.
+    assert Handlers(upload_rag).upload([str(old)], "not json")[0].count("unchanged") == 1
+
+
+def test_upload_failures_are_styled_as_errors(upload_rag: RAG, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    report, *_ = Handlers(upload_rag).upload([str(empty)])
+    assert report.count('<li class="rag-error">failed: empty.txt: empty file</li>') == 1
+
+
+def test_launch_prints_no_share_hint(sample_rag: RAG, capfd: pytest.CaptureFixture[str]) -> None:
+    app = launch(
+        sample_rag, host="127.0.0.1", port=free_port(), prevent_thread_lock=True, warm_up=False
+    )
+    try:
+        printed = capfd.readouterr()
+    finally:
+        app.close()
+    assert "share=True" not in printed.out + printed.err

@@ -5,6 +5,7 @@ No gradio, no model: records are built by hand, so these run in milliseconds.
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from index.records import StoredDocument
-from rag import Answer, Citation, Passage
+from rag import Answer, Citation, CitedText, Passage
 from ui.render import (
     clean_upload_name,
     render_answer_html,
@@ -20,6 +21,7 @@ from ui.render import (
     render_document_html,
     render_sources_table,
     render_turn_html,
+    render_window_html,
     safe_upload_name,
 )
 
@@ -126,7 +128,15 @@ def test_answer_markers_are_links_and_text_is_escaped() -> None:
     assert "Verification notes" in markup and "&lt;img src=x onerror=alert(1)&gt;" in markup
 
 
-def test_citations_panel_and_viewer_highlight_the_exact_quote() -> None:
+def _window(quote: str, context: int = 1000) -> CitedText:
+    """What ``RAG.cited_text`` returns for ``quote`` in DOC_TEXT: a window around it."""
+    start, end = _span(DOC_TEXT, quote)
+    lo = max(0, start - context)
+    text = DOC_TEXT[lo : end + context]
+    return CitedText("current", text, lo, start - lo, end - lo, len(DOC_TEXT))
+
+
+def test_citations_panel_lists_quotes_and_the_viewer_holds_no_document_text() -> None:
     quotes = [
         "The same year, Sofia transferred 136 Konkurs systems to the U.S.",
         f"In 2015, Belarus sent 240 systems {IMG} to Bulgaria.",
@@ -140,17 +150,41 @@ def test_citations_panel_and_viewer_highlight_the_exact_quote() -> None:
             _citation(2, quotes[1]),
         ],
     )
-    markup = render_citations_html(answer, {"doc1": DOC_TEXT}, prefix="t1")
+    markup = render_citations_html(answer, prefix="t1")
     assert_no_active_markup(markup)
     parsed = parse(markup)
-    # The marked text is exactly the quote, i.e. document_text[start:end], unescaped.
-    assert parsed.marks == {"t1-q-1": quotes[0], "t1-q-2": quotes[1]}
+    assert parsed.marks == {}  # nothing is marked until a citation is opened
     ids = {a.get("id") for _, a in parsed.tags}
     assert {"t1-doc-1", "t1-doc-2", "t1-cite-1", "t1-cite-2"} <= ids
     text = "".join(parsed.text)
     assert "2024-12-13 (file date)" in text and "p. 4" in text
     assert f"Report {SCRIPT}" in text  # the title shows as text
-    assert DOC_TEXT in "".join(parsed.text)  # the whole document is there
+    assert "Title line" not in markup and "End &amp; more" not in markup  # no document text
+    # Each closed block carries the reference the browser sends back to open it.
+    refs = [json.loads(a["data-cite"] or "") for t, a in parsed.tags if a.get("data-cite")]
+    assert [(r["prefix"], r["key"], r["doc_id"]) for r in refs] == [
+        ("t1", "1", "doc1"),
+        ("t1", "2", "doc1"),
+    ]
+    assert [(r["start"], r["end"]) for r in refs] == [_span(DOC_TEXT, q) for q in quotes]
+
+
+def test_an_opened_window_marks_the_exact_quote_and_escapes_the_text() -> None:
+    quote = f"In 2015, Belarus sent 240 systems {IMG} to Bulgaria."
+    markup = render_window_html(_window(quote), "t1-q-2")
+    assert_no_active_markup(markup)
+    parsed = parse(markup)
+    assert parsed.marks == {"t1-q-2": quote}
+    assert "".join(parsed.text) == DOC_TEXT  # the window is the whole short document
+    # A window inside a long document says that the text goes on.
+    cut = render_window_html(_window(quote, context=5), "t1-q-2")
+    assert parse(cut).marks == {"t1-q-2": quote}
+    assert "".join(parse(cut).text).startswith("… ") and "".join(parse(cut).text).endswith(" …")
+    # The answer value is marked inside the quote (offsets in the document, not the window).
+    start, _ = _span(DOC_TEXT, quote)
+    value = quote.index("240")
+    valued = render_window_html(_window(quote, 5), "q", start + value, start + value + 3)
+    assert 'class="rag-value-mark">240</mark>' in valued
 
 
 def test_abstained_answer_says_so_and_offers_closest_passages() -> None:
@@ -169,23 +203,17 @@ def test_abstained_answer_says_so_and_offers_closest_passages() -> None:
         score=0.01,
     )
     answer = Answer(question="q", text="", abstained=True, closest=[passage])
-    markup = render_turn_html(answer, {"doc1": DOC_TEXT}, prefix="t2")
+    markup = render_turn_html(answer, prefix="t2")
     assert_no_active_markup(markup)
     assert "The sources do not say" in markup
     assert "Closest passages" in markup
-    assert parse(markup).marks == {"t2-q-c1": quote}
-    assert 'href="#t2-q-c1"' in markup
+    assert 'href="#t2-q-c1"' in markup and 'id="t2-doc-c1"' in markup
 
 
-def test_missing_document_text_is_reported_not_crashed() -> None:
-    answer = Answer(
-        question="q",
-        text="A [1].",
-        abstained=False,
-        citations=[_citation(1, "End & more.")],
-    )
-    markup = render_citations_html(answer, {}, prefix="t1")
-    assert "no longer in the index" in markup
+def test_a_removed_or_changed_document_is_reported_not_crashed() -> None:
+    for status in ("removed", "changed"):
+        markup = render_window_html(CitedText(status, message=f"it was {status}"), "t1-q-1")
+        assert f"it was {status}" in markup and "rag-quote-mark" not in markup
 
 
 def test_render_document_html_escapes_and_marks_span() -> None:

@@ -1,70 +1,78 @@
-"""The page carries a bounded window around each quote, never whole documents; a citation
-whose document changed since says so (UI, API, CLI ``rag recheck``)."""
+"""The page carries no document text: an opened citation fetches a bounded window around its
+quote; a citation whose document changed since says so (UI, API, CLI ``rag recheck``)."""
 
 from __future__ import annotations
 
-import dataclasses
+import html
 import json
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
+from storekit import BIG_FACT as FACT
+from storekit import BIG_FILLER as FILLER
+from storekit import BIG_QUESTION as QUESTION
+from storekit import index_big as _index_big
 
-from index.chunking import chunk_document
-from index.embed import get_embedder
 from index.ingest import ingest, sha256_file
-from index.loaders import load_file
 from index.settings import get_settings
-from index.store import FileWrite, Store
 from rag import open_store
 from rag.cli import cli
 from ui.app import ChatState, Handlers
 
-FACT = "The port authority of Burgas counted 412 containers in March.\n"
-QUESTION = "How many containers did the port authority of Burgas count?"
-FILLER = "Shipping notes of the day: weather fair, no incidents reported at the quay.\n"
 
-
-def _index_big(store: Path, path: Path, megabytes: int) -> None:
-    """A ``megabytes`` MB text file in the store, whole text kept; to keep the test fast only
-    its first chunks are embedded (the page size depends on the text, not on the chunks)."""
-    body = FACT + FILLER * (megabytes * 2**20 // len(FILLER))
-    path.write_text(body)
-    settings = get_settings(store=store)
-    embedder = get_embedder(settings.embed_model)
-    (document,) = load_file(path, max_bytes=2**31).documents
-    head = dataclasses.replace(document, text=document.text[:4000])
-    chunks = chunk_document(
-        head, chunk_tokens=200, chunk_overlap=30, count_tokens=embedder.count_tokens
-    )
-    vectors = embedder.embed_documents([c.text for c in chunks])
-    write = FileWrite(
-        str(path.resolve()), sha256_file(path), path.stat().st_size, [document], chunks, vectors
-    )
-    Store(settings, create=True).write_files([write])
-
-
-def _page_for(store: Path) -> tuple[str, dict[str, object]]:
+def _page_for(store: Path) -> tuple[Handlers, str, dict[str, object]]:
     handlers = Handlers(open_store(store, create=False))
     *_, (transcript, _live, answer, _state, _box) = handlers.respond(
         QUESTION, "extractive", None, None, None, None, ChatState()
     )
-    return transcript, answer
+    return handlers, transcript, answer
 
 
-def test_page_size_does_not_grow_with_the_document(tmp_path: Path) -> None:
+def _refs(page: str) -> list[dict[str, object]]:
+    """The references the page's closed document blocks send when a citation is opened."""
+    return [json.loads(html.unescape(m)) for m in re.findall(r'data-cite="([^"]*)"', page)]
+
+
+def test_the_page_holds_no_document_text_until_a_citation_is_opened(tmp_path: Path) -> None:
     small_store, big_store = tmp_path / "small", tmp_path / "big"
     small = tmp_path / "small.txt"
     small.write_text(FACT + FILLER * 10)
     ingest([small], get_settings(store=small_store))
     _index_big(big_store, tmp_path / "big.txt", 50)
 
-    small_page, small_answer = _page_for(small_store)
-    big_page, big_answer = _page_for(big_store)
+    _, small_page, small_answer = _page_for(small_store)
+    handlers, big_page, big_answer = _page_for(big_store)
     assert "412" in str(big_answer["answer"]) and "412" in str(small_answer["answer"])
-    # The whole 50 MB text used to be embedded in the page, once per citation.
-    assert len(big_page) < 3 * len(small_page) + 10_000, (len(big_page), len(small_page))
-    assert len(big_page) < 50_000
-    assert 'class="rag-quote-mark"' in big_page and "412 containers" in big_page
+    # The page used to carry a window of text around every quote (before that, the whole
+    # 50 MB document once per citation); now it carries none, whatever the document's size.
+    assert "Shipping notes" not in big_page and "Shipping notes" not in small_page
+    assert abs(len(big_page) - len(small_page)) < 500, (len(big_page), len(small_page))
+    assert "rag-quote-mark" not in big_page
+
+    # Opening citation 1 fetches a bounded window around its quote, the quote marked.
+    (ref,) = [r for r in _refs(big_page) if r["key"] == "1"]
+    opened = handlers.cited_window(ref)
+    # (the answer value is marked inside the quote: that inner mark is taken out first)
+    flat = re.sub(r'<mark class="rag-value-mark">(.*?)</mark>', r"\1", opened)
+    mark = re.search(r'<mark class="rag-quote-mark" id="t1-q-1">(.*?)</mark>', flat, re.S)
+    assert mark and html.unescape(mark.group(1)) == FACT.strip()
+    assert '<mark class="rag-value-mark">412</mark>' in opened
+    assert "Shipping notes" in opened
+    context = handlers.rag.settings.ui_context_chars
+    assert len(opened) < 2 * context + 2 * len(FACT) + 500, len(opened)
+
+
+def test_a_forged_reference_cannot_fetch_a_whole_document(tmp_path: Path) -> None:
+    _index_big(tmp_path / "big", tmp_path / "big.txt", 5)
+    handlers, page, _ = _page_for(tmp_path / "big")
+    (ref,) = [r for r in _refs(page) if r["key"] == "1"]
+    whole = {**ref, "start": 0, "end": 5 * 2**20, "content_hash": "", "quote": ""}
+    refused = handlers.cited_window(whole)
+    assert "is not a quote" in refused and len(refused) < 500
+    for bad in ("nonsense", {**ref, "start": -1}, {**ref, "prefix": 't1" onclick="x'}):
+        answer = handlers.cited_window(bad)  # type: ignore[arg-type]
+        assert 'class="rag-error"' in answer and "rag-quote-mark" not in answer
 
 
 def test_a_citation_of_a_changed_document_says_so(tmp_path: Path) -> None:
@@ -90,9 +98,9 @@ def test_a_citation_of_a_changed_document_says_so(tmp_path: Path) -> None:
     assert seen.status == "changed" and seen.text == ""
     assert "changed since this answer" in seen.message
     from ui.render import render_turn_html
-    from ui.windows import citation_windows
 
-    page = render_turn_html(answer, {}, "t1", citation_windows(rag, answer))
-    assert 'data-status="changed"' in page and "rag-quote-mark" not in page
+    (ref,) = _refs(render_turn_html(answer, "t1"))
+    opened = Handlers(rag).cited_window(ref)
+    assert "changed since this answer" in opened and "rag-quote-mark" not in opened
     stale = runner.invoke(cli, ["recheck", str(saved), "--store", str(store)])
     assert stale.exit_code == 1 and "[1] changed" in stale.output

@@ -345,3 +345,17 @@ def test_every_sample_sentence_backs_itself() -> None:
             if sentence.strip():
                 check = check_sentence(sentence, [sentence])
                 assert passes(check), (sentence, check.reason)
+
+
+@pytest.mark.parametrize("marker", ["[1, 2]", "[1; 3]", "[1 - 3]", "[1–3]", "[1][2]", "[12]"])
+def test_verifier_reads_no_marker_number_as_a_fact(marker: str) -> None:
+    # The verifier strips markers by the one grammar of rag.markers: a marker's digits are
+    # never a figure the quote must hold, and the sentence's own figure still is.
+    from rag.markers import strip_markers
+    from rag.verify.values import strip_citation_markers
+
+    sentence = f"Sofia sent 136 Konkurs systems to the U.S. {marker}"
+    assert strip_citation_markers(sentence) == strip_markers(sentence)
+    quote = "Sofia sent 136 Konkurs systems to the U.S."
+    assert check_sentence(sentence, [quote]).ok
+    assert not check_sentence(sentence.replace("136", "137"), [quote]).ok

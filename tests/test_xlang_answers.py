@@ -50,7 +50,7 @@ CASES = [
 def test_the_passage_in_the_other_language_is_retrieved(
     xlang_rag: object, question: str, source: str, fact: str
 ) -> None:
-    passages = xlang_rag.retriever.retrieve(question, top_k=3)  # type: ignore[attr-defined]
+    passages = xlang_rag.retriever.retrieve(question, top_k=6)  # type: ignore[attr-defined]
     assert any(source in p.source and fact_in_text(fact, p.text) for p in passages)
 
 

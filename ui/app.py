@@ -18,6 +18,7 @@ import rag.api as _offline  # noqa: F401  (first: sets the offline environment b
 
 # isort: split
 
+import json
 import logging
 import re
 import threading
@@ -43,26 +44,46 @@ from ui.render import (
     render_turn_html,
 )
 from ui.uploads import save_and_ingest, upload_folder
-from ui.windows import citation_windows
+from ui.windows import window_html
 
 log = logging.getLogger(__name__)
 
 USER = "rag"
-MAX_TURNS = 20  # older turns are dropped from the page (each carries its quotes' windows)
+MAX_TURNS = 20  # older turns are dropped from the page
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 
 # One handler for every citation link on the page, installed once: it survives the
-# re-rendering of the HTML components, which replaces their inner elements.
+# re-rendering of the HTML components, which replaces their inner elements. The page holds no
+# document text: the first time a citation is opened, its block's reference (data-cite) goes
+# to the server function `cited_window` (ui/windows.py), whose HTML (escaped there) fills it.
 CITE_JS = """
+window.__ragServer = server;
 if (!window.__ragCiteHandler) {
-  window.__ragCiteHandler = (event) => {
+  const fill = async (doc) => {
+    const body = doc.querySelector('.rag-doc-body');
+    const ref = doc.dataset.cite;
+    if (!body || !ref || doc.dataset.loading) return;
+    doc.dataset.loading = '1';
+    body.innerHTML = '<p class="rag-info">Opening the document…</p>';
+    try {
+      body.innerHTML = await window.__ragServer.cited_window(JSON.parse(ref));
+      doc.removeAttribute('data-cite');
+    } catch (err) {
+      const p = document.createElement('p');
+      p.className = 'rag-error';
+      p.textContent = 'The document could not be opened: ' + err;
+      body.replaceChildren(p);
+    } finally {
+      delete doc.dataset.loading;
+    }
+  };
+  window.__ragCiteHandler = async (event) => {
     const link = event.target && event.target.closest ? event.target.closest('a.cite') : null;
     if (!link) return;
     const prefix = link.dataset.prefix, key = link.dataset.n;
     const doc = document.getElementById(prefix + '-doc-' + key);
-    const mark = document.getElementById(prefix + '-q-' + key);
-    if (!doc || !mark) return;
+    if (!doc) return;
     // The href is only a no-JS fallback; do not let the hash change move the page.
     event.preventDefault();
     event.stopPropagation();
@@ -72,16 +93,52 @@ if (!window.__ragCiteHandler) {
       viewer.classList.add('has-open');
     }
     doc.classList.add('open');
-    document.querySelectorAll('mark.rag-active').forEach((m) => m.classList.remove('rag-active'));
     document.querySelectorAll('li.rag-selected').forEach((m) => m.classList.remove('rag-selected'));
-    mark.classList.add('rag-active');
     const item = document.getElementById(prefix + '-cite-' + key);
     if (item) item.classList.add('rag-selected');
-    mark.scrollIntoView({block: 'center', inline: 'nearest', behavior: 'instant'});
+    if (!document.getElementById(prefix + '-q-' + key)) await fill(doc);
+    const mark = document.getElementById(prefix + '-q-' + key);
+    if (!mark || !doc.classList.contains('open')) return;
+    document.querySelectorAll('mark.rag-active').forEach((m) => m.classList.remove('rag-active'));
+    mark.classList.add('rag-active');
+    // Scroll the document's own box to the quote, then the page only as far as needed, and
+    // never under the question row (it is sticky): the reader asks the next question from
+    // where they are (a page-level scrollIntoView sent the question box off screen).
+    const box = mark.closest('.rag-doc-text');
+    if (box) {
+      const m = mark.getBoundingClientRect(), b = box.getBoundingClientRect();
+      box.scrollTop += (m.top - b.top) - (box.clientHeight - m.height) / 2;
+    }
+    const row = document.getElementById('rag-ask-row');
+    const top = row ? Math.max(0, row.getBoundingClientRect().bottom) : 0;
+    const m = mark.getBoundingClientRect();
+    if (m.top < top + 8 || m.bottom > window.innerHeight - 8) {
+      const by = m.top - (top + window.innerHeight - m.height) / 2;
+      window.scrollBy({top: by, behavior: 'instant'});
+    }
   };
   document.addEventListener('click', window.__ragCiteHandler, true);
 }
 """
+
+# Gradio uploads a file's bytes but not its modification time: the browser's
+# File.lastModified of every chosen or dropped file is kept here by name and sent with "Add to
+# the index" (UPLOAD_JS), so an undated page from 2005 is dated 2005, not the day of upload.
+LAST_MODIFIED_JS = """
+if (!window.__ragLastModified) {
+  window.__ragLastModified = {};
+  const note = (files) => {
+    for (const f of files || []) window.__ragLastModified[f.name] = f.lastModified;
+  };
+  document.addEventListener('change', (e) => {
+    if (e.target && e.target.type === 'file') note(e.target.files);
+  }, true);
+  document.addEventListener('drop', (e) => {
+    if (e.dataTransfer) note(e.dataTransfer.files);
+  }, true);
+}
+"""
+UPLOAD_JS = "(files, _) => [files, JSON.stringify(window.__ragLastModified || {})]"
 
 CANCELLED = "__rag_delete_cancelled__"
 # The browser asks before anything goes, naming the file and what is indexed from it.
@@ -147,6 +204,17 @@ table.rag-sources td.num { text-align: right; }
 table.rag-sources td.rag-source { font-size: 0.9em; }
 table.rag-sources caption { text-align: left; font-weight: 600; margin-bottom: 4px; }
 ul.rag-upload-report { margin: 0; padding-left: 1.2em; }
+"""
+
+
+# Page-level rules (the CSS above is scoped to our HTML components): the question row stays
+# at the top of the window while the reader scrolls through answers and their documents.
+APP_CSS = """
+#rag-ask-row { position: sticky; top: 0; z-index: 20; background: var(--body-background-fill);
+  padding: 6px 0; }
+/* Gradio's overflow: hidden here would make the container the sticky row's scroller; clip
+   cuts the same overflow without that. */
+.gradio-container { overflow: clip !important; }
 """
 
 
@@ -250,18 +318,10 @@ class Handlers:
             raise UIError(f"not a language code: {bad[0]!r} (use codes like ru, be, bg, en)")
         return Options(backend or None, k, tuple(s for s in sources or () if s), start, end, codes)
 
-    def texts_for(self, answer: Answer) -> dict[str, str]:
-        """The document texts a rendered answer needs (cited and closest documents)."""
-        wanted = [c.doc_id for c in answer.citations]
-        if answer.abstained:
-            wanted += [p.doc_id for p in answer.closest]
-        texts: dict[str, str] = {}
-        for doc_id in dict.fromkeys(wanted):
-            try:
-                texts[doc_id] = self.rag.document_text(doc_id)
-            except Exception as exc:  # removed meanwhile: the viewer says so
-                log.warning("no text for %s: %s", doc_id, exc)
-        return texts
+    def cited_window(self, ref: dict[str, Any]) -> str:
+        """The HTML of an opened citation: a bounded window of its document around the
+        quote (called by the page when a citation is opened, never at render time)."""
+        return window_html(self.rag, ref)
 
     # --------------------------------------------------------------------- chat
     def respond(
@@ -324,8 +384,8 @@ class Handlers:
         if answer is None:  # a stream that ends without its answer event is a bug upstream
             answer = Answer(question, "", True, error="the answer stream ended without an answer")
         count = state.count + 1
-        # A bounded window around each quote, not whole documents (ui/windows.py).
-        turn = render_turn_html(answer, {}, f"t{count}", citation_windows(self.rag, answer))
+        # No document text: an opened citation fetches its window (ui/windows.py).
+        turn = _incomplete_notice(self.rag) + render_turn_html(answer, f"t{count}")
         state = replace(
             state,
             count=count,
@@ -399,16 +459,23 @@ class Handlers:
             gr.update(choices=by_file, value=None),
         )
 
-    def upload(self, files: Sequence[Any] | None) -> tuple[str, str, Any, Any, None]:
+    def upload(
+        self, files: Sequence[Any] | None, last_modified: str = ""
+    ) -> tuple[str, str, Any, Any, None]:
         """Copy uploads into the store's upload folder and index them.
 
+        ``last_modified``: JSON {file name: the browser's File.lastModified in milliseconds}.
         Returns (report html, sources table, filter update, delete update, cleared files)."""
         paths = [_upload_path(f) for f in files or () if f]
         if not paths:
             return (render_message_html("Choose files to upload first."), *self.refresh(), None)
         with self._write_lock:
-            report = save_and_ingest(self.rag, paths)
-        items = "".join(f"<li>{esc(line)}</li>" for line in report.lines())
+            report = save_and_ingest(self.rag, paths, mtimes=_mtimes(last_modified))
+        items = "".join(
+            f'<li class="rag-error">{esc(line)}</li>' if line.startswith("failed:") else
+            f"<li>{esc(line)}</li>"
+            for line in report.lines()
+        )  # fmt: skip
         html = f'<ul class="rag-upload-report">{items}</ul>'
         return (html, *self.refresh(), None)
 
@@ -435,6 +502,32 @@ class Handlers:
         return (message, *self.refresh())
 
 
+def _incomplete_notice(rag: RAG) -> str:
+    """A line above an answer given while a rebuild is unfinished: documents may be missing."""
+    try:
+        reason = rag.incomplete()
+    except Exception as exc:  # the answer matters more than the notice
+        log.warning("index state unknown: %s", exc)
+        return ""
+    return render_message_html(f"Warning: {reason}") if reason else ""
+
+
+def _mtimes(last_modified: str) -> dict[str, float]:
+    """{name: seconds} from the browser's JSON of File.lastModified milliseconds; anything
+    malformed counts as absent (uploads.py also refuses implausible times)."""
+    try:
+        raw = json.loads(last_modified or "{}")
+    except ValueError:
+        return {}
+    if not isinstance(raw, dict):
+        return {}
+    return {
+        str(name): ms / 1000
+        for name, ms in raw.items()
+        if isinstance(ms, int | float) and not isinstance(ms, bool)
+    }
+
+
 def _upload_path(item: Any) -> str:
     # gr.File(type="filepath") gives str paths; older gradio versions gave tempfile wrappers.
     return str(getattr(item, "name", item))
@@ -459,11 +552,16 @@ def build_app(rag: RAG) -> gr.Blocks:
     handlers = Handlers(rag)
     evidence_files = EvidenceFiles(rag)
     settings = rag.settings
+
+    # Gradio marks a server function by setting an attribute on it: a plain function, then.
+    def cited_window(ref: dict[str, Any]) -> str:
+        return handlers.cited_window(ref)
+
     with gr.Blocks(title="rag-cite", analytics_enabled=False, delete_cache=(3600, 3600)) as app:
         gr.Markdown("### rag-cite — answers from your own documents, every sentence cited")
         chooser, new_name, create, switched = investigation_controls(current)
         with gr.Tab("Ask"):
-            with gr.Row(equal_height=True):
+            with gr.Row(equal_height=True, elem_id="rag-ask-row"):
                 question = gr.Textbox(
                     label="Question",
                     placeholder="e.g. How many Konkurs systems did Sofia transfer to the U.S.?",
@@ -493,7 +591,9 @@ def build_app(rag: RAG) -> gr.Blocks:
                         multiselect=True,
                         label="Only these sources (empty: all)",
                     )
-                    date_from = gr.Textbox(label="From date", placeholder="YYYY-MM-DD")
+                    date_from = gr.Textbox(
+                        label="From date", placeholder="YYYY-MM-DD", elem_id="rag-date-from"
+                    )
                     date_to = gr.Textbox(label="To date", placeholder="YYYY-MM-DD")
                     language_filter = gr.Dropdown(
                         choices=[],
@@ -506,7 +606,8 @@ def build_app(rag: RAG) -> gr.Blocks:
             transcript = gr.HTML(
                 _transcript(ChatState()),
                 css_template=CSS,
-                js_on_load=CITE_JS,
+                js_on_load=CITE_JS + LAST_MODIFIED_JS,
+                server_functions=[cited_window],
                 elem_id="rag-transcript",
             )
             with gr.Accordion("Answer JSON", open=False):
@@ -531,11 +632,13 @@ def build_app(rag: RAG) -> gr.Blocks:
                         type="filepath",
                     )
                     add = gr.Button("Add to the index", variant="primary")
+                    # Filled by UPLOAD_JS in the browser when "Add" is clicked.
+                    last_modified = gr.Textbox(visible=False)
                 with gr.Column():
                     delete_choice = gr.Dropdown(choices=[], label="Document to delete")
                     delete = gr.Button("Delete from the index", variant="stop")
             report = gr.HTML(css_template=CSS, js_on_load=None, elem_id="rag-report")
-        check_tab(rag)
+        check_tab(rag, CSS)
 
         chat_inputs = [
             question, backend, top_k, source_filter, date_from, date_to, state, language_filter
@@ -582,7 +685,11 @@ def build_app(rag: RAG) -> gr.Blocks:
                 api_visibility="private",
             )
         add.click(
-            handlers.upload, [files], [report, *refresh_outputs, files], api_visibility="private"
+            handlers.upload,
+            [files, last_modified],
+            [report, *refresh_outputs, files],
+            api_visibility="private",
+            js=UPLOAD_JS,
         ).then(handlers.refresh_languages, None, [language_filter], api_visibility="private")
         delete.click(
             handlers.delete,
@@ -646,6 +753,7 @@ def launch(
         # prints the address itself.
         quiet=True,
         show_error=True,
+        css=APP_CSS,
         max_file_size=f"{settings.upload_max_mb:g}mb",
         footer_links=["api"],
         enable_monitoring=False,

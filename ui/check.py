@@ -53,18 +53,19 @@ def check_claim(rag: RAG, claim: str) -> tuple[str, dict[str, Any]]:
     """(HTML, the ``rag check --json`` object) for one claim; an error is shown, not raised."""
     claim = (claim or "").strip()
     if not claim:
-        return '<p class="claim-error">Type a claim to check.</p>', {}
+        return '<p class="rag-error">Type a claim to check.</p>', {}
     try:
         result = rag.check(claim)
     except Exception as exc:  # the panel shows one line; the log keeps the rest
         log.exception("claim check failed")
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return f'<p class="claim-error">Error: {esc(message)}</p>', {"error": message}
+        return f'<p class="rag-error">Error: {esc(message)}</p>', {"error": message}
     return render_check_html(result), result.to_dict()
 
 
-def check_tab(rag: RAG) -> None:
-    """Add the "Check a claim" tab (and the /check API) to the Blocks being built."""
+def check_tab(rag: RAG, css: str = "") -> None:
+    """Add the "Check a claim" tab (and the /check API) to the Blocks being built; ``css`` is
+    the app's stylesheet for our HTML (errors in red like everywhere else)."""
     with gr.Tab("Check a claim"):
         with gr.Row(equal_height=True):
             claim = gr.Textbox(
@@ -76,7 +77,7 @@ def check_tab(rag: RAG) -> None:
                 elem_id="rag-claim",
             )
             button = gr.Button("Check", variant="primary", scale=1, elem_id="rag-check")
-        verdict = gr.HTML("", elem_id="rag-verdict")
+        verdict = gr.HTML("", css_template=css, js_on_load=None, elem_id="rag-verdict")
         with gr.Accordion("Verdict JSON", open=False):
             as_json = gr.JSON(label="rag check --json")
 

@@ -8,7 +8,9 @@ Ids inside one rendered turn share a ``prefix`` (``t1``, ``t2``...), so several 
 live on one page without their citation anchors colliding:
 
 - ``{prefix}-q-{key}``: the highlighted ``<mark>`` of citation ``key`` in its document
-- ``{prefix}-doc-{key}``: the document block that holds that mark (hidden until opened)
+- ``{prefix}-doc-{key}``: the document block of citation ``key``: closed, holding no document
+  text, until the citation is opened; then the browser fetches the window around the quote
+  (``ui.windows``) and puts it in
 - ``{prefix}-cite-{key}``: the citation's entry in the citations panel
 
 ``key`` is the citation number ``n`` (``1``, ``2``...) or ``c1``, ``c2``... for the closest
@@ -18,9 +20,10 @@ passages of an abstained answer.
 from __future__ import annotations
 
 import html
+import json
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -139,6 +142,8 @@ class _Span:
     start: int
     end: int
     page: int | None
+    quote: str
+    content_hash: str
     # the answer value inside the quote (document offsets), highlighted within the mark
     value_start: int | None = None
     value_end: int | None = None
@@ -156,6 +161,8 @@ def _spans(answer: Answer) -> list[_Span]:
             c.start,
             c.end,
             c.page,
+            c.quote,
+            c.content_hash,
             c.value_start,
             c.value_end,
         )
@@ -173,18 +180,20 @@ def _spans(answer: Answer) -> list[_Span]:
                 p.start,
                 p.end,
                 p.page,
+                p.text,
+                p.content_hash,
             )
             for i, p in enumerate(answer.closest)
         ]
     return spans
 
 
-def render_citations_html(answer: Answer, texts: Mapping[str, str], prefix: str = "a") -> str:
+def render_citations_html(answer: Answer, prefix: str = "a") -> str:
     """The citations panel (n, title, date, page, quote) and the source viewer: for every
-    citation, the whole document text with the quoted span marked, hidden until its marker
-    is clicked. ``texts`` maps doc_id to the document's extracted text."""
+    citation a closed document block that holds no document text; the browser fetches a
+    window around the quote when the citation is opened (see :func:`render_window_html`)."""
     prefix = _check_prefix(prefix)
-    return _citations_panel(answer, prefix) + _viewer(answer, texts, prefix)
+    return _citations_panel(answer, prefix) + _viewer(answer, prefix)
 
 
 def _citations_panel(answer: Answer, prefix: str) -> str:
@@ -197,16 +206,29 @@ def _citations_panel(answer: Answer, prefix: str) -> str:
     )
 
 
-def _viewer(
-    answer: Answer,
-    texts: Mapping[str, str],
-    prefix: str,
-    windows: Mapping[str, CitedText] | None = None,
-) -> str:
+def _ref(prefix: str, span: _Span) -> dict[str, object]:
+    ref: dict[str, object] = {
+        "prefix": prefix,
+        "key": span.key,
+        "doc_id": span.doc_id,
+        "start": span.start,
+        "end": span.end,
+        "content_hash": span.content_hash,
+    }
+    if not span.content_hash:  # an answer without hashes: the quote itself is checked
+        ref["quote"] = span.quote
+    if span.value_start is not None and span.value_end is not None:
+        ref["value_start"], ref["value_end"] = span.value_start, span.value_end
+    return ref
+
+
+def _viewer(answer: Answer, prefix: str) -> str:
+    # Each block carries only a reference to its quote (data-cite); its text is fetched when
+    # the citation is opened, so the page does not grow with the size of the cited documents.
     docs = "".join(
-        _window_block(prefix, span, windows[span.key])
-        if windows is not None and span.key in windows
-        else _document_block(prefix, span, texts.get(span.doc_id))
+        f'<section class="rag-doc" id="{prefix}-doc-{esc(span.key)}" data-key="{esc(span.key)}" '
+        f'data-cite="{esc(json.dumps(_ref(prefix, span), ensure_ascii=False))}">'
+        f'{_doc_header(span)}<div class="rag-doc-body"></div></section>'
         for span in _spans(answer)
     )
     if not docs:
@@ -235,26 +257,28 @@ def _ocr(label: str) -> str:
     return f' · <span class="rag-ocr">{esc(label)}</span>'
 
 
-def _window_block(prefix: str, span: _Span, window: CitedText) -> str:
-    """A window of the document around the quote (bounded: the page never carries whole
-    documents), or why there is none: removed, or changed since the answer was made."""
-    mark_id = f"{prefix}-q-{span.key}"
+def render_window_html(
+    window: CitedText,
+    mark_id: str,
+    value_start: int | None = None,
+    value_end: int | None = None,
+) -> str:
+    """The body of an opened citation: a window of the document around the quote with the
+    quote marked (``value_*``: the answer value, in document offsets), or why there is none:
+    removed, or changed since the answer was given."""
     if window.status != "current":
-        body = f'<p class="rag-error" id="{esc(mark_id)}">{esc(window.message)}</p>'
-    else:
-        before = "… " if window.offset > 0 else ""
-        after = " …" if window.offset + len(window.text) < window.length else ""
-        body = (
-            f'<div class="rag-doc-text">{esc(before)}{esc(window.text[: window.quote_start])}'
-            f'<mark class="rag-quote-mark" id="{esc(mark_id)}">'
-            f"{esc(window.text[window.quote_start : window.quote_end])}</mark>"
-            f"{esc(window.text[window.quote_end :])}{esc(after)}</div>"
-        )
-    return (
-        f'<section class="rag-doc" id="{prefix}-doc-{esc(span.key)}" '
-        f'data-key="{esc(span.key)}" data-status="{esc(window.status)}">'
-        f"{_doc_header(span)}{body}</section>"
+        return f'<p class="rag-error" id="{esc(mark_id)}">{esc(window.message)}</p>'
+    if value_start is not None and value_end is not None:
+        value_start, value_end = value_start - window.offset, value_end - window.offset
+    body = render_document_html(
+        window.text, window.quote_start, window.quote_end, mark_id, value_start, value_end
     )
+    # The ellipses say that the document goes on beyond the window.
+    if window.offset > 0:
+        body = body.replace('<div class="rag-doc-text">', '<div class="rag-doc-text">… ', 1)
+    if window.offset + len(window.text) < window.length:
+        body = body[: -len("</div>")] + " …</div>"
+    return body
 
 
 def _doc_header(span: _Span) -> str:
@@ -263,28 +287,6 @@ def _doc_header(span: _Span) -> str:
         f'<span class="rag-title">{esc(span.title)}</span> · '
         f"{esc(format_date(span.date, span.date_origin))}{_page(span.page)}"
         f'<div class="rag-source">{esc(span.source)}</div></div>'
-    )
-
-
-def _document_block(prefix: str, span: _Span, text: str | None) -> str:
-    header = (
-        f'<div class="rag-doc-head"><span class="rag-doc-key">[{esc(span.key)}]</span> '
-        f'<span class="rag-title">{esc(span.title)}</span> · '
-        f"{esc(format_date(span.date, span.date_origin))}{_page(span.page)}"
-        f'<div class="rag-source">{esc(span.source)}</div></div>'
-    )
-    mark_id = f"{prefix}-q-{span.key}"
-    if text is None:
-        body = (
-            f'<p class="rag-error" id="{esc(mark_id)}">The document is no longer in the index.</p>'
-        )
-    else:
-        body = render_document_html(
-            text, span.start, span.end, mark_id, span.value_start, span.value_end
-        )
-    return (
-        f'<section class="rag-doc" id="{prefix}-doc-{esc(span.key)}" '
-        f'data-key="{esc(span.key)}">{header}{body}</section>'
     )
 
 
@@ -319,22 +321,15 @@ def render_document_html(
 
 
 # ------------------------------------------------------------------------------ turns
-def render_turn_html(
-    answer: Answer,
-    texts: Mapping[str, str],
-    prefix: str,
-    windows: Mapping[str, CitedText] | None = None,
-) -> str:
-    """One question and its answer: answer and citations on the left, viewer on the right.
-
-    ``windows`` (span key -> :class:`CitedText`, see ``ui.windows``) replaces whole ``texts``:
-    a bounded window around each quote."""
+def render_turn_html(answer: Answer, prefix: str) -> str:
+    """One question and its answer: answer and citations on the left, the viewer (closed
+    document blocks, filled when a citation is opened) on the right."""
     return (
         f'<article class="rag-turn" id="{_check_prefix(prefix)}">'
         f'<div class="rag-question">{esc(answer.question)}</div>'
         f'<div class="rag-turn-body"><div class="rag-turn-main">'
         f"{render_answer_html(answer, prefix)}{_citations_panel(answer, prefix)}</div>"
-        f'<div class="rag-turn-side">{_viewer(answer, texts, prefix, windows)}</div>'
+        f'<div class="rag-turn-side">{_viewer(answer, prefix)}</div>'
         "</div></article>"
     )
 

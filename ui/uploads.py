@@ -6,9 +6,11 @@ No gradio here: the app hands over the temporary paths gradio gives it.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import shutil
-from collections.abc import Sequence
+import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,14 +65,33 @@ def _copy_exclusive(source: Path, name: str, folder: Path) -> Path:
     raise OSError(f"no free name for {name!r} in {folder}")
 
 
+def _plausible_mtime(value: object) -> float | None:
+    """A modification time (seconds) the browser sent, or None when it is not believable:
+    the value comes from the client, so only a finite time between 1970 and tomorrow counts."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    seconds = float(value)
+    if not math.isfinite(seconds) or not 0 < seconds <= time.time() + 86400:
+        return None
+    return seconds
+
+
 def save_and_ingest(
-    rag: RAG, files: Sequence[str | Path], original_names: Sequence[str] | None = None
+    rag: RAG,
+    files: Sequence[str | Path],
+    original_names: Sequence[str] | None = None,
+    mtimes: Mapping[str, float] | None = None,
 ) -> UploadReport:
     """Copy each file into the upload folder and index the copies.
 
     ``original_names`` are the names the user's files had (default: the files' own names).
+    ``mtimes``: original name -> the user's file's modification time in seconds (the browser
+    knows it, the uploaded temporary file does not); the copy gets it, so a document without a
+    date of its own is dated by when the user's file last changed, not by the upload.
     Files over ``settings.upload_max_mb`` are refused before anything is copied; a copy that
-    cannot be indexed is deleted again.
+    cannot be indexed is deleted again, and so are all the copies when the ingest itself fails
+    (another writer held the store past ``settings.lock_timeout``, a full disk): each is
+    reported as failed, with the reason.
     """
     report = UploadReport()
     folder = upload_folder(rag)
@@ -90,6 +111,9 @@ def save_and_ingest(
                 continue
             digest = file_digest(path)
             copy = _earlier_copy(folder, name, digest) or _copy_exclusive(path, name, folder)
+            mtime = _plausible_mtime((mtimes or {}).get(name))
+            if mtime is not None:
+                os.utime(copy, (mtime, mtime))
         except OSError as exc:
             report.failed.append((name, f"cannot read: {exc.strerror or exc}"))
             continue
@@ -100,7 +124,18 @@ def save_and_ingest(
         return report
     # file -> content hash (attachments share their email's file; their hash is their own).
     indexed_before = {d.file: d.content_hash for d in rag.sources() if d.parent_id is None}
-    summary = rag.ingest(list(copies))
+    try:
+        summary = rag.ingest(list(copies))
+    except Exception as exc:  # e.g. another writer held the store past the lock timeout
+        log.warning("upload not indexed: %s", exc)
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        for source, name in copies.items():
+            # Nothing is indexed, so nothing is kept: the copies would only sit in the
+            # folder (and take the names) until someone noticed.
+            if source not in indexed_before:
+                Path(source).unlink(missing_ok=True)
+            report.failed.append((name, f"not indexed, nothing kept; upload it again: {reason}"))
+        return report
     failed = {f.source: f.error for f in summary.failed}
     for source, name in copies.items():
         if source in failed:

@@ -70,7 +70,19 @@ class LanguageProfile(BaseModel):
     )
     abbreviations: list[str] = Field(
         default_factory=list,
-        description="Lower-case, without the trailing dot: never end a sentence.",
+        description="Lower-case, without the trailing dot: never end a sentence when a "
+        "lower-case word, a number or punctuation follows ('3 дек. 2024').",
+    )
+    head_abbreviations: list[str] = Field(
+        default_factory=list,
+        description="Lower-case, without the trailing dot: abbreviations that stand before "
+        "what they qualify (a title, a street, a house: 'вул. Леніна', 'проф. Иванов'): never "
+        "end a sentence, whatever follows (razdel profiles).",
+    )
+    closing_abbreviations: list[str] = Field(
+        default_factory=list,
+        description="Lower-case, without the final dot: abbreviations that close a phrase "
+        "('і г.д', 'и т.н'): a capital after them starts a new sentence (razdel profiles).",
     )
     stopwords: list[str] = Field(default_factory=list, description="Function words (lower).")
     scaffold_words: list[str] = Field(
@@ -86,6 +98,18 @@ class LanguageProfile(BaseModel):
         default_factory=dict,
         description="Answer kind -> head nouns that ask for it after a generic question word "
         "('what was the total *value* of' asks for an amount).",
+    )
+    head_noun_first: bool = Field(
+        default=False,
+        description="The noun asked about opens the question's first phrase ('Какая *сумма* "
+        "...', 'Какие *компании* получили штраф'): only its first two words (an adjective and "
+        "its noun) are read for kind_nouns, not the last word as in English.",
+    )
+    identify_words: list[str] = Field(
+        default_factory=list,
+        description="Question words that ask to pick out one named thing ('which'): a "
+        "question opening with one asks for a name unless a phrase or head noun says "
+        "another kind (lower-case).",
     )
     attribute_pattern: str | None = Field(
         default=None,
@@ -175,6 +199,11 @@ class LanguageProfile(BaseModel):
         default_factory=list,
         description="Words that start a new clause with its own polarity ('but', 'while').",
     )
+    order_words: dict[str, Literal["before", "after"]] = Field(
+        default_factory=dict,
+        description="Words joining two reported events by their order ('before', 'after'; "
+        "lower-case): a yes/no answer about such a claim compares the reports' dates.",
+    )
     measure_links: list[str] = Field(
         default_factory=list,
         description="Words between a value and what it measures ('$219 million worth of net "
@@ -200,6 +229,8 @@ class LanguageProfile(BaseModel):
 
     @field_validator(
         "abbreviations",
+        "head_abbreviations",
+        "closing_abbreviations",
         "stopwords",
         "scaffold_words",
         "total_words",

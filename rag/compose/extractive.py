@@ -13,14 +13,15 @@ from decimal import Decimal
 
 from index.languages import get_profile
 from rag.compose import citation
+from rag.compose.yesno import DocumentText, yes_no
 from rag.evidence import Evidence, candidate_names
-from rag.normalize import extract_dates, extract_names, extract_quantities, fold
+from rag.normalize import extract_dates, extract_names, extract_quantities, fold, joined_figure
 from rag.question import NAME_KINDS, Question
 from rag.records import AnswerSentence, Citation
 from rag.terms import lexicon
-from rag.verify import check_sentence
+from rag.vote import NameVote
 
-__all__ = ["Composition", "answer_value", "compose", "yes_no"]
+__all__ = ["Composition", "answer_value", "compose"]
 
 
 @dataclass
@@ -95,10 +96,10 @@ def _after_title(text: str, at: int, titles: set[str]) -> bool:
     return bool(before) and before[-1].lower() in titles
 
 
-def answer_value(q: Question, e: Evidence, name: str | None = None) -> tuple[str, int, int] | None:
+def answer_value(q: Question, e: Evidence) -> tuple[str, int, int] | None:
     """The value that answers ``q`` in evidence ``e``, as (text, start, end) in the document:
-    exactly as the source writes it. ``name``: the answer several documents agree on."""
-    if e.value is not None and name is None:
+    exactly as the source writes it."""
+    if e.value is not None:
         return e.value  # bound while scoring (a sentence in another language: rag.crosslang)
     text = e.unit.quote
     spans: list[tuple[str, int, int]] = []
@@ -122,8 +123,6 @@ def answer_value(q: Question, e: Evidence, name: str | None = None) -> tuple[str
     elif q.kind in NAME_KINDS:
         titles = {t.lower() for t in get_profile(q.language).titles}
         spans = [(n, at, at + len(n)) for n, at in candidate_names(q, text)]
-        if name is not None:
-            spans = [s for s in spans if fold(name.split()[-1]) in fold(s[0])] or spans
         if q.kind == "person":
             # a person's name has two words or follows a title
             people = [
@@ -134,39 +133,12 @@ def answer_value(q: Question, e: Evidence, name: str | None = None) -> tuple[str
         return None
     if q.kind in ("number", "amount", "date"):
         value, start, end = _bind(q, text, spans)
+        if q.kind == "number":  # a score is its two figures: "23-20", not "23"
+            start, end = joined_figure(text, start, end)
+            value = text[start:end]
     else:
         value, start, end = _nearest(spans, _anchors(q, text))
     return value, e.unit.start + start, e.unit.start + end
-
-
-def _claim(q: Question) -> str:
-    """The statement a yes/no question asks about: the question without its first word."""
-    words = q.text.rstrip("?").split()
-    return " ".join(words[1:]) if len(words) > 1 else q.text
-
-
-def yes_no(q: Question, picked: Sequence[Evidence], coverage: float) -> tuple[str, int] | None:
-    """("yes"|"no", index of the evidence) when a quote states the question's claim (or its
-    opposite): it holds nearly all the claim's content words, and the verifier finds the
-    claim supported by it, or contradicted (negation, another value for the same thing)."""
-    lex = lexicon(q.language)
-    claim = _claim(q)
-    content = q.terms - lex.scaffold
-    if not content:
-        return None
-    for i, e in enumerate(picked):
-        terms = lex.terms(e.unit.display)
-        if len(content & terms) / len(content) < coverage:
-            continue
-        # The verifier's verdict decides: supported is "yes"; contradicted (the quote
-        # negates it, or binds another value to the same thing) is "no"; anything it
-        # cannot find is no verdict at all.
-        check = check_sentence(claim, [e.unit.display], q.language)
-        if check.verdict == "supported":
-            return "yes", i
-        if check.verdict == "contradicted" and check.conflicts:
-            return "no", i
-    return None
 
 
 def _sum_sentence(q: Question, picked: list[Evidence], label: str) -> str | None:
@@ -184,26 +156,46 @@ def _sum_sentence(q: Question, picked: list[Evidence], label: str) -> str | None
 
 
 def compose(
-    q: Question, picked: list[Evidence], yes_no_coverage: float, name: str | None = None
+    q: Question,
+    picked: list[Evidence],
+    yes_no_coverage: float,
+    vote: NameVote | None = None,
+    pool: Sequence[Evidence] = (),
+    document_text: DocumentText | None = None,
 ) -> Composition:
     """Answer sentences for the picked evidence (empty when a yes/no question gets no
-    verdict: the pipeline then declines with the evidence)."""
+    verdict: the pipeline then declines with the evidence). ``pool``: further ranked
+    evidence a yes/no verdict may find a clause's quote in; ``document_text`` reads the
+    document a quote comes from (who published it)."""
     profile = get_profile(q.language)
     out = Composition()
     if q.kind == "yesno":
-        verdict = yes_no(q, picked, yes_no_coverage)
+        candidates = [*picked, *[e for e in pool if e not in picked]]
+        verdict = yes_no(q, candidates, yes_no_coverage, document_text)
         if verdict is None:
             return out
-        word, index = verdict
-        picked = [picked[index]] + [e for i, e in enumerate(picked) if i != index]
-        out.verdict = word
-        out.citations = [citation(i + 1, e) for i, e in enumerate(picked[:1])]
+        out.verdict = verdict.word
+        out.citations = [citation(i + 1, e) for i, e in enumerate(verdict.evidence)]
         out.sentences = [
-            AnswerSentence(profile.label(word, word.capitalize()) + ".", (1,)),
-            AnswerSentence(picked[0].unit.quote, (1,)),
+            AnswerSentence(profile.label(verdict.word, verdict.word.capitalize()) + ".", (1,))
         ]
+        out.sentences.extend(
+            AnswerSentence(e.unit.quote, (i + 1,)) for i, e in enumerate(verdict.evidence)
+        )
+        if verdict.order is not None:
+            first, word, second = verdict.order
+            # the dates are the documents' own (shown with each citation), not quoted text
+            out.notes.append(f"[1] was published {first}, {word} [2] ({second}).")
         return out
-    value = answer_value(q, picked[0], name) if q.wants_value else None
+    value: tuple[str, int, int] | None = None
+    if vote is not None:
+        # The name the documents agree on, from the sentence that writes it fullest: that
+        # sentence is cited first, the other documents' sentences after it.
+        picked = [vote.evidence] + [e for e in picked if e is not vote.evidence]
+        at = vote.evidence.unit.start + vote.start
+        value = (vote.name, at, at + len(vote.name))
+    elif q.wants_value:
+        value = answer_value(q, picked[0])
     out.citations = [citation(i + 1, e, value if i == 0 else None) for i, e in enumerate(picked)]
     if value is not None:
         lead = value[0] if value[0].endswith(".") else value[0] + "."

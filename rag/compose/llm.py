@@ -84,7 +84,7 @@ def parse(
     sentence whose numbers, dates or names are not in its quotes is replaced by those quotes.
     """
     notes: list[str] = []
-    kept: list[tuple[str, tuple[int, ...]]] = []
+    kept: list[tuple[str, tuple[int, ...], bool]] = []  # (text, markers, model-written)
     for raw in sentences(output):
         numbers = tuple(n for n in marker_numbers(raw) if 1 <= n <= len(picked))
         text = MARKERS.sub("", raw).strip()
@@ -100,17 +100,17 @@ def parse(
             notes.append(f"The model gave no citation; [{numbers[0]}] was matched by the verifier.")
         check = check_sentence(text, [picked[n - 1].unit.display for n in numbers])
         if check.ok:
-            kept.append((text, numbers))
+            kept.append((text, numbers, True))
         else:
             notes.append(f"Replaced a sentence by the passage it cited ({check.reason}): “{text}”")
             for n in numbers:
                 if all(picked[n - 1].unit.quote != k[0] for k in kept):
-                    kept.append((picked[n - 1].unit.quote, (n,)))
+                    kept.append((picked[n - 1].unit.quote, (n,), False))
     # Renumber citations 1..m in order of first use.
     order: dict[int, int] = {}
-    for _, numbers in kept:
+    for _, numbers, _ in kept:
         for n in numbers:
             order.setdefault(n, len(order) + 1)
     citations = [citation(new, picked[old - 1]) for old, new in order.items()]
-    out = [AnswerSentence(t, tuple(order[n] for n in ns)) for t, ns in kept]
+    out = [AnswerSentence(t, tuple(order[n] for n in ns), model) for t, ns, model in kept]
     return out, citations, notes

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, DivisionByZero, InvalidOperation
 
+from rag.markers import strip_markers
 from rag.normalize import (
     DateMention,
     Quantity,
@@ -37,8 +38,6 @@ __all__ = [
 ]
 
 
-# Citation markers "[1]", "[2][3]", "[1, 2]", "[1-3]" carry numbers that are not facts.
-_MARKER_RE = re.compile(r"\s*\[\d+(?:\s*[,;–-]\s*\d+)*\]")
 # Between two operands: an operator alone. "x" only with spaces round it, since a glued
 # "3x4" is a token of its own; the en dash counts as minus only because "=" must follow.
 _OPERATOR_RE = re.compile(r"\s*(?P<op>[+\-−–×*/÷])\s*|\s+(?P<x>x)\s+")
@@ -66,8 +65,9 @@ class Arithmetic:
 
 
 def strip_citation_markers(sentence: str) -> str:
-    """Drop "[1]"-style markers so their numbers are not read as facts."""
-    return _MARKER_RE.sub("", sentence).strip()
+    """Drop citation markers ("[1]", "[1, 2]", "[1-3]", "[1][2]") so their numbers are not
+    read as facts: the one marker grammar of ``rag.markers``."""
+    return strip_markers(sentence)
 
 
 def check_quote(document_text: str, quote: str, start: int, end: int) -> bool:
