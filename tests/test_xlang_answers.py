@@ -66,7 +66,7 @@ ANSWERS = [
     ),
     ("Where was the editor Andrei Sakalouski detained?", "be-zhurnalisty", "Гродне"),
     # Russian and Bulgarian questions over English sources
-    ("Кто руководит компанией Baltic Reefer Lines?", "en-baltic", "Janis Ozols"),
+    ("На какую сумму оштрафовали компанию Baltic Reefer Lines?", "en-baltic", "250,000 euros"),
     ("Колко души арестува румънската гранична полиция?", "en-danube", "14"),
 ]
 
