@@ -34,7 +34,7 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -56,14 +56,25 @@ def _is_figure(fact: Fact) -> bool:
     return any(extract_quantities(a) or extract_dates(a) for a in fact.alternatives)
 
 
-def wrong_sentence(sentence: str, question: FactQuestion) -> str | None:
-    """Why a kept sentence is wrong by the question's expected values, or None."""
-    from rag.normalize import extract_dates, extract_quantities
+def wrong_sentence(
+    sentence: str, question: FactQuestion, answer_gives_expected: bool = True
+) -> str | None:
+    """Why a kept sentence is wrong by the question's expected values, or None.
+
+    ``answer_gives_expected``: some kept sentence of the same answer states an expected
+    figure. When none does, a sentence that gives another figure (not one the question
+    itself names) was the model's answer, and a wrong one.
+    """
+    from rag.normalize import extract_dates, extract_quantities, fact_in_text
 
     for fact in question.rejected():
         if fact.found_in(sentence):
             return f"repeats the false premise {fact.label}"
-    if not extract_quantities(sentence) and not extract_dates(sentence):
+    figures = [x.text for x in extract_quantities(sentence)] + [
+        d.text for d in extract_dates(sentence)
+    ]
+    figures = [f for f in figures if not fact_in_text(f, question.question)]
+    if not figures:
         return None
     expected = [f for f in question.expect if _is_figure(f)]
     if not expected or any(f.found_in(sentence) for f in expected):
@@ -73,6 +84,8 @@ def wrong_sentence(sentence: str, question: FactQuestion) -> str | None:
         if context and all(f.found_in(sentence) for f in context):
             labels = " + ".join(f.label for f in context)
             return f"gives another figure for {labels} (expected {expected[0].label})"
+    if not answer_gives_expected:
+        return f"answers {figures[0]} where the set expects {expected[0].label}"
     return None
 
 
@@ -102,7 +115,9 @@ def count_sentences(answer: Any, question: FactQuestion) -> dict[str, Any]:
     dropped = sum(n.startswith("Dropped a sentence") for n in notes)
     attached = sum(n.startswith("The model gave no citation") for n in notes)
     kept = [] if answer.abstained else [s.text for s in answer.sentences if s.model_written]
-    wrong = [(s, why) for s in kept if (why := wrong_sentence(s, question))]
+    figures = [f for f in question.expect if _is_figure(f)]
+    gives = any(f.found_in(s) for s in kept for f in figures)
+    wrong = [(s, why) for s in kept if (why := wrong_sentence(s, question, gives))]
     return {
         "kept": len(kept),
         "replaced": replaced,
@@ -113,9 +128,72 @@ def count_sentences(answer: Any, question: FactQuestion) -> dict[str, Any]:
     }
 
 
-def select_questions(limit: int | None, ids: Sequence[str]) -> list[FactQuestion]:
-    """The first ``limit`` questions of each dev file, or those named by ``ids``."""
-    questions = [*load_facts(DEV_FACTS)[:limit], *load_facts(DEV_DOCS_FACTS)[:limit]]
+class Recorder:
+    """The answer writer, with every prompt and reply kept: a run's replies can be checked
+    again by a later verifier (``--replay``) without asking the model again."""
+
+    name = "recorder"
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.calls: list[tuple[str, str]] = []  # (the prompt's quotes and question, reply)
+
+    def complete(self, messages: list[dict[str, str]]) -> str:
+        reply = str(self.inner.complete(messages))
+        self.calls.append((messages[-1]["content"], reply))
+        return reply
+
+    def stream(self, messages: list[dict[str, str]]) -> Iterator[str]:
+        pieces: list[str] = []
+        for piece in self.inner.stream(messages):
+            pieces.append(piece)
+            yield piece
+        self.calls.append((messages[-1]["content"], "".join(pieces)))
+
+
+class Replayer:
+    """Replies recorded by an earlier run, found by their prompt. A prompt that changed (other
+    evidence was picked) has no reply: that question fails and says so."""
+
+    name = "replay"
+
+    def __init__(self, replies: dict[str, str]) -> None:
+        self.replies = replies
+
+    def complete(self, messages: list[dict[str, str]]) -> str:
+        prompt = messages[-1]["content"]
+        if prompt not in self.replies:
+            raise RuntimeError("the prompt differs from the recorded run's (other evidence)")
+        return self.replies[prompt]
+
+    def stream(self, messages: list[dict[str, str]]) -> Iterator[str]:
+        yield self.complete(messages)
+
+
+def round_robin(questions: Sequence[FactQuestion]) -> list[FactQuestion]:
+    """One question of each kind in turn, so that a run stopped early covers every kind."""
+    by_kind: dict[str, list[FactQuestion]] = {}
+    for q in questions:
+        by_kind.setdefault(q.kind, []).append(q)
+    queues = list(by_kind.values())
+    out: list[FactQuestion] = []
+    while any(queues):
+        out.extend(queue.pop(0) for queue in queues if queue)
+    return out
+
+
+def select_questions(
+    limit: int | None, ids: Sequence[str], interleave: bool = False
+) -> list[FactQuestion]:
+    """The first ``limit`` questions of each dev file, or those named by ``ids``; with
+    ``interleave``, taken kind by kind in turn (each file in turn too)."""
+    files = [load_facts(DEV_FACTS)[:limit], load_facts(DEV_DOCS_FACTS)[:limit]]
+    if interleave:
+        mixed = [round_robin(f) for f in files]
+        longest = max(len(f) for f in mixed)
+        questions = [f[i] for i in range(longest) for f in mixed if i < len(f)]
+    else:
+        questions = [q for f in files for q in f]
     if ids:
         wanted = set(ids)
         questions = [q for q in questions if q.id in wanted]
@@ -169,27 +247,68 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--store", default=None, help="index of the dev documents (kept)")
     parser.add_argument("--limit", type=int, default=None, help="first N questions per file")
     parser.add_argument("--ids", nargs="*", default=(), help="only these question ids")
+    parser.add_argument(
+        "--interleave",
+        action="store_true",
+        help="ask kind by kind in turn (and file by file), so a run stopped early covers all",
+    )
+    parser.add_argument(
+        "--replay",
+        type=Path,
+        default=None,
+        help="a report of an earlier run: check its recorded model replies again with today's "
+        "verifier (same questions, no model needed)",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "bench-llm-devset.json")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
-    questions = select_questions(args.limit, args.ids)
+    recorder: Recorder | None = None
+    llm: Any = None
+    if args.replay is not None:
+        recorded = json.loads(args.replay.read_text(encoding="utf-8"))
+        ids = [p["id"] for p in recorded["questions"]]
+        by_id = {q.id: q for q in select_questions(None, ids)}
+        questions = [by_id[i] for i in ids]
+        llm = Replayer(
+            {p["prompt"]: p["model_output"] for p in recorded["questions"] if p["prompt"]}
+        )
+        meta = {**recorded["summary"], "replay_of": str(args.replay)}
+        meta = {key: meta.get(key) for key in ("backend", "llm", "replay_of")}
+    else:
+        questions = select_questions(args.limit, args.ids, args.interleave)
+        meta = {"backend": args.backend, "llm": os.environ.get("RAG_LLM")}
+        if args.backend != "extractive":
+            from index.settings import get_settings
+            from rag.llm import make_llm
+
+            llm = recorder = Recorder(make_llm(get_settings(backend=args.backend)))
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    meta = {"backend": args.backend, "llm": os.environ.get("RAG_LLM")}
     per_question: list[dict[str, Any]] = []
     results: list[QuestionResult] = []
     started = time.perf_counter()
-    with eval_store(args.store, dev_documents(ROOT)) as rag:
+    options = {"llm": llm} if llm is not None else {}
+    backend = "llm" if llm is not None else args.backend
+    with eval_store(args.store, dev_documents(ROOT), **options) as rag:
         k = rag.settings.top_k
         for n, q in enumerate(questions, start=1):
             t = time.perf_counter()
+            calls = len(recorder.calls) if recorder else 0
             try:
-                answer = rag.ask(q.question, backend=args.backend)
+                answer = rag.ask(q.question, backend=backend)
             except Exception as exc:  # one failure is reported; the run goes on
                 log.warning("%s failed: %s", q.id, exc)
                 answer = Answer(question=q.question, text="", abstained=True, error=str(exc))
             result = evaluate_answer(q, answer, rag.document_text)
             results.append(result)
+            prompt, output = (recorder.calls[-1] if recorder and len(recorder.calls) > calls
+                              else (None, None))  # fmt: skip
+            if args.replay is not None:
+                prompt, output = next(
+                    (p["prompt"], p["model_output"])
+                    for p in recorded["questions"]
+                    if p["id"] == q.id
+                )
             per_question.append(
                 {
                     "id": q.id,
@@ -201,6 +320,8 @@ def main(argv: list[str] | None = None) -> int:
                     "outcome": outcome(answer),
                     "correct": result.correct,
                     "seconds": round(time.perf_counter() - t, 2),
+                    "prompt": prompt,
+                    "model_output": output,
                     **count_sentences(answer, q),
                 }
             )

@@ -232,6 +232,13 @@ class Settings(BaseSettings):
         ge=0,
         description="Least summed evidence score of the documents that agree on a name.",
     )
+    name_vote_margin: float = Field(
+        default=0.9,
+        ge=0,
+        le=1,
+        description="A name named by as many documents as the winner with at least this "
+        "share of its support is a tie: no name is given.",
+    )
     name_vote_coverage: float = Field(
         default=0.5,
         ge=0,

@@ -213,7 +213,7 @@ def answer_question(
             if output.upper().startswith(INSUFFICIENT):
                 sentences, citations = [], []
             else:
-                sentences, citations, notes = parse(output, picked, q.language)
+                sentences, citations, notes = parse(output, picked, q)
         notes += crosslang.notes(q, picked)
         if not sentences:
             answer = _decline(q, passages)

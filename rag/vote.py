@@ -114,12 +114,28 @@ def _without_opener(m: _Mention, inner: set[tuple[str, ...]]) -> _Mention:
     return _Mention(m.name[cut:], m.tokens[1:], m.evidence, m.start + cut, False)
 
 
+def _ends(full: tuple[str, ...], short: tuple[str, ...]) -> bool:
+    """ "Bankman-Fried" ends "Sam Bankman-Fried": a fuller spelling of one name adds words
+    before its head ("Minnesota Vikings"); "Google Search" is another thing than "Google"."""
+    return len(short) <= len(full) and full[len(full) - len(short) :] == short
+
+
 def _fullest(group: list[_Mention], others: list[_Mention]) -> _Mention:
-    """The fullest spelling, from the best sentence that writes it: a sentence outside the
-    pool may write the name in full ("Sam Bankman-Fried") where the voters say
-    "Bankman-Fried"; when two different fuller names fit, the pool's spelling stays."""
-    spelled = max(group, key=lambda m: (len(m.tokens), m.evidence.score))
-    fuller = [m for m in others if set(m.tokens) > set(spelled.tokens)]
+    """The group's name as most documents write it, in its fullest spelling that keeps that
+    head, from the best sentence that writes it. A sentence outside the pool may write the
+    name in full ("Sam Bankman-Fried" where the voters say "Bankman-Fried"); when two
+    different fuller names fit, the pool's spelling stays."""
+    documents: dict[tuple[str, ...], set[str]] = {}
+    # initials ("SBF") stand for a spelled-out name of the group, never the other way round
+    spelled_out = [m for m in group if not any(_is_acronym_of(m, o.tokens) for o in group)]
+    for m in spelled_out or group:
+        documents.setdefault(m.tokens, set()).add(m.evidence.unit.passage.doc_id)
+    common = max(documents, key=lambda t: (len(documents[t]), len(t)))
+    spelled = max(
+        (m for m in group if _ends(m.tokens, common)),
+        key=lambda m: (len(m.tokens), m.evidence.score),
+    )
+    fuller = [m for m in others if m.tokens != spelled.tokens and _ends(m.tokens, spelled.tokens)]
     if fuller and len({m.tokens for m in fuller}) == 1:
         spelled = max(fuller, key=lambda m: m.evidence.score)
     return spelled
@@ -196,7 +212,11 @@ def name_vote(q: Question, ranked: Sequence[Evidence], settings: Settings) -> Na
     count, weight, spelled, best = tallies[0]
     if count < settings.name_vote_documents or weight < settings.name_vote_min_support:
         return None  # too few documents, or only passing mentions in weak sentences
-    if len(tallies) > 1 and tallies[1][0] == count and tallies[1][1] >= weight * 0.9:
+    if (
+        len(tallies) > 1
+        and tallies[1][0] == count
+        and tallies[1][1] >= weight * settings.name_vote_margin
+    ):
         return None  # two names as well supported: no agreement
     documents = tuple(sorted(best.values(), key=lambda e: -e.score))
     return NameVote(spelled.name, spelled.evidence, spelled.start, documents)

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from netkit import free_port
 
 import index  # noqa: F401  (sets the offline environment before anything heavy loads)
 
@@ -40,18 +41,12 @@ def sample_rag(sample_store: Path) -> Iterator[object]:
     yield open_store(sample_store, backend="extractive")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def chroma_url(tmp_path: Path) -> Iterator[str]:
     """A real Chroma server (``chroma run``, which comes with chromadb) on a free port."""
     chroma = shutil.which("chroma", path=str(Path(sys.executable).parent))
     assert chroma, "the chroma command comes with chromadb"
-    port = _free_port()
+    port = free_port()
     command = [chroma, "run", "--host", "127.0.0.1", "--port", str(port)]
     server = subprocess.Popen(
         [*command, "--path", str(tmp_path / "srv")],

@@ -224,3 +224,15 @@ def test_a_title_case_headline_names_nothing() -> None:
         _evidence("NFL Week 5 Lineup Decisions: Starts, Sits, Busts", "b", 0.4),
     ]
     assert name_vote(q, ranked, get_settings()) is None
+
+
+def test_the_answer_is_the_form_most_documents_write_not_a_longer_other_thing() -> None:
+    # "Google Search" is a product of Google: the name the documents share is "Google"
+    q = analyze("Which company, according to two reports, paid to be the default search engine?")
+    ranked = [
+        _evidence("Google paid Apple to remain the default search engine on iPhones.", "a", 0.4),
+        _evidence("Prosecutors said Google paid for default placement in browsers.", "b", 0.4),
+        _evidence("Regulators asked whether Google Search is better than the rest.", "c", 0.3),
+    ]
+    vote = name_vote(q, ranked, get_settings())
+    assert vote is not None and vote.name == "Google"

@@ -154,3 +154,40 @@ def test_offsets_are_in_the_document_with_a_passage_window_and_line_breaks() -> 
         "Журналістаў затрымалі.",
     ]
     assert spans[0][0] == len(head)
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "quotes"),
+    [
+        (
+            "be",
+            "Рэдакцыя працавала на вул. Леніна ў Мінску. Праф. Іваноў пацвердзіў гэта ў 2024 г.",
+            [
+                "Рэдакцыя працавала на вул. Леніна ў Мінску.",
+                "Праф. Іваноў пацвердзіў гэта ў 2024 г.",
+            ],
+        ),
+        (
+            "bg",
+            "Проверката обхвана складове, офиси и др. Митницата в гр. Бургас задържа 96 кашона.",
+            [
+                "Проверката обхвана складове, офиси и др.",
+                "Митницата в гр. Бургас задържа 96 кашона.",
+            ],
+        ),
+    ],
+)
+def test_evidence_units_of_a_cyrillic_document_under_an_english_question(
+    code: str, text: str, quotes: list[str]
+) -> None:
+    """The evidence stage cuts a document by its own language's rules (razdel with the
+    profile), whatever the question's language; every quote is the exact span."""
+    from rag.evidence import units
+    from rag.records import Passage
+
+    passage = Passage(
+        "c", "d", "d.txt", "T", "2024-01-01", "document", text, 0, len(text), 0.1, language=code
+    )
+    found = units(passage, text, "en")
+    assert [u.quote for u in found] == quotes
+    assert all(text[u.start : u.end] == u.quote for u in found)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from gradio_client import Client
+from netkit import free_port, use_loopback
 
 from index.settings import get_settings
 from rag import RAG
@@ -49,23 +49,11 @@ QUESTIONS = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module", autouse=True)
 def loopback_env() -> Iterator[None]:
     """No proxy may reroute the clients, and no telemetry from client or server."""
     with pytest.MonkeyPatch.context() as patch:
-        for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
-            patch.delenv(name, raising=False)
-        patch.delenv("all_proxy", raising=False)
-        patch.setenv("NO_PROXY", "127.0.0.1,localhost")
-        patch.setenv("GRADIO_ANALYTICS_ENABLED", "False")
-        patch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
-        patch.delenv("RAG_UI_PASSWORD", raising=False)
+        use_loopback(patch)
         yield
 
 

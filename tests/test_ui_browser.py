@@ -6,18 +6,16 @@ quoted span is highlighted, visible and scrolled into view. Saves artifacts/ui-c
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from netkit import serving
 from playwright.sync_api import Browser, Locator, Page
 from storekit import BIG_FACT, BIG_QUESTION, index_big
 
 from index.settings import get_settings
 from rag import RAG
-from ui.app import launch
 
 pytestmark = pytest.mark.browser
 
@@ -41,27 +39,6 @@ HOSTILE = """# Shipments <img src=x onerror="window.__pwned = 1"> report
 The shipment of <script>window.__pwned = 2</script> 55 crates of rifles arrived in Varna on
 3 March 2016. The crates were marked <b onmouseover="window.__pwned = 3">agricultural</b>.
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def serving(rag: RAG) -> Iterator[str]:
-    """The app over ``rag`` on a free loopback port; yields its address."""
-    with pytest.MonkeyPatch.context() as patch:
-        for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
-            patch.delenv(name, raising=False)
-        patch.setenv("NO_PROXY", "127.0.0.1,localhost")
-        patch.delenv("RAG_UI_PASSWORD", raising=False)
-        app = launch(rag, host="127.0.0.1", port=free_port(), prevent_thread_lock=True, quiet=True)
-        try:
-            yield str(app.local_url)
-        finally:
-            app.close()
 
 
 @pytest.fixture(scope="module")

@@ -2,42 +2,22 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from gradio_client import Client
+from netkit import serving
 from sample_quotes import SOFIA
 
 from rag import RAG, Citation, ClaimCheck
-from ui.app import launch
 from ui.check import check_claim, render_check_html
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def server(sample_rag: RAG) -> Iterator[str]:
-    with pytest.MonkeyPatch.context() as patch:
-        for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
-            patch.delenv(name, raising=False)
-        patch.delenv("all_proxy", raising=False)
-        patch.setenv("NO_PROXY", "127.0.0.1,localhost")
-        patch.setenv("GRADIO_ANALYTICS_ENABLED", "False")
-        patch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
-        patch.delenv("RAG_UI_PASSWORD", raising=False)
-        app = launch(
-            sample_rag, host="127.0.0.1", port=_free_port(), prevent_thread_lock=True, quiet=True
-        )
-        try:
-            yield str(app.local_url)
-        finally:
-            app.close()
+    with serving(sample_rag) as url:
+        yield url
 
 
 def test_check_endpoint_returns_the_verdict_json(server: str, sample_rag: RAG) -> None:

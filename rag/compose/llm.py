@@ -12,8 +12,11 @@ from collections.abc import Sequence
 
 from index.sentences import sentence_spans
 from rag.compose import citation
-from rag.evidence import Evidence
+from rag.compose.extractive import answer_value
+from rag.evidence import Evidence, candidate_names
 from rag.markers import MARKERS, marker_numbers
+from rag.normalize import extract_dates, extract_quantities, fact_in_text, fold
+from rag.question import NAME_KINDS, Question
 from rag.records import AnswerSentence, Citation
 from rag.terms import lexicon
 from rag.verify import check_sentence
@@ -27,7 +30,7 @@ _SYSTEM = (
     "Never use outside knowledge. Write 1 to 4 short sentences. End every sentence with the "
     "numbers of the quotes that support it, like [1] or [1][3]. Copy every number, amount, "
     "date and name exactly as the quotes write them. If you add numbers, show the sum with "
-    "its operands (136 + 80 = 216). If the quotes do not answer the question, reply exactly: "
+    "its operands (A + B = C). If the quotes do not answer the question, reply exactly: "
     f"{INSUFFICIENT}"
 )
 
@@ -55,41 +58,103 @@ def _best_supporting(sentence: str, picked: Sequence[Evidence], language: str) -
 
 
 _LEADING_MARKERS = re.compile(rf"^(?:{MARKERS.pattern})\s*")
-_AFTER_MARKERS = re.compile(r"(?<=\])\s+(?=[^\W\d_])")
+# A marker closes its sentence: what follows it (a word, a figure, "$1.45 billion") starts
+# the next one, as does a line break.
+_AFTER_MARKERS = re.compile(r"(?<=\])\s+(?!\[)|\s*\n\s*")
 
 
 def sentences(output: str) -> list[str]:
     """Sentences of model output, each with its own markers.
 
-    Models put markers after the full stop ("... 2015. [1] Next") or run sentences together
-    after a marker ("... 2015 [1] Next"); both must stay with the sentence they close.
+    Models put markers after the full stop ("... 2015. [1] Next"), run sentences together
+    after a marker ("... 2015 [1] Next", "136 [1] 136 [1]"), or put one a line; each marker
+    must stay with the sentence it closes.
     """
     out: list[str] = []
     for a, b in sentence_spans(output) if output.strip() else []:
-        piece = output[a:b]
-        leading = _LEADING_MARKERS.match(piece)
-        if leading and out:
-            out[-1] += " " + leading.group(0).strip()
-            piece = piece[leading.end() :]
-        out.extend(p for p in _AFTER_MARKERS.split(piece) if p.strip())
+        for piece in _AFTER_MARKERS.split(output[a:b]):
+            leading = _LEADING_MARKERS.match(piece)
+            if leading and out:  # markers opening a piece close the sentence before it
+                out[-1] += " " + leading.group(0).strip()
+                piece = piece[leading.end() :]
+            if piece.strip():
+                out.append(piece)
     return out
 
 
+_BARE_VALUE_WORDS = 4
+_REFUSAL = re.compile(rf"^\W*{INSUFFICIENT}\b", re.IGNORECASE)
+
+
+def _given_values(q: Question, sentence: str) -> list[str]:
+    """The values of the kind the question asks for that ``sentence`` gives (not those the
+    question itself gives, nor bare years for a count)."""
+    if q.kind in ("number", "amount"):
+        return [
+            x.text
+            for x in extract_quantities(sentence)
+            if x.value not in q.asked_values and (x.unit is not None or not 1800 <= x.value <= 2100)
+        ]
+    if q.kind == "date":
+        return [
+            d.text for d in extract_dates(sentence) if (d.year, d.month, d.day) not in q.asked_dates
+        ]
+    if q.kind in NAME_KINDS:
+        return [name for name, _ in candidate_names(q, sentence)]
+    return []
+
+
+def _agrees(q: Question, answer: str, sentence: str) -> bool:
+    if q.kind in NAME_KINDS:  # a short form names the same one: "Doe" for "Jane Doe"
+        return fold(answer.split()[-1]) in fold(sentence)
+    return fact_in_text(answer, sentence)
+
+
+def off_answer(q: Question, sentence: str, picked: Sequence[Evidence]) -> str | None:
+    """The value ``sentence`` gives where the question asks for one, when it is none of the
+    values the quotes bind to what the question asks ("94 cents per share" for a question
+    about net profit, when the quote binds $1.45 billion to net income). The verifier finds
+    such a sentence true to its quote; as an answer it is wrong."""
+    if not q.wants_value:
+        return None
+    given = _given_values(q, sentence)
+    if not given:
+        return None
+    answers = [v[0] for e in picked if (v := answer_value(q, e)) is not None]
+    if not answers or any(_agrees(q, a, sentence) for a in answers):
+        return None
+    return given[0]
+
+
 def parse(
-    output: str, picked: Sequence[Evidence], language: str = "en"
+    output: str, picked: Sequence[Evidence], q: Question
 ) -> tuple[list[AnswerSentence], list[Citation], list[str]]:
     """Split LLM output into sentences, keep valid markers, verify each sentence.
 
     Markers the model invents are dropped; a sentence without a valid marker is dropped; a
-    sentence whose numbers, dates or names are not in its quotes is replaced by those quotes.
+    sentence whose numbers, dates or names are not in its quotes, or that gives another
+    value than the quotes bind to what the question asks, is replaced by those quotes. The
+    model's own "INSUFFICIENT" after an answer, and a sentence it repeats, are not claims:
+    they are left out (the first with a note).
     """
+    language = q.language
     notes: list[str] = []
     kept: list[tuple[str, tuple[int, ...], bool]] = []  # (text, markers, model-written)
+    seen: set[str] = set()
     for raw in sentences(output):
         numbers = tuple(n for n in marker_numbers(raw) if 1 <= n <= len(picked))
         text = MARKERS.sub("", raw).strip()
         if not text:
             continue
+        cut = text.upper()  # "INSUF" when the reply was cut at the token limit
+        if _REFUSAL.match(text) or (len(cut) >= 3 and INSUFFICIENT.startswith(cut)):
+            refusal = "The model also said the quotes do not answer the question."
+            if refusal not in notes:
+                notes.append(refusal)
+            continue
+        if " ".join(text.split()) in seen:  # small models loop: one sentence, said again
+            continue
+        seen.add(" ".join(text.split()))
         if not numbers:
             # Small models often forget markers. Attach the quote that carries the sentence
             # (most shared words, and it passes the same check), and say so; else drop it.
@@ -99,10 +164,20 @@ def parse(
                 continue
             notes.append(f"The model gave no citation; [{numbers[0]}] was matched by the verifier.")
         check = check_sentence(text, [picked[n - 1].unit.display for n in numbers])
-        if check.ok:
+        other = off_answer(q, text, picked) if check.ok else None
+        if check.ok and other is None:
             kept.append((text, numbers, True))
+            if len(text.split()) <= _BARE_VALUE_WORDS:
+                # A bare value ("2001", "4096 bits") does not say what it is of: the quotes
+                # that do follow it, as the extractive answer leads with its value.
+                for n in numbers:
+                    if all(picked[n - 1].unit.quote != k[0] for k in kept):
+                        kept.append((picked[n - 1].unit.quote, (n,), False))
         else:
-            notes.append(f"Replaced a sentence by the passage it cited ({check.reason}): “{text}”")
+            reason = check.reason or (
+                f"‘{other}’ is not the value the quotes give for what was asked"
+            )
+            notes.append(f"Replaced a sentence by the passage it cited ({reason}): “{text}”")
             for n in numbers:
                 if all(picked[n - 1].unit.quote != k[0] for k in kept):
                     kept.append((picked[n - 1].unit.quote, (n,), False))
