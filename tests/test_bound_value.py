@@ -41,3 +41,29 @@ def test_no_lead_when_no_value_is_bound_to_what_is_asked() -> None:
     assert _lead("How many games did Oregon State win in 2021?", sentence) is None
     # two values nothing tells apart
     assert _lead("How many were there?", "There were 12 and 14.") is None
+
+
+def test_the_value_said_at_the_asked_date() -> None:
+    sentence = (
+        "The group reported $76 million in subscription revenue in 2021, compared to nearly"
+        " $7 million in 2019."
+    )
+    assert _lead("How much subscription revenue did the group have in 2019?", sentence) == (
+        "$7 million"
+    )
+    assert _lead("How much subscription revenue did the group have in 2021?", sentence) == (
+        "$76 million"
+    )
+
+
+def test_a_phrase_after_a_value_binds_it_and_a_tie_gives_no_lead() -> None:
+    sentence = (
+        "Six catches for 163 yards and a touchdown against Carolina left the Dolphins' Tyreek"
+        " Hill with 812 yards through the first six games."
+    )
+    # 163 is bound to Carolina; 812 is Hill's too: never 812 for the Carolina game
+    assert _lead("How many yards did Tyreek Hill gain against Carolina?", sentence) in (
+        "163",
+        None,
+    )
+    assert _lead("How many yards did the receiver gain against Carolina?", sentence) == "163"
