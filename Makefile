@@ -142,9 +142,13 @@ test-gguf: llama-cpp gguf
 	RAG_TEST_GGUF=$(GGUF) $(BIN)/pytest -q -m gguf tests/test_llm.py
 
 # The local GGUF model over the development set: sentences the verifier kept, replaced or
-# dropped, and wrong sentences kept (bench/llm_devset.py). BENCH_ARGS="--limit 20" for a slice.
+# dropped, and wrong sentences kept (bench/llm_devset.py); the dev index stays in .cache/.
+# BENCH_ARGS="--interleave" (every kind early, stop any time), "--limit 20", or
+# "--replay reports/bench-llm-devset.json --out reports/replay.json" (the recorded replies
+# checked again by today's verifier, no model needed).
 bench-llm: llama-cpp gguf
-	RAG_BACKEND=llm RAG_LLM=llama-cpp:$(GGUF) $(BIN)/python bench/llm_devset.py --backend llm $(BENCH_ARGS)
+	RAG_BACKEND=llm RAG_LLM=llama-cpp:$(GGUF) $(BIN)/python bench/llm_devset.py --backend llm \
+		--store .cache/devstore $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -243,10 +243,13 @@ class RAG:
         sources: Sequence[str] = (),
         date_from: str | None = None,
         date_to: str | None = None,
+        languages: Sequence[str] = (),
     ) -> ClaimCheck:
         """Is ``claim`` supported, contradicted or not found in the sources? The result has
         ``verdict``, ``reason``, ``citations`` (exact quotes), ``contradicting`` (quotes that
-        say otherwise) and ``closest`` (when not found)."""
+        say otherwise) and ``closest`` (when not found). ``sources``, the dates and
+        ``languages`` (ISO 639-1 codes of the documents' languages) restrict the documents
+        searched, as for ``ask``."""
         from rag.check import check_claim
         from rag.question import question_language
         from rag.retrieve import Filters
@@ -255,7 +258,12 @@ class RAG:
             claim,
             self.retriever,
             top_k=top_k,
-            filters=Filters(tuple(sources), date_from, date_to),
+            filters=Filters(
+                tuple(sources),
+                date_from,
+                date_to,
+                tuple(code.strip().lower() for code in languages),
+            ),
             lang=question_language(claim),
             claim_id=claim_id,
         )

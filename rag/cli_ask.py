@@ -13,7 +13,7 @@ import click
 from index.clikit import expected_errors, store_option
 
 _BACKENDS = click.Choice(["extractive", "llm", "openai", "llama-cpp"])
-_LANG_OPTION = click.option(
+LANG_OPTION = click.option(
     "--lang",
     "languages",
     multiple=True,
@@ -127,7 +127,7 @@ def read_questions(path: Path) -> list[BatchItem]:
 @click.option("--source", "sources", multiple=True, help="Only these sources (path parts).")
 @click.option("--since", "date_from", default=None, help="Only documents dated on/after.")
 @click.option("--until", "date_to", default=None, help="Only documents dated on/before.")
-@_LANG_OPTION
+@LANG_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the answer object as JSON.")
 @export_option
 @expected_errors
@@ -184,7 +184,7 @@ def _record(item: BatchItem, answer: Any) -> dict[str, Any]:
 @store_option
 @click.option("--backend", type=_BACKENDS, default=None, help="Answer generator.")
 @click.option("--concurrency", type=click.IntRange(1, 64), default=2, help="Questions at once.")
-@_LANG_OPTION
+@LANG_OPTION
 @export_option
 @expected_errors
 def batch(

@@ -11,6 +11,7 @@ import click
 
 from index.clikit import expected_errors, store_option
 from rag.cli_ask import (
+    LANG_OPTION,
     BatchItem,
     InputError,
     export_evidence,
@@ -68,6 +69,7 @@ def _record(item: BatchItem, result: ClaimCheck | None) -> dict[str, Any]:
 @click.option("--top-k", type=click.IntRange(1, 100), default=None, help="Passages retrieved.")
 @click.option("--concurrency", type=click.IntRange(1, 64), default=2, help="Claims at once.")
 @click.option("--json", "as_json", is_flag=True, help="Print the verdict object as JSON.")
+@LANG_OPTION
 @export_option
 @expected_errors
 def check(
@@ -78,6 +80,7 @@ def check(
     top_k: int | None,
     concurrency: int,
     as_json: bool,
+    languages: tuple[str, ...],
     export: Path | None,
 ) -> None:
     """Check CLAIM (or every claim of --file) against the indexed sources.
@@ -95,7 +98,7 @@ def check(
     rag = open_store(store, create=False)
     warn_incomplete(rag)
     if claim is not None:
-        result = rag.check(claim, top_k=top_k)
+        result = rag.check(claim, top_k=top_k, languages=languages)
         if export is not None:
             export_evidence(export, rag, [result])
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False) if as_json else
@@ -112,6 +115,7 @@ def check(
             concurrency=concurrency,
             on_done=lambda *_: bar.update(),
             top_k=top_k,
+            languages=languages,
         )
     if export is not None:
         export_evidence(export, rag, results)

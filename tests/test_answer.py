@@ -162,7 +162,8 @@ def test_llm_wrong_number_is_replaced_by_the_quote(sample_rag: RAG) -> None:
 def test_llm_value_true_to_its_quote_but_not_the_answer_is_replaced(sample_rag: RAG) -> None:
     # "80" is in the quote, so the sentence alone checks out; but the quote binds 80 to
     # Saudi Arabia and 136 to the U.S., which the question asks about.
-    answer, _, _ = _generate(sample_rag, QUESTION_US, "80 [1] INSUFFICIENT [1]\nINSUFFICIENT")
+    reply = "80 [1] INSUFFICIENT [1]\nINSUFFICIENT\nINSUF"  # cut at the token limit
+    answer, _, _ = _generate(sample_rag, QUESTION_US, reply)
     assert [(s.text, s.model_written) for s in answer.sentences] == [
         (answer.citations[0].quote, False)
     ]
@@ -173,8 +174,12 @@ def test_llm_value_true_to_its_quote_but_not_the_answer_is_replaced(sample_rag: 
 
 def test_llm_right_value_is_kept_once_however_often_repeated(sample_rag: RAG) -> None:
     answer, _, _ = _generate(sample_rag, QUESTION_US, "136 [1] 136 [1]\n136 [1]")
-    assert [(s.text, s.model_written) for s in answer.sentences] == [("136", True)]
-    assert not answer.notes
+    # A bare value is followed by the quote that says what it counts.
+    assert [(s.text, s.model_written) for s in answer.sentences] == [
+        ("136", True),
+        (answer.citations[0].quote, False),
+    ]
+    assert answer.text == f"136 [1] {answer.citations[0].quote} [1]" and not answer.notes
 
 
 def test_llm_invented_markers_and_uncited_sentences_are_dropped(sample_rag: RAG) -> None:

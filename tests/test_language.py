@@ -162,6 +162,34 @@ def test_lang_filter_in_ask_and_batch(lang_store: Path, tmp_path: Path) -> None:
     assert shown and {Path(c["source"]).name for c in shown} == {"uk.txt"}
 
 
+def test_lang_filter_in_check(lang_store: Path) -> None:
+    from rag import open_store
+
+    claim = "Customs officers in Dover found 96 boxes of cigarettes."
+    rag = open_store(lang_store, create=False, backend="extractive")
+    result = rag.check(claim)
+    assert result.verdict == "supported"
+    assert {Path(c.source).name for c in result.citations} == {"en.txt"}
+    # with English out, the English source is never cited, and the claim is not found
+    # (the Ukrainian source has 96 boxes too, but in Uzhhorod)
+    result = rag.check(claim, languages=["uk", "RU"])
+    assert result.verdict == "not_found"
+    shown = [*result.citations, *result.closest]
+    assert shown and {Path(c.source).name for c in shown} <= {"uk.txt", "ru.txt"}
+    # a document's main language is what the filter reads: mixed.txt (bg+en) is Bulgarian
+    result = rag.check(claim, languages=["bg"])
+    assert {Path(c.source).name for c in result.citations} <= {"mixed.txt"}
+    runner = CliRunner()
+    done = runner.invoke(
+        cli, ["check", claim, "--store", str(lang_store), "--lang", "uk", "--json"]
+    )
+    assert done.exit_code == 0, done.output
+    record = json.loads(done.output)
+    listed = [*record["citations"], *record["closest"]]
+    assert record["verdict"] == "not_found"
+    assert listed and {Path(c["source"]).name for c in listed} == {"uk.txt"}
+
+
 def test_lang_filter_in_the_ui_handlers(lang_store: Path) -> None:
     from rag import open_store
     from ui.app import Handlers, UIError

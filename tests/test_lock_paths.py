@@ -41,8 +41,9 @@ def test_api_and_ui_writes_wait_for_the_lock(tmp_path: Path) -> None:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         with pytest.raises(StoreError, match=f"still being written by pid {holder.pid}"):
             rag.ingest([new])
-        report, *_ = handlers.upload([str(new)])  # reported, and no copy is left behind
-        assert "failed: new.txt: not indexed, nothing kept" in report
+        # The UI reports the refused upload (in red) instead of raising, and keeps no copy.
+        report, *_ = handlers.upload([str(new)])
+        assert '<li class="rag-error">failed: new.txt: not indexed, nothing kept;' in report
         assert "still being written" in report
         message, *_ = handlers.delete(str(doc.resolve()))
         assert "not removed" in message and "still being written" in message

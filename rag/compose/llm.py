@@ -82,6 +82,7 @@ def sentences(output: str) -> list[str]:
     return out
 
 
+_BARE_VALUE_WORDS = 4
 _REFUSAL = re.compile(rf"^\W*{INSUFFICIENT}\b", re.IGNORECASE)
 
 
@@ -145,7 +146,8 @@ def parse(
         text = MARKERS.sub("", raw).strip()
         if not text:
             continue
-        if _REFUSAL.match(text):
+        cut = text.upper()  # "INSUF" when the reply was cut at the token limit
+        if _REFUSAL.match(text) or (len(cut) >= 3 and INSUFFICIENT.startswith(cut)):
             refusal = "The model also said the quotes do not answer the question."
             if refusal not in notes:
                 notes.append(refusal)
@@ -165,6 +167,12 @@ def parse(
         other = off_answer(q, text, picked) if check.ok else None
         if check.ok and other is None:
             kept.append((text, numbers, True))
+            if len(text.split()) <= _BARE_VALUE_WORDS:
+                # A bare value ("2001", "4096 bits") does not say what it is of: the quotes
+                # that do follow it, as the extractive answer leads with its value.
+                for n in numbers:
+                    if all(picked[n - 1].unit.quote != k[0] for k in kept):
+                        kept.append((picked[n - 1].unit.quote, (n,), False))
         else:
             reason = check.reason or (
                 f"‘{other}’ is not the value the quotes give for what was asked"
