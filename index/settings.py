@@ -186,6 +186,23 @@ class Settings(BaseSettings):
     evidence_paraphrase_similarity: float = Field(
         default=0.6, description="Similarity from which a sentence counts as a close paraphrase."
     )
+    crosslang_min_similarity: float = Field(
+        default=0.72,
+        description="Embedding similarity from which a sentence in another language than the "
+        "question counts as about it (rag/crosslang.py; multilingual-e5-small's scale).",
+    )
+    crosslang_passages: int = Field(
+        default=2,
+        ge=0,
+        description="Passages from documents in each other language than the question's added "
+        "to the evidence candidates (BM25 only finds the question's own language).",
+    )
+    crosslang_value_words: int = Field(
+        default=4,
+        ge=0,
+        description="Words either side of a value compared with the question to tell which "
+        "value of a sentence in another language answers it.",
+    )
     evidence_focus_similarity: float = Field(
         default=0.65,
         description="Similarity to the question from which a sentence counts as about what "
