@@ -275,6 +275,11 @@ def test_llm_bench_counts_kept_replaced_dropped_and_wrong_sentences() -> None:
     assert bench.wrong_sentence("$219 million", q, answer_gives_expected=False) == (
         "answers $219 million where the set expects $394 million"
     )
+    unanswerable = FactQuestion(id="u", question="What was Uber's revenue?", kind="unanswerable")
+    assert bench.wrong_sentence("394 million", unanswerable) == (
+        "answers 394 million where the sources do not say"
+    )
+    assert bench.wrong_sentence("Uber's operating income was $394 million.", unanswerable) is None
     only = replace(answer, sentences=[AnswerSentence("$219 million", (1,), model_written=True)])
     assert [w["sentence"] for w in bench.count_sentences(only, q)["wrong_kept"]] == ["$219 million"]
     # A run stopped early still covers every kind.
