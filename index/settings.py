@@ -186,6 +186,23 @@ class Settings(BaseSettings):
     evidence_paraphrase_similarity: float = Field(
         default=0.6, description="Similarity from which a sentence counts as a close paraphrase."
     )
+    crosslang_min_similarity: float = Field(
+        default=0.72,
+        description="Embedding similarity from which a sentence in another language than the "
+        "question counts as about it (rag/crosslang.py; multilingual-e5-small's scale).",
+    )
+    crosslang_passages: int = Field(
+        default=2,
+        ge=0,
+        description="Passages from documents in each other language than the question's added "
+        "to the evidence candidates (BM25 only finds the question's own language).",
+    )
+    crosslang_value_words: int = Field(
+        default=4,
+        ge=0,
+        description="Words either side of a value compared with the question to tell which "
+        "value of a sentence in another language answers it.",
+    )
     evidence_focus_similarity: float = Field(
         default=0.65,
         description="Similarity to the question from which a sentence counts as about what "
@@ -301,6 +318,13 @@ class Settings(BaseSettings):
         description="Password for the UI (user 'rag'); required for a non-local bind.",
     )
     upload_max_mb: float = Field(default=50.0, gt=0, description="Largest file the UI accepts.")
+    ui_concurrency: int = Field(
+        default=4,
+        ge=1,
+        le=64,
+        description="Questions the UI answers at once (its /ask API and chats); more wait in "
+        "Gradio's queue. Opening a citation is not queued. See bench/ui_load.py.",
+    )
     ui_context_chars: int = Field(
         default=2000,
         ge=0,

@@ -46,6 +46,9 @@ def name_key(word: str) -> str:
     letters = "".join(c for c in romanize(word).lower() if c.isalpha())
     if len(letters) > 1 and letters[0] in "yj" and letters[1] in _VOWELS:
         letters = letters[1:]  # "Yevgeny" = "Evgeniy", "Yulia" = "Ulia"
+    # A hard "c" is a "k" ("Calafat" = "Калафат", "Cluj" = "Клуж"); "ch", "cz", "ck" and a
+    # soft "c" ("Celje") stay for the digraphs below.
+    letters = re.sub(r"c(?=[aoulrt])", "k", letters)
     for digraph, single in _DIGRAPHS:
         letters = letters.replace(digraph, single)
     # "w" is a vowel at a word's end or before a consonant ("Matthew"), else "v" ("Wladimir").

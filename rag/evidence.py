@@ -72,6 +72,9 @@ class Evidence:
     # names every entity of the question (checked for value questions: a number is only an
     # answer when it is about the things the question names)
     has_entities: bool = True
+    # the answer value chosen while scoring, (text, start, end) in the document: set by the
+    # cross-language path (rag.crosslang), where the value cannot be bound word by word
+    value: tuple[str, int, int] | None = None
 
     @property
     def meets_all(self) -> bool:
@@ -236,7 +239,7 @@ def names_entity(entity: str, texts: Sequence[str], language: str) -> bool:
     return name_in_texts(entity, texts) or check_name(entity, texts, language).found
 
 
-def _sentence_before(candidates: Sequence[Unit]) -> dict[int, str]:
+def sentence_before(candidates: Sequence[Unit]) -> dict[int, str]:
     """Each unit's nearest preceding unit of the same document (by ``id`` of the unit)."""
     by_doc: dict[str, list[Unit]] = {}
     for unit in candidates:
@@ -260,7 +263,7 @@ def score_units(
     """Score every unit; best first. Similarity carries paraphrase, term coverage exact
     wording; a unit missing the asked-for kind, attribute or topic keeps only a share of it."""
     lex = lexicon(q.language)
-    before = _sentence_before(candidates)
+    before = sentence_before(candidates)
     scored: list[Evidence] = []
     for unit, similarity in zip(candidates, similarities, strict=True):
         terms = lex.terms(unit.display)

@@ -93,6 +93,21 @@ def cyrillic_dates(text: str) -> list[tuple[int | None, int, int | None, int, in
     return out
 
 
+_NEXT_WORD = re.compile(r"\s*([^\W\d_]+)")
+_LAST_WORD = re.compile(r"([^\W\d_]+)[^\w.!?]*$")
+
+
+def _cyrillic_context(text: str, start: int, end: int) -> bool:
+    """The number's own words are Cyrillic: the word right after it ("1 200 тонн") or, when
+    none follows, the word before it ("приняло 1 200."). "6,200 cartons" in an English
+    sentence of a mixed text is read with a thousands comma."""
+    after = _NEXT_WORD.match(text, end)
+    if after:
+        return has_cyrillic(after.group(1))
+    before = _LAST_WORD.search(text[max(0, start - 60) : start])
+    return before is not None and has_cyrillic(before.group(1))
+
+
 def cyrillic_quantities(text: str) -> list[tuple[Decimal, str | None, int, int]]:
     """(value, unit, start, end) of the numbers only the Cyrillic conventions read right:
     a decimal comma ("37,9"), space-grouped thousands ("1 200"), a scale or currency word
@@ -106,6 +121,8 @@ def cyrillic_quantities(text: str) -> list[tuple[Decimal, str | None, int, int]]
         raw, scale, unit, pre = m.group("num"), m.group("scale"), m.group("unit"), m.group("pre")
         if not (scale or unit or "," in raw or not raw.isdigit()):
             continue
+        if not (scale or unit) and not _cyrillic_context(text, m.start(), m.end()):
+            continue  # "6,200 cartons" in an English sentence of a mixed text: a thousands comma
         value = Decimal(re.sub(r"[ \u00a0\u202f]", "", raw).replace(",", "."))
         if scale:
             value *= vocabulary.scales[scale.lower().rstrip(".")]

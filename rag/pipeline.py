@@ -12,10 +12,12 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from index.languages import get_profile
+from index.languages import available_languages, get_profile
+from rag import crosslang
 from rag.compose import render
 from rag.evidence import (
     Evidence,
+    Unit,
     WordSimilarity,
     assess,
     assess_without_vote,
@@ -33,7 +35,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["NOT_SAY", "answer_question", "answer_to_text", "select_evidence"]
+__all__ = [
+    "NOT_SAY",
+    "answer_question",
+    "answer_to_text",
+    "question_language",
+    "select_evidence",
+]
 
 NOT_SAY = get_profile("en").label("not_say", "The sources do not say")
 
@@ -43,30 +51,46 @@ def select_evidence(
 ) -> list[Evidence]:
     """Every clean unit of the passages scored against the question; best first."""
     texts: dict[str, str] = {}
-    candidates = []
-    seen: set[tuple[str, int]] = set()
+    found: dict[tuple[str, int], Unit] = {}
     for passage in passages:
         if passage.doc_id not in texts:
             texts[passage.doc_id] = retriever.store.document_text(passage.doc_id)
-        for unit in units(passage, texts[passage.doc_id], q.language):
-            if (passage.doc_id, unit.start) not in seen:  # overlapping chunks repeat sentences
-                seen.add((passage.doc_id, unit.start))
-                candidates.append(unit)
+        # a sentence is split by its own language's rules ("млн." does not end one)
+        language = crosslang.unit_language(q, passage)
+        for unit in units(passage, texts[passage.doc_id], language):
+            # Overlapping chunks repeat sentences; a chunk ending inside a sentence cuts it
+            # ("... 42,7 млн." of "... 42,7 млн. лв."): the whole one is kept.
+            key = (passage.doc_id, unit.start)
+            if key not in found or unit.end > found[key].end:
+                found[key] = unit
+    candidates = list(found.values())
     if not candidates:
         return []
-    similarities = embed_units(retriever.embedder, q.text, [u.display for u in candidates])
-    return score_units(
-        q,
-        candidates,
-        [float(s) for s in similarities],
-        retriever.settings,
-        premise_gaps,
-        WordSimilarity(retriever.embedder),
-    )
+    # Units in another language than the question are scored by rag.crosslang (embedding
+    # similarity and language-independent anchors); the others as always.
+    same, cross = crosslang.partition(q, candidates)
+    ranked = crosslang.score_units(q, cross, retriever.settings, retriever.embedder)
+    if same:
+        similarities = embed_units(retriever.embedder, q.text, [u.display for u in same])
+        ranked += score_units(
+            q,
+            same,
+            [float(s) for s in similarities],
+            retriever.settings,
+            premise_gaps,
+            WordSimilarity(retriever.embedder),
+        )
+    if cross:
+        ranked.sort(key=lambda e: -e.score)
+    return ranked
 
 
 def premise_gaps(
-    question: str, passages: Sequence[Passage], retriever: Retriever, filters: Filters
+    question: str,
+    passages: Sequence[Passage],
+    retriever: Retriever,
+    filters: Filters,
+    language: str = "en",
 ) -> list[str]:
     """Figures and names the question takes for granted that the sources do not contain.
 
@@ -74,13 +98,21 @@ def premise_gaps(
     own: a multi-document question names things the top passages may not hold, and telling a
     reader "the sources do not say X" when another document does would be a false statement.
     """
-    missing = check_sentence(question, [p.text for p in passages]).missing
+    missing = check_sentence(question, [p.text for p in passages], language).missing
     gaps = []
     for item in missing:
         found = retriever.retrieve(item, top_k=8, filters=filters)
-        if not check_sentence(item, [p.text for p in found]).ok:
+        if not check_sentence(item, [p.text for p in found], language).ok:
             gaps.append(item)
     return gaps
+
+
+def question_language(question: str) -> str:
+    """The question's language among those with a profile; English when it cannot be told."""
+    from index.language import detect_language
+
+    code = detect_language(question)
+    return code if code in available_languages() else "en"
 
 
 def _decline(q: Question, passages: Sequence[Passage], missing: str = "") -> Answer:
@@ -110,15 +142,16 @@ def answer_question(
     top_k: int | None,
     filters: Filters,
     started: float,
-    language: str = "en",
+    language: str | None = None,
 ) -> Iterator[StreamEvent]:
-    """Yield text deltas (LLM back-ends) and finally the verified answer."""
+    """Yield text deltas (LLM back-ends) and finally the verified answer. ``language``: the
+    question's (ISO 639-1); detected when not given."""
     from rag.compose.extractive import compose
 
     settings = retriever.settings
     timings: dict[str, float] = {}
     t = time.perf_counter()
-    q = analyze(question, language)
+    q = analyze(question, language or question_language(question))
     timings["question"] = time.perf_counter() - t
     if not q.text:
         empty = Answer(
@@ -130,11 +163,15 @@ def answer_question(
 
     t = time.perf_counter()
     passages = retriever.retrieve(q.text, top_k=top_k, filters=filters)
+    # The evidence may be in another language than the question (rag.crosslang).
+    evidence_passages = crosslang.other_language_passages(q, passages, retriever, filters)
     timings["retrieve"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    gaps = premise_gaps(q.text, passages, retriever, filters) if passages else []
-    ranked = select_evidence(q, passages, retriever, premise_gaps=bool(gaps))
+    gaps = premise_gaps(q.text, passages, retriever, filters, q.language) if passages else []
+    if gaps and crosslang.mixed(q, passages):
+        gaps = crosslang.value_gaps_only(gaps)
+    ranked = select_evidence(q, evidence_passages, retriever, premise_gaps=bool(gaps))
     assessment = assess(q, ranked, settings)
     if assessment.vote is not None and any(len(g.split()) > 1 and g[:1].isupper() for g in gaps):
         # The vote trusts the question's description of the documents; a person or body of
@@ -154,7 +191,7 @@ def answer_question(
         notes: list[str] = []
         if llm is None:
             composition = compose(
-                q,
+                crosslang.question_for(q, picked),
                 picked,
                 settings.yes_no_coverage,
                 assessment.vote,
@@ -177,6 +214,7 @@ def answer_question(
                 sentences, citations = [], []
             else:
                 sentences, citations, notes = parse(output, picked, q)
+        notes += crosslang.notes(q, picked)
         if not sentences:
             answer = _decline(q, passages)
             answer.notes = notes
