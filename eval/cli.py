@@ -279,6 +279,11 @@ def _print_eval(report: EvalReport) -> None:
         shown = _secs(value) if name.startswith("latency") else _pct(value)
         click.echo(f"  {name:<20} {shown}")
     click.echo(
+        f"  lead value wrong     {report.counts.get('lead_value_wrong', 0)} of "
+        f"{report.counts.get('leading_with_value', 0)} answers leading with a number or date"
+        " (counted wrong)"
+    )
+    click.echo(
         "  correct by kind:     "
         + ", ".join(f"{kind} {_pct(rate)}" for kind, rate in report.by_kind.items())
     )

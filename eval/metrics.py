@@ -3,7 +3,8 @@
 Per question:
 
 * correct — every expected fact is in the answer text (and, for a false premise, no rejected
-  claim is; for an unanswerable question: the answer abstained);
+  claim is; for an unanswerable question: the answer abstained), and a number or date the
+  answer leads with is one of the expected ones (``eval.lead``: "lead value wrong");
 * supported — every expected fact is in some cited quote, and every citation's quote holds at
   its offsets (``document_text(doc_id)[start:end] == quote``);
 * fidelity — every number and date in the answer text (citation markers removed) is in the
@@ -26,6 +27,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from eval.facts import Fact, FactQuestion
+from eval.lead import lead_value, lead_value_matches
 from rag import Answer, Citation
 from rag.verify import check_quote, shown_arithmetic, strip_citation_markers
 
@@ -138,6 +140,9 @@ class QuestionResult:
     retrieved_sources: list[str] = field(default_factory=list)
     cited_sources: list[str] = field(default_factory=list)
     latency: float | None = None
+    # the number or date the answer leads with is not an expected one (None: no such lead)
+    lead_value_wrong: bool | None = None
+    lead_value: str | None = None
 
     def problems(self) -> list[str]:
         """Why this question did not fully pass, one short phrase each."""
@@ -148,6 +153,8 @@ class QuestionResult:
             out.append("abstained" if self.abstained else "answered, should abstain")
         if self.facts_missing:
             out.append("missing " + ", ".join(self.facts_missing))
+        if self.lead_value_wrong:
+            out.append(f"leads with a wrong value: {self.lead_value}")
         if self.rejected_present:
             out.append("repeats false " + ", ".join(self.rejected_present))
         if self.facts_uncited:
@@ -211,7 +218,18 @@ def evaluate_answer(
         facts_missing = missing(question.expect, text) + [
             _group_label(group) for group in question.together if not _held(group, units)
         ]
-        correct = not failed and not answer.abstained and not facts_missing and not rejected
+        # The value an answer leads with is the answer a reader takes away: the right fact
+        # further down in the quote does not make a wrong lead right.
+        lead = lead_value(answer) if not answer.abstained else None
+        matches = lead_value_matches(lead, question.expect) if lead else None
+        lead_wrong = None if matches is None else not matches
+        correct = (
+            not failed
+            and not answer.abstained
+            and not facts_missing
+            and not rejected
+            and not lead_wrong
+        )
         # A fact counts as cited when one quote holds it whole (a list may spread over several
         # quotes, one fact may not), or when it is the checked result of arithmetic the
         # answer shows over cited operands ("136 + 80 = 216").
@@ -220,6 +238,7 @@ def evaluate_answer(
         uncited += [_group_label(g) for g in question.together if not _held(g, quotes)]
     else:
         facts_missing, uncited = [], []
+        lead, lead_wrong = None, None
         correct = not failed and answer.abstained
     broken = [c.n for c in answer.citations if not quote_holds(c, document_text)]
     supported = (not uncited and not broken and not failed) if question.answerable else None
@@ -257,6 +276,8 @@ def evaluate_answer(
         retrieved_sources=list(dict.fromkeys(retrieved_sources or ())),
         cited_sources=cited_sources,
         latency=answer.timings.get("total"),
+        lead_value_wrong=lead_wrong,
+        lead_value=lead,
     )
 
 
@@ -361,6 +382,9 @@ def summarize(
         overall["latency_p95"] = percentile(latencies, 95)
     counts: dict[str, int] = {"questions": len(results), "citations": total_citations}
     counts["errors"] = sum(r.error is not None for r in results)
+    # answers whose lead number/date is not the expected one (counted wrong above)
+    counts["leading_with_value"] = sum(r.lead_value_wrong is not None for r in results)
+    counts["lead_value_wrong"] = sum(bool(r.lead_value_wrong) for r in results)
     for r in results:
         counts[r.kind] = counts.get(r.kind, 0) + 1
 

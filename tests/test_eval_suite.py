@@ -14,8 +14,11 @@ from click.testing import CliRunner
 
 import eval.suite as suite
 from eval.claims import Claim, ClaimReport, judge, load_claims, run_claims
-from eval.facts import Fact, FactsError
+from eval.facts import Fact, FactQuestion, FactsError
+from eval.lead import lead_value_matches
+from eval.metrics import evaluate_answer, summarize
 from eval.suite import DevGate, claim_gates, load_dev_gate
+from rag import Answer, Citation
 from rag.cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -272,8 +275,56 @@ def test_llm_bench_counts_kept_replaced_dropped_and_wrong_sentences() -> None:
     assert bench.wrong_sentence("$219 million", q, answer_gives_expected=False) == (
         "answers $219 million where the set expects $394 million"
     )
+    unanswerable = FactQuestion(id="u", question="What was Uber's revenue?", kind="unanswerable")
+    assert bench.wrong_sentence("394 million", unanswerable) == (
+        "answers 394 million where the sources do not say"
+    )
+    assert bench.wrong_sentence("Uber's operating income was $394 million.", unanswerable) is None
     only = replace(answer, sentences=[AnswerSentence("$219 million", (1,), model_written=True)])
     assert [w["sentence"] for w in bench.count_sentences(only, q)["wrong_kept"]] == ["$219 million"]
     # A run stopped early still covers every kind.
     mixed = bench.round_robin([q, replace(q, id="n2"), premise, replace(premise, id="p2")])
     assert [m.id for m in mixed] == ["uber-op", "fp", "n2", "p2"]
+
+
+def _led(value: str, quote: str) -> Answer:
+    """An extractive answer leading with ``value``, found inside ``quote``."""
+    at = quote.index(value)
+    cite = Citation(
+        1, "d", "s", "t", "", "file", quote, 0, len(quote), 0.9,
+        value=value, value_start=at, value_end=at + len(value),
+    )  # fmt: skip
+    return Answer("q", f"{value}. [1] {quote} [1]", False, citations=[cite])
+
+
+def _fq(expect: list[str], kind: str = "number") -> FactQuestion:
+    facts = tuple(map(Fact.parse, expect))
+    return FactQuestion("x", "How many titles has Liverpool won?", kind, facts)
+
+
+def test_a_wrong_lead_value_is_not_correct_though_the_quote_holds_the_fact() -> None:
+    quote = "City lead the table on 28 points with Liverpool second on 27."
+    wrong = evaluate_answer(_fq(["27"]), _led("28", quote), lambda _: quote)
+    assert wrong.facts_missing == []  # the quote holds "27": the old check passed it
+    assert wrong.lead_value_wrong is True and wrong.correct is False
+    assert "leads with a wrong value: 28" in wrong.problems()
+    right = evaluate_answer(_fq(["27"]), _led("27", quote), lambda _: quote)
+    assert right.lead_value_wrong is False and right.correct is True
+    report = summarize([wrong, right], 6)
+    assert report.counts["lead_value_wrong"] == 1 and report.counts["leading_with_value"] == 2
+    assert report.overall["answer_correctness"] == 0.5
+
+
+def test_lead_value_compares_normalised_values_not_substrings() -> None:
+    assert lead_value_matches("80", [Fact.parse("1980")]) is False
+    assert lead_value_matches("1980", [Fact.parse("80")]) is False
+    assert lead_value_matches("2020", [Fact.parse("$200 million")]) is False
+    assert lead_value_matches("60%", [Fact.parse("P1.22 trillion|1.22 trillion")]) is False
+    assert lead_value_matches("€37.9M", [Fact.parse("37.9 million euros")]) is True
+    assert lead_value_matches("$37.9M", [Fact.parse("37.9 million euros")]) is False
+    assert lead_value_matches("7 December 2024", [Fact.parse("Dec. 7, 2024")]) is True
+    assert lead_value_matches("8 December 2024", [Fact.parse("Dec. 7, 2024")]) is False
+    assert lead_value_matches("23-20", [Fact.parse("23")]) is True
+    # a name, or facts without a number or date: nothing to compare
+    assert lead_value_matches("Liverpool", [Fact.parse("27")]) is None
+    assert lead_value_matches("27", [Fact.parse("Liverpool")]) is None

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from index.languages import get_profile
 from rag.compose import citation
+from rag.compose.bound import bound_value
 from rag.compose.yesno import DocumentText, yes_no
 from rag.evidence import Evidence, candidate_names
 from rag.normalize import extract_dates, extract_names, extract_quantities, fold, joined_figure
@@ -68,29 +69,6 @@ def _nearest(spans: list[tuple[str, int, int]], anchors: list[int]) -> tuple[str
     return min(spans, key=lambda s: (min(abs(s[1] - a) for a in anchors), s[1]))
 
 
-def _bind(q: Question, text: str, spans: list[tuple[str, int, int]]) -> tuple[str, int, int]:
-    """The value bound to what the question asks. Each value owns the words between the
-    values before and after it; the one whose words hold most of the question's qualifiers
-    (who, to whom, when), then most of the thing counted, is the answer: in "136 Konkurs
-    systems to the U.S. and another 80 to Saudi Arabia", 80 owns "Saudi Arabia"."""
-    if len(spans) == 1:
-        return spans[0]
-    lex = lexicon(q.language)
-    ordered = sorted(spans, key=lambda s: s[1])
-    ranked = []
-    for i, (value, start, end) in enumerate(ordered):
-        before = ordered[i - 1][2] if i > 0 else 0
-        after = ordered[i + 1][1] if i + 1 < len(ordered) else len(text)
-        owned = lex.terms(text[before:start] + " " + text[end:after]) | lex.terms(
-            " ".join(n for n in extract_names(text[before:after]))
-        )
-        following = lex.terms(text[end:after])
-        ranked.append(
-            (len(q.qualifiers & owned), len(q.target & following), -start, (value, start, end))
-        )
-    return max(ranked)[3]
-
-
 def _after_title(text: str, at: int, titles: set[str]) -> bool:
     before = text[:at].rstrip().rstrip(".").split()
     return bool(before) and before[-1].lower() in titles
@@ -132,7 +110,10 @@ def answer_value(q: Question, e: Evidence) -> tuple[str, int, int] | None:
     if not spans:
         return None
     if q.kind in ("number", "amount", "date"):
-        value, start, end = _bind(q, text, spans)
+        bound = bound_value(q, text, spans)
+        if bound is None:
+            return None  # no value bound to what is asked: the quote answers alone
+        value, start, end = bound
         if q.kind == "number":  # a score is its two figures: "23-20", not "23"
             start, end = joined_figure(text, start, end)
             value = text[start:end]
@@ -188,20 +169,21 @@ def compose(
             out.notes.append(f"[1] was published {first}, {word} [2] ({second}).")
         return out
     value: tuple[str, int, int] | None = None
+    # a sum asked for ("in total") leads the answer, not one of its operands
+    total = _sum_sentence(q, picked, profile.label("total", "In total:"))
     if vote is not None:
         # The name the documents agree on, from the sentence that writes it fullest: that
         # sentence is cited first, the other documents' sentences after it.
         picked = [vote.evidence] + [e for e in picked if e is not vote.evidence]
         at = vote.evidence.unit.start + vote.start
         value = (vote.name, at, at + len(vote.name))
-    elif q.wants_value:
+    elif q.wants_value and not total:
         value = answer_value(q, picked[0])
     out.citations = [citation(i + 1, e, value if i == 0 else None) for i, e in enumerate(picked)]
     if value is not None:
         lead = value[0] if value[0].endswith(".") else value[0] + "."
         out.sentences.append(AnswerSentence(lead, (1,)))
-    out.sentences.extend(AnswerSentence(e.unit.quote, (i + 1,)) for i, e in enumerate(picked))
-    total = _sum_sentence(q, picked, profile.label("total", "In total:"))
     if total:
         out.sentences.append(AnswerSentence(total, (1,)))
+    out.sentences.extend(AnswerSentence(e.unit.quote, (i + 1,)) for i, e in enumerate(picked))
     return out

@@ -116,12 +116,24 @@ def _header(text: str) -> str:
     return "\n".join(lines)
 
 
+def _headers(document_text: DocumentText) -> DocumentText:
+    """Each document's header by its id, read once per question."""
+    read: dict[str, str] = {}
+
+    def header_of(doc_id: str) -> str:
+        if doc_id not in read:
+            read[doc_id] = _header(document_text(doc_id))
+        return read[doc_id]
+
+    return header_of
+
+
 def _clause_stated(
     clause: str,
     candidates: Sequence[Evidence],
     coverage: float,
     language: str,
-    document_text: DocumentText | None,
+    header_of: DocumentText | None,
 ) -> tuple[str, Evidence] | None:
     """A clause stated by a quote. "The Verge reported X": X stated by a quote of a document
     The Verge published (its header names it); a reporter that cannot be read is no verdict."""
@@ -129,12 +141,12 @@ def _clause_stated(
     if reported is None:
         return _stated(clause, candidates, coverage, language)
     names, content = reported
-    if document_text is None:
+    if header_of is None:
         return None
     by_them = [
         e
         for e in candidates
-        if all(name_in_texts(n, [_header(document_text(e.unit.passage.doc_id))]) for n in names)
+        if all(name_in_texts(n, [header_of(e.unit.passage.doc_id)]) for n in names)
     ]
     return _stated(content, by_them, coverage, language)
 
@@ -156,6 +168,7 @@ def yes_no(
 ) -> YesNo | None:
     """The verdict on ``q`` from the candidate quotes, or None (decline). ``document_text``
     reads a document's header, to check who reported a clause."""
+    header_of = None if document_text is None else _headers(document_text)
     claim = claim_of(q)
     whole = _stated(claim, candidates, coverage, q.language)
     if whole is not None:
@@ -163,9 +176,7 @@ def yes_no(
     parts, order = clauses(claim, q.language)
     if len(parts) < 2:
         return None
-    found = [
-        _clause_stated(part, candidates, coverage, q.language, document_text) for part in parts
-    ]
+    found = [_clause_stated(part, candidates, coverage, q.language, header_of) for part in parts]
     denied = [f for f in found if f is not None and f[0] == "no"]
     if denied:
         return YesNo("no", (denied[0][1],))  # one false clause makes the whole claim false
