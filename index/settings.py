@@ -318,6 +318,13 @@ class Settings(BaseSettings):
         description="Password for the UI (user 'rag'); required for a non-local bind.",
     )
     upload_max_mb: float = Field(default=50.0, gt=0, description="Largest file the UI accepts.")
+    ui_concurrency: int = Field(
+        default=4,
+        ge=1,
+        le=64,
+        description="Questions the UI answers at once (its /ask API and chats); more wait in "
+        "Gradio's queue. Opening a citation is not queued. See bench/ui_load.py.",
+    )
     ui_context_chars: int = Field(
         default=2000,
         ge=0,

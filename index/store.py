@@ -28,6 +28,7 @@ from index.faults import disk_full_point, fault_point
 from index.lock import LockTimeout, held_elsewhere, holder, write_lock
 from index.records import Chunk, Document, StoredDocument
 from index.settings import Settings
+from index.textcache import TextCache
 from index.vectors import (
     CLIENT_LOCK,
     VectorStoreError,
@@ -142,6 +143,8 @@ class Store:
         self._collection_name = ""
         self._seen_revision = -1
         self._chroma: Any = None
+        self._texts = TextCache()
+        self._docs: tuple[str, dict[str, StoredDocument]] | None = None
         self._check_manifest_file(create=create, rebuild=rebuild)
         if create:
             with self.locked(), self._db() as db:
@@ -431,15 +434,27 @@ class Store:
         return rows
 
     def documents(self) -> list[StoredDocument]:
-        """Documents of completely indexed files, sorted by source."""
+        """Documents of completely indexed files, sorted by source (kept until the store's
+        revision moves: reading a row walks past its text, 50 MB for a 50 MB document)."""
         with self._db() as db:
+            revision = _revision_in(db)
+            cached = self._docs
+            if cached is not None and cached[0] == revision:
+                return list(cached[1].values())
             rows = db.execute(
                 f"SELECT {_DOC_COLUMNS} FROM documents d JOIN files f USING (file) "
                 "WHERE f.status = 'complete' ORDER BY source"
             ).fetchall()
-        return [_stored_document(row) for row in rows]
+        docs = [_stored_document(row) for row in rows]
+        self._docs = (revision, {d.doc_id: d for d in docs})
+        return docs
 
     def document(self, doc_id: str) -> StoredDocument | None:
+        cached = self._docs
+        if cached is not None and doc_id in cached[1]:
+            with self._db() as db:
+                if _revision_in(db) == cached[0]:
+                    return cached[1][doc_id]
         with self._db() as db:
             row = db.execute(
                 f"SELECT {_DOC_COLUMNS} FROM documents d WHERE doc_id = ?", (doc_id,)
@@ -447,16 +462,27 @@ class Store:
         return _stored_document(row) if row else None
 
     def document_text(self, doc_id: str) -> str:
+        """The whole extracted text (held in memory until the store's revision moves)."""
         with self._db() as db:
+            revision = _revision_in(db)
+            cached = self._texts.get(doc_id, revision)
+            if cached is not None:
+                return cached
             row = db.execute("SELECT text FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
         if row is None:
             raise StoreError(f"no document {doc_id} in the store")
-        return str(row[0])
+        text = str(row[0])
+        self._texts.put(doc_id, revision, text)
+        return text
 
     def document_window(self, doc_id: str, start: int, end: int) -> tuple[str, int, int]:
         """Part of a document's text: (text[start:end], start, total length), read in SQL so
-        a 50 MB document is never loaded to show a window of it."""
+        a 50 MB document is never loaded to show a window of it; a text answering has just
+        read is sliced from memory (SQL's length() would read the whole text again)."""
         with self._db() as db:
+            cached = self._texts.get(doc_id, _revision_in(db))
+            if cached is not None:
+                return cached[max(0, start) : max(0, end)], max(0, start), len(cached)
             row = db.execute(
                 "SELECT substr(text, ?, ?), length(text) FROM documents WHERE doc_id = ?",
                 (max(0, start) + 1, max(0, end - max(0, start)), doc_id),
@@ -763,6 +789,12 @@ def _out_of_space(folder: Path, text: str) -> bool:
         return shutil.disk_usage(folder).free < 1 << 20
     except OSError:
         return False
+
+
+def _revision_in(db: sqlite3.Connection) -> str:
+    """The store's revision as this connection sees it (caches of reads are keyed by it)."""
+    found = db.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
+    return str(found[0]) if found else "0"
 
 
 def _own_revisions(manifest: Path) -> set[int]:

@@ -739,8 +739,8 @@ def launch(
     if warm_up:
         warm(rag)
     app = build_app(rag)
-    # Several sessions answer at once; more would only queue on the 2 CPU cores anyway.
-    app.queue(default_concurrency_limit=4)
+    # Several sessions answer at once; more only queue (measured: bench/ui_load.py).
+    app.queue(default_concurrency_limit=settings.ui_concurrency)
     log.info("serving the UI on http://%s:%d", host, port)
     del quiet  # kept for callers; Gradio is always quiet now
     app.launch(
