@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -54,9 +55,14 @@ def multihop(model: str, folder: Path, k: int, limit: int | None) -> dict[str, o
         for q in queries:
             passages = rag.retriever.retrieve(q.question, top_k=k)
             rr.append(_ranks([p.source for p in passages], set(q.evidence_docs)))
+        figures = {"queries": len(rr), f"hit@{k}": sum(r > 0 for r in rr) / len(rr)}
+        print(json.dumps(figures | {"mrr": sum(rr) / len(rr)}), flush=True)  # before cold start
+        # The store was built with ``model``: a new process must be told which (a store is
+        # refused by another model than the one that built it).
         cold = subprocess.run(
             [sys.executable, "-c", _COLD, store, queries[0].question],
             capture_output=True, text=True, check=True, cwd=ROOT,
+            env={**os.environ, "RAG_EMBED_MODEL": model},
         )  # fmt: skip
     return {
         "queries": len(rr),

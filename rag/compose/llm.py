@@ -121,9 +121,13 @@ def off_answer(q: Question, sentence: str, picked: Sequence[Evidence]) -> str | 
     if not given:
         return None
     answers = [v[0] for e in picked if (v := answer_value(q, e)) is not None]
-    if not answers or any(_agrees(q, a, sentence) for a in answers):
+    if any(_agrees(q, a, sentence) for a in answers):
         return None
-    return given[0]
+    # No quote binds a value to what was asked: a whole sentence still has its own binding
+    # checked by the verifier, but a bare value has none, so nothing says it is the answer.
+    if answers or len(sentence.split()) <= _BARE_VALUE_WORDS:
+        return given[0]
+    return None
 
 
 def parse(
