@@ -49,6 +49,7 @@ __all__ = [
     "question_for",
     "refine",
     "score_units",
+    "several_values",
     "unit_language",
     "value_gaps_only",
 ]
@@ -352,12 +353,16 @@ def score_units(
     before = sentence_before(candidates)
     documents = _document_shares(anchors, candidates)
     scored: list[Evidence] = []
-    for unit, similarity, found in zip(candidates, similarities, bound, strict=True):
+    for unit, similarity, found, own in zip(candidates, similarities, bound, spans, strict=True):
         value = None
         if found is not None:
             (text, start, end), value_similarity = found
             similarity = (similarity + value_similarity) / 2
-            value = (text, unit.start + start, unit.start + end)
+            # Which of several values answers cannot be verified across languages: the
+            # context similarity that chose one ranks the sentence, but only a sole
+            # candidate is led with; else the quote answers alone (see several_values).
+            if len(own) == 1:
+                value = (text, unit.start + start, unit.start + end)
         # Across languages a sentence refers to its names by "the company", "he", a
         # translated or shortened name: the anchors are sought in its document's retrieved
         # text, which tells the document about the question; the similarity tells the
@@ -368,7 +373,7 @@ def score_units(
             settings.evidence_similarity_weight * similarity
             + settings.evidence_coverage_weight * share
         )
-        has_value = value is not None or not q.wants_value
+        has_value = found is not None or not q.wants_value
         on_topic = similarity >= settings.crosslang_min_similarity
         if not has_value:
             score *= settings.evidence_penalty
@@ -411,20 +416,37 @@ def _bind_all(
     return out
 
 
-def notes(q: Question, picked: Sequence[Evidence]) -> list[str]:
+def notes(q: Question, picked: Sequence[Evidence], extractive: bool = True) -> list[str]:
     """Say so when the answer rests on a quote in another language: it was matched to the
     question by meaning, its names, numbers and dates by value; the question's other words
-    could not be checked in it word by word."""
+    could not be checked in it word by word. With the extractive composer, say too when the
+    quote holds several values and none is led with."""
     languages = sorted(
         {e.unit.passage.language for e in picked if is_cross(q.language, e.unit.passage.language)}
     )
     if not languages:
         return []
     names = ", ".join(_language_name(code) for code in languages)
-    return [
+    out = [
         f"Quoted from sources in {names}: matched to the question by meaning and by its names, "
         "numbers and dates; check that the quote says what was asked."
     ]
+    if extractive and several_values(q, picked[0]):
+        out.append(
+            "The quoted sentence holds several figures of the kind asked for; which one "
+            "answers the question could not be checked across languages, so none is stated: "
+            "read it in the quote."
+        )
+    return out
+
+
+def several_values(q: Question, e: Evidence) -> bool:
+    """Is ``e`` a sentence in another language with more than one candidate value for
+    ``q`` (its own left out), so that no value is led with?"""
+    q = refine(q)
+    if not q.wants_value or not is_cross(q.language, e.unit.passage.language):
+        return False
+    return len(value_spans(q, e.unit.quote, e.unit.passage.language)) > 1
 
 
 def _language_name(code: str) -> str:

@@ -214,7 +214,7 @@ def answer_question(
                 sentences, citations = [], []
             else:
                 sentences, citations, notes = parse(output, picked, q)
-        notes += crosslang.notes(q, picked)
+        notes += crosslang.notes(q, picked, extractive=llm is None)
         if not sentences:
             answer = _decline(q, passages)
             answer.notes = notes

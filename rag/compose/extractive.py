@@ -15,6 +15,7 @@ from index.languages import get_profile
 from rag.compose import citation
 from rag.compose.bound import bound_value
 from rag.compose.yesno import DocumentText, yes_no
+from rag.crosslang import is_cross
 from rag.evidence import Evidence, candidate_names
 from rag.normalize import extract_dates, extract_names, extract_quantities, fold, joined_figure
 from rag.question import NAME_KINDS, Question
@@ -79,6 +80,10 @@ def answer_value(q: Question, e: Evidence) -> tuple[str, int, int] | None:
     exactly as the source writes it."""
     if e.value is not None:
         return e.value  # bound while scoring (a sentence in another language: rag.crosslang)
+    if is_cross(q.language, e.unit.passage.language):
+        # a sentence in another language whose value rag.crosslang did not lead with (it
+        # held several): the question's own-language binding cannot read it
+        return None
     text = e.unit.quote
     spans: list[tuple[str, int, int]] = []
     if q.kind in ("number", "amount"):
