@@ -433,9 +433,9 @@ def notes(q: Question, picked: Sequence[Evidence], extractive: bool = True) -> l
     ]
     if extractive and several_values(q, picked[0]):
         out.append(
-            "The quoted sentence holds several figures of the kind asked for; which one "
-            "answers the question could not be checked across languages, so none is stated: "
-            "read it in the quote."
+            "The quoted sentence holds several possible answers of the kind asked for "
+            "(figures, dates or names); which one answers the question could not be checked "
+            "across languages, so none is stated first: read it in the quote."
         )
     return out
 

@@ -5,12 +5,26 @@ scripts. Answers with the real multilingual model: tests/test_xlang_answers.py."
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
+from index.settings import get_settings
 from index.translit import names_match
-from rag.crosslang import focus_text, is_cross, names, refine, value_gaps_only, value_spans
+from rag.compose.extractive import answer_value, compose
+from rag.crosslang import (
+    focus_text,
+    is_cross,
+    names,
+    notes,
+    refine,
+    score_units,
+    value_gaps_only,
+    value_spans,
+)
+from rag.evidence import Unit
 from rag.normalize import extract_quantities
 from rag.pipeline import question_language
 from rag.question import analyze
+from rag.records import Passage
 
 
 def test_only_two_known_different_languages_make_a_sentence_cross_language() -> None:
@@ -71,3 +85,60 @@ def test_a_hard_c_transliterates_as_k() -> None:
     assert names_match("Calafat", "Калафат")
     assert names_match("Matthew Allen", "Мэтью Аллен")
     assert not names_match("Calafat", "Салафат")
+
+
+class _FlatEmbedder:
+    """Every text the same vector: similarity tells nothing, so only the candidate count
+    decides whether a value is led with (the rule under test)."""
+
+    def embed_documents(self, texts: list[str]) -> Any:
+        import numpy as np
+
+        return np.ones((len(texts), 4)) / 2
+
+    def embed_query(self, text: str) -> Any:
+        import numpy as np
+
+        return np.ones(4) / 2
+
+
+def _russian_unit(text: str) -> Unit:
+    passage = Passage(
+        "c1",
+        "ru-doc",
+        "ru-doc.txt",
+        "Оружие",
+        "2024-01-01",
+        "file",
+        text,
+        0,
+        len(text),
+        1.0,
+        language="ru",
+    )
+    return Unit(passage, 0, len(text), text, text)
+
+
+_SEVERAL = (
+    "В 2015 г. Беларусь отправила в Болгарию 240 переносных комплексов «Конкурс» и 140 "
+    "автоматических гранатомётов АГС-17."
+)
+_ONE = "В 2015 г. Беларусь отправила в Болгарию 240 переносных комплексов «Конкурс»."
+
+
+def test_a_foreign_sentence_with_several_values_gets_no_lead_value_but_keeps_its_rank() -> None:
+    q = analyze("How many Konkurs missile systems did Belarus send to Bulgaria in 2015?", "en")
+    several, one = _russian_unit(_SEVERAL), _russian_unit(_ONE)
+    scored = score_units(q, [several, one], get_settings(), _FlatEmbedder())
+    by_text = {e.unit.quote: e for e in scored}
+    assert by_text[_SEVERAL].value is None
+    assert by_text[_SEVERAL].has_value  # it holds values of the kind: no penalty
+    assert by_text[_ONE].value == ("240", _ONE.index("240"), _ONE.index("240") + 3)
+    # the composer does not read the foreign sentence with the question's own binding either
+    assert answer_value(q, by_text[_SEVERAL]) is None
+    composed = compose(q, [by_text[_SEVERAL]], 0.5)
+    assert [s.text for s in composed.sentences] == [_SEVERAL]
+    said = notes(q, [by_text[_SEVERAL]])
+    assert len(said) == 2 and "several possible answers" in said[1]
+    assert len(notes(q, [by_text[_ONE]])) == 1
+    assert len(notes(q, [by_text[_SEVERAL]], extractive=False)) == 1
