@@ -31,7 +31,7 @@ from index.languages import UnknownLanguage, available_languages, get_profile
 from index.translit import name_in_text, names_match
 from rag.evidence import Evidence, Unit, sentence_before
 from rag.normalize import extract_dates, extract_names, extract_quantities, fold, name_in_texts
-from rag.question import NAME_KINDS, Question
+from rag.question import NAME_KINDS, Question, is_year, value_candidates
 
 if TYPE_CHECKING:
     from index.settings import Settings
@@ -55,7 +55,6 @@ __all__ = [
 ]
 
 _UNKNOWN = frozenset({"", "und"})
-_CURRENCIES = frozenset({"EUR", "USD", "GBP"})
 
 
 def is_cross(question_language: str, unit_language: str) -> bool:
@@ -125,10 +124,6 @@ def value_gaps_only(gaps: Sequence[str]) -> list[str]:
     return [g for g in gaps if extract_quantities(g) or extract_dates(g)]
 
 
-def _is_year(value: Decimal) -> bool:
-    return value == value.to_integral_value() and 1800 <= value <= 2100
-
-
 def _name_in(name: str, text: str) -> bool:
     """``name`` in ``text`` in its own script (with the same-script short forms and endings
     of rag.normalize) or across scripts through transliteration."""
@@ -162,7 +157,7 @@ def _anchors(q: Question) -> list[tuple[str, Any]]:
     out: list[tuple[str, Any]] = []
     for entity in names(q):
         out.extend(("name", w) for w in entity.split() if len(w) > 1)
-    out.extend(("value", v) for v in q.asked_values if not _is_year(v))
+    out.extend(("value", v) for v in q.asked_values if not is_year(v))
     out.extend(("date", d) for d in q.asked_dates)
     return out
 
@@ -200,23 +195,8 @@ def _titles(language: str) -> list[str]:
 def value_spans(q: Question, text: str, language: str = "") -> list[tuple[str, int, int]]:
     """Candidate answer values in ``text`` (written in ``language``; offsets in it), the
     question's own left out."""
-    if q.kind in ("number", "amount"):
-        found = [
-            x
-            for x in extract_quantities(text)
-            if (x.unit is not None or not _is_year(x.value)) and x.value not in q.asked_values
-        ]
-        if q.kind == "amount" and any(x.unit for x in found):
-            found = [x for x in found if x.unit]
-        elif q.kind == "number" and any(x.unit is None for x in found):
-            found = [x for x in found if x.unit not in _CURRENCIES]
-        return [(x.text, x.start, x.end) for x in found]
-    if q.kind == "date":
-        return [
-            (d.text, d.start, d.end)
-            for d in extract_dates(text)
-            if (d.year, d.month, d.day) not in q.asked_dates
-        ]
+    if q.kind in ("number", "amount", "date"):
+        return value_candidates(q, text)
     if q.kind in NAME_KINDS:
         spans = []
         position = 0

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from index.languages import available_languages
 from index.sentences import display_form, header_value, is_boilerplate, sentence_spans
-from rag.normalize import extract_dates, extract_names, extract_quantities, fold, name_in_texts
-from rag.question import NAME_KINDS, Question
+from rag.normalize import extract_dates, extract_names, fold, name_in_texts
+from rag.question import NAME_KINDS, Question, new_quantities
 from rag.records import Passage
 from rag.terms import lexicon
 from rag.verify.names import check_name
@@ -206,11 +206,7 @@ def _has_value(
     ``close``: the sentence is as close to the question as a paraphrase, whose counted noun
     may be worded otherwise ("seven victories" for "how many games ... win")."""
     if q.kind in ("number", "amount"):
-        found = [
-            x
-            for x in extract_quantities(text)
-            if (x.unit is not None or not _is_year_value(x.value)) and x.value not in q.asked_values
-        ]
+        found = new_quantities(q, text)
         if q.kind == "amount":
             return any(x.unit is not None for x in found)
         return any(
@@ -227,10 +223,6 @@ def _has_value(
         # address answers as a name does
         return any(a.group().rstrip(".,;:)") not in q.text for a in _ADDRESS.finditer(text))
     return True
-
-
-def _is_year_value(value: Any) -> bool:
-    return value == value.to_integral_value() and 1800 <= value <= 2100
 
 
 def names_entity(entity: str, texts: Sequence[str], language: str) -> bool:

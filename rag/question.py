@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from index.languages import LanguageProfile, get_profile
-from rag.normalize import extract_dates, extract_names, extract_quantities
+from rag.normalize import Quantity, extract_dates, extract_names, extract_quantities
 from rag.terms import lexicon
 
 __all__ = ["NAME_KINDS", "VALUE_KINDS", "Question", "analyze", "question_language"]
@@ -191,8 +191,40 @@ def _attribute(question: str, profile: LanguageProfile) -> str:
     return match.group("attr").strip() if match else ""
 
 
-def _is_year(value: Decimal) -> bool:
+def is_year(value: Decimal) -> bool:
+    """A bare whole number that reads as a year: a date, not a count."""
     return value == value.to_integral_value() and 1800 <= value <= 2100
+
+
+def new_quantities(q: Question, text: str) -> list[Quantity]:
+    """The quantities in ``text`` that could answer ``q``: neither a bare year nor a number the
+    question already gives ("How many ... in 2015?" is not answered by 2015)."""
+    return [
+        x
+        for x in extract_quantities(text)
+        if (x.unit is not None or not is_year(x.value)) and x.value not in q.asked_values
+    ]
+
+
+def value_candidates(q: Question, text: str) -> list[tuple[str, int, int]]:
+    """The spans of ``text`` (as written, with offsets in it) that could answer a number,
+    amount or date question; empty for other kinds. An amount question prefers values with a
+    unit, a count question those without a currency."""
+    if q.kind in ("number", "amount"):
+        found = new_quantities(q, text)
+        if q.kind == "amount" and any(x.unit for x in found):
+            found = [x for x in found if x.unit]
+        elif q.kind == "number" and any(x.unit is None for x in found):
+            # a unit is a currency or "%" (rag.normalize.Quantity): a count is no money
+            found = [x for x in found if x.unit is None or x.unit == "%"]
+        return [(x.text, x.start, x.end) for x in found]
+    if q.kind == "date":
+        return [
+            (d.text, d.start, d.end)
+            for d in extract_dates(text)
+            if (d.year, d.month, d.day) not in q.asked_dates
+        ]
+    return []
 
 
 def question_language(text: str, default: str = "en") -> str:

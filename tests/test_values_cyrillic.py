@@ -128,3 +128,16 @@ def test_english_sentence_checked_on_a_cyrillic_number_with_its_sign(
     assert check.ok, check.reason
     wrong = sentence.replace("12.5", "12.6").replace("4.3", "3.4").replace("37.9", "39.7")
     assert not check_sentence(wrong, [quote]).ok
+
+
+def test_a_count_question_is_not_answered_by_a_sum_in_any_profile_currency() -> None:
+    # every currency of every profile (лв., руб., грн., евро, $) is money, not a count
+    from rag.question import value_candidates
+
+    q = analyze("Колко системи е доставила фирмата?", "bg")
+    assert q.kind == "number"
+    text = "Фирмата е доставила 14 системи за 2,5 млн. лв. през 2019 г."
+    assert [s[0] for s in value_candidates(q, text)] == ["14"]
+    q = analyze("Сколько систем поставила фирма?", "ru")
+    text = "Фирма поставила 14 систем на сумму 300 тыс. рублей."
+    assert [s[0] for s in value_candidates(q, text)] == ["14"]

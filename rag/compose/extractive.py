@@ -17,8 +17,8 @@ from rag.compose.bound import bound_value
 from rag.compose.yesno import DocumentText, yes_no
 from rag.crosslang import is_cross
 from rag.evidence import Evidence, candidate_names
-from rag.normalize import extract_dates, extract_names, extract_quantities, fold, joined_figure
-from rag.question import NAME_KINDS, Question
+from rag.normalize import extract_names, extract_quantities, fold, joined_figure
+from rag.question import NAME_KINDS, Question, is_year, value_candidates
 from rag.records import AnswerSentence, Citation
 from rag.terms import lexicon
 from rag.vote import NameVote
@@ -32,10 +32,6 @@ class Composition:
     citations: list[Citation] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     verdict: str | None = None  # "yes" / "no" for a yes/no question answered
-
-
-def _is_year(value: Decimal) -> bool:
-    return value == value.to_integral_value() and 1800 <= value <= 2100
 
 
 def _anchors(q: Question, text: str) -> list[int]:
@@ -85,25 +81,8 @@ def answer_value(q: Question, e: Evidence) -> tuple[str, int, int] | None:
         # held several): the question's own-language binding cannot read it
         return None
     text = e.unit.quote
-    spans: list[tuple[str, int, int]] = []
-    if q.kind in ("number", "amount"):
-        found = [
-            x
-            for x in extract_quantities(text)
-            if (x.unit is not None or not _is_year(x.value)) and x.value not in q.asked_values
-        ]
-        if q.kind == "amount" and any(x.unit for x in found):
-            found = [x for x in found if x.unit]
-        elif q.kind == "number" and any(x.unit is None for x in found):
-            found = [x for x in found if x.unit != "EUR" and x.unit != "USD" and x.unit != "GBP"]
-        spans = [(x.text, x.start, x.end) for x in found]
-    elif q.kind == "date":
-        spans = [
-            (d.text, d.start, d.end)
-            for d in extract_dates(text)
-            if (d.year, d.month, d.day) not in q.asked_dates
-        ]
-    elif q.kind in NAME_KINDS:
+    spans = value_candidates(q, text)
+    if q.kind in NAME_KINDS:
         titles = {t.lower() for t in get_profile(q.language).titles}
         spans = [(n, at, at + len(n)) for n, at in candidate_names(q, text)]
         if q.kind == "person":
@@ -133,7 +112,7 @@ def _sum_sentence(q: Question, picked: list[Evidence], label: str) -> str | None
     if not (q.wants_total and q.kind == "number") or not picked:
         return None
     top = picked[0].unit.quote
-    counts = [x for x in extract_quantities(top) if x.unit is None and not _is_year(x.value)]
+    counts = [x for x in extract_quantities(top) if x.unit is None and not is_year(x.value)]
     if len(counts) < 2:
         return None
     operands = " + ".join(x.text for x in counts)
