@@ -31,7 +31,7 @@ from index.languages import UnknownLanguage, available_languages, get_profile
 from index.translit import name_in_text, names_match
 from rag.evidence import Evidence, Unit, sentence_before
 from rag.normalize import extract_dates, extract_names, extract_quantities, fold, name_in_texts
-from rag.question import NAME_KINDS, Question, is_year, value_candidates
+from rag.question import NAME_KINDS, Question, is_year, new_quantities, value_candidates
 
 if TYPE_CHECKING:
     from index.settings import Settings
@@ -341,7 +341,7 @@ def score_units(
             # Which of several values answers cannot be verified across languages: the
             # context similarity that chose one ranks the sentence, but only a sole
             # candidate is led with; else the quote answers alone (see several_values).
-            if len(own) == 1:
+            if len(own) == 1 and not _several_figures(q, unit.quote):
                 value = (text, unit.start + start, unit.start + end)
         # Across languages a sentence refers to its names by "the company", "he", a
         # translated or shortened name: the anchors are sought in its document's retrieved
@@ -426,7 +426,17 @@ def several_values(q: Question, e: Evidence) -> bool:
     q = refine(q)
     if not q.wants_value or not is_cross(q.language, e.unit.passage.language):
         return False
-    return len(value_spans(q, e.unit.quote, e.unit.passage.language)) > 1
+    return len(value_spans(q, e.unit.quote, e.unit.passage.language)) > 1 or _several_figures(
+        q, e.unit.quote
+    )
+
+
+def _several_figures(q: Question, text: str) -> bool:
+    """For a number or amount question: does ``text`` hold more than one figure the question
+    does not give, whatever its unit? Across languages nothing reads which figure counts
+    what, so a sum beside a count ("4,6 млрд рублей ... 26 месяцев") leaves the count
+    unverified too."""
+    return q.kind in ("number", "amount") and len(new_quantities(q, text)) > 1
 
 
 def _language_name(code: str) -> str:
