@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from index.store import Store
 
@@ -93,3 +94,17 @@ def index_big(store: Path, path: Path, megabytes: int) -> None:
         str(path.resolve()), sha256_file(path), path.stat().st_size, [document], chunks, vectors
     )
     Store(settings, create=True).write_files([write])
+
+
+def extractive_rag_over(texts: dict[str, str], folder: Path, store: Path) -> Any:
+    """Ingest ``texts`` (file name -> text) written to ``folder`` into a store at ``store``
+    with the real model, and open it with the extractive back-end."""
+    from index.ingest import ingest
+    from index.settings import get_settings
+    from rag import open_store
+
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    summary = ingest([folder], get_settings(store=store))
+    assert summary.added == len(texts) and not summary.failed
+    return open_store(store, backend="extractive")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from storekit import extractive_rag_over
 
 from index.settings import get_settings
 from rag.compose.extractive import compose
@@ -179,16 +180,9 @@ NEWS = {
 
 @pytest.fixture(scope="module")
 def news_rag(tmp_path_factory: pytest.TempPathFactory) -> object:
-    from index.ingest import ingest
-    from rag import open_store
-
-    folder = tmp_path_factory.mktemp("news")
-    for name, text in NEWS.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    store = tmp_path_factory.mktemp("news-store")
-    summary = ingest([folder], get_settings(store=store))
-    assert summary.added == len(NEWS) and not summary.failed
-    return open_store(store, backend="extractive")
+    return extractive_rag_over(
+        NEWS, tmp_path_factory.mktemp("news"), tmp_path_factory.mktemp("news-store")
+    )
 
 
 def test_a_multi_source_who_question_is_answered_with_the_agreed_name(news_rag: Any) -> None:

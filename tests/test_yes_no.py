@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from storekit import extractive_rag_over
 
-from index.settings import get_settings
 from rag.compose.yesno import clauses
 
 NEWS = {
@@ -33,16 +33,9 @@ ACCUSED = "that prosecutors accused Whitcombe-Ray of hiding the losses"
 
 @pytest.fixture(scope="module")
 def news_rag(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    from index.ingest import ingest
-    from rag import open_store
-
-    folder = tmp_path_factory.mktemp("yes-no-news")
-    for name, text in NEWS.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    store = tmp_path_factory.mktemp("yes-no-store")
-    summary = ingest([folder], get_settings(store=store))
-    assert summary.added == len(NEWS) and not summary.failed
-    return open_store(store, backend="extractive")
+    return extractive_rag_over(
+        NEWS, tmp_path_factory.mktemp("yes-no-news"), tmp_path_factory.mktemp("yes-no-store")
+    )
 
 
 def _sources(answer: Any) -> list[str]:
