@@ -432,11 +432,12 @@ def several_values(q: Question, e: Evidence) -> bool:
 
 
 def _several_figures(q: Question, text: str) -> bool:
-    """For a number or amount question: does ``text`` hold more than one figure the question
-    does not give, whatever its unit? Across languages nothing reads which figure counts
-    what, so a sum beside a count ("4,6 млрд рублей ... 26 месяцев") leaves the count
-    unverified too."""
-    return q.kind in ("number", "amount") and len(new_quantities(q, text)) > 1
+    """For a count question: does ``text`` hold more than one figure the question does not
+    give, whatever its unit? Across languages nothing reads which figure counts what, so a
+    sum beside a count ("4,6 млрд рублей ... 26 месяцев") leaves the count unverified too.
+    (An amount question asks for the one figure with a currency or percent: a bare count
+    beside it does not make it ambiguous.)"""
+    return q.kind == "number" and len(new_quantities(q, text)) > 1
 
 
 def _language_name(code: str) -> str:
