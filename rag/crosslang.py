@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING, Any
 
 from index.languages import UnknownLanguage, available_languages, get_profile
 from index.translit import name_in_text, names_match
-from rag.evidence import Evidence, Unit, sentence_before
-from rag.normalize import extract_dates, extract_names, extract_quantities, fold, name_in_texts
+from rag.evidence import Evidence, Unit, candidate_names, sentence_before
+from rag.normalize import extract_dates, extract_quantities, fold, name_in_texts
 from rag.question import NAME_KINDS, Question, is_year, new_quantities, value_candidates
 
 if TYPE_CHECKING:
@@ -198,18 +198,10 @@ def value_spans(q: Question, text: str, language: str = "") -> list[tuple[str, i
     if q.kind in ("number", "amount", "date"):
         return value_candidates(q, text)
     if q.kind in NAME_KINDS:
-        spans = []
-        position = 0
-        for name in extract_names(text):
-            at = text.find(name, position)
-            if at < 0:
-                continue
-            position = at + len(name)
-            if _asked_name(q, name):
-                continue
-            if " " not in name and not text[:at].strip():
-                continue  # a capitalised word opening the sentence is no name
-            spans.append((name, at, at + len(name)))
+        spans = [
+            (name, at, at + len(name))
+            for name, at in candidate_names(q, text, lambda name: _asked_name(q, name))
+        ]
         if q.kind == "person":
             # across languages nothing else tells a person from a place ("Твери"): a
             # person's name has two words or follows a title

@@ -12,7 +12,7 @@ import functools
 import itertools
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -354,10 +354,18 @@ def _what(q: Question) -> str:
     }.get(q.kind or "", "the answer")
 
 
-def candidate_names(q: Question, text: str) -> list[tuple[str, int]]:
+def candidate_names(
+    q: Question, text: str, asked: Callable[[str], bool] | None = None
+) -> list[tuple[str, int]]:
     """Names in ``text`` the question does not already give, with their offsets. A single
-    capitalised word opening the sentence ("Unfortunately") is not taken for a name."""
+    capitalised word opening the sentence ("Unfortunately") is not taken for a name.
+    ``asked`` tells a name the question gives (default: the same words, same script)."""
     folded_q = fold(q.text)
+    if asked is None:
+
+        def asked(name: str) -> bool:
+            return fold(name) in folded_q or any(fold(p) in folded_q for p in name.split())
+
     out = []
     position = 0
     for name in extract_names(text):
@@ -367,7 +375,7 @@ def candidate_names(q: Question, text: str) -> list[tuple[str, int]]:
         if at < 0:
             continue
         position = at + len(name)
-        if fold(name) in folded_q or any(fold(p) in folded_q for p in name.split()):
+        if asked(name):
             continue
         if " " not in name and not text[:at].strip():
             continue
