@@ -15,8 +15,8 @@ from rag.compose import citation
 from rag.compose.extractive import answer_value
 from rag.evidence import Evidence, candidate_names
 from rag.markers import MARKERS, marker_numbers
-from rag.normalize import extract_dates, extract_quantities, fact_in_text, fold
-from rag.question import NAME_KINDS, Question
+from rag.normalize import extract_dates, fact_in_text, fold
+from rag.question import NAME_KINDS, Question, new_quantities
 from rag.records import AnswerSentence, Citation
 from rag.terms import lexicon
 from rag.verify import check_sentence
@@ -90,11 +90,7 @@ def _given_values(q: Question, sentence: str) -> list[str]:
     """The values of the kind the question asks for that ``sentence`` gives (not those the
     question itself gives, nor bare years for a count)."""
     if q.kind in ("number", "amount"):
-        return [
-            x.text
-            for x in extract_quantities(sentence)
-            if x.value not in q.asked_values and (x.unit is not None or not 1800 <= x.value <= 2100)
-        ]
+        return [x.text for x in new_quantities(q, sentence)]
     if q.kind == "date":
         return [
             d.text for d in extract_dates(sentence) if (d.year, d.month, d.day) not in q.asked_dates
