@@ -192,7 +192,11 @@ def repeats_a_line(text: str) -> bool:
     loop ("[1][2] INSUFFICIENT" to the token limit); the parser takes a repeated sentence and
     a refusal after an answer for no claim, so what follows the first repeat changes nothing
     the verifier keeps, and is not worth generating on a 2-core machine."""
-    lines = [line.strip() for line in text.split("\n")[:-1] if line.strip()]
+    from rag.markers import MARKERS
+
+    # markers left out: "[1][2] INSUFFICIENT", "[1][2][3] INSUFFICIENT" is one loop
+    lines = [" ".join(MARKERS.sub(" ", line).split()) for line in text.split("\n")[:-1]]
+    lines = [line for line in lines if line]
     return len(lines) != len(set(lines))
 
 

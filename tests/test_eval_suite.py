@@ -345,6 +345,8 @@ def test_llm_bench_stops_a_looping_reply_at_its_first_repeated_line() -> None:
     whole = bench.Recorder(Looping())
     assert "".join(whole.stream([{"role": "user", "content": "q"}])).endswith("more")
     assert not bench.repeats_a_line("136 [1]\n136")  # an unfinished line is no repeat yet
+    assert bench.repeats_a_line("1\n[1][2] INSUFFICIENT\n[1][2][3] INSUFFICIENT\n")
+    assert not bench.repeats_a_line("1\n[1][2]\n[1][3]\n")  # markers alone say nothing
 
 
 def _led(value: str, quote: str) -> Answer:
