@@ -202,21 +202,27 @@ def repeats_a_line(text: str) -> bool:
 
 class Replayer:
     """Replies recorded by an earlier run, found by their prompt. A prompt that changed (other
-    evidence was picked) has no reply: that question fails and says so."""
+    evidence was picked) has no reply: it goes to ``fallback`` (the live model, ``--reask``)
+    when there is one, else that question fails and says so."""
 
     name = "replay"
 
-    def __init__(self, replies: dict[str, str]) -> None:
+    def __init__(self, replies: dict[str, str], fallback: Recorder | None = None) -> None:
         self.replies = replies
+        self.fallback = fallback
+        self.reasked = 0
 
     def complete(self, messages: list[dict[str, str]]) -> str:
-        prompt = messages[-1]["content"]
-        if prompt not in self.replies:
-            raise RuntimeError("the prompt differs from the recorded run's (other evidence)")
-        return self.replies[prompt]
+        return "".join(self.stream(messages))
 
     def stream(self, messages: list[dict[str, str]]) -> Iterator[str]:
-        yield self.complete(messages)
+        prompt = messages[-1]["content"]
+        if prompt in self.replies:
+            return iter([self.replies[prompt]])
+        if self.fallback is None:
+            raise RuntimeError("the prompt differs from the recorded run's (other evidence)")
+        self.reasked += 1
+        return self.fallback.stream(messages)
 
 
 def merge_recorded(paths: Sequence[Path]) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
@@ -288,6 +294,7 @@ def summarize_run(
         **meta,
         "questions": len(per_question),
         "errors": sum(p["error"] is not None for p in per_question),
+        "reasked": sum(bool(p.get("reasked")) for p in per_question),
         "outcomes": outcomes,
         "sentences": totals,
         "wrong_kept": sum(len(p["wrong_kept"]) for p in per_question),
@@ -334,6 +341,12 @@ def main(argv: list[str] | None = None) -> int:
         "that was stopped goes on where it stopped; write it to another --out)",
     )
     parser.add_argument(
+        "--reask",
+        action="store_true",
+        help="with --replay: ask the live model (RAG_LLM) where today's evidence makes another "
+        "prompt than the recorded one, and record its reply",
+    )
+    parser.add_argument(
         "--stop-loops",
         action="store_true",
         help="stop a reply at the first line the model repeats (what follows changes nothing "
@@ -349,7 +362,15 @@ def main(argv: list[str] | None = None) -> int:
         first, recorded = merge_recorded(args.replay)
         by_id = {q.id: q for q in select_questions(None, list(recorded))}
         questions = [by_id[i] for i in recorded]
-        llm = Replayer({p["prompt"]: p["model_output"] for p in recorded.values() if p["prompt"]})
+        if args.reask:
+            from index.settings import get_settings
+            from rag.llm import make_llm
+
+            recorder = Recorder(make_llm(get_settings(backend="llm")), stop_loops=args.stop_loops)
+        replayer = Replayer(
+            {p["prompt"]: p["model_output"] for p in recorded.values() if p["prompt"]}, recorder
+        )
+        llm = replayer
         meta = {**first, "replay_of": [str(p) for p in args.replay]}
         meta = {key: meta.get(key) for key in ("backend", "llm", "replay_of")}
     else:
@@ -388,7 +409,7 @@ def main(argv: list[str] | None = None) -> int:
             results.append(result)
             prompt, output = (recorder.calls[-1] if recorder and len(recorder.calls) > calls
                               else (None, None))  # fmt: skip
-            if args.replay is not None:
+            if args.replay is not None and (recorder is None or len(recorder.calls) == calls):
                 prompt, output = recorded[q.id]["prompt"], recorded[q.id]["model_output"]
             per_question.append(
                 {
@@ -404,6 +425,8 @@ def main(argv: list[str] | None = None) -> int:
                     "prompt": prompt,
                     "model_output": output,
                     "loop_cut": bool(recorder and recorder.loops_cut > cut),
+                    # a replay asked the live model: today's evidence made another prompt
+                    "reasked": bool(args.replay and recorder and len(recorder.calls) > calls),
                     **count_sentences(answer, q),
                 }
             )
@@ -430,7 +453,8 @@ def print_summary(summary: dict[str, Any], per_question: Sequence[dict[str, Any]
     totals, un = summary["sentences"], summary["unanswerable"]
     print(
         f"{summary['questions']} questions, backend {summary['backend']}, "
-        f"{summary['errors']} errors, {summary['seconds']}s "
+        f"{summary['errors']} errors, {summary['reasked']} re-asked (prompt changed), "
+        f"{summary['seconds']}s "
         f"(median {summary['median_seconds']}s a question)"
     )
     print("outcomes: " + ", ".join(f"{name} {n}" for name, n in summary["outcomes"].items()))

@@ -326,6 +326,25 @@ def test_llm_bench_resumes_and_replays_several_recorded_runs(tmp_path: Path) -> 
         bench.main(["--skip", str(first), "--out", str(first)])
 
 
+def test_llm_bench_replay_asks_the_live_model_only_for_a_changed_prompt() -> None:
+    bench = _bench_module()
+
+    class Live:
+        def stream(self, messages: list[dict[str, str]]) -> Iterator[str]:
+            yield from ["live ", "reply"]
+
+    def ask(llm: Any, prompt: str) -> str:
+        return "".join(llm.stream([{"role": "user", "content": prompt}]))
+
+    recorder = bench.Recorder(Live())
+    replay = bench.Replayer({"same prompt": "recorded reply"}, recorder)
+    assert ask(replay, "same prompt") == "recorded reply" and recorder.calls == []
+    assert ask(replay, "other evidence") == "live reply"
+    assert recorder.calls == [("other evidence", "live reply")] and replay.reasked == 1
+    with pytest.raises(RuntimeError, match="prompt differs"):
+        ask(bench.Replayer({"same prompt": "recorded reply"}), "other evidence")
+
+
 def test_llm_bench_stops_a_looping_reply_at_its_first_repeated_line() -> None:
     bench = _bench_module()
 
