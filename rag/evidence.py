@@ -26,7 +26,7 @@ from index.sentences import (
     sentence_spans,
 )
 from rag.normalize import extract_dates, extract_names, fold, name_in_texts
-from rag.question import NAME_KINDS, Question, new_quantities
+from rag.question import NAME_KINDS, Question, counts_other_thing, new_quantities
 from rag.records import Passage
 from rag.terms import lexicon
 from rag.verify.names import check_name
@@ -320,7 +320,11 @@ def _has_value(
     ``close``: the sentence is as close to the question as a paraphrase, whose counted noun
     may be worded otherwise ("seven victories" for "how many games ... win")."""
     if q.kind in ("number", "amount"):
-        found = new_quantities(q, text)
+        # a measure question is not answered by a count of another thing ("four games" for
+        # "for how long"), a percentage question only by a percentage
+        found = [x for x in new_quantities(q, text) if not counts_other_thing(q, text, x)]
+        if q.wants_percent:
+            return any(x.unit == "%" for x in found)
         if q.kind == "amount":
             return any(x.unit is not None for x in found)
         return any(
