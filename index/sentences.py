@@ -199,9 +199,10 @@ def header_value(text: str) -> tuple[int, int] | None:
     return (start, end) if start < end else None
 
 
-def is_boilerplate(text: str, language: str = "en") -> bool:
-    """A licence line, copyright notice, navigation or a metadata header: not a fact."""
+def is_boilerplate(text: str, language: str = "en", header_is_metadata: bool = True) -> bool:
+    """A licence line, copyright notice, navigation or (``header_is_metadata``: not in an
+    email, where header lines are the message's facts) a metadata header: not a fact."""
     lowered = display_form(text).lower()
-    if _HEADER_LINE.fullmatch(text.strip()):
+    if header_is_metadata and _HEADER_LINE.fullmatch(text.strip()):
         return True
     return any(phrase in lowered for phrase in get_profile(language).boilerplate)
