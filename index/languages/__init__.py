@@ -193,6 +193,11 @@ class LanguageProfile(BaseModel):
         default_factory=list,
         description="Lower-case 'key:' names of metadata lines (title, date, from, subject).",
     )
+    header_roles: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="What an email header line answers: its lower-case key ('from') and the "
+        "words a question asks it with ('sent', 'wrote', 'author').",
+    )
     boilerplate: list[str] = Field(
         default_factory=list,
         description="Lower-case phrases marking lines that are not facts (licences, "
