@@ -614,13 +614,13 @@ def _load_email(
         raise LoadError(f"unreadable email: {_short(err)}") from None
     assert isinstance(msg, EmailMessage)  # policy.default always builds EmailMessage
 
+    from index.loaders_email import message_text
+
     headers = {key: _header(msg, key) for key in ("From", "To", "Date", "Subject")}
-    body_part = msg.get_body(preferencelist=("plain", "html"))
-    body = _email_body(body_part) if isinstance(body_part, EmailMessage) else ""
-    head = "".join(f"{key}: {value}\n" for key, value in headers.items() if value)
+    text, body_parts = message_text(msg, _email_body)
     found = _iso_date(headers["Date"]) if headers["Date"] else None
     ex = _Extracted(
-        text=f"{head}\n{body}" if head and body else head or body,
+        text=text,
         title=headers["Subject"] or None,
         date=found,
         metadata={key.lower(): value for key, value in headers.items()},
@@ -632,7 +632,7 @@ def _load_email(
 
     used: set[str] = set()
     for part in msg.walk():
-        if part is body_part or part.is_multipart() or not part.get_filename():
+        if any(part is b for b in body_parts) or part.is_multipart() or not part.get_filename():
             continue
         name = re.split(r"[\\/]", part.get_filename() or "")[-1].strip() or "attachment"
         suffix = Path(name).suffix.lower()

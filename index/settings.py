@@ -170,6 +170,14 @@ class Settings(BaseSettings):
         ge=0,
         description="Weight of the share of the question's content words a sentence holds.",
     )
+    evidence_context_weight: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="How much a question word counts when a sentence's context holds it (the "
+        "heading or defined term it stands under, the other lines of an email header block) "
+        "rather than the sentence itself.",
+    )
     evidence_penalty: float = Field(
         default=0.6,
         ge=0,

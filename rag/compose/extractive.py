@@ -19,7 +19,7 @@ from rag.compose.yesno import DocumentText, yes_no
 from rag.crosslang import is_cross
 from rag.evidence import Evidence, candidate_names
 from rag.normalize import extract_dates, extract_names, extract_quantities, fold, joined_figure
-from rag.question import NAME_KINDS, Question, is_year, value_candidates
+from rag.question import NAME_KINDS, Question, reads_as_year, value_candidates
 from rag.records import AnswerSentence, Citation
 from rag.terms import lexicon
 from rag.vote import NameVote
@@ -194,7 +194,11 @@ def _sum_sentence(q: Question, picked: list[Evidence], label: str) -> str | None
     if not (q.wants_total and q.kind == "number") or not picked:
         return None
     top = picked[0].unit.quote
-    counts = [x for x in extract_quantities(top) if x.unit is None and not is_year(x.value)]
+    counts = [
+        x
+        for x in extract_quantities(top)
+        if x.unit is None and not reads_as_year(x, top, q.language)
+    ]
     if len(counts) < 2:
         return None
     operands = " + ".join(x.text for x in counts)
