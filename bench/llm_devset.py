@@ -44,8 +44,9 @@ sys.path.insert(0, str(ROOT))
 
 from eval.devset import DEV_DOCS_FACTS, DEV_FACTS, dev_documents  # noqa: E402
 from eval.facts import Fact, FactQuestion, load_facts  # noqa: E402
-from eval.metrics import QuestionResult, evaluate_answer, summarize  # noqa: E402
+from eval.metrics import QuestionResult, evaluate_answer  # noqa: E402
 from eval.run import eval_store  # noqa: E402
+from eval.summary import summarize  # noqa: E402
 from rag import Answer  # noqa: E402
 
 log = logging.getLogger("bench.llm_devset")

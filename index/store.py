@@ -299,6 +299,19 @@ class Store:
                 )
             return
         differing = [k for k, v in wanted.items() if meta.get(k) != v]
+        if "embed_model" in differing and "embed_model" not in self.settings.model_fields_set:
+            # The default model changed since this store was built (or another default was
+            # given): its vectors are only comparable with its own model, which is used with
+            # that model's evidence calibration. Choosing a model explicitly still refuses.
+            from index.calibration import with_embed_model
+
+            log.info(
+                "the store %s was built with %s: using that model (rebuild it to change)",
+                self.path,
+                meta["embed_model"],
+            )
+            self.settings = with_embed_model(self.settings, meta["embed_model"])
+            differing.remove("embed_model")
         if differing:
             built = ", ".join(f"{k}={meta.get(k)}" for k in differing)
             asked = ", ".join(f"{k}={wanted[k]}" for k in differing)
@@ -739,10 +752,11 @@ class Store:
                     end = min(i + batch, len(piece))
                     part = rows[done + i : done + end]
                     disk_full_point(self.settings, "vectors-write")
+                    # No chunk text in Chroma: the manifest holds it (and retrieval reads it
+                    # there); Chroma would index it again for full-text search, per row.
                     collection.upsert(
                         ids=[c.chunk_id for c, _ in part],
-                        embeddings=piece[i:end].tolist(),
-                        documents=[c.text for c, _ in part],
+                        embeddings=piece[i:end],
                         metadatas=[_chunk_metadata(c, d) for c, d in part],
                     )
                 done += len(piece)
@@ -865,17 +879,10 @@ def _replace_rows(db: sqlite3.Connection, f: FileWrite) -> None:
 
 
 def _chunk_metadata(chunk: Chunk, document: Document) -> dict[str, Any]:
-    return {
-        "doc_id": chunk.doc_id,
-        "file": document.file,
-        "source": document.source,
-        "title": document.title,
-        "date": document.date,
-        "date_num": date_number(document.date),
-        "start": chunk.start,
-        "end": chunk.end,
-        "index": chunk.index,
-    }
+    # Only what Chroma filters on (file: a file's vectors; doc_id, date_num: retrieval
+    # filters). Titles, sources and offsets are read from the manifest; every metadata key
+    # is one more indexed row per chunk in Chroma (stores written before keep theirs).
+    return {"doc_id": chunk.doc_id, "file": document.file, "date_num": date_number(document.date)}
 
 
 def _stored_document(row: Sequence[Any]) -> StoredDocument:

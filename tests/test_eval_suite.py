@@ -17,8 +17,9 @@ import eval.suite as suite
 from eval.claims import Claim, ClaimReport, judge, load_claims, run_claims
 from eval.facts import Fact, FactQuestion, FactsError
 from eval.lead import lead_value_matches
-from eval.metrics import evaluate_answer, summarize
+from eval.metrics import evaluate_answer
 from eval.suite import DevGate, claim_gates, load_dev_gate
+from eval.summary import summarize
 from rag import Answer, Citation
 from rag.cli import cli
 
