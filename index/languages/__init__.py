@@ -111,6 +111,11 @@ class LanguageProfile(BaseModel):
         "question opening with one asks for a name unless a phrase or head noun says "
         "another kind (lower-case).",
     )
+    plural_phrases: list[str] = Field(
+        default_factory=list,
+        description="Question phrases that ask for several names ('who are the', 'which of'): "
+        "the answer is every name the evidence gives, not one of them (lower-case).",
+    )
     attribute_pattern: str | None = Field(
         default=None,
         description="Regex with a group 'attr': the thing a 'what is the X of' question asks "
@@ -212,6 +217,11 @@ class LanguageProfile(BaseModel):
         default_factory=list,
         description="Hedges that soften a number, not a claim ('about', 'nearly'): a claim "
         "and its quote need not agree on them.",
+    )
+    place_prepositions: list[str] = Field(
+        default_factory=list,
+        description="Words before a place ('in', 'at'): a where-question's answer is a name "
+        "after one when the sentence has such a name (lower-case).",
     )
     recipient_prepositions: list[str] = Field(
         default_factory=list, description="Words before who got something ('to')."
