@@ -25,7 +25,7 @@ from index.sentences import (
     page_furniture,
     sentence_spans,
 )
-from rag.normalize import extract_dates, extract_names, fold, name_in_texts
+from rag.normalize import extract_dates, extract_names, fold, has_joined_figure, name_in_texts
 from rag.question import NAME_KINDS, Question, counts_other_thing, new_quantities
 from rag.records import Passage
 from rag.terms import lexicon
@@ -385,6 +385,13 @@ def calendar_word(name: str, language: str) -> bool:
     )
 
 
+def _figure_meets_noun(q: Question, text: str) -> bool:
+    """A question asking for a score ("what was the score when ...") is met by the figure
+    that is one ("a 4-1 victory"), whatever word the sentence uses for it."""
+    nouns = lexicon(q.language).terms(" ".join(get_profile(q.language).joined_figure_nouns))
+    return q.kind == "number" and bool(q.kind_noun & nouns) and has_joined_figure(text)
+
+
 def names_entity(entity: str, texts: Sequence[str], language: str) -> bool:
     """The texts name ``entity`` whole, or by a short form a writer uses for it ("Soto" for
     "Juan Soto", "City" for "Manchester City"), never by parts of two names."""
@@ -498,7 +505,10 @@ def score_units(
         # "games won", "commit to invest" for "agree to put in"): a sentence the embedding
         # finds this close to the question is about it, whatever its words.
         has_focus = (
-            not q.focus or bool(q.focus & terms) or similarity >= settings.evidence_focus_similarity
+            not q.focus
+            or bool(q.focus & terms)
+            or similarity >= settings.evidence_focus_similarity
+            or _figure_meets_noun(q, unit.display)
         )
         if (
             not has_focus

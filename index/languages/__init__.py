@@ -184,6 +184,11 @@ class LanguageProfile(BaseModel):
         description="Words of a question asking for a percentage ('what percentage', 'by what "
         "percent'): a percentage answers it, not an amount or a count (lower-case).",
     )
+    joined_figure_nouns: list[str] = Field(
+        default_factory=list,
+        description="Head nouns a dash-joined figure answers ('what was the *score*': "
+        "'won 23-20'): a sentence holding one meets that noun (lower-case).",
+    )
     coordinators: list[str] = Field(
         default_factory=list,
         description="Words joining nouns of one phrase ('fraud and conspiracy counts'): the "
@@ -292,6 +297,7 @@ class LanguageProfile(BaseModel):
         "measure_words",
         "degree_words",
         "percent_questions",
+        "joined_figure_nouns",
         "coordinators",
         "header_keys",
         "boilerplate",
