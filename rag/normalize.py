@@ -96,6 +96,11 @@ def extract_quantities(text: str) -> list[Quantity]:
 _JOINED_RE = re.compile(r"(?<![\w.,/-])\d+[-–]\d+(?![\w/]|[.,-]\d)")
 
 
+def has_joined_figure(text: str) -> bool:
+    """``text`` holds two whole numbers joined by a dash ("23-20", "4–1")."""
+    return _JOINED_RE.search(text) is not None
+
+
 def joined_figure(text: str, start: int, end: int) -> tuple[int, int]:
     """The span of the figure at ``text[start:end]`` widened to the whole dash-joined figure
     it is part of ("23" in "won 23-20" -> "23-20"), as the source writes it; else unchanged."""
