@@ -208,6 +208,11 @@ class LanguageProfile(BaseModel):
         description="What an email header line answers: its lower-case key ('from') and the "
         "words a question asks it with ('sent', 'wrote', 'author').",
     )
+    notice_topics: list[str] = Field(
+        default_factory=list,
+        description="Lower-case words a question asks about a notice itself with ('copyright'):"
+        " then copyright and licence lines are evidence, not boilerplate.",
+    )
     boilerplate: list[str] = Field(
         default_factory=list,
         description="Lower-case phrases marking lines that are not facts (licences, "
@@ -296,6 +301,7 @@ class LanguageProfile(BaseModel):
         "coordinators",
         "header_keys",
         "boilerplate",
+        "notice_topics",
         "approximators",
         "recipient_prepositions",
         "source_prepositions",
