@@ -35,7 +35,7 @@ def main() -> int:
     from index.ingest import ingest
     from index.settings import get_settings
     from rag import open_store
-    from ui.app import ChatState, Handlers
+    from ui.handlers import ChatState, Handlers
     from ui.render import render_turn_html
 
     work = Path(tempfile.mkdtemp(prefix="big-source-"))

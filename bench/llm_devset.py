@@ -31,6 +31,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import statistics
 import sys
 import time
@@ -43,8 +44,9 @@ sys.path.insert(0, str(ROOT))
 
 from eval.devset import DEV_DOCS_FACTS, DEV_FACTS, dev_documents  # noqa: E402
 from eval.facts import Fact, FactQuestion, load_facts  # noqa: E402
-from eval.metrics import QuestionResult, evaluate_answer, summarize  # noqa: E402
+from eval.metrics import QuestionResult, evaluate_answer  # noqa: E402
 from eval.run import eval_store  # noqa: E402
+from eval.summary import summarize  # noqa: E402
 from rag import Answer  # noqa: E402
 
 log = logging.getLogger("bench.llm_devset")
@@ -54,6 +56,15 @@ def _is_figure(fact: Fact) -> bool:
     from rag.normalize import extract_dates, extract_quantities
 
     return any(extract_quantities(a) or extract_dates(a) for a in fact.alternatives)
+
+
+def _shares_a_word(fact: Fact, sentence: str) -> bool:
+    """A short form of an expected name ("Wilson" for "Zach Wilson"): a word of three or
+    more letters in common, compared folded."""
+    from rag.normalize import fold
+
+    words = {w for w in re.findall(r"\w{3,}", fold(sentence))}
+    return any(words & set(re.findall(r"\w{3,}", fold(a))) for a in fact.alternatives)
 
 
 def wrong_sentence(
@@ -74,6 +85,16 @@ def wrong_sentence(
         d.text for d in extract_dates(sentence)
     ]
     figures = [f for f in figures if not fact_in_text(f, question.question)]
+    bare = len(sentence.split()) <= 4
+    names = [f for f in question.expect if not _is_figure(f)]
+    if (
+        bare
+        and names
+        and not any(f.found_in(sentence) or _shares_a_word(f, sentence) for f in names)
+    ):
+        # a bare answer ("23-20", "Wilson") to a question that expects a name: wrong unless
+        # it is (part of) one of the expected names
+        return f"answers {sentence.strip()} where the set expects {names[0].label}"
     if not figures:
         return None
     if not question.answerable and len(sentence.split()) <= 4:
@@ -96,6 +117,8 @@ def outcome(answer: Any) -> str:
     """What became of one question: declined before the model was asked (the evidence did not
     meet the question), the model said the quotes do not answer it, the verifier removed all
     it wrote, or an answer."""
+    if answer.error:  # the model failed, or a replay found no reply for a changed prompt
+        return "error"
     if not answer.abstained:
         return "answered"
     if "generate" not in answer.timings:
@@ -137,8 +160,10 @@ class Recorder:
 
     name = "recorder"
 
-    def __init__(self, inner: Any) -> None:
+    def __init__(self, inner: Any, stop_loops: bool = False) -> None:
         self.inner = inner
+        self.stop_loops = stop_loops  # stop a streamed reply at its first repeated line
+        self.loops_cut = 0
         self.calls: list[tuple[str, str]] = []  # (the prompt's quotes and question, reply)
 
     def complete(self, messages: list[dict[str, str]]) -> str:
@@ -148,29 +173,73 @@ class Recorder:
 
     def stream(self, messages: list[dict[str, str]]) -> Iterator[str]:
         pieces: list[str] = []
-        for piece in self.inner.stream(messages):
-            pieces.append(piece)
-            yield piece
-        self.calls.append((messages[-1]["content"], "".join(pieces)))
+        inner = self.inner.stream(messages)
+        try:
+            for piece in inner:
+                pieces.append(piece)
+                yield piece
+                if self.stop_loops and "\n" in piece and repeats_a_line("".join(pieces)):
+                    self.loops_cut += 1
+                    break
+        finally:
+            close = getattr(inner, "close", None)
+            if close is not None:
+                close()  # stops generation: the local model samples as it is read
+            self.calls.append((messages[-1]["content"], "".join(pieces)))
+
+
+def repeats_a_line(text: str) -> bool:
+    """Whether a finished line of ``text`` says again what an earlier line said. Small models
+    loop ("[1][2] INSUFFICIENT" to the token limit); the parser takes a repeated sentence and
+    a refusal after an answer for no claim, so what follows the first repeat changes nothing
+    the verifier keeps, and is not worth generating on a 2-core machine."""
+    from rag.markers import MARKERS
+
+    # markers left out: "[1][2] INSUFFICIENT", "[1][2][3] INSUFFICIENT" is one loop
+    lines = [" ".join(MARKERS.sub(" ", line).split()) for line in text.split("\n")[:-1]]
+    lines = [line for line in lines if line]
+    return len(lines) != len(set(lines))
 
 
 class Replayer:
     """Replies recorded by an earlier run, found by their prompt. A prompt that changed (other
-    evidence was picked) has no reply: that question fails and says so."""
+    evidence was picked) has no reply: it goes to ``fallback`` (the live model, ``--reask``)
+    when there is one, else that question fails and says so."""
 
     name = "replay"
 
-    def __init__(self, replies: dict[str, str]) -> None:
+    def __init__(self, replies: dict[str, str], fallback: Recorder | None = None) -> None:
         self.replies = replies
+        self.fallback = fallback
+        self.reasked = 0
 
     def complete(self, messages: list[dict[str, str]]) -> str:
-        prompt = messages[-1]["content"]
-        if prompt not in self.replies:
-            raise RuntimeError("the prompt differs from the recorded run's (other evidence)")
-        return self.replies[prompt]
+        return "".join(self.stream(messages))
 
     def stream(self, messages: list[dict[str, str]]) -> Iterator[str]:
-        yield self.complete(messages)
+        prompt = messages[-1]["content"]
+        if prompt in self.replies:
+            return iter([self.replies[prompt]])
+        if self.fallback is None:
+            raise RuntimeError("the prompt differs from the recorded run's (other evidence)")
+        self.reasked += 1
+        return self.fallback.stream(messages)
+
+
+def merge_recorded(paths: Sequence[Path]) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The first report's summary and every question the reports recorded, by id, in the
+    order first met (a question recorded twice keeps the later report's entry)."""
+    summary: dict[str, Any] = {}
+    by_id: dict[str, dict[str, Any]] = {}
+    for path in paths:
+        try:
+            report = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise SystemExit(f"error: cannot read the report {path}: {exc}") from exc
+        summary = summary or report.get("summary", {})
+        for p in report.get("questions", []):
+            by_id[p["id"]] = p
+    return summary, by_id
 
 
 def round_robin(questions: Sequence[FactQuestion]) -> list[FactQuestion]:
@@ -226,6 +295,7 @@ def summarize_run(
         **meta,
         "questions": len(per_question),
         "errors": sum(p["error"] is not None for p in per_question),
+        "reasked": sum(bool(p.get("reasked")) for p in per_question),
         "outcomes": outcomes,
         "sentences": totals,
         "wrong_kept": sum(len(p["wrong_kept"]) for p in per_question),
@@ -258,9 +328,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--replay",
         type=Path,
+        nargs="+",
         default=None,
-        help="a report of an earlier run: check its recorded model replies again with today's "
-        "verifier (same questions, no model needed)",
+        help="reports of earlier runs: check their recorded model replies again with today's "
+        "verifier (same questions, no model needed; a question in several takes the last)",
+    )
+    parser.add_argument(
+        "--skip",
+        type=Path,
+        nargs="+",
+        default=(),
+        help="reports of earlier runs: ask only the questions none of them recorded (a run "
+        "that was stopped goes on where it stopped; write it to another --out)",
+    )
+    parser.add_argument(
+        "--reask",
+        action="store_true",
+        help="with --replay: ask the live model (RAG_LLM) where today's evidence makes another "
+        "prompt than the recorded one, and record its reply",
+    )
+    parser.add_argument(
+        "--stop-loops",
+        action="store_true",
+        help="stop a reply at the first line the model repeats (what follows changes nothing "
+        "the verifier keeps; saves most of the generation time of a looping small model)",
     )
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "bench-llm-devset.json")
     args = parser.parse_args(argv)
@@ -269,23 +360,35 @@ def main(argv: list[str] | None = None) -> int:
     recorder: Recorder | None = None
     llm: Any = None
     if args.replay is not None:
-        recorded = json.loads(args.replay.read_text(encoding="utf-8"))
-        ids = [p["id"] for p in recorded["questions"]]
-        by_id = {q.id: q for q in select_questions(None, ids)}
-        questions = [by_id[i] for i in ids]
-        llm = Replayer(
-            {p["prompt"]: p["model_output"] for p in recorded["questions"] if p["prompt"]}
+        first, recorded = merge_recorded(args.replay)
+        by_id = {q.id: q for q in select_questions(None, list(recorded))}
+        questions = [by_id[i] for i in recorded]
+        if args.reask:
+            from index.settings import get_settings
+            from rag.llm import make_llm
+
+            recorder = Recorder(make_llm(get_settings(backend="llm")), stop_loops=args.stop_loops)
+        replayer = Replayer(
+            {p["prompt"]: p["model_output"] for p in recorded.values() if p["prompt"]}, recorder
         )
-        meta = {**recorded["summary"], "replay_of": str(args.replay)}
+        llm = replayer
+        meta = {**first, "replay_of": [str(p) for p in args.replay]}
         meta = {key: meta.get(key) for key in ("backend", "llm", "replay_of")}
     else:
         questions = select_questions(args.limit, args.ids, args.interleave)
+        if args.skip:
+            if any(p.resolve() == args.out.resolve() for p in args.skip):
+                raise SystemExit("error: --out must not be one of the --skip reports")
+            done = set(merge_recorded(args.skip)[1])
+            questions = [q for q in questions if q.id not in done]
         meta = {"backend": args.backend, "llm": os.environ.get("RAG_LLM")}
         if args.backend != "extractive":
             from index.settings import get_settings
             from rag.llm import make_llm
 
-            llm = recorder = Recorder(make_llm(get_settings(backend=args.backend)))
+            llm = recorder = Recorder(
+                make_llm(get_settings(backend=args.backend)), stop_loops=args.stop_loops
+            )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     per_question: list[dict[str, Any]] = []
     results: list[QuestionResult] = []
@@ -297,6 +400,7 @@ def main(argv: list[str] | None = None) -> int:
         for n, q in enumerate(questions, start=1):
             t = time.perf_counter()
             calls = len(recorder.calls) if recorder else 0
+            cut = recorder.loops_cut if recorder else 0
             try:
                 answer = rag.ask(q.question, backend=backend)
             except Exception as exc:  # one failure is reported; the run goes on
@@ -306,12 +410,8 @@ def main(argv: list[str] | None = None) -> int:
             results.append(result)
             prompt, output = (recorder.calls[-1] if recorder and len(recorder.calls) > calls
                               else (None, None))  # fmt: skip
-            if args.replay is not None:
-                prompt, output = next(
-                    (p["prompt"], p["model_output"])
-                    for p in recorded["questions"]
-                    if p["id"] == q.id
-                )
+            if args.replay is not None and (recorder is None or len(recorder.calls) == calls):
+                prompt, output = recorded[q.id]["prompt"], recorded[q.id]["model_output"]
             per_question.append(
                 {
                     "id": q.id,
@@ -325,6 +425,9 @@ def main(argv: list[str] | None = None) -> int:
                     "seconds": round(time.perf_counter() - t, 2),
                     "prompt": prompt,
                     "model_output": output,
+                    "loop_cut": bool(recorder and recorder.loops_cut > cut),
+                    # a replay asked the live model: today's evidence made another prompt
+                    "reasked": bool(args.replay and recorder and len(recorder.calls) > calls),
                     **count_sentences(answer, q),
                 }
             )
@@ -351,7 +454,8 @@ def print_summary(summary: dict[str, Any], per_question: Sequence[dict[str, Any]
     totals, un = summary["sentences"], summary["unanswerable"]
     print(
         f"{summary['questions']} questions, backend {summary['backend']}, "
-        f"{summary['errors']} errors, {summary['seconds']}s "
+        f"{summary['errors']} errors, {summary['reasked']} re-asked (prompt changed), "
+        f"{summary['seconds']}s "
         f"(median {summary['median_seconds']}s a question)"
     )
     print("outcomes: " + ", ".join(f"{name} {n}" for name, n in summary["outcomes"].items()))

@@ -14,9 +14,11 @@ process's); results go to bench/scale-results.json and the plot to bench/scale.p
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import random
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -39,12 +41,22 @@ from index.store import Store
 from rag.retrieve import Retriever, Filters
 docs, store_dir, extra = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
 questions = json.loads(sys.argv[5])
+direct = sys.argv[6] == "direct"
 settings = get_settings(store=store_dir, embed_backend="standin")
-t0 = time.perf_counter()
-summary = ingest([docs], settings)
-ingest_s = time.perf_counter() - t0
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+load_before = os.getloadavg()[1]
+t0, c0 = time.perf_counter(), cpu()
+if direct:
+    from scale_direct import build
+    files = build(docs, settings)["files"]
+else:
+    files = ingest([docs], settings).added
+ingest_s, ingest_cpu_s = time.perf_counter() - t0, cpu() - c0
+load_after = os.getloadavg()[1]
 store = Store(settings)
-chunks = len(store.chunks())
+chunks = sum(d.n_chunks for d in store.documents())  # never all chunk rows at once
 retriever = Retriever(store)
 retriever.retrieve(questions[0])  # loads the indexes: not query latency
 def timed(fn):
@@ -59,23 +71,26 @@ emb = retriever.embedder
 dense = timed(lambda q: retriever._dense(q, 30, Filters(), documents))
 bm25 = timed(lambda q: retriever._bm25(q, 30, Filters(), documents, revision))
 fused = timed(lambda q: retriever.retrieve(q))
-t = time.perf_counter()
-ingest([extra], settings)  # one new file into the big store (BM25: one new segment)
-add_s = time.perf_counter() - t
+t, c = time.perf_counter(), cpu()
+added = ingest([extra], settings)  # one new file into the big store (BM25: one new segment)
+add_s, add_cpu_s = time.perf_counter() - t, cpu() - c
+assert added.added == 1, added
 t = time.perf_counter()
 hit = retriever.retrieve(questions[1])  # a reader that was open picks the file up
 first_after_add_s = time.perf_counter() - t
 def du(p):
     return sum(f.stat().st_size for f in Path(p).rglob("*") if f.is_file()) / 2**20
 print(json.dumps({
-    "chunks": chunks, "files": summary.added, "ingest_s": ingest_s,
-    "chunks_per_s": chunks / ingest_s,
+    "path": "direct" if direct else "rag ingest", "chunks": chunks, "files": files,
+    "ingest_s": ingest_s, "chunks_per_s": chunks / ingest_s, "ingest_cpu_s": ingest_cpu_s,
+    "chunks_per_cpu_s": chunks / ingest_cpu_s, "load_avg_5min": [load_before, load_after],
     "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     "disk_mb": du(store_dir), "disk_chroma_mb": du(Path(store_dir) / "chroma"),
     "disk_bm25_mb": du(Path(store_dir) / "bm25"),
     "dense_p50_ms": dense[0], "dense_p95_ms": dense[1], "bm25_p50_ms": bm25[0],
     "bm25_p95_ms": bm25[1], "fused_p50_ms": fused[0], "fused_p95_ms": fused[1],
-    "add_one_file_s": add_s, "first_question_after_add_s": first_after_add_s,
+    "add_one_file_s": add_s, "add_one_file_cpu_s": add_cpu_s,
+    "first_question_after_add_s": first_after_add_s,
 }))
 """
 
@@ -120,9 +135,10 @@ def _write_docs(folder: Path, n_chunks: int, sentences: list[str], seed: int = 7
 
 
 def _run(code: str, *args: str) -> dict[str, float]:
-    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    # stderr passes through: a long run's progress lines show in its log.
+    out = subprocess.run([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, text=True)
     if out.returncode != 0:
-        sys.exit(f"failed:\n{out.stderr[-3000:]}")
+        sys.exit(f"failed (exit {out.returncode}): see the errors above")
     result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
 
@@ -160,26 +176,43 @@ def main() -> None:
     parser.add_argument("--big-mb", type=float, default=0, help="also one file of this size")
     parser.add_argument("--big-backend", default="standin", help="embedder for the big file")
     parser.add_argument("--work", type=Path, default=None, help="folder for stores and docs")
+    parser.add_argument(
+        "--direct",
+        type=int,
+        nargs="*",
+        default=[],
+        help="sizes built by the faster, labelled path of bench/scale_direct.py (what it "
+        "bypasses is listed there), not by `rag ingest`",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the work folder")
     args = parser.parse_args()
     sentences = _sentences()
     rng = random.Random(3)
     questions = [" ".join(rng.choice(sentences).split()[:8]) for _ in range(60)]
     results_path = HERE / "scale-results.json"
     results = json.loads(results_path.read_text()) if results_path.exists() else {}
-    with tempfile.TemporaryDirectory(dir=args.work) as tmp:
+    with contextlib.ExitStack() as stack:
+        tmp = tempfile.mkdtemp(prefix="scale-", dir=args.work)
+        if not args.keep:
+            stack.callback(shutil.rmtree, tmp, ignore_errors=True)
         work = Path(tmp)
         extra = work / "extra" / "added.txt"
         _write_docs(work / "extra", CHUNKS_PER_DOC, sentences, seed=99)
         (work / "extra" / "doc-000000.txt").rename(extra)
-        for n in args.sizes:
+        for n in [*args.sizes, *args.direct]:
+            direct = n in args.direct and n not in args.sizes
             docs = work / f"docs-{n}"
             _write_docs(docs, n, sentences)
             result = _run(
                 _ONE_SIZE, str(docs), str(work / f"store-{n}"), str(extra), str(HERE),
-                json.dumps(questions),
+                json.dumps(questions), "direct" if direct else "ingest",
             )  # fmt: skip
-            results[str(n)] = result
-            print(json.dumps({str(n): {k: round(v, 2) for k, v in result.items()}}), flush=True)
+            # Each size is saved as soon as it is measured (a long run killed later keeps it);
+            # a size measured by both paths keeps both.
+            # Read again first: another run may have saved its sizes meanwhile.
+            results = json.loads(results_path.read_text()) if results_path.exists() else {}
+            results[f"{n}-direct" if direct else str(n)] = result
+            print(json.dumps({str(n): result}), flush=True)
             results_path.write_text(json.dumps(results, indent=1))
             _plot(results)
         if args.big_mb:

@@ -79,7 +79,8 @@ def main() -> int:
     from index.ingest import ingest
     from index.settings import get_settings
     from rag import open_store
-    from ui.app import Handlers, launch
+    from ui.app import launch
+    from ui.handlers import Handlers
 
     work = Path(tempfile.mkdtemp(prefix="ui-load-"))
     ingest([ROOT / "samples"], get_settings(store=work / "store"))

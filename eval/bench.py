@@ -27,8 +27,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from eval.metrics import percentile
 from eval.run import InputError
+from eval.summary import percentile
 from rag import RAG, Answer, progress
 from rag.verify import strip_citation_markers
 

@@ -17,7 +17,7 @@ from rag import expected_errors
 
 if TYPE_CHECKING:
     from eval.bench import BenchReport
-    from eval.metrics import EvalReport
+    from eval.summary import EvalReport
 
 DEFAULT_REPORT = Path("reports") / "eval-report.json"
 DEFAULT_BENCH_REPORT = Path("reports") / "bench-multihop.json"
@@ -135,8 +135,8 @@ def eval_command(
         _suite(sets, store, dev_store, backend, k, min_score, as_json, report, limit)
         return
     from eval.facts import load_facts
-    from eval.metrics import Thresholds
     from eval.run import eval_store, run_eval, samples_folder
+    from eval.summary import Thresholds
 
     facts_file = facts
     questions = load_facts(facts_file)[:limit]

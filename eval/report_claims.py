@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import click
 
 from eval.claims import VERDICTS, ClaimReport
-from eval.metrics import Gate
+from eval.summary import Gate
 
 
 def print_claims(report: ClaimReport, gates: Sequence[Gate]) -> None:

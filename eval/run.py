@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from eval.facts import FactQuestion
-from eval.metrics import EvalReport, QuestionResult, Thresholds, evaluate_answer, summarize
+from eval.metrics import QuestionResult, evaluate_answer
+from eval.summary import EvalReport, Thresholds, summarize
 from rag import RAG, open_store, progress
 
 log = logging.getLogger(__name__)

@@ -21,8 +21,8 @@ from typing import Any
 from eval.claims import ClaimReport, load_claims, run_claims
 from eval.devset import DEV_CLAIMS, DEV_DOCS_FACTS, DEV_FACTS, DEV_THRESHOLDS, dev_documents
 from eval.facts import FactsError, load_facts
-from eval.metrics import EvalReport, Gate, Thresholds
 from eval.run import DEFAULT_FACTS, InputError, eval_store, run_eval, samples_folder
+from eval.summary import EvalReport, Gate, Thresholds
 
 log = logging.getLogger(__name__)
 

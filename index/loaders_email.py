@@ -21,6 +21,7 @@ import mailbox
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -257,3 +258,100 @@ def _pst_messages(path: Path) -> list[bytes]:
         for mbox_file in sorted(p for p in Path(out).rglob("*") if p.is_file()):
             messages += _mbox_messages(mbox_file)
         return messages
+
+
+# --- the text of one message --------------------------------------------------------------
+
+# The header lines a reader needs to tell who wrote to whom, when and about what; a message
+# quoted inside another (a bounce's "header fields", a digest's messages) shows the same.
+_SHOWN_HEADERS = ("From", "To", "Cc", "Date", "Subject")
+
+
+def message_text(msg: EmailMessage, body_of: Any) -> tuple[str, list[EmailMessage]]:
+    """The text of an email as a reader sees it, and the parts read as its body.
+
+    Header lines first ("From: ...", "Date: ..."), then an ``Attachments:`` line naming every
+    attached file (an image too small to index is still a fact of the message), then each
+    readable part in order: every inline text part (a delivery report's explanation, a
+    digest's masthead and table of contents), the header block of returned headers
+    (text/rfc822-headers) and each enclosed message (message/rfc822: a digest's posts,
+    headers and body). ``body_of(part)`` is the text of one text part."""
+    bodies: list[EmailMessage] = []
+    blocks: list[str] = [_head(msg, attachments=_attachment_names(msg))]
+    _read_parts(msg, body_of, blocks, bodies)
+    return "\n\n".join(b for b in blocks if b.strip()), bodies
+
+
+def _shown(msg: Any, key: str) -> str:
+    """A header as its sender wrote it: "barry@digicool.com (Barry A. Warsaw)" keeps the
+    name the parsed form drops; encoded words ("=?utf-8?...") are decoded."""
+    try:
+        raw = next((v for k, v in msg.raw_items() if k.lower() == key.lower()), None)
+    except Exception:  # a malformed header must not sink the message
+        raw = None
+    if raw is None or "=?" in raw:
+        return _header(msg, key)
+    return " ".join(str(raw).split())
+
+
+def _head(msg: Any, attachments: Sequence[str] = ()) -> str:
+    lines = [f"{key}: {value}" for key in _SHOWN_HEADERS if (value := _shown(msg, key))]
+    if attachments:
+        lines.append("Attachments: " + ", ".join(attachments))
+    return "\n".join(lines)
+
+
+def _attachment_names(msg: EmailMessage) -> list[str]:
+    names = []
+    for part in msg.walk():
+        name = part.get_filename()
+        if name and not part.is_multipart():
+            names.append(name.replace("\\", "/").rsplit("/", 1)[-1].strip() or "attachment")
+    return names
+
+
+def _read_parts(
+    part: EmailMessage, body_of: Any, blocks: list[str], bodies: list[EmailMessage]
+) -> None:
+    content_type = part.get_content_type()
+    if part.get_filename() and content_type != "message/rfc822":
+        return  # an attachment: a document of its own, named in the head
+    if content_type == "multipart/alternative":
+        chosen = part.get_body(preferencelist=("plain", "html"))
+        if isinstance(chosen, EmailMessage):
+            _read_parts(chosen, body_of, blocks, bodies)
+        return
+    if part.is_multipart() and content_type != "message/rfc822":
+        for child in part.iter_parts():
+            if isinstance(child, EmailMessage):
+                _read_parts(child, body_of, blocks, bodies)
+        return
+    if content_type == "message/rfc822":
+        for enclosed in part.iter_parts():
+            if isinstance(enclosed, EmailMessage):
+                blocks.append(_head(enclosed))
+                _read_parts(enclosed, body_of, blocks, bodies)
+        return
+    if content_type == "text/rfc822-headers":
+        payload = part.get_payload(decode=True)
+        try:
+            returned = BytesParser(policy=policy.default).parsebytes(
+                payload if isinstance(payload, bytes) else b"", headersonly=True
+            )
+        except Exception:  # returned headers are often cut short; they are a courtesy
+            return
+        blocks.append(_head(returned))
+        return
+    if part.get_content_maintype() == "multipart":
+        # a multipart whose boundary was lost ("boundary=" cut off in transit): its raw
+        # text is all there is of it
+        raw = part.get_payload(decode=True)
+        if isinstance(raw, bytes) and raw.strip():
+            blocks.append(raw.decode("utf-8", "replace").replace("\r\n", "\n").strip())
+        return
+    if part.get_content_maintype() == "text":
+        text = body_of(part)
+        if text.strip():
+            blocks.append(text)
+            bodies.append(part)
+    # message/delivery-status and other machine parts repeat what the text part says

@@ -9,7 +9,9 @@ which abbreviations never end a sentence.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from index.languages import LanguageProfile, get_profile
@@ -17,7 +19,13 @@ from index.languages import LanguageProfile, get_profile
 if TYPE_CHECKING:
     from nltk.tokenize import PunktTokenizer
 
-__all__ = ["display_form", "is_boilerplate", "sentence_spans"]
+__all__ = [
+    "display_form",
+    "is_boilerplate",
+    "list_marker_end",
+    "page_furniture",
+    "sentence_spans",
+]
 
 # A "key: value" line (title:, source:, From:, Date: ...) is a block of its own: it has no
 # full stop, and the splitter would glue it to the next sentence.
@@ -28,12 +36,54 @@ _KEY_VALUE = r"(?:\d{4}-\d\d-\d\d(?:T[\d:.+Z-]*)?|https?://\S+)"
 # "manip-\nulation": a hyphen at a line's end between two letters joins a broken word.
 _SOFT_HYPHEN = re.compile(r"(?<=[^\W\d_])[-\u00ad\u2010]\s*\n\s*(?=[^\W\d_])")
 _WHITESPACE = re.compile(r"\s+")
+_DIGITS = re.compile(r"\d+")
+# A footnote reference ("the subject of your message [1] and ...") and a heading's permalink
+# sign ("Manage release-critical bugs¶") are navigation, not words: a "[1]" is no quantity.
+_NAVIGATION = re.compile(r"(?<=\S)[ \t]*\[\d{1,3}\](?=[\s.,;:)]|$)|\u00b6")
+# PDF fonts set "fi", "fl", "ff" as one ligature glyph ("ﬁle"): matched as the letters.
+_LIGATURES = str.maketrans(
+    {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"}
+)
+# A list item or a numbered heading opens a line: "1. First send ...", "3.1.4. If ...",
+# "- item", "• item", "(a) item". Each begins a block, so items are never glued together
+# and the marker never becomes part of (or a value in) the item's sentence.
+_LIST_MARKER = re.compile(
+    r"[ \t]*(?:\d{1,3}(?:\.\d{1,3})*[.)]|\([a-z\d]{1,3}\)|[-*\u2022\u2013])[ \t]+"
+)
+_MARKER_ONLY = re.compile(r"\s*(?:\d{1,3}(?:\.\d{1,3})*[.)]|\([a-z\d]{1,3}\))\s*")
+# A table row ("| file | origin | licence |") is a record of its own, never a sentence run on.
+_TABLE_ROW = re.compile(r"[ \t]*\|.*\|[ \t]*")
 
 
 def display_form(text: str) -> str:
     """``text`` as a reader should see it: line-end hyphenation resolved, line breaks and runs
-    of spaces made one space. Never used for offsets: the quote stays the exact span."""
+    of spaces made one space, ligatures as letters, footnote references and permalink signs
+    left out. Never used for offsets: the quote stays the exact span."""
+    text = _NAVIGATION.sub("", text.translate(_LIGATURES))
     return _WHITESPACE.sub(" ", _SOFT_HYPHEN.sub("", text)).strip()
+
+
+def _is_heading(line: str, following: str) -> bool:
+    """A heading or a defined term on a line of its own ("COPYRIGHT", "HISTSIZE", "Work
+    towards the next stable release" before a paragraph): a block, never run into the text it
+    heads. Upper case throughout, or a few words with no closing punctuation followed by a
+    line that opens with a capital."""
+    words = line.split()
+    if not words or len(words) > 6 or len(line) > 60:
+        return False
+    letters = [c for c in line if c.isalpha()]
+    if len(letters) >= 2 and all(c.isupper() for c in letters) and len(words) <= 4:
+        return True
+    if line.rstrip()[-1:] in ".,;:!?-\u2010\u00ad(" or len(words) > 4:
+        return False
+    nxt = following.lstrip()
+    return nxt[:1].isupper() and len(following) > 2 * len(line)
+
+
+def list_marker_end(text: str) -> int:
+    """Length of the list marker or section number opening ``text`` (0 when none)."""
+    match = _LIST_MARKER.match(text)
+    return match.end() if match else 0
 
 
 @functools.lru_cache(maxsize=16)
@@ -45,8 +95,12 @@ def _key_value_prefix(code: str) -> re.Pattern[str] | None:
     return re.compile(rf"[ \t]*(?i:{alternatives})[ \t]+{_KEY_VALUE}(?=[ \t]+\S)")
 
 
-def _blocks(text: str, start: int, end: int, code: str) -> list[tuple[int, int]]:
-    """Paragraph-like blocks of text[start:end]: split at blank lines and around header lines."""
+def _blocks(
+    text: str, start: int, end: int, code: str, skip: frozenset[int] = frozenset()
+) -> list[tuple[int, int]]:
+    """Paragraph-like blocks of text[start:end]: split at blank lines and around header lines,
+    table rows and page furniture (lines starting at an offset in ``skip``, left out); a list
+    item starts a block."""
     prefix = _key_value_prefix(code)
     blocks: list[tuple[int, int]] = []
     block_start = start
@@ -55,12 +109,24 @@ def _blocks(text: str, start: int, end: int, code: str) -> list[tuple[int, int]]
         newline = text.find("\n", position, end)
         line_end = end if newline < 0 else newline
         line = text[position:line_end]
-        if not line.strip() or _HEADER_LINE.fullmatch(line):
+        if position in skip:
+            if block_start < position:
+                blocks.append((block_start, position))
+            block_start = line_end + 1
+        elif (
+            not line.strip()
+            or _HEADER_LINE.fullmatch(line)
+            or _TABLE_ROW.fullmatch(line)
+            or _is_heading(line, text[line_end + 1 : text.find("\n", line_end + 1, end)])
+        ):
             if block_start < position:
                 blocks.append((block_start, position))
             if line.strip():
                 blocks.append((position, line_end))
             block_start = line_end + 1
+        elif _LIST_MARKER.match(line) and block_start < position:
+            blocks.append((block_start, position))
+            block_start = position
         elif prefix is not None and (head := prefix.match(line)):
             if block_start < position:
                 blocks.append((block_start, position))
@@ -167,22 +233,53 @@ def _pysbd_spans(block: str, profile: LanguageProfile) -> list[tuple[int, int]]:
     return [(s.start, s.end) for s in segmenter.segment(block)]
 
 
+def page_furniture(text: str, page_starts: Sequence[int]) -> frozenset[int]:
+    """Offsets of the lines a paged document repeats at the top or bottom of its pages (a
+    running head "BASH(1) General Commands Manual BASH(1)", a footer "GNU Bash 5.2 2022
+    September 19 38"): page furniture, not text. A line counts when the same line, its
+    figures aside, opens (or closes) at least two pages."""
+    if len(page_starts) < 2:
+        return frozenset()
+    bounds = [*page_starts, len(text)]
+    seen: dict[tuple[str, str], list[int]] = {}
+    for page_start, page_end in itertools.pairwise(bounds):
+        lines = [
+            (page_start + m.start(), m.group())
+            for m in re.finditer(r"[^\n]+", text[page_start:page_end])
+            if m.group().strip()
+        ]
+        for where, picked in (("head", lines[:1]), ("foot", lines[-1:])):
+            for at, line in picked:
+                key = (where, _DIGITS.sub("0", " ".join(line.split())))
+                seen.setdefault(key, []).append(at)
+    return frozenset(at for ats in seen.values() if len(ats) >= 2 for at in ats)
+
+
 def sentence_spans(
-    text: str, start: int = 0, end: int | None = None, language: str = "en"
+    text: str,
+    start: int = 0,
+    end: int | None = None,
+    language: str = "en",
+    skip: frozenset[int] = frozenset(),
 ) -> list[tuple[int, int]]:
     """(start, end) offsets of the sentences of ``text[start:end]``, in ``text`` coordinates.
 
     Blank lines always end a sentence (headings and list items have no full stop), and so do
-    header lines such as ``title: ...`` and a leading ``date 2024-12-13``.
+    header lines such as ``title: ...`` and a leading ``date 2024-12-13``, table rows and list
+    items. Lines starting at an offset in ``skip`` (page furniture) are left out.
     """
     end = len(text) if end is None else end
     profile = get_profile(language)
     spans: list[tuple[int, int]] = []
-    for block_start, block_end in _blocks(text, start, end, profile.code):
+    for block_start, block_end in _blocks(text, start, end, profile.code, skip):
         block = text[block_start:block_end]
         if not block.strip():
             continue
-        for a, b in _split(block, profile):
+        pieces = _split(block, profile)
+        for i, (a, b) in enumerate(pieces):
+            if i > 0 and _MARKER_ONLY.fullmatch(block[pieces[i - 1][0] : pieces[i - 1][1]]):
+                # "1." cut off its item by the splitter: the marker opens the item's sentence
+                a = spans.pop()[0] - block_start
             spans.append((block_start + a, block_start + b))
     return spans
 
@@ -199,9 +296,10 @@ def header_value(text: str) -> tuple[int, int] | None:
     return (start, end) if start < end else None
 
 
-def is_boilerplate(text: str, language: str = "en") -> bool:
-    """A licence line, copyright notice, navigation or a metadata header: not a fact."""
+def is_boilerplate(text: str, language: str = "en", header_is_metadata: bool = True) -> bool:
+    """A licence line, copyright notice, navigation or (``header_is_metadata``: not in an
+    email, where header lines are the message's facts) a metadata header: not a fact."""
     lowered = display_form(text).lower()
-    if _HEADER_LINE.fullmatch(text.strip()):
+    if header_is_metadata and _HEADER_LINE.fullmatch(text.strip()):
         return True
     return any(phrase in lowered for phrase in get_profile(language).boilerplate)

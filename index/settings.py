@@ -170,6 +170,14 @@ class Settings(BaseSettings):
         ge=0,
         description="Weight of the share of the question's content words a sentence holds.",
     )
+    evidence_context_weight: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="How much a question word counts when a sentence's context holds it (the "
+        "heading or defined term it stands under, the other lines of an email header block) "
+        "rather than the sentence itself.",
+    )
     evidence_penalty: float = Field(
         default=0.6,
         ge=0,
@@ -207,6 +215,16 @@ class Settings(BaseSettings):
         default=0.65,
         description="Similarity to the question from which a sentence counts as about what "
         "the question asks, though it words it otherwise.",
+    )
+    evidence_focus_word_similarity: float = Field(
+        default=0.6,
+        description="Embedding similarity of a sentence's word to a word the question asks "
+        "about ('attorney' for 'lawyer', 'defeat' for 'loss') from which it counts as that word.",
+    )
+    evidence_focus_word_floor: float = Field(
+        default=0.45,
+        description="Least sentence similarity to the question for its words to be compared "
+        "one by one with the words the question asks about.",
     )
     evidence_counted_similarity: float = Field(
         default=0.45,
@@ -250,6 +268,13 @@ class Settings(BaseSettings):
         default=2,
         ge=1,
         description="Documents that must name the same answer for the vote to stand.",
+    )
+    name_lead_margin: int = Field(
+        default=2,
+        ge=0,
+        description="A name leads a who/where/which answer from a sentence naming several "
+        "only when it stands at least this many words nearer to what the question asks "
+        "(its names, figures, words) than any other name; otherwise the quote answers alone.",
     )
     yes_no_pool: int = Field(
         default=12,

@@ -739,10 +739,11 @@ class Store:
                     end = min(i + batch, len(piece))
                     part = rows[done + i : done + end]
                     disk_full_point(self.settings, "vectors-write")
+                    # No chunk text in Chroma: the manifest holds it (and retrieval reads it
+                    # there); Chroma would index it again for full-text search, per row.
                     collection.upsert(
                         ids=[c.chunk_id for c, _ in part],
-                        embeddings=piece[i:end].tolist(),
-                        documents=[c.text for c, _ in part],
+                        embeddings=piece[i:end],
                         metadatas=[_chunk_metadata(c, d) for c, d in part],
                     )
                 done += len(piece)
@@ -865,17 +866,10 @@ def _replace_rows(db: sqlite3.Connection, f: FileWrite) -> None:
 
 
 def _chunk_metadata(chunk: Chunk, document: Document) -> dict[str, Any]:
-    return {
-        "doc_id": chunk.doc_id,
-        "file": document.file,
-        "source": document.source,
-        "title": document.title,
-        "date": document.date,
-        "date_num": date_number(document.date),
-        "start": chunk.start,
-        "end": chunk.end,
-        "index": chunk.index,
-    }
+    # Only what Chroma filters on (file: a file's vectors; doc_id, date_num: retrieval
+    # filters). Titles, sources and offsets are read from the manifest; every metadata key
+    # is one more indexed row per chunk in Chroma (stores written before keep theirs).
+    return {"doc_id": chunk.doc_id, "file": document.file, "date_num": date_number(document.date)}
 
 
 def _stored_document(row: Sequence[Any]) -> StoredDocument:

@@ -102,5 +102,8 @@ def tokenize(text: str, language: str | None = None) -> list[str]:
     """
     code = (language or "en").strip().lower()[:2]
     analyzer = _analyzer(code)
-    words = [w for w in _WORD.findall(text.lower().translate(_FOLD)) if w not in analyzer.stopwords]
+    lowered = text.lower()
+    if "ё" in lowered:  # translate() walks every character: only when there is one to fold
+        lowered = lowered.translate(_FOLD)
+    words = [w for w in _WORD.findall(lowered) if w not in analyzer.stopwords]
     return analyzer.normalise(words)

@@ -16,10 +16,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from index.languages import available_languages
-from index.sentences import display_form, header_value, is_boilerplate, sentence_spans
+from index.languages import available_languages, get_profile
+from index.sentences import (
+    display_form,
+    header_value,
+    is_boilerplate,
+    list_marker_end,
+    page_furniture,
+    sentence_spans,
+)
 from rag.normalize import extract_dates, extract_names, fold, name_in_texts
-from rag.question import NAME_KINDS, Question, new_quantities
+from rag.question import NAME_KINDS, Question, counts_other_thing, new_quantities
 from rag.records import Passage
 from rag.terms import lexicon
 from rag.verify.names import check_name
@@ -56,6 +63,24 @@ class Unit:
     end: int
     quote: str  # exact document span (what the citation carries)
     display: str  # line breaks and hyphenation resolved (what is matched and shown)
+    # what the sentence stands under, matched with a lower weight and never quoted: the
+    # heading or defined term of its section ("HISTSIZE" over "The shell sets the default
+    # value to 500"), or for an email header line the other lines of its block
+    context: str = ""
+    # words the unit answers to as if it held them: an email header's role ("From:" answers
+    # "who sent", "wrote", "author"; language data, index/languages/<code>.yaml header_roles)
+    roles: str = ""
+
+    @property
+    def matched(self) -> str:
+        """What the question is compared with: the sentence, then what it stands under."""
+        return f"{self.display} ({self.context})" if self.context else self.display
+
+    @property
+    def answer_text(self) -> str:
+        """Where the answer value is looked for: a header line's value, not its key."""
+        span = header_value(self.display) if self.roles else None
+        return self.display[span[0] : span[1]] if span else self.display
 
 
 @dataclass(frozen=True)
@@ -104,32 +129,122 @@ def _profiled() -> frozenset[str]:
     return frozenset(available_languages())
 
 
+# Email formats: a message's header lines (From:, To:, Date:, Subject:, and the header
+# blocks a bounce or digest quotes) say who wrote to whom, when and about what.
+EMAIL_FORMATS = frozenset({"eml", "email"})
+# How far before a passage its section's heading is looked for.
+_HEADING_REACH = 1500
+
+
+def _trimmed(text: str, a: int, b: int) -> tuple[int, int]:
+    """The visible sentence: no surrounding space, no list marker or section number ("3.1.4.",
+    "1.") in front. The quote must still be an exact span."""
+    raw = text[a:b]
+    a, b = a + len(raw) - len(raw.lstrip()), a + len(raw.rstrip())
+    return a + list_marker_end(text[a:b]), b
+
+
+def _is_heading(quote: str, display: str, language: str) -> bool:
+    """One line that states nothing and does not end like a sentence: a heading or a
+    defined term ("HISTSIZE", "3.1.3. Manage release-critical bugs")."""
+    return (
+        header_value(quote) is None
+        and "\n" not in quote.strip()
+        and display[-1:] not in ".;:,!?"
+        and not _is_statement(display, language)
+    )
+
+
+def _heading_of(text: str, spans: Sequence[tuple[int, int]], language: str) -> tuple[str, str]:
+    """The last heading among ``spans`` and, when it is one term ("HISTSIZE"), the first
+    sentence under it (what the term is): the context of what follows."""
+    heading, opening = "", ""
+    for a, b in spans:
+        a, b = _trimmed(text, a, b)
+        display = display_form(text[a:b])
+        if not display or header_value(text[a:b]) is not None:
+            continue
+        if _is_heading(text[a:b], display, language):
+            heading, opening = display, ""
+        elif heading and not opening and len(heading.split()) == 1:
+            opening = display
+    return heading, opening
+
+
 def units(passage: Passage, document_text: str, language: str = "en") -> list[Unit]:
     """The clean sentence units of one passage, cut by the rules of the document's own
     language when it has a profile (a Russian question over an English report), else of
-    ``language``."""
+    ``language``. Page furniture (running heads and footers) is left out; each unit carries
+    the heading it stands under as context. In an email every header line is a unit."""
     if passage.language in _profiled():
         language = passage.language
-    out = []
-    for a, b in sentence_spans(document_text, passage.start, passage.end, language):
-        raw = document_text[a:b]
-        # Trim to the visible sentence: the quote must still be an exact span.
-        lead = len(raw) - len(raw.lstrip())
-        a, b = a + lead, a + len(raw.rstrip())
+    text = document_text
+    skip = page_furniture(text, passage.page_starts)
+    email = passage.format in EMAIL_FORMATS
+    before = sentence_spans(
+        text, max(0, passage.start - _HEADING_REACH), passage.start, language, skip
+    )
+    heading, opening = _heading_of(text, before, language)
+    spans = sentence_spans(text, passage.start, passage.end, language, skip)
+    out: list[Unit] = []
+    headers: list[Unit] = []  # the header block being read (email)
+    last_statement = ""
+    previous_end = passage.start
+    for a, b in spans:
+        a, b = _trimmed(text, a, b)
+        if b <= a:
+            continue
+        quote = text[a:b]
+        display = display_form(quote)
+        value = header_value(quote)
+        if "\n\n" in text[previous_end:a] or value is None:
+            headers = _close_block(headers, out, passage, last_statement, language)
+        previous_end = b
+        if _is_heading(quote, display, language):
+            heading, opening = display, ""  # a heading: context of what follows, no unit
+            continue
+        if email and value is not None and not is_boilerplate(display, language, False):
+            # "From: Father Time <father.time@...>": who sent it, kept with its key
+            headers.append(Unit(passage, a, b, quote, display))
+            continue
         if b - a < _MIN_CHARS:
             continue
-        quote = document_text[a:b]
-        value = header_value(quote)
         if value is not None:
             # A headline or subject states a fact ("title: Binance to pay $4.3B in fines");
             # its key does not, and metadata values (a name, a URL, a date) are no statement.
             a, b = a + value[0], a + value[1]
-            quote = document_text[a:b]
-        display = display_form(quote)
-        if is_boilerplate(quote, language) or not _is_statement(display, language):
+            quote = text[a:b]
+            display = display_form(quote)
+        # a headline taken from its "title:" line may hold a colon of its own ("Adobe:
+        # Thanksgiving US online sales nudge up to $5.6B"): it is no header line itself
+        if is_boilerplate(quote, language, value is None) or not _is_statement(display, language):
             continue
-        out.append(Unit(passage, a, b, quote, display))
+        if value is not None and display.rstrip().endswith("?"):
+            continue  # a headline that asks ("What stores will be open?") states nothing
+        context = heading if not opening or opening == display else f"{heading}: {opening}"
+        if heading and len(heading.split()) == 1 and not opening:
+            opening = display
+        last_statement = display
+        out.append(Unit(passage, a, b, quote, display, context))
+    _close_block(headers, out, passage, last_statement, language)
+    out.sort(key=lambda u: u.start)
     return out
+
+
+def _close_block(
+    headers: list[Unit], out: list[Unit], passage: Passage, introduced_by: str, language: str
+) -> list[Unit]:
+    """Each line of a finished email header block joins ``out`` with the block's other lines,
+    the message's title and the sentence introducing the block ("a message you sent with
+    the following header fields:") as its context, and its key's role words."""
+    roles = get_profile(language).header_roles
+    for unit in headers:
+        others = [u.display for u in headers if u is not unit]
+        context = " ".join([passage.title, introduced_by, *others]).strip()
+        key = unit.display.split(":", 1)[0].strip().lower()
+        words = " ".join(roles.get(key, [key]))
+        out.append(Unit(passage, unit.start, unit.end, unit.quote, unit.display, context, words))
+    return []
 
 
 def units_around(
@@ -141,7 +256,7 @@ def units_around(
 
     widened = replace(passage, start=max(0, passage.start - before))
     return [
-        Unit(passage, u.start, u.end, u.quote, u.display)
+        Unit(passage, u.start, u.end, u.quote, u.display, u.context, u.roles)
         for u in units(widened, document_text, language)
     ]
 
@@ -187,6 +302,9 @@ def _counts_other(
     word = following[0].strip(".,;:!?)»”\"'")
     if not word.isalpha() or word.lower() in lex.stopwords:
         return False
+    profile = get_profile(q.language)
+    if word.lower() in {*profile.date_prepositions, *profile.clause_breaks}:
+        return False  # "to 500 after reading ...": a preposition is nothing counted
     counted = lex.terms(word)
     if not counted or counted & q.target:
         return False
@@ -205,8 +323,14 @@ def _has_value(
     say? "How many ... in 2015?" is not answered by a sentence whose only number is 2015.
     ``close``: the sentence is as close to the question as a paraphrase, whose counted noun
     may be worded otherwise ("seven victories" for "how many games ... win")."""
+    if q.kind != "yesno" and text.rstrip(" \"'”’»)").endswith("?"):
+        return False  # a question ("WTF is going on at OpenAI?") answers nothing
     if q.kind in ("number", "amount"):
-        found = new_quantities(q, text)
+        # a measure question is not answered by a count of another thing ("four games" for
+        # "for how long"), a percentage question only by a percentage
+        found = [x for x in new_quantities(q, text) if not counts_other_thing(q, text, x)]
+        if q.wants_percent:
+            return any(x.unit == "%" for x in found)
         if q.kind == "amount":
             return any(x.unit is not None for x in found)
         return any(
@@ -217,12 +341,30 @@ def _has_value(
         return any((d.year, d.month, d.day) not in q.asked_dates for d in extract_dates(text))
     if q.kind in NAME_KINDS:
         folded = fold(q.text)
-        if any(fold(name) not in folded for name in extract_names(text)):
+        if any(
+            fold(name) not in folded and not calendar_word(name, q.language)
+            for name in extract_names(text)
+        ):
             return True
+        if q.kind == "name" and not q.plural:
+            # "which issue", "which edition": the one thing picked out may be named by its
+            # date ("the November 24 issue"); the quote answers (no name leads)
+            dates = extract_dates(text)
+            if any((d.year, d.month, d.day) not in q.asked_dates for d in dates):
+                return True
         # "where is the database", "whom to contact", "which address": a URL or an email
         # address answers as a name does
         return any(a.group().rstrip(".,;:)") not in q.text for a in _ADDRESS.finditer(text))
     return True
+
+
+def calendar_word(name: str, language: str) -> bool:
+    """A weekday or month ("Sun" of "Date: Sun, 12 May 2002", "May"): capitalised, no name."""
+    profile = get_profile(language)
+    word = name.lower().rstrip(".")
+    return word in profile.months or (
+        len(word) >= 3 and any(day.startswith(word) for day in profile.weekdays)
+    )
 
 
 def names_entity(entity: str, texts: Sequence[str], language: str) -> bool:
@@ -244,6 +386,39 @@ def sentence_before(candidates: Sequence[Unit]) -> dict[int, str]:
     return before
 
 
+# Kinds whose answer must be about every name the question gives, in the sentence or next to
+# it. Not a name: who did something is often told apart from what the question names, and
+# requiring them declined a right answer and kept no wrong one out on the development set.
+_ENTITY_KINDS = frozenset({"number", "amount", "date"})
+
+# Kinds whose evidence may meet the focus by one word worded otherwise: a name or list
+# answer must still be a name (or list) in the sentence. A number question is not: a figure
+# "paid" in total is no answer to how much of it "went to" one of them.
+_WORD_FOCUS_KINDS = NAME_KINDS | {"list"}
+
+
+def _focus_words(q: Question) -> list[str]:
+    """The question's words as written whose stems are its focus ("lawyer", "loss")."""
+    lex = lexicon(q.language)
+    written = [w for w in lex.words(q.text) if w not in lex.stopwords]
+    return list(
+        dict.fromkeys(
+            w for w, stem in zip(written, lex.stems(written), strict=True) if stem in q.focus
+        )
+    )
+
+
+def _focus_by_word(q: Question, text: str, words: WordSimilarity, settings: Settings) -> bool:
+    """Does a content word of ``text`` the question does not use mean one of its focus
+    words, by the embedder? Words the question uses were compared by stem already; only a
+    sentence close enough to the question as a whole is looked at word by word."""
+    lex = lexicon(q.language)
+    own = [w for w in lex.words(text) if w not in lex.stopwords and len(w) > 1]
+    fresh = [w for w, stem in zip(own, lex.stems(own), strict=True) if stem not in q.terms]
+    least = settings.evidence_focus_word_similarity
+    return any(words(w, f) >= least for w in dict.fromkeys(fresh) for f in _focus_words(q))
+
+
 def score_units(
     q: Question,
     candidates: Sequence[Unit],
@@ -258,15 +433,23 @@ def score_units(
     before = sentence_before(candidates)
     scored: list[Evidence] = []
     for unit, similarity in zip(candidates, similarities, strict=True):
-        terms = lex.terms(unit.display)
-        coverage = len(q.terms & terms) / len(q.terms) if q.terms else 0.0
+        own = lex.terms(unit.display) | (lex.terms(unit.roles) if unit.roles else set())
+        # words of the heading a sentence stands under count, at a lower weight
+        around = lex.terms(unit.context) - own if unit.context else set()
+        terms = own | around
+        coverage = (
+            (len(q.terms & own) + settings.evidence_context_weight * len(q.terms & around))
+            / len(q.terms)
+            if q.terms
+            else 0.0
+        )
         score = (
             settings.evidence_similarity_weight * float(similarity)
             + settings.evidence_coverage_weight * coverage
         )
         has_value = _has_value(
             q,
-            unit.display,
+            unit.answer_text,
             close=similarity >= settings.evidence_focus_similarity,
             words=words,
             least=settings.evidence_counted_similarity,
@@ -278,10 +461,19 @@ def score_units(
         has_focus = (
             not q.focus or bool(q.focus & terms) or similarity >= settings.evidence_focus_similarity
         )
+        if (
+            not has_focus
+            and words is not None
+            and q.kind in _WORD_FOCUS_KINDS
+            and similarity >= settings.evidence_focus_word_floor
+        ):
+            # One word of what is asked worded otherwise ("Federline's attorney" for "his
+            # lawyer", "a maiden defeat" for "their first loss")
+            has_focus = _focus_by_word(q, unit.display, words, settings)
         # The value's sentence often refers back to what the sentence before it names ("it",
         # "the company", "Sofia" for Bulgaria): the names may stand there, not further away.
-        context = [unit.display, unit.passage.title, before.get(id(unit), "")]
-        has_entities = q.kind not in ("number", "amount", "date") or all(
+        context = [unit.display, unit.passage.title, before.get(id(unit), ""), unit.context]
+        has_entities = q.kind not in _ENTITY_KINDS or all(
             names_entity(e, context, q.language) for e in q.entities
         )
         if not (has_value and has_entities):
@@ -368,19 +560,47 @@ def candidate_names(
 
     out = []
     position = 0
-    for name in extract_names(text):
-        at = text.find(name, position)
+    for found in extract_names(text):
+        at = text.find(found, position)
         if at < 0:
-            at = text.find(name)
+            at = text.find(found)
         if at < 0:
             continue
-        position = at + len(name)
-        if asked(name):
-            continue
-        if " " not in name and not text[:at].strip():
-            continue
-        out.append((name, at))
+        position = at + len(found)
+        whole = [(found, at)]
+        for name, start in _joined_parts(found, at, q.language) if asked(found) else whole:
+            if asked(name) or calendar_word(name, q.language):
+                continue
+            if " " not in name and not text[:start].strip():
+                continue
+            out.append((name, start))
     return out
+
+
+def _joined_parts(name: str, at: int, language: str) -> list[tuple[str, int]]:
+    """The parts of a name joined to another by connector words, each at its own offset:
+    "Richelle Cranston of the Bulldogs" is a person of a team the question gives, and the
+    part it does not give ("Richelle Cranston") can answer it. Empty when nothing joins."""
+    connectors = set(get_profile(language).name_connectors)
+    words = name.split(" ")
+    if not any(w in connectors for w in words[1:-1]):
+        return []
+    parts: list[tuple[str, int]] = []
+    offset, start = at, at
+    current: list[str] = []
+    for word in words:
+        if word in connectors:
+            if current:
+                parts.append((" ".join(current), start))
+            current = []
+        else:
+            if not current:
+                start = offset
+            current.append(word)
+        offset += len(word) + 1
+    if current:
+        parts.append((" ".join(current), start))
+    return parts
 
 
 def assess_without_vote(q: Question, ranked: Sequence[Evidence], settings: Settings) -> Assessment:
@@ -396,7 +616,9 @@ def assess(
     question no sentence holds most of is answered by the name documents agree on."""
     threshold = settings.min_evidence_score
     qualified = [e for e in ranked if e.meets_all and e.score >= threshold]
-    agreed = name_vote(q, ranked, settings) if vote and q.kind in NAME_KINDS else None
+    # several names asked for ("Who are the ...?"): one name the documents agree on is not it
+    voting = vote and q.kind in NAME_KINDS and not q.plural
+    agreed = name_vote(q, ranked, settings) if voting else None
     if agreed is not None and (
         not qualified or qualified[0].coverage < settings.name_vote_coverage
     ):

@@ -37,6 +37,8 @@ class Grammar:
     date_res: tuple[re.Pattern[str], ...]
     lone_month_re: re.Pattern[str]
     bare_year_re: re.Pattern[str]
+    measure_after_re: re.Pattern[str]
+    date_preposition_before_re: re.Pattern[str]
     num_re: re.Pattern[str]
     word_unit_re: re.Pattern[str]
     name_token_re: re.Pattern[str]
@@ -139,6 +141,14 @@ def grammar(code: str = "en") -> Grammar:
         rf"(?<![\w$€£.,/:])(?<!EUR )(?<!USD )(?<!GBP )(?<![$€£] )(?P<year>19\d\d|20\d\d|2100)"
         rf"(?![^\W_]|[.,:/]\d|\s?%|\s*{unit_words_p}{NB})"
     )
+    # a number before a unit word measures ("2048 bits", "2000 miles"), unless a date
+    # preposition makes it a year ("in 2020 points were ...")
+    measure_after_re = re.compile(
+        rf"(?:\s+|[-‐])(?i:{_alt(p.measure_words)}){NB}" if p.measure_words else r"(?!)"
+    )
+    date_preposition_before_re = re.compile(
+        rf"{NA}(?i:{_alt(p.date_prepositions)})\s+$" if p.date_prepositions else r"(?!)"
+    )
     abbreviations = set(p.abbreviations)
     title_abbrs = [t for t in p.titles if t.lower() in abbreviations]
     name_token_re = re.compile(
@@ -163,6 +173,8 @@ def grammar(code: str = "en") -> Grammar:
         date_res=date_res,
         lone_month_re=lone_month_re,
         bare_year_re=bare_year_re,
+        measure_after_re=measure_after_re,
+        date_preposition_before_re=date_preposition_before_re,
         num_re=num_re,
         word_unit_re=re.compile(unit_p),
         name_token_re=name_token_re,

@@ -11,7 +11,8 @@ same fact many ways ("€37.9M", "37.9 million euros", "EUR 37,900,000"; "Nov. 2
 
 Conventions (verification relies on them being the same for sentence and quote):
 
-* A year standing alone (1900-2100, no currency, scale or percent attached) is a date,
+* A year standing alone (1900-2100, no currency, scale or percent attached, no unit word
+  such as "bits" or "miles" after it unless a date preposition comes before) is a date,
   never a quantity. Where a year-like count must meet a year ("2,000 fighters" against
   "2000 fighters") the matchers accept an unscaled, unitless quantity and a year-only date
   of the same value as equal.
@@ -238,6 +239,10 @@ def _dates(text: str, blocked: _Spans, g: Grammar) -> list[DateMention]:
     for m in g.lone_month_re.finditer(text):
         take(m, *m.span("mon"))
     for m in g.bare_year_re.finditer(text):
+        if g.measure_after_re.match(text, m.end()) and not g.date_preposition_before_re.search(
+            text, max(0, m.start() - 12), m.start()
+        ):
+            continue  # "2048 bits" is a size, "35 minutes" a time, not a year
         take(m, *m.span())
     found.sort(key=lambda d: d.start)
     return found

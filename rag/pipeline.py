@@ -71,7 +71,7 @@ def select_evidence(
     same, cross = crosslang.partition(q, candidates)
     ranked = crosslang.score_units(q, cross, retriever.settings, retriever.embedder)
     if same:
-        similarities = embed_units(retriever.embedder, q.text, [u.display for u in same])
+        similarities = embed_units(retriever.embedder, q.text, [u.matched for u in same])
         ranked += score_units(
             q,
             same,

@@ -8,6 +8,7 @@ the phrase pattern of the attribute asked for, stop and scaffold words.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -48,6 +49,14 @@ class Question:
     target_text: str = ""
     # the head noun that set the kind ("what was the *score*", "Jaden Smith's *age*")
     kind_noun: frozenset[str] = frozenset()
+    # asks for several names ("Who are the starting pitchers?", "Which of her children
+    # ...?"): no one name leads the answer, the quotes give them all
+    plural: bool = False
+    # a measure is asked for ("how far did the stock slide", "how long is the enclave"): a
+    # number with a unit or a bare one answers, a count of some other thing does not
+    measure: bool = False
+    # a percentage is asked for ("by what percentage"): a "%" answers, not money or a count
+    wants_percent: bool = False
 
     @property
     def qualifiers(self) -> frozenset[str]:
@@ -68,20 +77,52 @@ def _phrase_positions(text: str, phrases: list[str]) -> list[tuple[int, int]]:
 
 
 def _target(lowered: str, profile: LanguageProfile, kind: str | None) -> str:
-    """The words right after the question phrase of ``kind``, up to the first stop word."""
+    """The words right after the question phrase of ``kind``, up to the first stop word
+    (through a coordinator between nouns: "how many fraud and conspiracy counts"). A phrase
+    ending in an auxiliary ("how much did") is followed by its subject and verb ("Nike
+    earn"), not by a counted noun: no target."""
     if kind is None:
         return ""
     positions = sorted(_phrase_positions(lowered, profile.question_words.get(kind, [])))
     if not positions:
         return ""
     start, negative_length = positions[0]
-    words = []
+    phrase = lowered[start : start - negative_length].split()
+    if phrase and phrase[-1] in profile.auxiliaries:
+        return ""
+    words: list[str] = []
     stop = set(profile.stopwords)
-    for word in lowered[start - negative_length :].split():
-        if word.strip("?,.") in stop:
+    following = lowered[start - negative_length :].split()
+    for i, word in enumerate(following):
+        bare = word.strip("?,.")
+        if bare in stop:
+            after = following[i + 1].strip("?,.") if i + 1 < len(following) else ""
+            if words and bare in profile.coordinators and after and after not in stop:
+                words.append(word)
+                continue
             break
         words.append(word)
+        if bare != word:
+            break  # punctuation ends the phrase
     return " ".join(words)
+
+
+def _degree_phrases(lowered: str, profile: LanguageProfile) -> list[tuple[int, int]]:
+    """(start, -length) of each degree word followed by an adjective ("how deep", "how
+    long"): a content word that is neither a stop word nor a verb ("how come")."""
+    if not profile.degree_words:
+        return []
+    from rag.verify.lexicon import get_lexicon
+
+    lex = get_lexicon(profile.code)
+    stop = set(profile.stopwords) | set(profile.auxiliaries)
+    found = []
+    words = r"|".join(re.escape(w) for w in profile.degree_words)
+    for match in re.finditer(rf"(?<!\w)(?:{words})\s+([^\W\d_]+)", lowered):
+        adjective = match.group(1)
+        if adjective not in stop and not lex.only_verb(adjective):
+            found.append((match.start(), -(match.end() - match.start())))
+    return found
 
 
 def answer_kind(question: str, profile: LanguageProfile) -> str | None:
@@ -102,36 +143,67 @@ def _kind_and_noun(question: str, profile: LanguageProfile) -> tuple[str | None,
                 candidates.append((0, -len(first_word), name))
             continue
         candidates.extend((pos, neg, name) for pos, neg in _phrase_positions(lowered, phrases))
+    # "how deep", "how tall": a measure, whichever adjective ("when" later in "How deep in
+    # the red was Alameda when ..." does not make it a date question)
+    candidates.extend((pos, neg, "number") for pos, neg in _degree_phrases(lowered, profile))
     kind: str | None = min(candidates)[2] if candidates else None
     if kind == "definition":
         kind = _identifying(lowered, candidates, profile)
     if kind in (None, "definition", "list"):
-        noun_kind, noun = _head_noun_kind(lowered, profile)
+        # a word of a name the question gives is no head noun ("Which *Ohio State* kicker")
+        named = {w for n in extract_names(question) for w in n.lower().split()}
+        noun_kind, noun = _head_noun_kind(lowered, profile, named)
         if noun_kind is not None:
             return noun_kind, noun
-    if kind in (None, "definition") and _picks_one(lowered, first_word, profile):
-        return "name", ""  # "Which pop star, ...?" picks out one named thing
+    if kind in (None, "definition") and _asks_several(lowered, profile):
+        return "name", ""  # "Which of her children ...?", "Which two forwards ...?"
+    one = _picks_one(lowered, profile)
+    if kind in (None, "definition") and one is not None:
+        return "name", one  # "Which pop star, ...?" picks out one named thing
     return kind, ""
 
 
-def _picks_one(lowered: str, first_word: str, profile: LanguageProfile) -> bool:
-    """A question opening with an identifying word ("which") and a singular noun phrase
-    asks for one name; "Which receivers ...?" asks for a list. Singular: every word of the
-    phrase (up to a stop word or punctuation, three at most) is its own lemma. Without a
-    lemmatiser number cannot be told, and the rule does not apply."""
-    if first_word not in profile.identify_words or not profile.lemmatizer:
-        return False
+def _asks_several(lowered: str, profile: LanguageProfile) -> bool:
+    """ "Who are the starting pitchers ...?", "Which of Jada's children ...?" (a phrase of
+    the profile), "Which two forwards ...?" (a number above one after an identifying word):
+    the question asks for several names."""
+    if _phrase_positions(lowered, profile.plural_phrases):
+        return True
+    split = [w.strip("?,.;:!") for w in lowered.split()]
+    for word, after in itertools.pairwise(split):
+        if word in profile.identify_words:
+            counted = extract_quantities(after)
+            return any(x.unit is None and x.value > 1 for x in counted)
+    return False
+
+
+def _picks_one(lowered: str, profile: LanguageProfile) -> str | None:
+    """A question opening with an identifying word ("which", "at which") and a singular
+    noun phrase asks for one name; "Which receivers ...?" asks for a list. Singular: every
+    word of the phrase (up to a stop word or punctuation, three at most) is its own lemma.
+    Without a lemmatiser number cannot be told, and the rule does not apply. Returns the
+    phrase's head noun ("Which billionaire *investor* ..."), None when the rule fails."""
+    if not profile.lemmatizer:
+        return None
+    split = lowered.split()
+    # a preposition may stand before it ("At which stadium ...", "In which film ...")
+    opening = next((i for i, w in enumerate(split[:2]) if w in profile.identify_words), None)
+    if opening is None or (opening and split[0] not in profile.stopwords):
+        return None
     import simplemma
 
     words = []
-    for raw in lowered.split()[1:4]:
+    for raw in split[opening + 1 : opening + 4]:
         word = raw.strip("?,.;:!\"'“”‘’")
         if not word or word in profile.stopwords:
             break
         words.append(word)
         if word != raw:
             break  # punctuation ends the phrase
-    return bool(words) and all(simplemma.lemmatize(w, lang=profile.lemmatizer) == w for w in words)
+    # (a name's lemma keeps its capital: "ohio" -> "Ohio")
+    if words and all(simplemma.lemmatize(w, lang=profile.lemmatizer).lower() == w for w in words):
+        return words[-1]
+    return None
 
 
 def _identifying(
@@ -165,7 +237,9 @@ def _opening_phrase(lowered: str, profile: LanguageProfile) -> list[str]:
     return words
 
 
-def _head_noun_kind(lowered: str, profile: LanguageProfile) -> tuple[str | None, str]:
+def _head_noun_kind(
+    lowered: str, profile: LanguageProfile, named: frozenset[str] | set[str] = frozenset()
+) -> tuple[str | None, str]:
     """Kind from the attribute's nouns: "what was the total value of" -> amount."""
     attribute = _attribute(lowered, profile)
     words = attribute.split() if attribute else _opening_phrase(lowered, profile)
@@ -173,6 +247,8 @@ def _head_noun_kind(lowered: str, profile: LanguageProfile) -> tuple[str | None,
     # it are the verb and its object ("какие компании получили *штраф*"), not the thing asked.
     ordered = words[:2] if profile.head_noun_first and not attribute else reversed(words)
     for word in ordered:
+        if word.strip("?,.") in named:
+            continue
         for kind, nouns in profile.kind_nouns.items():
             if word.strip("?,.") in nouns:
                 return kind, word.strip("?,.")
@@ -196,23 +272,81 @@ def is_year(value: Decimal) -> bool:
     return value == value.to_integral_value() and 1800 <= value <= 2100
 
 
+def _followed_by_measure(text: str, end: int, language: str) -> bool:
+    """The word after ``text[:end]`` is a unit word ("2048 bits", "35 minutes", "52-yard")."""
+    rest = text[end:]
+    if rest[:1] in ("-", "‐"):
+        rest = rest[1:]
+    elif not rest[:1].isspace():
+        return False
+    following = rest.split(maxsplit=1)
+    if not following:
+        return False
+    word = re.split(r"[^\w]", following[0].lower(), maxsplit=1)[0]
+    return word in get_profile(language).measure_words
+
+
+def reads_as_year(x: Quantity, text: str, language: str = "en") -> bool:
+    """A bare whole number 1800-2100 read as a count is still a year ("in 1862"), unless a
+    unit word follows it ("2048 bits" is a size)."""
+    return x.unit is None and is_year(x.value) and not _followed_by_measure(text, x.end, language)
+
+
+def signed(x: Quantity, text: str) -> Decimal:
+    """The value of ``x`` with the sign written before it ("-135 odds" is -135), a dash
+    joining two figures ("9-3") being no sign."""
+    before = text[: x.start]
+    if before[-1:] in ("-", "−", "+") and not before[-2:-1].isalnum():
+        return -x.value if before[-1] != "+" else x.value
+    return x.value
+
+
+def _asked(q: Question, x: Quantity, text: str) -> bool:
+    """A value the question gives, sign included: "-135 odds" does not give "$135"."""
+    return signed(x, text) in q.asked_values
+
+
 def new_quantities(q: Question, text: str) -> list[Quantity]:
     """The quantities in ``text`` that could answer ``q``: neither a bare year nor a number the
     question already gives ("How many ... in 2015?" is not answered by 2015)."""
     return [
         x
         for x in extract_quantities(text)
-        if (x.unit is not None or not is_year(x.value)) and x.value not in q.asked_values
+        if not reads_as_year(x, text, q.language) and not _asked(q, x, text)
     ]
+
+
+def counts_other_thing(q: Question, text: str, x: Quantity) -> bool:
+    """For a measure question ("how far", "how long"), a bare number that counts a thing
+    ("17 state attorneys", "four games") rather than a unit ("35 minutes") is no answer."""
+    if not q.measure or x.unit is not None or _followed_by_measure(text, x.end, q.language):
+        return False
+    from rag.verify.binding import frames
+
+    lex = lexicon(q.language)
+    for frame in frames(text, q.language):
+        if frame.value.start == x.start and frame.thing:
+            # the thing's common nouns ("Gaza *residents*"): what is asked about when the
+            # question names them ("How big was the seed extension": "2.7M seed extension")
+            common = " ".join(w for w in frame.thing_text.split() if not w[:1].isupper())
+            return not lex.terms(common) & q.terms
+    return False
 
 
 def value_candidates(q: Question, text: str) -> list[tuple[str, int, int]]:
     """The spans of ``text`` (as written, with offsets in it) that could answer a number,
-    amount or date question; empty for other kinds. An amount question prefers values with a
-    unit, a count question those without a currency."""
+    amount or date question; empty for other kinds. An amount question prefers money, then
+    any value with a unit; a percentage question a "%"; a count question values without a
+    currency; a measure question no count of another thing."""
     if q.kind in ("number", "amount"):
-        found = new_quantities(q, text)
-        if q.kind == "amount" and any(x.unit for x in found):
+        found = [x for x in new_quantities(q, text) if not counts_other_thing(q, text, x)]
+        money = [x for x in found if x.unit not in (None, "%")]
+        percent = [x for x in found if x.unit == "%"]
+        if q.wants_percent and percent:
+            found = percent
+        elif q.kind == "amount" and money:
+            found = money  # "closing down 2.2% to C$53.07": a price is money, not "%"
+        elif q.kind == "amount" and any(x.unit for x in found):
             found = [x for x in found if x.unit]
         elif q.kind == "number" and any(x.unit is None for x in found):
             # a unit is a currency or "%" (rag.normalize.Quantity): a count is no money
@@ -266,6 +400,28 @@ def analyze(text: str, language: str = "en") -> Question:
     target = lex.terms(target_text)
     lowered = f" {text.lower()} "
     wants_total = any(f" {w} " in lowered or f" {w}?" in lowered for w in profile.total_words)
+    degree = _degree_phrases(lowered_text, profile)
+    measure = (
+        kind == "number"
+        and bool(degree)
+        and min(degree)[0]
+        == min(
+            (p for p, _ in _phrase_positions(lowered_text, profile.question_words.get(kind, []))),
+            default=min(degree)[0],
+        )
+    )
+    # the phrase or head noun that set the kind asks for a percentage ("by what percentage",
+    # "what is the percent of"), not a word elsewhere ("how small was the percentage gap")
+    kind_phrases = sorted(
+        _phrase_positions(lowered_text, profile.question_words.get(kind or "", []))
+    )
+    asking = noun
+    if kind_phrases:
+        start, negative_length = kind_phrases[0]
+        asking += " " + lowered_text[start : start - negative_length]
+    wants_percent = kind in ("number", "amount") and bool(
+        _phrase_positions(asking, profile.percent_questions)
+    )
     return Question(
         text=text,
         language=profile.code,
@@ -275,10 +431,13 @@ def analyze(text: str, language: str = "en") -> Question:
         attribute=frozenset(attribute),
         attribute_text=attribute_text,
         entities=entities,
-        asked_values=frozenset(q.value for q in extract_quantities(text)),
+        asked_values=frozenset(signed(x, text) for x in extract_quantities(text)),
         asked_dates=frozenset((d.year, d.month, d.day) for d in extract_dates(text)),
         wants_total=wants_total,
         target=frozenset(target),
         target_text=target_text,
         kind_noun=frozenset(kind_noun),
+        plural=kind in NAME_KINDS and _asks_several(lowered_text, profile),
+        measure=measure,
+        wants_percent=wants_percent,
     )

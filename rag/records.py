@@ -31,6 +31,7 @@ class Passage:
     page_starts: tuple[int, ...] = ()
     page_ocr: tuple[float | None, ...] = ()
     content_hash: str = ""  # of the document quoted (sha256 of its source bytes)
+    format: str = ""  # the document's format ("pdf", "html", "eml", "email", ...)
 
     def locate(self, offset: int) -> tuple[int | None, float | None]:
         """(1-based page, OCR confidence or None) of an offset in the document's text."""

@@ -233,4 +233,5 @@ def _passage(
         page_starts=starts,
         page_ocr=ocr,
         content_hash=document.content_hash,
+        format=document.format,
     )

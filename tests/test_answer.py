@@ -182,6 +182,42 @@ def test_llm_right_value_is_kept_once_however_often_repeated(sample_rag: RAG) ->
     assert answer.text == f"136 [1] {answer.citations[0].quote} [1]" and not answer.notes
 
 
+def test_llm_bare_sentence_of_another_kind_than_asked_is_replaced(sample_rag: RAG) -> None:
+    # "2015" is in the quote ("told BuzzFeed in 2015"), so the verifier finds it true; but a
+    # who-question is not answered by a year, and a bare value says nothing else.
+    question = "Who told BuzzFeed that the Pentagon was purchasing missiles from Belarus?"
+    year, _, _ = _generate(sample_rag, question, "2015 [1]")
+    assert [s.model_written for s in year.sentences] == [False]
+    assert "Matthew Allen" in year.sentences[0].text
+    assert year.notes[0].startswith("Replaced a sentence by the passage it cited (‘2015’ gives")
+    for name in ("Matthew Allen", "Allen"):  # a one-word name opening the reply is a name
+        named, _, _ = _generate(sample_rag, question, f"{name} [1]")
+        assert [(s.text, s.model_written) for s in named.sentences] == [
+            (name, True),  # followed by the quote that says what it is of
+            (named.citations[0].quote, False),
+        ]
+        assert not named.notes
+
+
+def test_llm_bare_figure_for_a_question_that_asks_no_value_is_bound_by_its_clause(
+    sample_rag: RAG,
+) -> None:
+    # "Which weapons ...": 240 stands in a clause that says nothing of weapons (it counts
+    # "ATGW 9P135M Konkurs"); as a bare answer it is wrong, though true to its quote.
+    weapons = "Which weapons did Belarus send to Bulgaria in 2015?"
+    answer, _, _ = _generate(sample_rag, weapons, "240 [2]")
+    assert [s.model_written for s in answer.sentences] == [False]
+    assert "the quotes do not write ‘240’ of what was asked" in answer.notes[0]
+    # A clause that names what is asked binds the figure: "136 Konkurs systems".
+    systems = "Which systems did Sofia transfer to the U.S.?"
+    kept, _, _ = _generate(sample_rag, systems, "136 [1]")
+    assert [(s.text, s.model_written) for s in kept.sentences] == [
+        ("136", True),
+        (kept.citations[0].quote, False),
+    ]
+    assert not kept.notes
+
+
 def test_llm_invented_markers_and_uncited_sentences_are_dropped(sample_rag: RAG) -> None:
     reply = "Sofia transferred 136 Konkurs systems to the U.S. [1][9] Assad is a doctor."
     answer, _, _ = _generate(sample_rag, QUESTION_US, reply)

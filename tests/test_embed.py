@@ -41,6 +41,23 @@ def test_int8_embeddings_close_to_fp32() -> None:
     assert onnx.max_tokens == torch.max_tokens == 254
 
 
+def test_parallel_runs_keep_each_text_in_its_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Texts are embedded in several runs at once (one per core): each vector must land in its
+    # text's row and equal the vector of that text embedded alone, whatever the scheduling.
+    from index.embed_onnx import OnnxEmbedder
+
+    texts = _chunks()[:24]
+    texts = [t[: 40 + 37 * i] for i, t in enumerate(texts)]  # unequal lengths: unequal run times
+    onnx = get_embedder(BUNDLED_MODEL, "onnx")
+    assert isinstance(onnx, OnnxEmbedder)
+    alone = np.stack([onnx.embed_documents([t])[0] for t in texts])
+    monkeypatch.setattr(onnx, "_workers", 4)
+    monkeypatch.setattr(onnx, "_pool", None)
+    together = onnx.embed_documents(texts)
+    assert onnx._pool is not None and onnx._pool._max_workers == 4
+    assert np.array_equal(together, alone)
+
+
 def test_registry_names_what_to_install() -> None:
     with pytest.raises(ModelError, match="onnx, torch"):
         get_embedder(BUNDLED_MODEL, "no-such-backend")

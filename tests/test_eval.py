@@ -19,15 +19,9 @@ from click.testing import CliRunner, Result
 
 from eval.bench import BenchQuery, load_queries, score_query, select
 from eval.facts import KINDS, FactQuestion, FactsError, load_facts
-from eval.metrics import (
-    Thresholds,
-    evaluate_answer,
-    quote_holds,
-    summarize,
-    unsupported_figures,
-    without_echoes,
-)
+from eval.metrics import evaluate_answer, quote_holds, unsupported_figures, without_echoes
 from eval.run import DEFAULT_FACTS, InputError, samples_folder
+from eval.summary import Thresholds, summarize
 from rag import Answer, Citation
 from rag.cli import cli
 from rag.verify import strip_citation_markers

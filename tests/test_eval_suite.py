@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -16,8 +17,9 @@ import eval.suite as suite
 from eval.claims import Claim, ClaimReport, judge, load_claims, run_claims
 from eval.facts import Fact, FactQuestion, FactsError
 from eval.lead import lead_value_matches
-from eval.metrics import evaluate_answer, summarize
+from eval.metrics import evaluate_answer
 from eval.suite import DevGate, claim_gates, load_dev_gate
+from eval.summary import summarize
 from rag import Answer, Citation
 from rag.cli import cli
 
@@ -261,6 +263,8 @@ def test_llm_bench_counts_kept_replaced_dropped_and_wrong_sentences() -> None:
     declined.notes = ["Dropped a sentence with no valid citation: “x”"]
     assert bench.outcome(declined) == "verifier removed every sentence"
     assert bench.count_sentences(declined, q)["kept"] == 0
+    failed = Answer(question=q.question, text="", abstained=True, error="prompt differs")
+    assert bench.outcome(failed) == "error"
     premise = FactQuestion(
         id="fp",
         question="How did Uber reach $594 million in operating income?",
@@ -285,6 +289,84 @@ def test_llm_bench_counts_kept_replaced_dropped_and_wrong_sentences() -> None:
     # A run stopped early still covers every kind.
     mixed = bench.round_robin([q, replace(q, id="n2"), premise, replace(premise, id="p2")])
     assert [m.id for m in mixed] == ["uber-op", "fp", "n2", "p2"]
+
+
+def test_llm_bench_judges_a_bare_answer_to_a_name_question() -> None:
+    bench = _bench_module()
+    q = FactQuestion(
+        id="jets",
+        question="Which Jets quarterback gave the ball away late in the loss to Kansas City?",
+        kind="entity",
+        expect=(Fact.parse("Zach Wilson"),),
+    )
+    assert bench.wrong_sentence("23-20", q) == "answers 23-20 where the set expects Zach Wilson"
+    assert bench.wrong_sentence("Aaron Rodgers", q) is not None
+    assert bench.wrong_sentence("Wilson", q) is None  # a short form of the expected name
+    assert bench.wrong_sentence("Zach Wilson", q) is None
+    # a whole sentence is judged by its figures only (it says what it is of)
+    assert bench.wrong_sentence("The Chiefs beat the Jets 23-20.", q) is None
+
+
+def test_llm_bench_resumes_and_replays_several_recorded_runs(tmp_path: Path) -> None:
+    bench = _bench_module()
+
+    def report(path: Path, ids: list[str], reply: str) -> Path:
+        questions = [{"id": i, "prompt": f"p-{i}", "model_output": reply} for i in ids]
+        path.write_text(json.dumps({"summary": {"llm": "m"}, "questions": questions}))
+        return path
+
+    first = report(tmp_path / "a.json", ["x", "y"], "old")
+    second = report(tmp_path / "b.json", ["y", "z"], "new")
+    summary, recorded = bench.merge_recorded([first, second])
+    assert summary == {"llm": "m"} and list(recorded) == ["x", "y", "z"]
+    assert recorded["y"]["model_output"] == "new"  # the later run's reply
+    (tmp_path / "bad.json").write_text("{")
+    with pytest.raises(SystemExit, match="cannot read the report"):
+        bench.merge_recorded([tmp_path / "bad.json"])
+    with pytest.raises(SystemExit, match="--out must not be one of the --skip"):
+        bench.main(["--skip", str(first), "--out", str(first)])
+
+
+def test_llm_bench_replay_asks_the_live_model_only_for_a_changed_prompt() -> None:
+    bench = _bench_module()
+
+    class Live:
+        def stream(self, messages: list[dict[str, str]]) -> Iterator[str]:
+            yield from ["live ", "reply"]
+
+    def ask(llm: Any, prompt: str) -> str:
+        return "".join(llm.stream([{"role": "user", "content": prompt}]))
+
+    recorder = bench.Recorder(Live())
+    replay = bench.Replayer({"same prompt": "recorded reply"}, recorder)
+    assert ask(replay, "same prompt") == "recorded reply" and recorder.calls == []
+    assert ask(replay, "other evidence") == "live reply"
+    assert recorder.calls == [("other evidence", "live reply")] and replay.reasked == 1
+    with pytest.raises(RuntimeError, match="prompt differs"):
+        ask(bench.Replayer({"same prompt": "recorded reply"}), "other evidence")
+
+
+def test_llm_bench_stops_a_looping_reply_at_its_first_repeated_line() -> None:
+    bench = _bench_module()
+
+    class Looping:
+        closed = False
+
+        def stream(self, messages: list[dict[str, str]]) -> Iterator[str]:
+            try:
+                yield from ["2 weeks\n[1][2] INSUFF", "ICIENT\n", "[1][2] INSUFFICIENT\n", "more"]
+            finally:
+                Looping.closed = True
+
+    recorder = bench.Recorder(Looping(), stop_loops=True)
+    text = "".join(recorder.stream([{"role": "user", "content": "q"}]))
+    assert text == "2 weeks\n[1][2] INSUFFICIENT\n[1][2] INSUFFICIENT\n"
+    assert Looping.closed and recorder.loops_cut == 1 and recorder.calls == [("q", text)]
+    whole = bench.Recorder(Looping())
+    assert "".join(whole.stream([{"role": "user", "content": "q"}])).endswith("more")
+    assert not bench.repeats_a_line("136 [1]\n136")  # an unfinished line is no repeat yet
+    assert bench.repeats_a_line("1\n[1][2] INSUFFICIENT\n[1][2][3] INSUFFICIENT\n")
+    assert not bench.repeats_a_line("1\n[1][2]\n[1][3]\n")  # markers alone say nothing
 
 
 def _led(value: str, quote: str) -> Answer:

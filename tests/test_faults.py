@@ -123,7 +123,7 @@ def test_ask_during_an_unfinished_rebuild_says_the_index_is_incomplete(tmp_path:
 
     from storekit import RAG
 
-    from ui.app import ChatState, Handlers
+    from ui.handlers import ChatState, Handlers
 
     docs, store = _setup(tmp_path)
     assert run_rag("ask", QUESTION, store=store).stderr == ""  # a whole index: no warning

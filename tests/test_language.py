@@ -192,7 +192,8 @@ def test_lang_filter_in_check(lang_store: Path) -> None:
 
 def test_lang_filter_in_the_ui_handlers(lang_store: Path) -> None:
     from rag import open_store
-    from ui.app import Handlers, UIError
+    from ui.bind import UIError
+    from ui.handlers import Handlers
 
     handlers = Handlers(open_store(lang_store, create=False, backend="extractive"))
     choices = handlers.language_choices()

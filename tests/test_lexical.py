@@ -94,6 +94,61 @@ def test_incremental_equals_full_rebuild(tmp_path: Path, monkeypatch: pytest.Mon
     _assert_same(_results(again), _results(full))
 
 
+def test_a_writers_update_reads_no_saved_matrix_and_equals_a_full_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an ingest the writer indexes only what no segment holds, reading the saved
+    segments' document lists, never their matrices (one file into a big store stays cheap);
+    a reader then scores exactly as an index built from scratch."""
+    docs = _corpus()
+    names = sorted(docs)
+    hashes = {d: "h1" for d in names}
+    first = {d: "h1" for d in names[:-3]}
+    LexicalIndex(tmp_path / "inc", "store-a").update(first, Fetcher(docs, hashes))
+    # Two documents added, one changed, one removed (one the questions hit): the writer
+    # never loads a segment.
+    before = _results(_full(tmp_path / "old", docs, first))
+    hit = sorted({c.rsplit("-", 2)[0] for r in before for c in r} - {names[0]})
+    changed, removed = names[0], hit[0]
+    docs[changed] = ["Konkurs systems were transferred to Bulgaria in large numbers"]
+    hashes[changed] = "h2"
+    live = {d: hashes[d] for d in names[:-1] if d != removed}
+
+    def no_load(*_: object) -> None:
+        raise AssertionError("a writer's update loaded a whole segment")
+
+    monkeypatch.setattr(lexical.Segment, "load", no_load)
+    fetch = Fetcher(docs, hashes)
+    LexicalIndex(tmp_path / "inc", "store-a").update(dict(live), fetch)
+    assert sorted(fetch.asked) == sorted([changed, *names[-3:-1]])
+    monkeypatch.undo()
+    reader = LexicalIndex(tmp_path / "inc", "store-a")
+    fetch_reader = Fetcher(docs, hashes)
+    reader.sync(dict(live), fetch_reader)
+    assert fetch_reader.asked == []  # the writer left nothing to tokenize
+    full = _full(tmp_path / "full", docs, live)
+    _assert_same(_results(reader), _results(full))
+    assert any(_results(reader))
+    assert not any(c.startswith(f"{removed}-h1-") for r in _results(reader) for c in r)
+
+
+def test_a_first_index_is_built_in_bounded_segments(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunk texts are read and tokenized a bounded number at a time (a million chunks are
+    never all in memory): several segments, scoring as one."""
+    monkeypatch.setattr(lexical, "BUILD_ROWS", 40)
+    monkeypatch.setattr(lexical, "_FETCH_DOCS", 5)
+    docs = _corpus()
+    hashes = {d: "h1" for d in docs}
+    index = LexicalIndex(tmp_path / "small", "store-a")
+    index.sync(dict(hashes), Fetcher(docs, hashes))
+    assert len(index.segments) > 1
+    assert max(s.size for s in index.segments) < 40 + 5 * max(len(c) for c in docs.values())
+    monkeypatch.setattr(lexical, "BUILD_ROWS", 10**9)
+    _assert_same(_results(index), _results(_full(tmp_path / "one", docs, hashes)))
+
+
 def test_corrupt_or_foreign_cache_is_rebuilt(tmp_path: Path) -> None:
     docs = _corpus()
     hashes = {d: "h1" for d in docs}

@@ -279,7 +279,8 @@ def test_email_with_attachments(tmp_path: Path) -> None:
 
     assert mail.text == (
         "From: Ana <ana@example.com>\nTo: bo@example.com\nDate: Fri, 13 Dec 2024 09:30:00 +0100\n"
-        "Subject: Quarterly numbers\n\nHi Bo,\nnumbers attached."
+        "Subject: Quarterly numbers\nAttachments: notes.txt, report.pdf, logo.png\n\n"
+        "Hi Bo,\nnumbers attached."
     )
     assert (mail.format, mail.title, mail.date, mail.date_origin) == (
         "eml",
@@ -319,7 +320,7 @@ def test_email_html_body_and_bad_attachment(tmp_path: Path) -> None:
     )
     loaded = load(write(tmp_path / "html.eml", data))
     (mail,) = loaded.documents
-    assert mail.text.endswith("Subject: Quarterly numbers\n\nHello there")
+    assert mail.text.endswith("Subject: Quarterly numbers\nAttachments: broken.pdf\n\nHello there")
     assert len(loaded.warnings) == 1
     assert loaded.warnings[0].startswith("attachment broken.pdf skipped: corrupt or unreadable PDF")
 

@@ -13,7 +13,7 @@ from index.ingest import ingest
 from index.settings import get_settings
 from index.store import StoreError
 from rag import open_store
-from ui.app import Handlers
+from ui.handlers import Handlers
 
 HOLD_LOCK = """
 import sys, time

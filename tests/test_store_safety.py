@@ -380,7 +380,7 @@ def test_an_upload_refused_by_the_lock_leaves_nothing_behind(tmp_path: Path) -> 
     """An upload while another writer holds the store used to fail with the copy left in the
     uploads folder (neither indexed nor removed); now it is reported and nothing stays."""
     from rag import open_store
-    from ui.app import Handlers
+    from ui.handlers import Handlers
     from ui.uploads import upload_folder
 
     store = tmp_path / "store"

@@ -24,9 +24,10 @@ from netkit import free_port, use_loopback
 
 from index.settings import get_settings
 from rag import RAG
-from ui.app import ChatState, Handlers, launch
+from ui.app import launch
 from ui.bind import UIError, check_bind, is_loopback
 from ui.cli import ui as ui_command
+from ui.handlers import ChatState, Handlers
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -7,8 +7,9 @@ import json
 from pathlib import Path
 
 from rag import RAG
-from ui.app import ChatState, Handlers, build_app
+from ui.app import build_app
 from ui.evidence import EvidenceFiles
+from ui.handlers import ChatState, Handlers
 
 QUESTION = "How many Konkurs systems did Sofia transfer to the U.S.?"
 
@@ -49,7 +50,7 @@ def test_the_app_has_the_download_button(sample_rag: RAG) -> None:
 
 
 def test_delete_asks_first_and_cancel_deletes_nothing(sample_rag: RAG) -> None:
-    from ui.app import CANCELLED, CONFIRM_DELETE_JS
+    from ui.assets import CANCELLED, CONFIRM_DELETE_JS
 
     handlers = Handlers(sample_rag)
     before = [d.source for d in sample_rag.sources()]

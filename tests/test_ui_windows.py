@@ -18,7 +18,7 @@ from index.ingest import ingest, sha256_file
 from index.settings import get_settings
 from rag import open_store
 from rag.cli import cli
-from ui.app import ChatState, Handlers
+from ui.handlers import ChatState, Handlers
 
 
 def _page_for(store: Path) -> tuple[Handlers, str, dict[str, object]]:

@@ -13,6 +13,7 @@ from rag.verify import (
     shown_arithmetic,
     strip_citation_markers,
 )
+from rag.verify.names import roles
 
 LUKASHENKO = sample(
     BELARUS,
@@ -280,6 +281,49 @@ def test_names_missing(sentence: str, missing: tuple[str, ...]) -> None:
     check = check_sentence(sentence, [ALLEN, LUKASHENKO, HAYAT])
     assert not check.ok
     assert check.missing == missing
+
+
+ZHAO = (
+    "When Changpeng Zhao, the chief executive of Binance, said he would buy FTX, Caroline "
+    "Ellison admitted the theft to a few employees, Drappi said."
+)
+ZHAO_CEO = "Binance CEO Changpeng Zhao called off the deal a day later."
+
+
+@pytest.mark.parametrize(
+    ("sentence", "holder"),
+    [
+        ("Caroline Ellison, the chief executive of Binance, admitted the theft.", "Zhao"),
+        ("CEO Caroline Ellison admitted the theft.", "Zhao"),
+        ("Binance CEO Caroline Ellison called off the deal.", "Zhao"),
+        ("Drappi, the chief executive of Binance, said Ellison admitted the theft.", "Zhao"),
+    ],
+)
+def test_a_role_the_passage_gives_another_person_is_contradicted(
+    sentence: str, holder: str
+) -> None:
+    # every name and word is in the passage: only who holds the role is wrong
+    check = check_sentence(sentence, [ZHAO, ZHAO_CEO])
+    assert not check.ok and check.verdict == "contradicted"
+    assert [c.kind for c in check.conflicts] == ["name"]
+    assert holder in check.conflicts[0].reason
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Changpeng Zhao, the chief executive of Binance, said he would buy FTX.",
+        "Binance CEO Changpeng Zhao called off the deal.",
+        "CEO Zhao called off the deal.",  # a short form of the holder
+        "Caroline Ellison admitted the theft to a few employees.",
+        "Drappi said Caroline Ellison admitted the theft.",
+    ],
+)
+def test_a_role_the_passage_gives_the_same_person_passes(sentence: str) -> None:
+    check = check_sentence(sentence, [ZHAO, ZHAO_CEO])
+    assert passes(check), check.reason
+    # a courtesy title or rank abbreviation is no role; "CEO of Binance" is no person
+    assert roles("Ms. Ellison and Lt. Drappi met the CEO of Binance.") == []
 
 
 @pytest.mark.parametrize(

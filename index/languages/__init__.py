@@ -113,6 +113,11 @@ class LanguageProfile(BaseModel):
         "question opening with one asks for a name unless a phrase or head noun says "
         "another kind (lower-case).",
     )
+    plural_phrases: list[str] = Field(
+        default_factory=list,
+        description="Question phrases that ask for several names ('who are the', 'which of'): "
+        "the answer is every name the evidence gives, not one of them (lower-case).",
+    )
     attribute_pattern: str | None = Field(
         default=None,
         description="Regex with a group 'attr': the thing a 'what is the X of' question asks "
@@ -171,9 +176,40 @@ class LanguageProfile(BaseModel):
         "or forms, abbreviations) of its units ('месяц', 'kilometre', 'т'): a number followed "
         "by one is a measure, not a count of things (rag.measure).",
     )
+    measure_words: list[str] = Field(
+        default_factory=list,
+        description="Unit words written after a number ('2048 bits', '35 minutes', '25 miles'): "
+        "the number measures, it is no year and counts no thing (lower-case, every form).",
+    )
+    degree_words: list[str] = Field(
+        default_factory=list,
+        description="Words that with an adjective after them ask for a measure ('how deep', "
+        "'how long'): the answer is a number with a unit or a bare one, never a count of "
+        "another thing (lower-case).",
+    )
+    percent_questions: list[str] = Field(
+        default_factory=list,
+        description="Words of a question asking for a percentage ('what percentage', 'by what "
+        "percent'): a percentage answers it, not an amount or a count (lower-case).",
+    )
+    coordinators: list[str] = Field(
+        default_factory=list,
+        description="Words joining nouns of one phrase ('fraud and conspiracy counts'): the "
+        "counted noun after 'how many' runs on through them (lower-case).",
+    )
+    verb_lexicon: Literal["lemminflect"] | None = Field(
+        default=None,
+        description="Word-class dictionary telling verb forms ('filed', 'agree') from nouns, "
+        "so the thing a number counts stops before its verb: 'lemminflect' (English) or null.",
+    )
     header_keys: list[str] = Field(
         default_factory=list,
         description="Lower-case 'key:' names of metadata lines (title, date, from, subject).",
+    )
+    header_roles: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="What an email header line answers: its lower-case key ('from') and the "
+        "words a question asks it with ('sent', 'wrote', 'author').",
     )
     boilerplate: list[str] = Field(
         default_factory=list,
@@ -184,6 +220,11 @@ class LanguageProfile(BaseModel):
         default_factory=list,
         description="Hedges that soften a number, not a claim ('about', 'nearly'): a claim "
         "and its quote need not agree on them.",
+    )
+    place_prepositions: list[str] = Field(
+        default_factory=list,
+        description="Words before a place ('in', 'at'): a where-question's answer is a name "
+        "after one when the sentence has such a name (lower-case).",
     )
     recipient_prepositions: list[str] = Field(
         default_factory=list, description="Words before who got something ('to')."
@@ -251,6 +292,10 @@ class LanguageProfile(BaseModel):
         "year_prefixes",
         "date_prepositions",
         "measure_units",
+        "measure_words",
+        "degree_words",
+        "percent_questions",
+        "coordinators",
         "header_keys",
         "boilerplate",
         "approximators",

@@ -8,15 +8,23 @@ it. The LLM client itself lives in rag/llm.py.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from index.sentences import sentence_spans
 from rag.compose import citation
 from rag.compose.extractive import answer_value
 from rag.evidence import Evidence, candidate_names
 from rag.markers import MARKERS, marker_numbers
-from rag.normalize import extract_dates, extract_quantities, fact_in_text, fold
-from rag.question import NAME_KINDS, Question
+from rag.normalize import (
+    DateMention,
+    Quantity,
+    extract_dates,
+    extract_names,
+    extract_quantities,
+    fact_in_text,
+    fold,
+)
+from rag.question import NAME_KINDS, Question, new_quantities
 from rag.records import AnswerSentence, Citation
 from rag.terms import lexicon
 from rag.verify import check_sentence
@@ -90,18 +98,62 @@ def _given_values(q: Question, sentence: str) -> list[str]:
     """The values of the kind the question asks for that ``sentence`` gives (not those the
     question itself gives, nor bare years for a count)."""
     if q.kind in ("number", "amount"):
-        return [
-            x.text
-            for x in extract_quantities(sentence)
-            if x.value not in q.asked_values and (x.unit is not None or not 1800 <= x.value <= 2100)
-        ]
+        return [x.text for x in new_quantities(q, sentence)]
     if q.kind == "date":
         return [
             d.text for d in extract_dates(sentence) if (d.year, d.month, d.day) not in q.asked_dates
         ]
     if q.kind in NAME_KINDS:
-        return [name for name, _ in candidate_names(q, sentence)]
+        names = [name for name, _ in candidate_names(q, sentence)]
+        if not names and len(sentence.split()) <= _BARE_VALUE_WORDS:
+            # a bare one-word name ("Wilson") opens its sentence, where candidate_names
+            # takes a capitalised word for the sentence's first word, not a name
+            asked = _asked_by(q)
+            names = [n for n in extract_names(sentence) if not asked(n)]
+        return names
     return []
+
+
+def _asked_by(q: Question) -> Callable[[str], bool]:
+    folded = fold(q.text)
+    return lambda name: fold(name) in folded or any(fold(p) in folded for p in name.split())
+
+
+def _figures(q: Question, sentence: str) -> list[Quantity | DateMention]:
+    """The numbers and dates of ``sentence`` the question does not itself give."""
+    found: list[Quantity | DateMention] = [
+        x for x in extract_quantities(sentence) if x.value not in q.asked_values
+    ]
+    found += [d for d in extract_dates(sentence) if (d.year, d.month, d.day) not in q.asked_dates]
+    return found
+
+
+# What closes a clause around a value: "..., to earn the win, 23-20." keeps 23-20 apart from
+# the quarterback named before the comma.
+_CLAUSE_BREAK = re.compile(r"[,;:()\[\]—–]|[.!?](?=\s|$)")
+
+
+def _clause_around(text: str, start: int, end: int) -> str:
+    before = [m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)]
+    after = _CLAUSE_BREAK.search(text, end)
+    return text[before[-1] if before else 0 : after.start() if after else len(text)]
+
+
+def _figure_bound(q: Question, figure: Quantity | DateMention, quote: str) -> bool:
+    """Whether ``quote`` writes ``figure`` in a clause that names what the question asks
+    for (its head noun or attribute: "returns a status of 127" for "what status ...")."""
+    asked = q.target | q.attribute | q.kind_noun
+    if not asked:
+        return False
+    terms = lexicon(q.language).terms
+    written: list[Quantity | DateMention] = [*extract_quantities(quote), *extract_dates(quote)]
+    for x in written:
+        if (
+            fact_in_text(figure.text, x.text)
+            and terms(_clause_around(quote, x.start, x.end)) & asked
+        ):
+            return True
+    return False
 
 
 def _agrees(q: Question, answer: str, sentence: str) -> bool:
@@ -110,23 +162,38 @@ def _agrees(q: Question, answer: str, sentence: str) -> bool:
     return fact_in_text(answer, sentence)
 
 
-def off_answer(q: Question, sentence: str, picked: Sequence[Evidence]) -> str | None:
-    """The value ``sentence`` gives where the question asks for one, when it is none of the
-    values the quotes bind to what the question asks ("94 cents per share" for a question
-    about net profit, when the quote binds $1.45 billion to net income). The verifier finds
-    such a sentence true to its quote; as an answer it is wrong."""
+def off_answer(
+    q: Question, sentence: str, picked: Sequence[Evidence], cited: Sequence[int] = ()
+) -> str | None:
+    """Why ``sentence``, true to its quotes, does not answer the question, or None.
+
+    - A value where the question asks for one, when it is none of the values the quotes bind
+      to what the question asks ("94 cents per share" for a question about net profit, when
+      the quote binds $1.45 billion to net income). The verifier finds such a sentence true
+      to its quote; as an answer it is wrong.
+    - A bare sentence (a few words: it says nothing of what it is of) that gives no value of
+      the asked kind ("23-20" for "who ..."), or, for a question whose answer is no value
+      kind, a bare figure its cited quotes (``cited``: their numbers) do not write in a clause
+      naming what is asked ("23-20" for "which quarterback ...": "to earn the win, 23-20").
+    """
+    bare = len(sentence.split()) <= _BARE_VALUE_WORDS
     if not q.wants_value:
+        figures = _figures(q, sentence) if bare else []
+        quotes = [picked[n - 1].unit.quote for n in cited] or [e.unit.quote for e in picked]
+        for figure in figures:
+            if not any(_figure_bound(q, figure, quote) for quote in quotes):
+                return f"the quotes do not write ‘{sentence}’ of what was asked"
         return None
     given = _given_values(q, sentence)
     if not given:
-        return None
+        return f"‘{sentence}’ gives no {q.kind}, which was asked" if bare else None
     answers = [v[0] for e in picked if (v := answer_value(q, e)) is not None]
     if any(_agrees(q, a, sentence) for a in answers):
         return None
     # No quote binds a value to what was asked: a whole sentence still has its own binding
     # checked by the verifier, but a bare value has none, so nothing says it is the answer.
-    if answers or len(sentence.split()) <= _BARE_VALUE_WORDS:
-        return given[0]
+    if answers or bare:
+        return f"‘{given[0]}’ is not the value the quotes give for what was asked"
     return None
 
 
@@ -168,7 +235,7 @@ def parse(
                 continue
             notes.append(f"The model gave no citation; [{numbers[0]}] was matched by the verifier.")
         check = check_sentence(text, [picked[n - 1].unit.display for n in numbers])
-        other = off_answer(q, text, picked) if check.ok else None
+        other = off_answer(q, text, picked, numbers) if check.ok else None
         if check.ok and other is None:
             kept.append((text, numbers, True))
             if len(text.split()) <= _BARE_VALUE_WORDS:
@@ -178,9 +245,7 @@ def parse(
                     if all(picked[n - 1].unit.quote != k[0] for k in kept):
                         kept.append((picked[n - 1].unit.quote, (n,), False))
         else:
-            reason = check.reason or (
-                f"‘{other}’ is not the value the quotes give for what was asked"
-            )
+            reason = check.reason or other
             notes.append(f"Replaced a sentence by the passage it cited ({reason}): “{text}”")
             for n in numbers:
                 if all(picked[n - 1].unit.quote != k[0] for k in kept):

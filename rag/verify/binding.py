@@ -227,7 +227,7 @@ def _thing(toks: list[Token], lex: Lexicon) -> list[Token]:
     and quotation marks, and through the profile's measure links ("$219 million worth of net
     income", "$3.66 billion of “unlocked FTT”")."""
     out: list[Token] = []
-    for t in toks:
+    for i, t in enumerate(toks):
         if t.depth or t.text in _QUOTES:
             continue
         if (t.punct and t.text not in "-‐") or t.value is not None:
@@ -235,6 +235,13 @@ def _thing(toks: list[Token], lex: Lexicon) -> list[Token]:
         if t.word in lex.measure_links:
             continue
         if is_stop(t, lex):
+            break
+        if out and lex.only_verb(t.word):
+            # the verb after the counted noun ends it ("17 state attorneys general filed
+            # a lawsuit"), unless a measure link follows ("$150 million FTX made in revenue")
+            following = toks[i + 1] if i + 1 < len(toks) else None
+            if following is not None and following.word in lex.measure_links:
+                continue
             break
         out.append(t)
     return out

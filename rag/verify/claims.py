@@ -5,7 +5,7 @@ Four checks, each in its own module, joined here:
 * values (``values``): every quantity, date and number-bearing word occurs in a quote, and
   shown arithmetic is right;
 * names (``names``): every name occurs as that name or a recognised short form of it, never
-  assembled from parts of two names;
+  assembled from parts of two names, and is not given a role the quote gives another;
 * binding (``binding``): a value is bound in the quote to what the sentence binds it to
   (the thing counted, who gave or got it, when; for a date, the event);
 * polarity (``polarity``): negations and hedges agree with the clause that says the same.
@@ -32,7 +32,7 @@ from rag.normalize import (
 )
 from rag.verify.binding import Frame, Token, dates_agree, frames, is_stop, tokens
 from rag.verify.lexicon import get_lexicon
-from rag.verify.names import check_name
+from rag.verify.names import check_name, role_conflicts
 from rag.verify.polarity import Polarity, clauses
 from rag.verify.values import quote_list, shown_arithmetic, strip_citation_markers, value_gaps
 
@@ -358,6 +358,10 @@ def check_sentence(sentence: str, quotes: Sequence[str], lang: str = "en") -> Se
                 said = f"the passage names {quote_list(found.instead)}, not '{name}'"
                 quote = next((s for s in quote_sentences(quotes) if found.instead[0] in s), "")
                 conflicts.append(Conflict(name, said, quote, "name"))
+    for claimed, holder in role_conflicts(text, quotes, lang):
+        said = f"the passage calls {holder.name} ‘{holder.text}’, not {claimed.name}"
+        quote = next((s for s in quote_sentences(quotes) if holder.name in s), "")
+        conflicts.append(Conflict(claimed.name, said, quote, "name"))
 
     sentences = quote_sentences(quotes)
     # sentence by sentence, as the quotes are read: a header line ("date 2024-12-13") binds

@@ -36,9 +36,31 @@ class Lexicon:
     not_negations: tuple[tuple[str, ...], ...]
     reporting_verbs: frozenset[str]  # stems
     stemmer: Any
+    measure_words: frozenset[str] = frozenset()  # stems: "minutes", "miles", "bits"
+    verb_lexicon: str | None = None  # the profile's word-class dictionary
 
     def stem(self, word: str) -> str:
         return str(self.stemmer.stemWord(word)) if self.stemmer is not None else word
+
+    def only_verb(self, word: str) -> bool:
+        """``word`` is a verb form and nothing else ("filed", "agree"; not "games", which is
+        a noun too). False when the language has no word-class dictionary."""
+        if self.verb_lexicon is None or not word.isalpha():
+            return False
+        classes = _word_classes(word)
+        return bool(classes) and set(classes) <= {"VERB", "AUX"}
+
+
+@functools.lru_cache(maxsize=8192)
+def _word_classes(word: str) -> tuple[str, ...]:
+    """The word classes lemminflect's dictionary gives ``word`` (English)."""
+    try:
+        from lemminflect import getAllLemmas
+    except ImportError as exc:  # pragma: no cover - a declared dependency
+        raise ImportError(
+            "the English profile reads word classes with lemminflect: pip install lemminflect"
+        ) from exc
+    return tuple(getAllLemmas(word))
 
 
 def _phrases(values: list[str]) -> tuple[tuple[str, ...], ...]:
@@ -87,4 +109,6 @@ def get_lexicon(code: str = "en") -> Lexicon:
         not_negations=_phrases(profile.not_negations),
         reporting_verbs=stems(profile.reporting_verbs),
         stemmer=stemmer,
+        measure_words=stems(profile.measure_words),
+        verb_lexicon=profile.verb_lexicon,
     )

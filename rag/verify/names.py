@@ -5,10 +5,17 @@ Short forms a writer uses for the same person or body: the surname alone ("Allen
 ("Belarusian President Alexander Lukashenko" for "Alexander Lukashenko"). What is never
 accepted is a name assembled from parts found in different places: "Alexander Allen" against
 a passage naming "Alexander Lukashenko" and "Matthew Allen" is two people, not one.
+
+Roles: a sentence that gives a person a role (a title before the name, "CEO Caroline
+Ellison", or an apposition after it, "Caroline Ellison, the CEO of Binance,") must not give
+them a role the passage gives to somebody else ("Changpeng Zhao, the CEO of Binance") and
+never to them. Like the value binding, this is read in one direction only: a role the
+passage gives nobody is left to the other checks.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -16,7 +23,7 @@ from index.translit import has_cyrillic, name_in_text
 from rag.normalize import extract_names, fold, phrase_in_texts
 from rag.verify.lexicon import Lexicon, get_lexicon
 
-__all__ = ["NameCheck", "check_name"]
+__all__ = ["NameCheck", "Role", "check_name", "role_conflicts", "roles"]
 
 
 @dataclass(frozen=True)
@@ -116,3 +123,82 @@ def check_name(name: str, quotes: Sequence[str], lang: str = "en") -> NameCheck:
     if same_last and not compatible:
         return NameCheck(name, False, instead=tuple(dict.fromkeys(r.text for r in same_last)))
     return NameCheck(name, False)
+
+
+@dataclass(frozen=True)
+class Role:
+    """What a text calls a person: ``words`` are the stems of the role ("ceo", "binanc")."""
+
+    name: str  # as written, without the title
+    last: str  # the surname, folded
+    words: frozenset[str]
+    text: str  # the role as written, for messages
+
+
+# ", the CEO of Binance," after a name: up to the next comma, clause end or bracket.
+_APPOSITION = re.compile(r",\s+([^,;:()\[\]]{2,80}?)\s*(?=[,;:()]|[.!?](?:\s|$)|$)")
+_APPOSITION_WORDS = 8
+
+
+def _role_title(word: str) -> bool:
+    """A title that names a role, not a courtesy ("CEO", "President", not "Mr", "Lt")."""
+    return word.isupper() or len(word) >= 4
+
+
+def roles(text: str, lang: str = "en") -> list[Role]:
+    """The roles ``text`` gives the people it names: titles written before the name
+    ("Binance CEO Changpeng Zhao") and an apposition after it that opens with a stopword
+    ("Changpeng Zhao, the CEO of Binance,"; "Ellison, who ran Alameda,")."""
+    lex = get_lexicon(lang)
+    out: list[Role] = []
+    position = 0
+    for name in extract_names(text):
+        at = text.find(name, position)
+        if at < 0:
+            continue
+        position = at + len(name)
+        raw = fold(name, keep_case=True).split()
+        title_at = [i for i, w in enumerate(raw[:-1]) if w.lower() in lex.titles]
+        if title_at and raw[title_at[-1] + 1].lower() in lex.connectors:
+            continue  # "CEO of Binance" is a role, not a person
+        descriptor, core = _split_title(_words(name, lex), lex)
+        core = [w for w in core if w.lower() not in lex.titles]
+        if not core:
+            continue
+        said: list[str] = []
+        if any(w.lower() in lex.titles and _role_title(w) for w in descriptor):
+            said.append(" ".join(descriptor))
+        apposition = _APPOSITION.match(text, position)
+        if apposition:
+            phrase = apposition.group(1).split()
+            if phrase[0].lower() in lex.stopwords and len(phrase) <= _APPOSITION_WORDS:
+                said.append(apposition.group(1))
+        words = frozenset(
+            lex.stem(w)
+            for part in said
+            for w in fold(part).split()
+            if w not in lex.stopwords and w.isalpha() and len(w) > 1
+        )
+        if words:
+            out.append(Role(" ".join(core), core[-1].lower(), words, "; ".join(said)))
+    return out
+
+
+def _same_person(a: Role, b: Role) -> bool:
+    return _compatible(a.last, b.last)
+
+
+def role_conflicts(text: str, quotes: Sequence[str], lang: str = "en") -> list[tuple[Role, Role]]:
+    """(the sentence's role, the passage's) for each role the sentence gives a person that
+    the passage gives to another person and never to them."""
+    theirs = [r for quote in quotes for r in roles(quote, lang)]
+    out = []
+    for mine in roles(text, lang):
+        if any(_same_person(mine, r) and mine.words & r.words for r in theirs):
+            continue
+        holder = next(
+            (r for r in theirs if not _same_person(mine, r) and mine.words <= r.words), None
+        )
+        if holder is not None:
+            out.append((mine, holder))
+    return out
