@@ -437,6 +437,16 @@ def extract_quantities(text: str) -> list[Quantity]:
 _JOINED_RE = re.compile(r"(?<![\w.,/-])\d+[-–]\d+(?![\w/]|[.,-]\d)")
 
 
+def has_joined_figure(text: str) -> bool:
+    """``text`` holds two whole numbers joined by a dash ("23-20", "4–1")."""
+    return _JOINED_RE.search(text) is not None
+
+
+def joined_figures(text: str) -> frozenset[str]:
+    """The dash-joined figures of ``text``, dashes folded ("4–1" -> "4-1")."""
+    return frozenset(m.group().replace("–", "-") for m in _JOINED_RE.finditer(text))
+
+
 def joined_figure(text: str, start: int, end: int) -> tuple[int, int]:
     """The span of the figure at ``text[start:end]`` widened to the whole dash-joined figure
     it is part of ("23" in "won 23-20" -> "23-20"), as the source writes it; else unchanged."""

@@ -192,6 +192,11 @@ class LanguageProfile(BaseModel):
         description="Words of a question asking for a percentage ('what percentage', 'by what "
         "percent'): a percentage answers it, not an amount or a count (lower-case).",
     )
+    joined_figure_nouns: list[str] = Field(
+        default_factory=list,
+        description="Head nouns a dash-joined figure answers ('what was the *score*': "
+        "'won 23-20'): a sentence holding one meets that noun (lower-case).",
+    )
     coordinators: list[str] = Field(
         default_factory=list,
         description="Words joining nouns of one phrase ('fraud and conspiracy counts'): the "
@@ -210,6 +215,11 @@ class LanguageProfile(BaseModel):
         default_factory=dict,
         description="What an email header line answers: its lower-case key ('from') and the "
         "words a question asks it with ('sent', 'wrote', 'author').",
+    )
+    notice_topics: list[str] = Field(
+        default_factory=list,
+        description="Lower-case words a question asks about a notice itself with ('copyright'):"
+        " then copyright and licence lines are evidence, not boilerplate.",
     )
     boilerplate: list[str] = Field(
         default_factory=list,
@@ -295,9 +305,11 @@ class LanguageProfile(BaseModel):
         "measure_words",
         "degree_words",
         "percent_questions",
+        "joined_figure_nouns",
         "coordinators",
         "header_keys",
         "boilerplate",
+        "notice_topics",
         "approximators",
         "recipient_prepositions",
         "source_prepositions",
