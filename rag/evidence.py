@@ -25,8 +25,15 @@ from index.sentences import (
     page_furniture,
     sentence_spans,
 )
-from rag.normalize import extract_dates, extract_names, fold, has_joined_figure, name_in_texts
-from rag.question import NAME_KINDS, Question, counts_other_thing, new_quantities
+from rag.normalize import (
+    extract_dates,
+    extract_names,
+    fold,
+    has_joined_figure,
+    joined_figures,
+    name_in_texts,
+)
+from rag.question import NAME_KINDS, VALUE_KINDS, Question, counts_other_thing, new_quantities
 from rag.records import Passage
 from rag.terms import lexicon
 from rag.verify.names import check_name
@@ -387,7 +394,11 @@ def calendar_word(name: str, language: str) -> bool:
 
 def _figure_meets_noun(q: Question, text: str) -> bool:
     """A question asking for a score ("what was the score when ...") is met by the figure
-    that is one ("a 4-1 victory"), whatever word the sentence uses for it."""
+    that is one ("a 4-1 victory"), whatever word the sentence uses for it; a question
+    giving a record or score ("when did the Lions last stand at 9-3") by a sentence stating
+    that same figure ("Lions reach 9-3 for first time since 1962")."""
+    if q.kind in VALUE_KINDS and joined_figures(q.text) & joined_figures(text):
+        return True
     nouns = lexicon(q.language).terms(" ".join(get_profile(q.language).joined_figure_nouns))
     return q.kind == "number" and bool(q.kind_noun & nouns) and has_joined_figure(text)
 

@@ -265,3 +265,11 @@ def test_the_measured_adjective_meets_the_topic_of_a_measure_question() -> None:
     assert _lead("About how long is the Gaza enclave?", sentence) == "25"
     # the adjective is no topic of its own: an age is stated without "old"
     assert analyze("How old is Willow Smith?").focus == frozenset()
+
+
+def test_a_sentence_stating_the_figure_the_question_gives_is_about_it() -> None:
+    question = "When did the Detroit Lions last stand at 9-3 before this season?"
+    e = _scored(question, "Pats hit new low as Lions reach 9-3 for first time since 1962", 0.6)
+    assert e.has_focus and e.meets_all
+    e = _scored(question, "Pats hit new low as Lions reach 8-4 for first time since 1962", 0.6)
+    assert not e.has_focus
