@@ -160,6 +160,9 @@ class Settings(BaseSettings):
     # Evidence scoring (rag/evidence.py). Tuned on the development set and bench/multihop,
     # never on the eval gate: similarity carries paraphrase, term coverage exact wording; a
     # sentence missing the asked-for kind or topic keeps ``evidence_penalty`` of its score.
+    # Thresholds on the similarity (or score) scale are calibrated per embedding model
+    # (index/calibration.yaml, index.calibration.CALIBRATED_FIELDS): the defaults below are
+    # all-MiniLM-L6-v2's and apply to models with no record; RAG_* variables override both.
     evidence_similarity_weight: float = Field(
         default=0.65,
         ge=0,
@@ -366,6 +369,15 @@ class Settings(BaseSettings):
 
             data = {**data, "store": investigation_store(str(data["investigation"]))}
         return data
+
+    @model_validator(mode="after")
+    def _calibrate(self) -> Settings:
+        # The similarity thresholds of the chosen embedding model (index/calibration.yaml),
+        # for each one not given explicitly.
+        from index.calibration import apply_calibration
+
+        apply_calibration(self, self.model_fields_set)
+        return self
 
     @field_validator("store", "cache_dir", mode="before")
     @classmethod

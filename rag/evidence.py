@@ -25,8 +25,15 @@ from index.sentences import (
     page_furniture,
     sentence_spans,
 )
-from rag.normalize import extract_dates, extract_names, fold, name_in_texts
-from rag.question import NAME_KINDS, Question, counts_other_thing, new_quantities
+from rag.normalize import (
+    extract_dates,
+    extract_names,
+    fold,
+    has_joined_figure,
+    joined_figures,
+    name_in_texts,
+)
+from rag.question import NAME_KINDS, VALUE_KINDS, Question, counts_other_thing, new_quantities
 from rag.records import Passage
 from rag.terms import lexicon
 from rag.verify.names import check_name
@@ -51,6 +58,8 @@ __all__ = [
 ]
 
 _MIN_CHARS = 12
+# a number right after a name makes an identifier of it: "RFC 4880", "Standard 1003.1"
+_NUMBERED = re.compile(r"[ \u00a0](\d+(?:\.\d+)*)\b(?![.,]?\d)")
 _ADDRESS = re.compile(r"https?://\S+|\bwww\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
@@ -73,8 +82,10 @@ class Unit:
 
     @property
     def matched(self) -> str:
-        """What the question is compared with: the sentence, then what it stands under."""
-        return f"{self.display} ({self.context})" if self.context else self.display
+        """What the embedder compares with the question: a header line with its block (a
+        "From:" line means little alone); a sentence alone (its heading counts in term
+        coverage only: embedded with it, every sentence of a section looks alike)."""
+        return f"{self.display} ({self.context})" if self.roles and self.context else self.display
 
     @property
     def answer_text(self) -> str:
@@ -174,11 +185,14 @@ def _heading_of(text: str, spans: Sequence[tuple[int, int]], language: str) -> t
     return heading, opening
 
 
-def units(passage: Passage, document_text: str, language: str = "en") -> list[Unit]:
+def units(
+    passage: Passage, document_text: str, language: str = "en", notices: bool = False
+) -> list[Unit]:
     """The clean sentence units of one passage, cut by the rules of the document's own
     language when it has a profile (a Russian question over an English report), else of
     ``language``. Page furniture (running heads and footers) is left out; each unit carries
-    the heading it stands under as context. In an email every header line is a unit."""
+    the heading it stands under as context. In an email every header line is a unit.
+    ``notices``: the question asks about a copyright or licence notice, which then is one."""
     if passage.language in _profiled():
         language = passage.language
     text = document_text
@@ -220,7 +234,12 @@ def units(passage: Passage, document_text: str, language: str = "en") -> list[Un
             display = display_form(quote)
         # a headline taken from its "title:" line may hold a colon of its own ("Adobe:
         # Thanksgiving US online sales nudge up to $5.6B"): it is no header line itself
-        if is_boilerplate(quote, language, value is None) or not _is_statement(display, language):
+        if is_boilerplate(quote, language, value is None):
+            if not notices:
+                continue
+            # a notice asked about ("Bash is Copyright © 1989-2022 by the Free Software
+            # Foundation, Inc.") states its holder with no lower-case content word
+        elif not _is_statement(display, language):
             continue
         if value is not None and display.rstrip().endswith("?"):
             continue  # a headline that asks ("What stores will be open?") states nothing
@@ -232,6 +251,12 @@ def units(passage: Passage, document_text: str, language: str = "en") -> list[Un
     _close_block(headers, out, passage, last_statement, language)
     out.sort(key=lambda u: u.start)
     return out
+
+
+def asks_about_notices(question: str, language: str) -> bool:
+    """Does the question ask about a notice itself ("Who holds the copyright on bash?")?"""
+    words = set(re.findall(r"\w+", question.lower()))
+    return not words.isdisjoint(get_profile(language).notice_topics)
 
 
 def _close_block(
@@ -345,7 +370,7 @@ def _has_value(
         if any(
             fold(name) not in folded and not calendar_word(name, q.language)
             for name in extract_names(text)
-        ):
+        ) or new_identifiers(q, text):
             return True
         if q.kind == "name" and not q.plural:
             # "which issue", "which edition": the one thing picked out may be named by its
@@ -366,6 +391,17 @@ def calendar_word(name: str, language: str) -> bool:
     return word in profile.months or (
         len(word) >= 3 and any(day.startswith(word) for day in profile.weekdays)
     )
+
+
+def _figure_meets_noun(q: Question, text: str) -> bool:
+    """A question asking for a score ("what was the score when ...") is met by the figure
+    that is one ("a 4-1 victory"), whatever word the sentence uses for it; a question
+    giving a record or score ("when did the Lions last stand at 9-3") by a sentence stating
+    that same figure ("Lions reach 9-3 for first time since 1962")."""
+    if q.kind in VALUE_KINDS and joined_figures(q.text) & joined_figures(text):
+        return True
+    nouns = lexicon(q.language).terms(" ".join(get_profile(q.language).joined_figure_nouns))
+    return q.kind == "number" and bool(q.kind_noun & nouns) and has_joined_figure(text)
 
 
 def names_entity(entity: str, texts: Sequence[str], language: str) -> bool:
@@ -432,15 +468,34 @@ def score_units(
     wording; a unit missing the asked-for kind, attribute or topic keeps only a share of it."""
     lex = lexicon(q.language)
     before = sentence_before(candidates)
+    asked_words = set(re.findall(r"\w+", q.text.lower()))
+    # the header roles the question asks for ("who sent" asks for From:); a header line of
+    # another key (To:, Recipient address:) is not about what is asked
+    roles_asked = {
+        key
+        for key, words_of in get_profile(q.language).header_roles.items()
+        if not asked_words.isdisjoint(words_of)
+    }
     scored: list[Evidence] = []
     for unit, similarity in zip(candidates, similarities, strict=True):
-        own = lex.terms(unit.display) | (lex.terms(unit.roles) if unit.roles else set())
+        own = lex.terms(unit.display)
         # words of the heading a sentence stands under count, at a lower weight
         around = lex.terms(unit.context) - own if unit.context else set()
         terms = own | around
+        # a header line asked for by its role ("who sent" -> "From:", "why" -> "Reason:")
+        # counts as holding one more of the question's words; question words like "why"
+        # are no terms, so the role is looked for among the question's plain words
+        role = 1 if unit.roles and not asked_words.isdisjoint(unit.roles.split()) else 0
         coverage = (
-            (len(q.terms & own) + settings.evidence_context_weight * len(q.terms & around))
-            / len(q.terms)
+            min(
+                1.0,
+                (
+                    len(q.terms & own)
+                    + role
+                    + settings.evidence_context_weight * len(q.terms & around)
+                )
+                / len(q.terms),
+            )
             if q.terms
             else 0.0
         )
@@ -454,13 +509,18 @@ def score_units(
             close=similarity >= settings.evidence_focus_similarity,
             words=words,
             least=settings.evidence_counted_similarity,
-        )
+        ) and not (unit.roles and fold(unit.answer_text.strip("<>")) in fold(q.text))
+        # (a header line whose value the question gives, "Recipient address: jangel1@...",
+        # asked "why could the mail not be delivered to jangel1@...", says nothing new)
         has_attribute = not q.attribute or bool(q.attribute & terms)
         # The sources word what is asked about in their own way ("seven victories" for
         # "games won", "commit to invest" for "agree to put in"): a sentence the embedding
         # finds this close to the question is about it, whatever its words.
         has_focus = (
-            not q.focus or bool(q.focus & terms) or similarity >= settings.evidence_focus_similarity
+            not q.focus
+            or bool(q.focus & terms)
+            or similarity >= settings.evidence_focus_similarity
+            or _figure_meets_noun(q, unit.display)
         )
         focus_by_word = False
         if (
@@ -472,6 +532,8 @@ def score_units(
             # One word of what is asked worded otherwise ("Federline's attorney" for "his
             # lawyer", "a maiden defeat" for "their first loss")
             has_focus = focus_by_word = _focus_by_word(q, unit.display, words, settings)
+        if unit.roles and roles_asked and not role:
+            has_focus = focus_by_word = False  # a header line of a role not asked for
         # The value's sentence often refers back to what the sentence before it names ("it",
         # "the company", "Sofia" for Bulgaria): the names may stand there, not further away.
         context = [unit.display, unit.passage.title, before.get(id(unit), ""), unit.context]
@@ -563,6 +625,7 @@ def candidate_names(
 
     out = []
     position = 0
+    addresses = [m.span() for m in _ADDRESS.finditer(text)]
     for found in extract_names(text):
         at = text.find(found, position)
         if at < 0:
@@ -570,6 +633,14 @@ def candidate_names(
         if at < 0:
             continue
         position = at + len(found)
+        if any(a <= at < b for a, b in addresses) or calendar_word(found, q.language):
+            continue  # "jangel1" of "jangel1@cougar.noc.ucla.edu" is no name of its own
+        numbered = _NUMBERED.match(text, at + len(found))
+        if numbered and numbered.group(1) not in q.text:
+            # "RFC 4880", "IEEE Standard 1003.1": a name with a number the question does not
+            # give is a new identifier, even when the question gives the name ("Which RFC")
+            out.append((text[at : numbered.end()], at))
+            continue
         whole = [(found, at)]
         for name, start in _joined_parts(found, at, q.language) if asked(found) else whole:
             if asked(name) or calendar_word(name, q.language):
@@ -578,6 +649,11 @@ def candidate_names(
                 continue
             out.append((name, start))
     return out
+
+
+def new_identifiers(q: Question, text: str) -> bool:
+    """Does ``text`` hold a name with a number the question does not give ("RFC 4880")?"""
+    return any(_NUMBERED.match(name, len(name.split()[0])) for name, _ in candidate_names(q, text))
 
 
 def _joined_parts(name: str, at: int, language: str) -> list[tuple[str, int]]:

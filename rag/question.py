@@ -396,11 +396,17 @@ def analyze(text: str, language: str = "en") -> Question:
     for phrase in profile.question_words.get(kind or "", []):
         if _phrase_positions(lowered_text, [phrase]):
             focus -= lex.terms(phrase)
+    degree = _degree_phrases(lowered_text, profile)
+    if kind == "number" and degree and focus:
+        # "About how long is the enclave?": the adjective is what is measured, and a source
+        # stating it says it ("roughly 25 miles long"): one more word that meets the topic,
+        # never a topic of its own ("How old is Willow Smith?": "Willow, 22")
+        start, negative_length = min(degree)
+        focus |= lex.terms(lowered_text[start : start - negative_length].split()[-1])
     target_text = _target(lowered_text, profile, kind)
     target = lex.terms(target_text)
     lowered = f" {text.lower()} "
     wants_total = any(f" {w} " in lowered or f" {w}?" in lowered for w in profile.total_words)
-    degree = _degree_phrases(lowered_text, profile)
     measure = (
         kind == "number"
         and bool(degree)

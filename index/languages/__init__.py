@@ -37,6 +37,8 @@ AnswerKind = Literal[
 
 
 ANSWER_KINDS: tuple[str, ...] = AnswerKind.__args__  # type: ignore[attr-defined]
+# what a unit of measure measures (measure_nouns): a number of one class never answers another
+MEASURE_CLASSES: tuple[str, ...] = ("time", "length", "mass", "area", "volume")
 
 
 class UnknownLanguage(ValueError):
@@ -168,6 +170,12 @@ class LanguageProfile(BaseModel):
     measure_units: list[str] = Field(
         default_factory=list, description="Units glued to a number that keep it a count ('10km')."
     )
+    measure_nouns: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Class of measure (time, length, mass, area, volume) -> the nouns (lemmas "
+        "or forms, abbreviations) of its units ('месяц', 'kilometre', 'т'): a number followed "
+        "by one is a measure, not a count of things (rag.measure).",
+    )
     measure_words: list[str] = Field(
         default_factory=list,
         description="Unit words written after a number ('2048 bits', '35 minutes', '25 miles'): "
@@ -183,6 +191,11 @@ class LanguageProfile(BaseModel):
         default_factory=list,
         description="Words of a question asking for a percentage ('what percentage', 'by what "
         "percent'): a percentage answers it, not an amount or a count (lower-case).",
+    )
+    joined_figure_nouns: list[str] = Field(
+        default_factory=list,
+        description="Head nouns a dash-joined figure answers ('what was the *score*': "
+        "'won 23-20'): a sentence holding one meets that noun (lower-case).",
     )
     coordinators: list[str] = Field(
         default_factory=list,
@@ -202,6 +215,11 @@ class LanguageProfile(BaseModel):
         default_factory=dict,
         description="What an email header line answers: its lower-case key ('from') and the "
         "words a question asks it with ('sent', 'wrote', 'author').",
+    )
+    notice_topics: list[str] = Field(
+        default_factory=list,
+        description="Lower-case words a question asks about a notice itself with ('copyright'):"
+        " then copyright and licence lines are evidence, not boilerplate.",
     )
     boilerplate: list[str] = Field(
         default_factory=list,
@@ -287,9 +305,11 @@ class LanguageProfile(BaseModel):
         "measure_words",
         "degree_words",
         "percent_questions",
+        "joined_figure_nouns",
         "coordinators",
         "header_keys",
         "boilerplate",
+        "notice_topics",
         "approximators",
         "recipient_prepositions",
         "source_prepositions",
@@ -321,6 +341,14 @@ class LanguageProfile(BaseModel):
         if unknown:
             raise ValueError(f"unknown answer kinds {sorted(unknown)}; known: {ANSWER_KINDS}")
         return {kind: _lower_set(phrases) for kind, phrases in values.items()}
+
+    @field_validator("measure_nouns")
+    @classmethod
+    def _measure_classes(cls, values: dict[str, list[str]]) -> dict[str, list[str]]:
+        unknown = set(values) - set(MEASURE_CLASSES)
+        if unknown:
+            raise ValueError(f"unknown measure classes {sorted(unknown)}; known: {MEASURE_CLASSES}")
+        return {kind: _lower_set(nouns) for kind, nouns in values.items()}
 
     @field_validator("scales", "currencies")
     @classmethod
