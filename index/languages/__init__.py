@@ -37,6 +37,8 @@ AnswerKind = Literal[
 
 
 ANSWER_KINDS: tuple[str, ...] = AnswerKind.__args__  # type: ignore[attr-defined]
+# what a unit of measure measures (measure_nouns): a number of one class never answers another
+MEASURE_CLASSES: tuple[str, ...] = ("time", "length", "mass", "area", "volume")
 
 
 class UnknownLanguage(ValueError):
@@ -167,6 +169,12 @@ class LanguageProfile(BaseModel):
     )
     measure_units: list[str] = Field(
         default_factory=list, description="Units glued to a number that keep it a count ('10km')."
+    )
+    measure_nouns: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Class of measure (time, length, mass, area, volume) -> the nouns (lemmas "
+        "or forms, abbreviations) of its units ('месяц', 'kilometre', 'т'): a number followed "
+        "by one is a measure, not a count of things (rag.measure).",
     )
     measure_words: list[str] = Field(
         default_factory=list,
@@ -333,6 +341,14 @@ class LanguageProfile(BaseModel):
         if unknown:
             raise ValueError(f"unknown answer kinds {sorted(unknown)}; known: {ANSWER_KINDS}")
         return {kind: _lower_set(phrases) for kind, phrases in values.items()}
+
+    @field_validator("measure_nouns")
+    @classmethod
+    def _measure_classes(cls, values: dict[str, list[str]]) -> dict[str, list[str]]:
+        unknown = set(values) - set(MEASURE_CLASSES)
+        if unknown:
+            raise ValueError(f"unknown measure classes {sorted(unknown)}; known: {MEASURE_CLASSES}")
+        return {kind: _lower_set(nouns) for kind, nouns in values.items()}
 
     @field_validator("scales", "currencies")
     @classmethod
