@@ -215,8 +215,12 @@ def units(passage: Passage, document_text: str, language: str = "en") -> list[Un
             a, b = a + value[0], a + value[1]
             quote = text[a:b]
             display = display_form(quote)
-        if is_boilerplate(quote, language) or not _is_statement(display, language):
+        # a headline taken from its "title:" line may hold a colon of its own ("Adobe:
+        # Thanksgiving US online sales nudge up to $5.6B"): it is no header line itself
+        if is_boilerplate(quote, language, value is None) or not _is_statement(display, language):
             continue
+        if value is not None and display.rstrip().endswith("?"):
+            continue  # a headline that asks ("What stores will be open?") states nothing
         context = heading if not opening or opening == display else f"{heading}: {opening}"
         if heading and len(heading.split()) == 1 and not opening:
             opening = display

@@ -11,10 +11,13 @@ import pytest
 from storekit import extractive_rag_over
 
 from rag.compose.bound import bound_value
+from rag.compose.extractive import compose
+from rag.evidence import Evidence, Unit, units
 from rag.llm import ScriptedLLM
 from rag.normalize import extract_dates, extract_quantities
 from rag.pipeline import answer_question
 from rag.question import analyze, value_candidates
+from rag.records import Passage
 from rag.retrieve import Filters
 from rag.verify.binding import frames
 
@@ -182,3 +185,54 @@ def test_llm_value_of_another_thing_in_the_quote_is_replaced(tmp_path: Path) -> 
         "Replaced a sentence by the passage it cited (‘4096’ is not the value the quotes give"
         " for what was asked): “4096 bits”"
     )
+
+
+# ----------------------------------------------------------------- headlines and the lead quote
+def _passage(text: str) -> Passage:
+    return Passage("c", "d", "d.txt", "T", "2023-11-24", "document", text, 0, len(text), 0.1)
+
+
+def test_a_headline_with_a_colon_is_a_unit_and_a_question_headline_is_not() -> None:
+    text = (
+        "title: Adobe: Thanksgiving US online sales nudge up to $5.6B; Salesforce: $31.7B spent"
+        " globally\nsource: TechCrunch\n\nRetailers are really pushing out discounts this year.\n"
+    )
+    found = [u.quote for u in units(_passage(text), text)]
+    assert found == [
+        "Adobe: Thanksgiving US online sales nudge up to $5.6B; Salesforce: $31.7B spent globally",
+        "Retailers are really pushing out discounts this year.",
+    ]
+    text = "title: Thanksgiving 2023: What stores will be open on the holiday?\n\nStores open.\n"
+    assert [u.quote for u in units(_passage(text), text)] == []
+
+
+def test_the_lead_comes_from_the_quote_that_binds_the_value_to_what_is_asked() -> None:
+    # Both sentences are about Google's search in court; only the second dates the testimony.
+    first = (
+        "Monday's trial hearing revealed the $26.3 billion Google spent making itself the default"
+        " search engine across platforms in 2021."
+    )
+    second = (
+        "When Google's search head Prabhakar Raghavan testified in court on October 28, he"
+        " revealed that the tech giant had paid $26.3 billion in 2021."
+    )
+    text = f"{first} {second}"
+    passage = _passage(text)
+    picked = [
+        Evidence(Unit(passage, 0, len(first), first, first), 0.55, 0.63, 0.4, True, True, True),
+        Evidence(
+            Unit(passage, len(first) + 1, len(text), second, second),
+            0.54,
+            0.52,
+            0.6,
+            True,
+            True,
+            True,
+        ),
+    ]
+    q = analyze("When did Google's head of search give evidence in court?")
+    composition = compose(q, picked, 0.5)
+    assert composition.sentences[0].text == "October 28."
+    assert composition.citations[0].quote == second
+    # alone, the first quote leads with its own date
+    assert compose(q, picked[:1], 0.5).sentences[0].text == "2021."

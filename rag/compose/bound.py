@@ -19,7 +19,7 @@ from rag.question import Question
 from rag.terms import lexicon
 from rag.verify.binding import Frame, dates_agree, frames
 
-__all__ = ["bound_value"]
+__all__ = ["bound_value", "bound_with_signal"]
 
 Span = tuple[str, int, int]
 
@@ -63,9 +63,19 @@ def _time(q: Question, dates: list[DateMention]) -> int:
     return 1 if any(dates_agree(a, d) for a in asked for d in dates) else -1
 
 
+Signal = tuple[int, int, int]
+
+
 def bound_value(q: Question, text: str, spans: Sequence[Span]) -> Span | None:
     """The span of ``spans`` (values in ``text``) bound to what ``q`` asks, or None when
     no value is, or several are equally (a guess is worse than the quote alone)."""
+    found = bound_with_signal(q, text, spans)
+    return found[0] if found is not None else None
+
+
+def bound_with_signal(q: Question, text: str, spans: Sequence[Span]) -> tuple[Span, Signal] | None:
+    """:func:`bound_value` with how strongly the value is bound: (words of the asked thing
+    it counts, 1/0/-1 said at the asked date or not, question words it governs)."""
     asked = q.target | q.attribute  # what the value measures
     by_start = {f.value.start: f for f in frames(text, q.language)}
     ordered = sorted(spans, key=lambda s: s[1])
@@ -96,4 +106,4 @@ def bound_value(q: Question, text: str, spans: Sequence[Span]) -> Span | None:
         return None
     if len(ranked) > 1 and ranked[0][0] == ranked[1][0]:
         return None  # nothing tells the two apart: no lead to guess
-    return ranked[0][2]
+    return ranked[0][2], ranked[0][0]

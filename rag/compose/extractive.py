@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from index.languages import get_profile
 from rag.compose import citation
-from rag.compose.bound import bound_value
+from rag.compose.bound import Signal, bound_value, bound_with_signal
 from rag.compose.yesno import DocumentText, yes_no
 from rag.crosslang import is_cross
 from rag.evidence import Evidence, candidate_names
@@ -69,6 +69,33 @@ def _nearest(spans: list[tuple[str, int, int]], anchors: list[int]) -> tuple[str
 def _after_title(text: str, at: int, titles: set[str]) -> bool:
     before = text[:at].rstrip().rstrip(".").split()
     return bool(before) and before[-1].lower() in titles
+
+
+def _bound_signal(q: Question, e: Evidence) -> Signal | None:
+    """How strongly evidence ``e`` binds a number, amount or date to what ``q`` asks (None:
+    no value bound, or one read across languages)."""
+    if e.value is not None or is_cross(q.language, e.unit.passage.language):
+        return None
+    found = bound_with_signal(q, e.unit.quote, value_candidates(q, e.unit.quote))
+    return found[1] if found is not None else None
+
+
+def _best_bound_first(q: Question, picked: list[Evidence]) -> list[Evidence]:
+    """The picked evidence with the value bound most strongly to what is asked goes first
+    (its value leads): two quotes as close to the question may hold "in 2021" said of
+    another event and "testified in court on October 28" said of the one asked about. Only
+    a strictly stronger binding moves a quote ahead of the best-scored one."""
+    if q.kind not in ("number", "amount", "date") or len(picked) < 2:
+        return picked
+    first = _bound_signal(q, picked[0])
+    if first is None:
+        return picked
+    best, best_signal = 0, first
+    for i, e in enumerate(picked[1:], start=1):
+        signal = _bound_signal(q, e)
+        if signal is not None and signal > best_signal:
+            best, best_signal = i, signal
+    return [picked[best]] + [e for i, e in enumerate(picked) if i != best]
 
 
 def answer_value(q: Question, e: Evidence) -> tuple[str, int, int] | None:
@@ -166,6 +193,7 @@ def compose(
         at = vote.evidence.unit.start + vote.start
         value = (vote.name, at, at + len(vote.name))
     elif q.wants_value and not total:
+        picked = _best_bound_first(q, picked)
         value = answer_value(q, picked[0])
     out.citations = [citation(i + 1, e, value if i == 0 else None) for i, e in enumerate(picked)]
     if value is not None:
