@@ -4,7 +4,9 @@
 
 Naive: SimpleDirectoryReader -> SentenceSplitter(200, 20) -> HuggingFaceEmbedding (the same
 bundled MiniLM, by local path) -> ChromaVectorStore. Ours: ``rag ingest`` with the settings
-in the environment (default: the int8 ONNX back-end). Each runs in a fresh process into a
+in the environment (default: the int8 ONNX back-end), but always with the same MiniLM as
+the naive one (``RAG_EMBED_MODEL`` is ignored: the default model is multilingual-e5, and a
+comparison of two models would say nothing about the pipelines). Each runs in a fresh process into a
 fresh store, one after the other in one run (the machine is shared: only the ratio within
 one run means something), and the CPU time of each (user + system, all threads) is printed
 beside the wall time: on a shared machine it depends far less on the neighbours. Times include
@@ -20,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 _NAIVE = r"""
 import json, resource, sys, time
@@ -39,6 +42,7 @@ VectorStoreIndex.from_documents(
     embed_model=embed, transformations=[SentenceSplitter(chunk_size=200, chunk_overlap=20)],
 )
 print(json.dumps({"files": len(documents), "chunks": store._collection.count(),
+    "model": "bundled:all-MiniLM-L6-v2",
     "seconds": time.perf_counter() - t0,
     "cpu_s": (lambda u: u.ru_utime + u.ru_stime)(resource.getrusage(resource.RUSAGE_SELF)),
     "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
@@ -48,19 +52,20 @@ _OURS = r"""
 import json, resource, sys, time
 t0 = time.perf_counter()
 from index.ingest import ingest
-from index.settings import get_settings
+from index.settings import BUNDLED_MODEL, get_settings
 from index.store import Store
-settings = get_settings(store=sys.argv[2])
+settings = get_settings(store=sys.argv[2], embed_model=BUNDLED_MODEL)
 summary = ingest([sys.argv[1]], settings)
 store = Store(settings)
 print(json.dumps({"files": summary.added, "chunks": len(store.chunks()),
+    "model": store.settings.embed_model,
     "seconds": time.perf_counter() - t0,
     "cpu_s": (lambda u: u.ru_utime + u.ru_stime)(resource.getrusage(resource.RUSAGE_SELF)),
     "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
 
-def _run(code: str, folder: Path, label: str) -> dict[str, float]:
+def _run(code: str, folder: Path, label: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as store:
         out = subprocess.run(
             [sys.executable, "-c", code, str(folder), store],
@@ -68,12 +73,12 @@ def _run(code: str, folder: Path, label: str) -> dict[str, float]:
         )  # fmt: skip
     if out.returncode != 0:
         sys.exit(f"{label} pipeline failed:\n{out.stderr[-3000:]}")
-    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     print(
         f"{label:6} {result['files']:4.0f} files {result['chunks']:6.0f} chunks "
         f"{result['seconds']:7.1f} s (CPU {result['cpu_s']:7.1f} s)  "
         f"{result['chunks'] / result['seconds']:5.1f} chunks/s  "
-        f"peak {result['peak_rss_mb']:.0f} MB",
+        f"peak {result['peak_rss_mb']:.0f} MB  {result['model']}",
         flush=True,
     )
     return result

@@ -58,6 +58,16 @@ def _is_figure(fact: Fact) -> bool:
     return any(extract_quantities(a) or extract_dates(a) for a in fact.alternatives)
 
 
+def _gives(sentence: str, expected: Sequence[Fact]) -> bool:
+    """The sentence states an expected figure: as written, or the same value ("2015" for
+    "late 2015", "23 November" for "November 23")."""
+    from eval.lead import lead_value_matches
+
+    return any(f.found_in(sentence) for f in expected) or bool(
+        lead_value_matches(sentence, expected)
+    )
+
+
 def _shares_a_word(fact: Fact, sentence: str) -> bool:
     """A short form of an expected name ("Wilson" for "Zach Wilson"): a word of three or
     more letters in common, compared folded."""
@@ -101,7 +111,7 @@ def wrong_sentence(
         # a bare value given as the answer to what the sources do not say
         return f"answers {figures[0]} where the sources do not say"
     expected = [f for f in question.expect if _is_figure(f)]
-    if not expected or any(f.found_in(sentence) for f in expected):
+    if not expected or _gives(sentence, expected):
         return None
     for group in question.together:
         context = [f for f in group if not _is_figure(f)]
@@ -142,7 +152,7 @@ def count_sentences(answer: Any, question: FactQuestion) -> dict[str, Any]:
     attached = sum(n.startswith("The model gave no citation") for n in notes)
     kept = [] if answer.abstained else [s.text for s in answer.sentences if s.model_written]
     figures = [f for f in question.expect if _is_figure(f)]
-    gives = any(f.found_in(s) for s in kept for f in figures)
+    gives = any(_gives(s, figures) for s in kept) if figures else False
     wrong = [(s, why) for s in kept if (why := wrong_sentence(s, question, gives))]
     return {
         "kept": len(kept),

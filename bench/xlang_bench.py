@@ -6,7 +6,8 @@ the other way round).
 
 A question counts when the answer holds every expected fact, each fact is in a quote the
 answer cites, and every quote is exactly ``document_text[start:end]`` (``rag eval``'s
-correctness, support and quote checks). Sources and questions: eval/data/xlang/.
+correctness, support and quote checks); an unanswerable question counts when it is declined.
+Sources and questions: eval/data/xlang/.
 """
 
 from __future__ import annotations
@@ -38,9 +39,13 @@ def main() -> None:
     failed = []
     for r in report.results:
         q_lang, s_lang = r.id.split("-")[:2]
-        ok = r.correct and bool(r.supported) and r.quotes_hold
+        # an unanswerable question is right when declined (support does not apply: None)
+        ok = r.correct and r.supported is not False and r.quotes_hold
         side = "en->other" if q_lang == "en" else "other->en"
-        for key in (f"{q_lang}->{s_lang}", side, "all"):
+        keys = [f"{q_lang}->{s_lang}", side, "all"]
+        if r.kind == "unanswerable":
+            keys.append("unanswerable declined")
+        for key in keys:
             rows.setdefault(key, []).append(ok)
         if not ok:
             failed.append({"id": r.id, "problems": r.problems(), "answer": r.answer[:200]})
@@ -56,7 +61,7 @@ def main() -> None:
         return
     print(f"model {model}")
     for key, fig in sorted(figures.items()):
-        print(f"  {key:10} {fig['correct_with_quotes']:6.1%} of {fig['n']}")
+        print(f"  {key:21} {fig['correct_with_quotes']:6.1%} of {fig['n']}")
     for f in failed:
         print(f"  FAIL {f['id']}: {'; '.join(f['problems'])} | {f['answer']!r}")
 

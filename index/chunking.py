@@ -72,12 +72,29 @@ def iter_chunks(
     splitter = SentenceSplitter(
         chunk_size=chunk_tokens, chunk_overlap=chunk_overlap, tokenizer=tokenize
     )
+
+    def fitted(piece: str, size: int) -> Iterator[str]:
+        # The splitter adds up the token counts of the parts it joins; a SentencePiece model
+        # (multilingual-e5) counts the joined text higher than the sum (a markdown table, a
+        # mail header block): such a piece is split again, smaller, until every part fits.
+        if count_tokens(piece) <= chunk_tokens or size <= 16:
+            yield piece
+            return
+        smaller = int(size * 0.8)
+        resplit = SentenceSplitter(
+            chunk_size=smaller, chunk_overlap=min(chunk_overlap, smaller // 4), tokenizer=tokenize
+        )
+        for part in resplit.split_text(piece):
+            yield from fitted(part, smaller)
+
     text = document.text
     index = 0
     for section_start, section_end in sections(text):
         section = text[section_start:section_end]
         cursor = 0
-        for piece in splitter.split_text(section):
+        for piece in (
+            p for whole in splitter.split_text(section) for p in fitted(whole, chunk_tokens)
+        ):
             if not piece.strip():
                 continue
             # Overlapping chunks start after the previous chunk's start, never before it.

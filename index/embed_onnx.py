@@ -237,7 +237,13 @@ class OnnxEmbedder:
 
 if __name__ == "__main__":  # `python -m index.embed_onnx`: build the int8 model now (make install)
     from index.embed import embedder_for
-    from index.settings import get_settings
+    from index.settings import BUNDLED_MODEL, get_settings
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    print(OnnxEmbedder.__name__, getattr(embedder_for(get_settings()), "path", ""))
+    # The bundled MiniLM (the fast English choice, and what the naive-vs-ours comparison
+    # uses) whatever the default model; the configured one too when it is another onnx model.
+    settings = get_settings()
+    models = dict.fromkeys([BUNDLED_MODEL, settings.embed_model])
+    for model in models:
+        embedder = embedder_for(settings.model_copy(update={"embed_model": model}))
+        print(type(embedder).__name__, getattr(embedder, "path", ""))

@@ -164,6 +164,8 @@ def _ingest_locked(
         settings.ocr_languages, settings.ocr_detect_language, settings.languages, settings.ocr_dpi
     )
     store = Store(settings, create=True, rebuild=rebuild)
+    # A store built with another model than the default keeps its model (and its calibration).
+    settings = store.settings
     resuming = store.rebuilding and not rebuild
     if resuming:
         summary.warnings.append(

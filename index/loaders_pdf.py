@@ -53,17 +53,14 @@ def from_pdf(data: bytes, ocr_options: OcrOptions | None = None) -> Extracted:
         if read:
             warnings.extend(_ocr_warnings(read))
 
-    starts, offset = [], 0
-    for text in pages:
-        starts.append(offset)
-        offset += len(text) + 2
+    text, starts = _join_pages(pages)
     title = meta.get("/Title", "").strip().removeprefix("Microsoft Word - ")
     created = re.search(r"(\d{4})(\d{2})(\d{2})", meta.get("/CreationDate", ""))
     ex = Extracted(
-        text="\n\n".join(pages),
+        text=text,
         title=None if title.lower() in ("", "untitled", "untitled document") else title,
         date=iso_date("-".join(created.groups())) if created else None,
-        page_starts=tuple(starts),
+        page_starts=starts,
         metadata={"pages": str(len(pages))},
         page_ocr=tuple(page_ocr) if any(c is not None for c in page_ocr) else (),
         warnings=warnings,
@@ -82,13 +79,10 @@ def from_image(data: bytes, ocr_options: OcrOptions | None) -> Extracted:
     except OcrError as err:
         raise LoadError(str(err)) from None
     texts = [page.text.strip() for page in read]
-    starts, offset = [], 0
-    for text in texts:
-        starts.append(offset)
-        offset += len(text) + 2
+    text, starts = _join_pages(texts)
     return Extracted(
-        text="\n\n".join(texts),
-        page_starts=tuple(starts),
+        text=text,
+        page_starts=starts,
         page_ocr=tuple(page.confidence for page in read),
         metadata={"pages": str(len(read))} if len(read) > 1 else {},
         warnings=_ocr_warnings(dict(enumerate(read))) if any(texts) else [],
@@ -112,3 +106,12 @@ def _ocr_warnings(read: dict[int, Any]) -> list[str]:
     if low:
         warnings.append(f"low OCR confidence on page(s) {', '.join(low)}")
     return warnings
+
+
+def _join_pages(pages: list[str]) -> tuple[str, tuple[int, ...]]:
+    """The pages' text joined by blank lines, and where each page starts in it."""
+    starts, offset = [], 0
+    for page in pages:
+        starts.append(offset)
+        offset += len(page) + 2  # the "\n\n" after it
+    return "\n\n".join(pages), tuple(starts)

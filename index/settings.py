@@ -160,6 +160,9 @@ class Settings(BaseSettings):
     # Evidence scoring (rag/evidence.py). Tuned on the development set and bench/multihop,
     # never on the eval gate: similarity carries paraphrase, term coverage exact wording; a
     # sentence missing the asked-for kind or topic keeps ``evidence_penalty`` of its score.
+    # Thresholds on the similarity (or score) scale are calibrated per embedding model
+    # (index/calibration.yaml, index.calibration.CALIBRATED_FIELDS): the defaults below are
+    # all-MiniLM-L6-v2's and apply to models with no record; RAG_* variables override both.
     evidence_similarity_weight: float = Field(
         default=0.65,
         ge=0,
@@ -216,6 +219,16 @@ class Settings(BaseSettings):
         description="Similarity to the question from which a sentence counts as about what "
         "the question asks, though it words it otherwise.",
     )
+    evidence_focus_word_similarity: float = Field(
+        default=0.6,
+        description="Embedding similarity of a sentence's word to a word the question asks "
+        "about ('attorney' for 'lawyer', 'defeat' for 'loss') from which it counts as that word.",
+    )
+    evidence_focus_word_floor: float = Field(
+        default=0.45,
+        description="Least sentence similarity to the question for its words to be compared "
+        "one by one with the words the question asks about.",
+    )
     evidence_counted_similarity: float = Field(
         default=0.45,
         description="Least embedding similarity of the noun a number counts in a sentence "
@@ -258,6 +271,13 @@ class Settings(BaseSettings):
         default=2,
         ge=1,
         description="Documents that must name the same answer for the vote to stand.",
+    )
+    name_lead_margin: int = Field(
+        default=2,
+        ge=0,
+        description="A name leads a who/where/which answer from a sentence naming several "
+        "only when it stands at least this many words nearer to what the question asks "
+        "(its names, figures, words) than any other name; otherwise the quote answers alone.",
     )
     yes_no_pool: int = Field(
         default=12,
@@ -349,6 +369,15 @@ class Settings(BaseSettings):
 
             data = {**data, "store": investigation_store(str(data["investigation"]))}
         return data
+
+    @model_validator(mode="after")
+    def _calibrate(self) -> Settings:
+        # The similarity thresholds of the chosen embedding model (index/calibration.yaml),
+        # for each one not given explicitly.
+        from index.calibration import apply_calibration
+
+        apply_calibration(self, self.model_fields_set)
+        return self
 
     @field_validator("store", "cache_dir", mode="before")
     @classmethod

@@ -299,6 +299,19 @@ class Store:
                 )
             return
         differing = [k for k, v in wanted.items() if meta.get(k) != v]
+        if "embed_model" in differing and "embed_model" not in self.settings.model_fields_set:
+            # The default model changed since this store was built (or another default was
+            # given): its vectors are only comparable with its own model, which is used with
+            # that model's evidence calibration. Choosing a model explicitly still refuses.
+            from index.calibration import with_embed_model
+
+            log.info(
+                "the store %s was built with %s: using that model (rebuild it to change)",
+                self.path,
+                meta["embed_model"],
+            )
+            self.settings = with_embed_model(self.settings, meta["embed_model"])
+            differing.remove("embed_model")
         if differing:
             built = ", ".join(f"{k}={meta.get(k)}" for k in differing)
             asked = ", ".join(f"{k}={wanted[k]}" for k in differing)

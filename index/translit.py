@@ -49,6 +49,9 @@ def name_key(word: str) -> str:
     # A hard "c" is a "k" ("Calafat" = "Калафат", "Cluj" = "Клуж"); "ch", "cz", "ck" and a
     # soft "c" ("Celje") stay for the digraphs below.
     letters = re.sub(r"c(?=[aoulrt])", "k", letters)
+    # Belarusian writes "дз" where the other languages have "d" ("Пловдзіў" = "Plovdiv",
+    # "Дзмітрый" = "Dmitry"); a name written "Dz..." everywhere keeps its "d" on both sides.
+    letters = letters.replace("dz", "d")
     for digraph, single in _DIGRAPHS:
         letters = letters.replace(digraph, single)
     # "w" is a vowel at a word's end or before a consonant ("Matthew"), else "v" ("Wladimir").

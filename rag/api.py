@@ -46,6 +46,9 @@ class RAG:
         self.settings = settings or get_settings(**overrides)
         # create=False: a missing store is an error (the CLI's ask), not a new empty index.
         self.store = Store(self.settings, create=create)
+        # A store built with another model than the default answers with that model and its
+        # evidence calibration (index/calibration.py).
+        self.settings = self.store.settings
         self.retriever = Retriever(self.store)
         self._llms: dict[str, Any] = {}
         self._llm_lock = threading.Lock()

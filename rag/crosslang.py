@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from index.languages import UnknownLanguage, available_languages, get_profile
 from index.translit import name_in_text, names_match
 from rag.evidence import Evidence, Unit, candidate_names, sentence_before
+from rag.measure import bound_class, measure_class
 from rag.normalize import extract_dates, extract_quantities, fold, name_in_texts
 from rag.question import NAME_KINDS, Question, is_year, new_quantities, value_candidates
 
@@ -195,7 +196,9 @@ def _titles(language: str) -> list[str]:
 def value_spans(q: Question, text: str, language: str = "") -> list[tuple[str, int, int]]:
     """Candidate answer values in ``text`` (written in ``language``; offsets in it), the
     question's own left out."""
-    if q.kind in ("number", "amount", "date"):
+    if q.kind in ("number", "amount"):
+        return _measured(q, text, value_candidates(q, text), language or q.language)
+    if q.kind == "date":
         return value_candidates(q, text)
     if q.kind in NAME_KINDS:
         spans = [
@@ -214,6 +217,36 @@ def value_spans(q: Question, text: str, language: str = "") -> list[tuple[str, i
             ]
         return spans
     return []
+
+
+def _measured(
+    q: Question, text: str, spans: list[tuple[str, int, int]], language: str
+) -> list[tuple[str, int, int]]:
+    """Of a number or amount question's candidate values, those that can answer it across
+    languages, where no word of the question can be matched in the sentence: an amount is
+    a figure with a currency or percent (a bare "18" beside no sum is none); a count of
+    things is no measure ("how many cars" is not answered by "18 месеца", "how many ships"
+    not by "50,000 tonnes"), and a measure asked for is answered by that class of unit only
+    ("how many months" by "18 месеца", not by "60 000 автомобила"). Units by class are the
+    profiles' data (rag.measure)."""
+    if q.kind == "amount":
+        priced = {x.start for x in new_quantities(q, text) if x.unit is not None}
+        return [s for s in spans if s[1] in priced]
+    if not q.target_text:
+        return spans  # "how long", "how much": nothing says what is counted
+    head = q.target_text.split()[:2]  # the counted noun and its adjective, as in rag.evidence
+    asked = next((c for w in head if (c := measure_class(w, q.language))), None)
+    if not _names_currency(head, q.language):
+        # "how many submarines" is not answered by a sum ("42,7 млн. лв.")
+        money = {x.start for x in new_quantities(q, text) if x.unit not in (None, "%")}
+        spans = [s for s in spans if s[1] not in money]
+    return [s for s in spans if bound_class(text, s[2], language) == asked]
+
+
+def _names_currency(words: Sequence[str], language: str) -> bool:
+    """Does one of ``words`` name a currency of ``language``'s profile ("рублей", "euros")?"""
+    currencies = get_profile(language).currencies
+    return any(w.strip("?,.;:!") in currencies for w in words)
 
 
 def _window(text: str, start: int, end: int, words: int) -> str:
@@ -324,6 +357,11 @@ def score_units(
     anchors = _anchors(q)
     before = sentence_before(candidates)
     documents = _document_shares(anchors, candidates)
+    # a document that holds none of the question's names is about something else: its
+    # figure answers another question ("how many ships left Ust-Luga" is not answered by a
+    # count in a report that never names Ust-Luga)
+    name_anchors = [a for a in anchors if a[0] == "name"]
+    named = _document_shares(name_anchors, candidates) if name_anchors else {}
     scored: list[Evidence] = []
     for unit, similarity, found, own in zip(candidates, similarities, bound, spans, strict=True):
         value = None
@@ -347,12 +385,15 @@ def score_units(
         )
         has_value = found is not None or not q.wants_value
         on_topic = similarity >= settings.crosslang_min_similarity
-        if not has_value:
+        has_names = not name_anchors or named[unit.passage.doc_id] > 0
+        if not (has_value and has_names):
             score *= settings.evidence_penalty
         if not on_topic:
             score *= settings.evidence_penalty
         scored.append(
-            Evidence(unit, score, similarity, share, has_value, True, on_topic, True, value=value)
+            Evidence(
+                unit, score, similarity, share, has_value, True, on_topic, has_names, value=value
+            )
         )
     scored.sort(key=lambda e: -e.score)
     return scored

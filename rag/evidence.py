@@ -25,8 +25,15 @@ from index.sentences import (
     page_furniture,
     sentence_spans,
 )
-from rag.normalize import extract_dates, extract_names, fold, name_in_texts
-from rag.question import NAME_KINDS, Question, counts_other_thing, new_quantities
+from rag.normalize import (
+    extract_dates,
+    extract_names,
+    fold,
+    has_joined_figure,
+    joined_figures,
+    name_in_texts,
+)
+from rag.question import NAME_KINDS, VALUE_KINDS, Question, counts_other_thing, new_quantities
 from rag.records import Passage
 from rag.terms import lexicon
 from rag.verify.names import check_name
@@ -51,6 +58,8 @@ __all__ = [
 ]
 
 _MIN_CHARS = 12
+# a number right after a name makes an identifier of it: "RFC 4880", "Standard 1003.1"
+_NUMBERED = re.compile(r"[ \u00a0](\d+(?:\.\d+)*)\b(?![.,]?\d)")
 _ADDRESS = re.compile(r"https?://\S+|\bwww\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
@@ -73,8 +82,10 @@ class Unit:
 
     @property
     def matched(self) -> str:
-        """What the question is compared with: the sentence, then what it stands under."""
-        return f"{self.display} ({self.context})" if self.context else self.display
+        """What the embedder compares with the question: a header line with its block (a
+        "From:" line means little alone); a sentence alone (its heading counts in term
+        coverage only: embedded with it, every sentence of a section looks alike)."""
+        return f"{self.display} ({self.context})" if self.roles and self.context else self.display
 
     @property
     def answer_text(self) -> str:
@@ -97,6 +108,9 @@ class Evidence:
     # names every entity of the question (checked for value questions: a number is only an
     # answer when it is about the things the question names)
     has_entities: bool = True
+    # what is asked is met only by a word worded otherwise ("attorney" for "lawyer"): weaker
+    # than the question's own words, it does not outweigh documents agreeing on a name
+    focus_by_word: bool = False
     # the answer value chosen while scoring, (text, start, end) in the document: set by the
     # cross-language path (rag.crosslang), where the value cannot be bound word by word
     value: tuple[str, int, int] | None = None
@@ -171,11 +185,14 @@ def _heading_of(text: str, spans: Sequence[tuple[int, int]], language: str) -> t
     return heading, opening
 
 
-def units(passage: Passage, document_text: str, language: str = "en") -> list[Unit]:
+def units(
+    passage: Passage, document_text: str, language: str = "en", notices: bool = False
+) -> list[Unit]:
     """The clean sentence units of one passage, cut by the rules of the document's own
     language when it has a profile (a Russian question over an English report), else of
     ``language``. Page furniture (running heads and footers) is left out; each unit carries
-    the heading it stands under as context. In an email every header line is a unit."""
+    the heading it stands under as context. In an email every header line is a unit.
+    ``notices``: the question asks about a copyright or licence notice, which then is one."""
     if passage.language in _profiled():
         language = passage.language
     text = document_text
@@ -217,7 +234,12 @@ def units(passage: Passage, document_text: str, language: str = "en") -> list[Un
             display = display_form(quote)
         # a headline taken from its "title:" line may hold a colon of its own ("Adobe:
         # Thanksgiving US online sales nudge up to $5.6B"): it is no header line itself
-        if is_boilerplate(quote, language, value is None) or not _is_statement(display, language):
+        if is_boilerplate(quote, language, value is None):
+            if not notices:
+                continue
+            # a notice asked about ("Bash is Copyright © 1989-2022 by the Free Software
+            # Foundation, Inc.") states its holder with no lower-case content word
+        elif not _is_statement(display, language):
             continue
         if value is not None and display.rstrip().endswith("?"):
             continue  # a headline that asks ("What stores will be open?") states nothing
@@ -229,6 +251,12 @@ def units(passage: Passage, document_text: str, language: str = "en") -> list[Un
     _close_block(headers, out, passage, last_statement, language)
     out.sort(key=lambda u: u.start)
     return out
+
+
+def asks_about_notices(question: str, language: str) -> bool:
+    """Does the question ask about a notice itself ("Who holds the copyright on bash?")?"""
+    words = set(re.findall(r"\w+", question.lower()))
+    return not words.isdisjoint(get_profile(language).notice_topics)
 
 
 def _close_block(
@@ -342,8 +370,14 @@ def _has_value(
         if any(
             fold(name) not in folded and not calendar_word(name, q.language)
             for name in extract_names(text)
-        ):
+        ) or new_identifiers(q, text):
             return True
+        if q.kind == "name" and not q.plural:
+            # "which issue", "which edition": the one thing picked out may be named by its
+            # date ("the November 24 issue"); the quote answers (no name leads)
+            dates = extract_dates(text)
+            if any((d.year, d.month, d.day) not in q.asked_dates for d in dates):
+                return True
         # "where is the database", "whom to contact", "which address": a URL or an email
         # address answers as a name does
         return any(a.group().rstrip(".,;:)") not in q.text for a in _ADDRESS.finditer(text))
@@ -357,6 +391,17 @@ def calendar_word(name: str, language: str) -> bool:
     return word in profile.months or (
         len(word) >= 3 and any(day.startswith(word) for day in profile.weekdays)
     )
+
+
+def _figure_meets_noun(q: Question, text: str) -> bool:
+    """A question asking for a score ("what was the score when ...") is met by the figure
+    that is one ("a 4-1 victory"), whatever word the sentence uses for it; a question
+    giving a record or score ("when did the Lions last stand at 9-3") by a sentence stating
+    that same figure ("Lions reach 9-3 for first time since 1962")."""
+    if q.kind in VALUE_KINDS and joined_figures(q.text) & joined_figures(text):
+        return True
+    nouns = lexicon(q.language).terms(" ".join(get_profile(q.language).joined_figure_nouns))
+    return q.kind == "number" and bool(q.kind_noun & nouns) and has_joined_figure(text)
 
 
 def names_entity(entity: str, texts: Sequence[str], language: str) -> bool:
@@ -378,6 +423,39 @@ def sentence_before(candidates: Sequence[Unit]) -> dict[int, str]:
     return before
 
 
+# Kinds whose answer must be about every name the question gives, in the sentence or next to
+# it. Not a name: who did something is often told apart from what the question names, and
+# requiring them declined a right answer and kept no wrong one out on the development set.
+_ENTITY_KINDS = frozenset({"number", "amount", "date"})
+
+# Kinds whose evidence may meet the focus by one word worded otherwise: a name or list
+# answer must still be a name (or list) in the sentence. A number question is not: a figure
+# "paid" in total is no answer to how much of it "went to" one of them.
+_WORD_FOCUS_KINDS = NAME_KINDS | {"list"}
+
+
+def _focus_words(q: Question) -> list[str]:
+    """The question's words as written whose stems are its focus ("lawyer", "loss")."""
+    lex = lexicon(q.language)
+    written = [w for w in lex.words(q.text) if w not in lex.stopwords]
+    return list(
+        dict.fromkeys(
+            w for w, stem in zip(written, lex.stems(written), strict=True) if stem in q.focus
+        )
+    )
+
+
+def _focus_by_word(q: Question, text: str, words: WordSimilarity, settings: Settings) -> bool:
+    """Does a content word of ``text`` the question does not use mean one of its focus
+    words, by the embedder? Words the question uses were compared by stem already; only a
+    sentence close enough to the question as a whole is looked at word by word."""
+    lex = lexicon(q.language)
+    own = [w for w in lex.words(text) if w not in lex.stopwords and len(w) > 1]
+    fresh = [w for w, stem in zip(own, lex.stems(own), strict=True) if stem not in q.terms]
+    least = settings.evidence_focus_word_similarity
+    return any(words(w, f) >= least for w in dict.fromkeys(fresh) for f in _focus_words(q))
+
+
 def score_units(
     q: Question,
     candidates: Sequence[Unit],
@@ -390,15 +468,34 @@ def score_units(
     wording; a unit missing the asked-for kind, attribute or topic keeps only a share of it."""
     lex = lexicon(q.language)
     before = sentence_before(candidates)
+    asked_words = set(re.findall(r"\w+", q.text.lower()))
+    # the header roles the question asks for ("who sent" asks for From:); a header line of
+    # another key (To:, Recipient address:) is not about what is asked
+    roles_asked = {
+        key
+        for key, words_of in get_profile(q.language).header_roles.items()
+        if not asked_words.isdisjoint(words_of)
+    }
     scored: list[Evidence] = []
     for unit, similarity in zip(candidates, similarities, strict=True):
-        own = lex.terms(unit.display) | (lex.terms(unit.roles) if unit.roles else set())
+        own = lex.terms(unit.display)
         # words of the heading a sentence stands under count, at a lower weight
         around = lex.terms(unit.context) - own if unit.context else set()
         terms = own | around
+        # a header line asked for by its role ("who sent" -> "From:", "why" -> "Reason:")
+        # counts as holding one more of the question's words; question words like "why"
+        # are no terms, so the role is looked for among the question's plain words
+        role = 1 if unit.roles and not asked_words.isdisjoint(unit.roles.split()) else 0
         coverage = (
-            (len(q.terms & own) + settings.evidence_context_weight * len(q.terms & around))
-            / len(q.terms)
+            min(
+                1.0,
+                (
+                    len(q.terms & own)
+                    + role
+                    + settings.evidence_context_weight * len(q.terms & around)
+                )
+                / len(q.terms),
+            )
             if q.terms
             else 0.0
         )
@@ -412,18 +509,35 @@ def score_units(
             close=similarity >= settings.evidence_focus_similarity,
             words=words,
             least=settings.evidence_counted_similarity,
-        )
+        ) and not (unit.roles and fold(unit.answer_text.strip("<>")) in fold(q.text))
+        # (a header line whose value the question gives, "Recipient address: jangel1@...",
+        # asked "why could the mail not be delivered to jangel1@...", says nothing new)
         has_attribute = not q.attribute or bool(q.attribute & terms)
         # The sources word what is asked about in their own way ("seven victories" for
         # "games won", "commit to invest" for "agree to put in"): a sentence the embedding
         # finds this close to the question is about it, whatever its words.
         has_focus = (
-            not q.focus or bool(q.focus & terms) or similarity >= settings.evidence_focus_similarity
+            not q.focus
+            or bool(q.focus & terms)
+            or similarity >= settings.evidence_focus_similarity
+            or _figure_meets_noun(q, unit.display)
         )
+        focus_by_word = False
+        if (
+            not has_focus
+            and words is not None
+            and q.kind in _WORD_FOCUS_KINDS
+            and similarity >= settings.evidence_focus_word_floor
+        ):
+            # One word of what is asked worded otherwise ("Federline's attorney" for "his
+            # lawyer", "a maiden defeat" for "their first loss")
+            has_focus = focus_by_word = _focus_by_word(q, unit.display, words, settings)
+        if unit.roles and roles_asked and not role:
+            has_focus = focus_by_word = False  # a header line of a role not asked for
         # The value's sentence often refers back to what the sentence before it names ("it",
         # "the company", "Sofia" for Bulgaria): the names may stand there, not further away.
         context = [unit.display, unit.passage.title, before.get(id(unit), ""), unit.context]
-        has_entities = q.kind not in ("number", "amount", "date") or all(
+        has_entities = q.kind not in _ENTITY_KINDS or all(
             names_entity(e, context, q.language) for e in q.entities
         )
         if not (has_value and has_entities):
@@ -444,6 +558,7 @@ def score_units(
                 has_attribute,
                 has_focus,
                 has_entities,
+                focus_by_word=focus_by_word,
             )
         )
     scored.sort(key=lambda e: -e.score)
@@ -510,19 +625,66 @@ def candidate_names(
 
     out = []
     position = 0
-    for name in extract_names(text):
-        at = text.find(name, position)
+    addresses = [m.span() for m in _ADDRESS.finditer(text)]
+    for found in extract_names(text):
+        at = text.find(found, position)
         if at < 0:
-            at = text.find(name)
+            at = text.find(found)
         if at < 0:
             continue
-        position = at + len(name)
-        if asked(name) or calendar_word(name, q.language):
+        position = at + len(found)
+        if any(a <= at < b for a, b in addresses) or calendar_word(found, q.language):
+            continue  # "jangel1" of "jangel1@cougar.noc.ucla.edu" is no name of its own
+        numbered = _NUMBERED.match(text, at + len(found))
+        if numbered and numbered.group(1) not in q.text:
+            # "RFC 4880", "IEEE Standard 1003.1": a name with a number the question does not
+            # give is a new identifier, even when the question gives the name ("Which RFC")
+            out.append((text[at : numbered.end()], at))
             continue
-        if " " not in name and not text[:at].strip():
-            continue
-        out.append((name, at))
+        whole = [(found, at)]
+        for name, start in _joined_parts(found, at, q.language) if asked(found) else whole:
+            if asked(name) or calendar_word(name, q.language):
+                continue
+            if " " not in name and not text[:start].strip():
+                continue
+            out.append((name, start))
     return out
+
+
+def new_identifiers(q: Question, text: str) -> bool:
+    """Does ``text`` hold a name with a number the question does not give ("RFC 4880")?"""
+    return any(_NUMBERED.match(name, len(name.split()[0])) for name, _ in candidate_names(q, text))
+
+
+def _joined_parts(name: str, at: int, language: str) -> list[tuple[str, int]]:
+    """The parts of a name joined to another by connector words, each at its own offset:
+    "Richelle Cranston of the Bulldogs" is a person of a team the question gives, and the
+    part it does not give ("Richelle Cranston") can answer it. Empty when nothing joins."""
+    connectors = set(get_profile(language).name_connectors)
+    words = name.split(" ")
+    if not any(w in connectors for w in words[1:-1]):
+        return []
+    parts: list[tuple[str, int]] = []
+    offset, start = at, at
+    current: list[str] = []
+    for word in words:
+        if word in connectors:
+            if current:
+                parts.append((" ".join(current), start))
+            current = []
+        else:
+            if not current:
+                start = offset
+            current.append(word)
+        offset += len(word) + 1
+    if current:
+        parts.append((" ".join(current), start))
+    return parts
+
+
+def _asks(e: Evidence) -> bool:
+    """Is the unit a question (it states nothing)?"""
+    return e.unit.display.rstrip(" \"'”’»)").endswith("?")
 
 
 def assess_without_vote(q: Question, ranked: Sequence[Evidence], settings: Settings) -> Assessment:
@@ -537,11 +699,16 @@ def assess(
     others close to the best join it (up to ``max_evidence``), without repeats. A who/which
     question no sentence holds most of is answered by the name documents agree on."""
     threshold = settings.min_evidence_score
+    # a question in the sources ("WTF is going on at OpenAI?") answers nothing, though the
+    # names it holds still vote
+    voters = ranked
+    ranked = [e for e in ranked if not _asks(e)]
     qualified = [e for e in ranked if e.meets_all and e.score >= threshold]
-    agreed = name_vote(q, ranked, settings) if vote and q.kind in NAME_KINDS else None
-    if agreed is not None and (
-        not qualified or qualified[0].coverage < settings.name_vote_coverage
-    ):
+    # several names asked for ("Who are the ...?"): one name the documents agree on is not it
+    voting = vote and q.kind in NAME_KINDS and not q.plural
+    agreed = name_vote(q, voters, settings) if voting else None
+    literal = [e for e in qualified if not e.focus_by_word]
+    if agreed is not None and (not literal or literal[0].coverage < settings.name_vote_coverage):
         # No sentence holds most of the question: the name the documents agree on answers.
         return Assessment(list(agreed.documents[: settings.max_evidence]), "", agreed)
     if not qualified:

@@ -19,6 +19,7 @@ from rag.evidence import (
     Evidence,
     Unit,
     WordSimilarity,
+    asks_about_notices,
     assess,
     assess_without_vote,
     embed_units,
@@ -52,12 +53,13 @@ def select_evidence(
     """Every clean unit of the passages scored against the question; best first."""
     texts: dict[str, str] = {}
     found: dict[tuple[str, int], Unit] = {}
+    notices = asks_about_notices(q.text, q.language)
     for passage in passages:
         if passage.doc_id not in texts:
             texts[passage.doc_id] = retriever.store.document_text(passage.doc_id)
         # a sentence is split by its own language's rules ("млн." does not end one)
         language = crosslang.unit_language(q, passage)
-        for unit in units(passage, texts[passage.doc_id], language):
+        for unit in units(passage, texts[passage.doc_id], language, notices):
             # Overlapping chunks repeat sentences; a chunk ending inside a sentence cuts it
             # ("... 42,7 млн." of "... 42,7 млн. лв."): the whole one is kept.
             key = (passage.doc_id, unit.start)

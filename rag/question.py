@@ -8,6 +8,7 @@ the phrase pattern of the attribute asked for, stop and scaffold words.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -48,6 +49,9 @@ class Question:
     target_text: str = ""
     # the head noun that set the kind ("what was the *score*", "Jaden Smith's *age*")
     kind_noun: frozenset[str] = frozenset()
+    # asks for several names ("Who are the starting pitchers?", "Which of her children
+    # ...?"): no one name leads the answer, the quotes give them all
+    plural: bool = False
     # a measure is asked for ("how far did the stock slide", "how long is the enclave"): a
     # number with a unit or a bare one answers, a count of some other thing does not
     measure: bool = False
@@ -146,32 +150,60 @@ def _kind_and_noun(question: str, profile: LanguageProfile) -> tuple[str | None,
     if kind == "definition":
         kind = _identifying(lowered, candidates, profile)
     if kind in (None, "definition", "list"):
-        noun_kind, noun = _head_noun_kind(lowered, profile)
+        # a word of a name the question gives is no head noun ("Which *Ohio State* kicker")
+        named = {w for n in extract_names(question) for w in n.lower().split()}
+        noun_kind, noun = _head_noun_kind(lowered, profile, named)
         if noun_kind is not None:
             return noun_kind, noun
-    if kind in (None, "definition") and _picks_one(lowered, first_word, profile):
-        return "name", ""  # "Which pop star, ...?" picks out one named thing
+    if kind in (None, "definition") and _asks_several(lowered, profile):
+        return "name", ""  # "Which of her children ...?", "Which two forwards ...?"
+    one = _picks_one(lowered, profile)
+    if kind in (None, "definition") and one is not None:
+        return "name", one  # "Which pop star, ...?" picks out one named thing
     return kind, ""
 
 
-def _picks_one(lowered: str, first_word: str, profile: LanguageProfile) -> bool:
-    """A question opening with an identifying word ("which") and a singular noun phrase
-    asks for one name; "Which receivers ...?" asks for a list. Singular: every word of the
-    phrase (up to a stop word or punctuation, three at most) is its own lemma. Without a
-    lemmatiser number cannot be told, and the rule does not apply."""
-    if first_word not in profile.identify_words or not profile.lemmatizer:
-        return False
+def _asks_several(lowered: str, profile: LanguageProfile) -> bool:
+    """ "Who are the starting pitchers ...?", "Which of Jada's children ...?" (a phrase of
+    the profile), "Which two forwards ...?" (a number above one after an identifying word):
+    the question asks for several names."""
+    if _phrase_positions(lowered, profile.plural_phrases):
+        return True
+    split = [w.strip("?,.;:!") for w in lowered.split()]
+    for word, after in itertools.pairwise(split):
+        if word in profile.identify_words:
+            counted = extract_quantities(after)
+            return any(x.unit is None and x.value > 1 for x in counted)
+    return False
+
+
+def _picks_one(lowered: str, profile: LanguageProfile) -> str | None:
+    """A question opening with an identifying word ("which", "at which") and a singular
+    noun phrase asks for one name; "Which receivers ...?" asks for a list. Singular: every
+    word of the phrase (up to a stop word or punctuation, three at most) is its own lemma.
+    Without a lemmatiser number cannot be told, and the rule does not apply. Returns the
+    phrase's head noun ("Which billionaire *investor* ..."), None when the rule fails."""
+    if not profile.lemmatizer:
+        return None
+    split = lowered.split()
+    # a preposition may stand before it ("At which stadium ...", "In which film ...")
+    opening = next((i for i, w in enumerate(split[:2]) if w in profile.identify_words), None)
+    if opening is None or (opening and split[0] not in profile.stopwords):
+        return None
     import simplemma
 
     words = []
-    for raw in lowered.split()[1:4]:
+    for raw in split[opening + 1 : opening + 4]:
         word = raw.strip("?,.;:!\"'“”‘’")
         if not word or word in profile.stopwords:
             break
         words.append(word)
         if word != raw:
             break  # punctuation ends the phrase
-    return bool(words) and all(simplemma.lemmatize(w, lang=profile.lemmatizer) == w for w in words)
+    # (a name's lemma keeps its capital: "ohio" -> "Ohio")
+    if words and all(simplemma.lemmatize(w, lang=profile.lemmatizer).lower() == w for w in words):
+        return words[-1]
+    return None
 
 
 def _identifying(
@@ -205,7 +237,9 @@ def _opening_phrase(lowered: str, profile: LanguageProfile) -> list[str]:
     return words
 
 
-def _head_noun_kind(lowered: str, profile: LanguageProfile) -> tuple[str | None, str]:
+def _head_noun_kind(
+    lowered: str, profile: LanguageProfile, named: frozenset[str] | set[str] = frozenset()
+) -> tuple[str | None, str]:
     """Kind from the attribute's nouns: "what was the total value of" -> amount."""
     attribute = _attribute(lowered, profile)
     words = attribute.split() if attribute else _opening_phrase(lowered, profile)
@@ -213,6 +247,8 @@ def _head_noun_kind(lowered: str, profile: LanguageProfile) -> tuple[str | None,
     # it are the verb and its object ("какие компании получили *штраф*"), not the thing asked.
     ordered = words[:2] if profile.head_noun_first and not attribute else reversed(words)
     for word in ordered:
+        if word.strip("?,.") in named:
+            continue
         for kind, nouns in profile.kind_nouns.items():
             if word.strip("?,.") in nouns:
                 return kind, word.strip("?,.")
@@ -360,11 +396,17 @@ def analyze(text: str, language: str = "en") -> Question:
     for phrase in profile.question_words.get(kind or "", []):
         if _phrase_positions(lowered_text, [phrase]):
             focus -= lex.terms(phrase)
+    degree = _degree_phrases(lowered_text, profile)
+    if kind == "number" and degree and focus:
+        # "About how long is the enclave?": the adjective is what is measured, and a source
+        # stating it says it ("roughly 25 miles long"): one more word that meets the topic,
+        # never a topic of its own ("How old is Willow Smith?": "Willow, 22")
+        start, negative_length = min(degree)
+        focus |= lex.terms(lowered_text[start : start - negative_length].split()[-1])
     target_text = _target(lowered_text, profile, kind)
     target = lex.terms(target_text)
     lowered = f" {text.lower()} "
     wants_total = any(f" {w} " in lowered or f" {w}?" in lowered for w in profile.total_words)
-    degree = _degree_phrases(lowered_text, profile)
     measure = (
         kind == "number"
         and bool(degree)
@@ -401,6 +443,7 @@ def analyze(text: str, language: str = "en") -> Question:
         target=frozenset(target),
         target_text=target_text,
         kind_noun=frozenset(kind_noun),
+        plural=kind in NAME_KINDS and _asks_several(lowered_text, profile),
         measure=measure,
         wants_percent=wants_percent,
     )

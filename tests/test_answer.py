@@ -191,7 +191,8 @@ def test_llm_bare_sentence_of_another_kind_than_asked_is_replaced(sample_rag: RA
     assert "Matthew Allen" in year.sentences[0].text
     assert year.notes[0].startswith("Replaced a sentence by the passage it cited (‘2015’ gives")
     for name in ("Matthew Allen", "Allen"):  # a one-word name opening the reply is a name
-        named, _, _ = _generate(sample_rag, question, f"{name} [1]")
+        # "[1][" was cut at the token limit: a stray bracket is no sentence
+        named, _, _ = _generate(sample_rag, question, f"{name} [1]\n[1][")
         assert [(s.text, s.model_written) for s in named.sentences] == [
             (name, True),  # followed by the quote that says what it is of
             (named.citations[0].quote, False),

@@ -7,6 +7,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import pytest
+
 from index.settings import get_settings
 from index.translit import names_match
 from rag.compose.extractive import answer_value, compose
@@ -21,6 +23,7 @@ from rag.crosslang import (
     value_spans,
 )
 from rag.evidence import Unit
+from rag.measure import measure_class
 from rag.normalize import extract_quantities
 from rag.pipeline import question_language
 from rag.question import analyze
@@ -157,3 +160,97 @@ def test_a_sum_beside_a_count_leaves_the_count_unverified_across_languages() -> 
     assert answer_value(q, scored) is None
     said = notes(q, [scored])
     assert len(said) == 2 and "several possible answers" in said[1]
+
+
+# A number followed by a unit of measure (the profiles' measure_nouns, rag/measure.py) is a
+# measure, not a count of things: across languages no word of the question can be matched
+# with the sentence, but the class of unit can. Sentences written for these tests.
+def _values(question: str, language: str, text: str, text_language: str) -> list[str]:
+    return [s[0] for s in value_spans(analyze(question, language), text, text_language)]
+
+
+def test_a_measure_does_not_answer_a_count_of_things_across_languages() -> None:
+    # a count of ships is not the tonnage of the ships
+    assert (
+        _values(
+            "How many ships left Novorossiysk?",
+            "en",
+            "Из Новороссийска вышли суда до 80 000 тонн.",
+            "ru",
+        )
+        == []
+    )
+    assert _values(
+        "How many ships left Novorossiysk?", "en", "Из Новороссийска вышли 17 судов.", "ru"
+    ) == ["17"]
+    # nor a count of stations the length of the line, glued by a hyphen ("a 12-kilometre line")
+    assert (
+        _values(
+            "Колко станции ще има метрото?", "bg", "The new metro is a 12-kilometre line.", "en"
+        )
+        == []
+    )
+    # nor a count of people a duration
+    assert (
+        _values(
+            "Колькі чалавек працуе на заводзе?", "be", "The plant was built in 26 months.", "en"
+        )
+        == []
+    )
+
+
+def test_a_measure_asked_for_is_answered_by_its_class_of_unit_only() -> None:
+    text = "Работата по тунела продължи 14 месеца, а през него минават 8 000 камиона на ден."
+    assert _values("How many months did the tunnel works take?", "en", text, "bg") == ["14"]
+    assert _values("How many lorries use the tunnel each day?", "en", text, "bg") == ["8 000"]
+    text = "Суд приговорил его к 7 годам колонии и штрафу."
+    assert _values("How many years did the court give him?", "en", text, "ru") == ["7"]
+    text = "The barge took on 3,500 tonnes of maize and 12 containers."
+    assert _values("Сколько тонн кукурузы приняла баржа?", "ru", text, "en") == ["3,500"]
+
+
+def test_an_amount_across_languages_is_a_figure_with_a_currency() -> None:
+    # "how much did it cost" over a sentence whose only figure is a duration: no amount
+    text = "Ремонтът на училището продължи 9 месеца."
+    assert _values("How much did the school repair cost?", "en", text, "bg") == []
+    text = "Ремонтът на училището струва 3,1 млн. лв. и продължи 9 месеца."
+    assert _values("How much did the school repair cost?", "en", text, "bg") == ["3,1 млн. лв"]
+
+
+def test_english_writes_the_currencies_of_the_other_profiles() -> None:
+    found = extract_quantities(
+        "a 210 million leva contract, 4.2 billion roubles, 900 Belarusian roubles, 50 hryvnias"
+    )
+    assert [(x.text, x.unit) for x in found] == [
+        ("210 million leva", "BGN"),
+        ("4.2 billion roubles", "RUB"),
+        ("900 Belarusian roubles", "BYN"),
+        ("50 hryvnias", "UAH"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("word", "language", "kind"),
+    [
+        ("месяцев", "ru", "time"),
+        ("лет", "ru", "time"),
+        ("километров", "ru", "length"),
+        ("тонн", "ru", "mass"),
+        ("месеца", "bg", "time"),
+        ("километра", "bg", "length"),
+        ("гадоў", "be", "time"),
+        ("кіламетраў", "be", "length"),
+        ("місяців", "uk", "time"),
+        ("тонн", "uk", "mass"),
+        ("hectares", "en", "area"),
+        ("litres", "en", "volume"),
+        ("судов", "ru", None),
+        ("автомобила", "bg", None),
+        ("студэнтаў", "be", None),
+        ("passengers", "en", None),
+    ],
+)
+def test_each_profile_names_its_units_of_measure_in_their_forms(
+    word: str, language: str, kind: str | None
+) -> None:
+    assert measure_class(word, language) == kind

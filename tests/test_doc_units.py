@@ -188,3 +188,19 @@ def test_a_default_under_its_defined_term_answers(docs_rag: Any) -> None:
     assert not answer.abstained
     assert answer.sentences[0].text == "10."
     assert "the default value is 10." in _cited(docs_rag, answer)[0]
+
+
+def test_why_a_mail_bounced_is_answered_from_the_reason_line(docs_rag: Any) -> None:
+    # "Recipient address: jangel1@..." repeats what the question gives; "Reason:" answers why
+    answer = docs_rag.ask("Why could the mail not be delivered to jangel1@cougar.noc.ucla.edu?")
+    assert not answer.abstained
+    assert _cited(docs_rag, answer)[0] == "Reason: recipient reached disk quota"
+
+
+def test_a_copyright_notice_is_evidence_only_when_asked_about(docs_rag: Any) -> None:
+    notice = "Bash is Copyright © 1989-2022 by the Free Software Foundation, Inc."
+    answer = docs_rag.ask("Who holds the copyright on bash?")
+    assert answer.sentences[0].text == "Free Software Foundation."
+    assert _cited(docs_rag, answer)[0] == notice
+    other = docs_rag.ask("Which organisation makes bash?")
+    assert notice not in [c.quote for c in other.citations]

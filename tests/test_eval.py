@@ -1,29 +1,21 @@
-"""The eval suite: facts files, metrics on hand-built answers, and ``rag eval`` end to end.
-
-The end-to-end tests run the real pipeline (embedding model, Chroma, extractive back-end) on
-the sample sources and on a small slice of the MultiHop-RAG sample. The full sample facts
-run is ``rag eval`` itself (``make test`` runs it after pytest); here one question of each
-kind keeps the suite fast.
+"""The eval metrics on hand-built answers, the summary gates, and the benchmark's scoring
+units (facts files: ``test_facts.py``; ``rag eval`` end to end: ``test_eval_cli.py``).
 """
 
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
-from click.testing import CliRunner, Result
 
 from eval.bench import BenchQuery, load_queries, score_query, select
-from eval.facts import KINDS, FactQuestion, FactsError, load_facts
+from eval.facts import FactQuestion
 from eval.metrics import evaluate_answer, quote_holds, unsupported_figures, without_echoes
-from eval.run import DEFAULT_FACTS, InputError, samples_folder
+from eval.run import InputError, samples_folder
 from eval.summary import Thresholds, summarize
 from rag import Answer, Citation
-from rag.cli import cli
 from rag.verify import strip_citation_markers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,132 +24,6 @@ WIKIPEDIA = ROOT / "samples" / "wikipedia-2024-syrian-opposition-offensives.txt"
 MULTIHOP = ROOT / "bench" / "multihop"
 DOC_ID = "belarus"
 TEXT = BELARUS.read_text(encoding="utf-8")
-
-
-def write(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-# --------------------------------------------------------------------------- facts files
-
-
-def test_yaml_facts_with_alternatives_and_default_ids(tmp_path: Path) -> None:
-    path = write(
-        tmp_path / "f.yaml",
-        """
-- id: total
-  question: What were the weapons worth?
-  kind: number
-  expect: ["37.9 million euros|€37.9M"]
-  source: belarus
-- question: Who won the 2022 World Cup?
-  kind: unanswerable
-- question: Why did Belarus send 300 Konkurs systems to Romania?
-  kind: false_premise
-  expect: [240, Bulgaria]
-""",
-    )
-    total, world_cup, premise = load_facts(path)
-    assert total.id == "total" and total.kind == "number" and total.source == "belarus"
-    assert total.expect[0].alternatives == ("37.9 million euros", "€37.9M")
-    assert total.location == f"{path}:2"
-    assert world_cup.id == "q2" and world_cup.expect == () and not world_cup.answerable
-    assert [f.label for f in premise.expect] == ["240", "Bulgaria"]
-    # No explicit reject list: the question's figures that are not expected are rejected.
-    assert [f.label for f in premise.rejected()] == ["300"]
-
-
-def test_yaml_mapping_form_and_jsonl(tmp_path: Path) -> None:
-    mapping = write(
-        tmp_path / "f.yml",
-        "questions:\n  - {question: 'How many?', kind: number, expect: ['136']}\n",
-    )
-    assert load_facts(mapping)[0].expect[0].alternatives == ("136",)
-    lines = [
-        "# a comment",
-        json.dumps({"id": "a", "question": "Who?", "kind": "entity", "expect": ["A|B"]}),
-        "",
-        json.dumps({"question": "Price?", "kind": "unanswerable", "expect": []}),
-    ]
-    jsonl = write(tmp_path / "f.jsonl", "\n".join(lines) + "\n")
-    first, second = load_facts(jsonl)
-    assert first.id == "a" and first.expect[0].alternatives == ("A", "B")
-    assert second.id == "q2" and second.location == f"{jsonl}:4"
-
-
-@pytest.mark.parametrize(
-    ("content", "problem"),
-    [
-        ("- {kind: number, expect: ['1']}\n", ":1: item 1: 'question' must be"),
-        ("- {question: 'Q?', kind: numbr, expect: ['1']}\n", "'kind' must be one of"),
-        ("- {question: 'Q?', kind: number}\n", "'expect' must list at least one fact"),
-        ("- {question: 'Q?', kind: unanswerable, expect: ['1']}\n", "must have an empty 'expect'"),
-        ("- {question: 'Q?', kind: number, expected: ['1']}\n", "unknown key 'expected'"),
-        ("- {question: 'Q?', kind: number, expect: ['1'], reject: ['2']}\n", "only for kind"),
-        ("- {question: 'Q?', kind: number, expect: [[1]]}\n", "entries must be strings"),
-        ("- {question: 'Q?', kind: number, expect: ['|']}\n", "empty fact"),
-        ("- just a string\n", "expected a mapping"),
-        ("question: Q?\n", "a YAML mapping must have one key"),
-        ("- {question: 'Q?'\n", "not valid YAML"),
-        ("", "no questions"),
-        (
-            "- {id: a, question: 'Q?', kind: number, expect: ['1']}\n"
-            "- {id: a, question: 'R?', kind: number, expect: ['2']}\n",
-            ":2: duplicate id 'a' (first at",
-        ),
-    ],
-)
-def test_invalid_yaml_facts(tmp_path: Path, content: str, problem: str) -> None:
-    path = write(tmp_path / "bad.yaml", content)
-    with pytest.raises(FactsError) as caught:
-        load_facts(path)
-    message = str(caught.value)
-    assert str(path) in message and problem in message and "\n" not in message
-
-
-def test_invalid_jsonl_names_the_line(tmp_path: Path) -> None:
-    good = json.dumps({"question": "Q?", "kind": "number", "expect": ["1"]})
-    path = write(tmp_path / "bad.jsonl", f"{good}\n{{not json\n")
-    with pytest.raises(FactsError, match=r"bad\.jsonl:2: not valid JSON"):
-        load_facts(path)
-    path = write(tmp_path / "bad2.jsonl", f"{good}\n{json.dumps({'question': 'Q?'})}\n")
-    with pytest.raises(FactsError, match=r"bad2\.jsonl:2: item 2: 'kind' must be"):
-        load_facts(path)
-    with pytest.raises(FactsError, match="unknown facts format"):
-        load_facts(write(tmp_path / "facts.txt", good))
-
-
-def test_bad_facts_file_is_one_error_line_exit_2(tmp_path: Path) -> None:
-    path = write(tmp_path / "bad.yaml", "- {question: 'Q?', kind: nope, expect: ['1']}\n")
-    result = CliRunner().invoke(cli, ["eval", "--facts", str(path)])
-    assert result.exit_code == 2
-    assert result.output.strip().startswith("error: ") and "'kind' must be one of" in result.output
-
-
-def test_sample_facts_cover_the_brief_and_hold_in_the_sources() -> None:
-    questions = load_facts(DEFAULT_FACTS)
-    kinds = [q.kind for q in questions]
-    assert len(questions) >= 30 and set(kinds) == set(KINDS)
-    assert kinds.count("unanswerable") >= 5 and kinds.count("false_premise") >= 3
-    labels = {f.label for q in questions for f in q.expect}
-    for needed in ("240", "136", "80", "216", "Matthew Allen", "Regulus Global", "2015"):
-        assert any(needed in label for label in labels), needed
-    assert sum(q.source == "wikipedia-2024-syrian-opposition-offensives" for q in questions) >= 5
-    texts = {"belarus-weapons-syria": TEXT, "wikipedia": WIKIPEDIA.read_text(encoding="utf-8")}
-    both = "\n".join(texts.values())
-    for q in questions:
-        if q.source:
-            assert any(q.source.startswith(name) for name in texts), q.id
-            source_text = next(t for name, t in texts.items() if q.source.startswith(name))
-        else:
-            source_text = both
-        for fact in q.expect:
-            # 216 is the sum the reader asks for: its operands are in the text, not the total.
-            if q.id != "konkurs-transfer-sum":
-                assert fact.found_in(source_text), (q.id, fact.label)
-        for claim in q.rejected():
-            assert not claim.found_in(both), (q.id, claim.label)
 
 
 # --------------------------------------------------------------------------- metrics
@@ -430,108 +296,3 @@ def test_bench_scoring_and_round_robin_selection() -> None:
     null = BenchQuery("n", "q?", "Insufficient information.", "null", ())
     refused = score_query(null, Answer("q?", "The sources do not say.", True), [])
     assert refused.correct is None and refused.hit is None and refused.abstained
-
-
-# --------------------------------------------------------------------------- end to end
-
-
-def run_cli(args: list[str]) -> Result:
-    return CliRunner().invoke(cli, ["eval", *args], catch_exceptions=False)
-
-
-@pytest.fixture
-def one_per_kind(tmp_path: Path) -> Path:
-    """The first sample question of each kind, and the sum question."""
-    items = yaml.safe_load(DEFAULT_FACTS.read_text(encoding="utf-8"))
-    picked: dict[str, dict[str, Any]] = {}
-    for item in items:
-        picked.setdefault(item["kind"], item)
-    chosen = [*picked.values(), next(i for i in items if i["id"] == "konkurs-transfer-sum")]
-    return write(tmp_path / "subset.yaml", yaml.safe_dump(chosen, allow_unicode=True))
-
-
-def test_rag_eval_on_the_samples_passes(one_per_kind: Path, tmp_path: Path) -> None:
-    report = tmp_path / "out" / "report.json"
-    result = run_cli(["--facts", str(one_per_kind), "--report", str(report)])
-    data = json.loads(report.read_text(encoding="utf-8"))
-    failures = {q["id"]: q["problems"] for q in data["questions"] if q["problems"]}
-    assert result.exit_code == 0, (failures, result.output)
-    assert "PASSED" in result.output and data["passed"] and len(data["questions"]) == 7
-    assert set(data["overall"]) >= {
-        "answer_correctness",
-        "citation_support",
-        "quotes_hold",
-        "number_fidelity",
-        "refusal_accuracy",
-        "recall_at_6",
-    }
-
-
-def test_rag_eval_fails_on_a_wrong_expected_value(tmp_path: Path) -> None:
-    facts = write(
-        tmp_path / "wrong.yaml",
-        "- id: us\n  question: How many Konkurs systems did Sofia transfer to the U.S.?\n"
-        "  kind: number\n  expect: ['137']\n  source: belarus-weapons-syria\n",
-    )
-    result = run_cli(["--facts", str(facts), "--json", "--report", str(tmp_path / "r.json")])
-    assert result.exit_code == 1
-    data = json.loads(result.output)
-    assert data["passed"] is False
-    assert data["questions"][0]["facts_missing"] == ["137"]
-    assert any(g["name"] == "answer_correctness" and not g["passed"] for g in data["gates"])
-
-
-@pytest.fixture
-def mini_multihop(tmp_path: Path) -> Path:
-    """The queries ``--limit 5`` picks, with their evidence documents and 20 distractors."""
-    queries = select(load_queries(MULTIHOP), 5)
-    wanted = {q.id for q in queries}
-    docs = {d for q in queries for d in q.evidence_docs}
-    docs |= set(sorted(p.name for p in (MULTIHOP / "docs").iterdir())[:20])
-    folder = tmp_path / "multihop"
-    (folder / "docs").mkdir(parents=True)
-    for name in docs:
-        shutil.copy(MULTIHOP / "docs" / name, folder / "docs" / name)
-    lines = (MULTIHOP / "queries.jsonl").read_text(encoding="utf-8").splitlines()
-    kept = [line for line in lines if line.strip() and json.loads(line)["id"] in wanted]
-    write(folder / "queries.jsonl", "\n".join(kept) + "\n")
-    return folder
-
-
-def test_bench_reports_per_type_figures(
-    mini_multihop: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    report = tmp_path / "bench.json"
-    result = run_cli(
-        [
-            "--bench",
-            "multihop",
-            str(mini_multihop),
-            "--limit",
-            "5",
-            "--json",
-            "--report",
-            str(report),
-        ]
-    )
-    assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
-    assert json.loads(report.read_text(encoding="utf-8")) == data
-    assert set(data["by_type"]) == {"inference", "comparison", "temporal", "null"}
-    assert data["overall"]["n"] == 5 and data["meta"]["documents"] >= 20
-    for kind, figures in data["by_type"].items():
-        assert figures["n"] >= 1
-        if kind == "null":
-            assert figures["refusal_rate_null"] is not None and figures["hit_at_k"] is None
-        else:
-            assert figures["hit_at_k"] is not None and figures["mrr"] is not None
-            assert figures["answer_accuracy"] is not None
-            assert figures["false_refusal_rate"] is not None
-        assert figures["latency_p50"] is not None and figures["latency_p95"] is not None
-    # The table, from the same figures.
-    from eval.bench import BenchReport
-    from eval.cli import _print_bench
-
-    _print_bench(BenchReport(data["k"], data["by_type"], data["overall"], [], data["meta"]))
-    table = capsys.readouterr().out
-    assert "comparison" in table and "MRR" in table and "hit@6" in table

@@ -303,6 +303,12 @@ def test_llm_bench_judges_a_bare_answer_to_a_name_question() -> None:
     assert bench.wrong_sentence("Aaron Rodgers", q) is not None
     assert bench.wrong_sentence("Wilson", q) is None  # a short form of the expected name
     assert bench.wrong_sentence("Zach Wilson", q) is None
+    founded = FactQuestion("openai", "When was OpenAI founded?", "date", (Fact.parse("late 2015"),))
+    # the same year as the expected date, less precise: not wrong; another year is
+    assert bench.wrong_sentence("2015", founded, answer_gives_expected=False) is None
+    assert bench.wrong_sentence("2016", founded, answer_gives_expected=False) == (
+        "answers 2016 where the set expects late 2015"
+    )
     # a whole sentence is judged by its figures only (it says what it is of)
     assert bench.wrong_sentence("The Chiefs beat the Jets 23-20.", q) is None
 

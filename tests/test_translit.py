@@ -50,3 +50,9 @@ def test_name_in_a_cyrillic_quote_with_case_endings() -> None:
 
 def test_romanize_is_a_transliteration() -> None:
     assert romanize("Лукашенко") == "Lukashenko"
+
+
+def test_belarusian_dz_is_the_d_of_the_other_languages() -> None:
+    assert name_in_text("Plovdiv", "Трамвай у Пловдзіве пачне хадзіць у 2027 г.")
+    assert names_match("Дзмітрый", "Dmitry")
+    assert not names_match("Дзмітрый", "Zmitser")

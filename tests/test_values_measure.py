@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from storekit import extractive_rag_over
 
+from index.settings import get_settings
 from rag.compose.bound import bound_value
 from rag.compose.extractive import compose
-from rag.evidence import Evidence, Unit, units
+from rag.evidence import Evidence, Unit, score_units, units
 from rag.llm import ScriptedLLM
 from rag.normalize import extract_dates, extract_quantities
 from rag.pipeline import answer_question
@@ -236,3 +237,39 @@ def test_the_lead_comes_from_the_quote_that_binds_the_value_to_what_is_asked() -
     assert composition.citations[0].quote == second
     # alone, the first quote leads with its own date
     assert compose(q, picked[:1], 0.5).sentences[0].text == "2021."
+
+
+# ----------------------------------------------------------------- what a sentence must be about
+def _scored(question: str, text: str, similarity: float = 0.5) -> Evidence:
+    unit = Unit(_passage(text), 0, len(text), text, text)
+    (evidence,) = score_units(analyze(question), [unit], [similarity], get_settings())
+    return evidence
+
+
+def test_a_score_question_is_met_by_the_figure_that_is_one() -> None:
+    question = "What was the score when CF Montreal beat Portland?"
+    e = _scored(question, "The defeat and CF Montreal's big 4-1 victory over Portland end it.")
+    assert e.has_focus and e.meets_all
+    # neither "score" nor "beat" nor a score-shaped figure: not about what is asked
+    e = _scored(question, "CF Montreal hosted Portland on a cold night in front of 4,100 fans.")
+    assert not e.has_focus
+
+
+def test_the_measured_adjective_meets_the_topic_of_a_measure_question() -> None:
+    sentence = (
+        "Aid groups face a blockade that prevents civilians from moving into or out of the"
+        " enclosed area, roughly 25 miles long, said the Gaza officials."
+    )
+    e = _scored("About how long is the Gaza enclave?", sentence)
+    assert e.has_focus and e.meets_all
+    assert _lead("About how long is the Gaza enclave?", sentence) == "25"
+    # the adjective is no topic of its own: an age is stated without "old"
+    assert analyze("How old is Willow Smith?").focus == frozenset()
+
+
+def test_a_sentence_stating_the_figure_the_question_gives_is_about_it() -> None:
+    question = "When did the Detroit Lions last stand at 9-3 before this season?"
+    e = _scored(question, "Pats hit new low as Lions reach 9-3 for first time since 1962", 0.6)
+    assert e.has_focus and e.meets_all
+    e = _scored(question, "Pats hit new low as Lions reach 8-4 for first time since 1962", 0.6)
+    assert not e.has_focus

@@ -106,3 +106,47 @@ def test_a_question_in_one_language_is_answered_from_a_source_in_another(
     for c in answer.citations:
         document = xlang_rag.retriever.store.document_text(c.doc_id)  # type: ignore[attr-defined]
         assert document[c.start : c.end] == c.quote
+
+
+# The wrong sentence's sole figure used to lead: "18" (months of repair) for how many cars,
+# "50,000" (tonnes) for how many ships, "9.5" (km) for what the project costs. A measure is no
+# count of things, and an amount has a currency (rag/measure.py, the profiles' measure_nouns).
+MEASURED = [
+    ("How many cars cross the Asparuhov bridge every day?", "bg-most-varna", "60 000"),
+    (
+        "Сколько судов вышло из украинских портов в первую неделю после запуска страховой схемы?",
+        "en-odesa",
+        "42",
+    ),
+    ("Колко струва проектът за трамвайната линия в Пловдив?", "en-plovdiv", "310 million leva"),
+]
+
+
+@pytest.mark.parametrize(("question", "source", "fact"), MEASURED)
+def test_a_figure_measuring_something_else_does_not_answer_across_languages(
+    xlang_rag: object, question: str, source: str, fact: str
+) -> None:
+    answer = xlang_rag.ask(question)  # type: ignore[attr-defined]
+    assert not answer.abstained, answer.text
+    first = answer.citations[0]
+    assert source in first.source
+    assert fact_in_text(fact, first.quote)
+    # a lead, if any, is the fact itself: never another figure of the quote
+    assert first.value is None or fact_in_text(first.value, fact), first.value
+    assert answer.text.startswith(first.quote) or answer.text.startswith(first.value + ". ")
+
+
+# Asked across languages of a thing the sources do not hold: no document names the
+# question's names beside a figure of that kind, so the answer declines.
+UNANSWERABLE = [
+    "How many ships left Ust-Luga in the first week?",  # Ust-Luga: a grain terminal, no ships
+    "Сколько подводных лодок купила компания Baltic Reefer Lines?",  # fined, bought nothing
+]
+
+
+@pytest.mark.parametrize("question", UNANSWERABLE)
+def test_a_figure_from_a_document_about_something_else_is_no_answer(
+    xlang_rag: object, question: str
+) -> None:
+    answer = xlang_rag.ask(question)  # type: ignore[attr-defined]
+    assert answer.abstained, answer.text

@@ -37,6 +37,8 @@ AnswerKind = Literal[
 
 
 ANSWER_KINDS: tuple[str, ...] = AnswerKind.__args__  # type: ignore[attr-defined]
+# what a unit of measure measures (measure_nouns): a number of one class never answers another
+MEASURE_CLASSES: tuple[str, ...] = ("time", "length", "mass", "area", "volume")
 
 
 class UnknownLanguage(ValueError):
@@ -111,6 +113,11 @@ class LanguageProfile(BaseModel):
         "question opening with one asks for a name unless a phrase or head noun says "
         "another kind (lower-case).",
     )
+    plural_phrases: list[str] = Field(
+        default_factory=list,
+        description="Question phrases that ask for several names ('who are the', 'which of'): "
+        "the answer is every name the evidence gives, not one of them (lower-case).",
+    )
     attribute_pattern: str | None = Field(
         default=None,
         description="Regex with a group 'attr': the thing a 'what is the X of' question asks "
@@ -163,6 +170,12 @@ class LanguageProfile(BaseModel):
     measure_units: list[str] = Field(
         default_factory=list, description="Units glued to a number that keep it a count ('10km')."
     )
+    measure_nouns: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Class of measure (time, length, mass, area, volume) -> the nouns (lemmas "
+        "or forms, abbreviations) of its units ('месяц', 'kilometre', 'т'): a number followed "
+        "by one is a measure, not a count of things (rag.measure).",
+    )
     measure_words: list[str] = Field(
         default_factory=list,
         description="Unit words written after a number ('2048 bits', '35 minutes', '25 miles'): "
@@ -178,6 +191,11 @@ class LanguageProfile(BaseModel):
         default_factory=list,
         description="Words of a question asking for a percentage ('what percentage', 'by what "
         "percent'): a percentage answers it, not an amount or a count (lower-case).",
+    )
+    joined_figure_nouns: list[str] = Field(
+        default_factory=list,
+        description="Head nouns a dash-joined figure answers ('what was the *score*': "
+        "'won 23-20'): a sentence holding one meets that noun (lower-case).",
     )
     coordinators: list[str] = Field(
         default_factory=list,
@@ -198,6 +216,11 @@ class LanguageProfile(BaseModel):
         description="What an email header line answers: its lower-case key ('from') and the "
         "words a question asks it with ('sent', 'wrote', 'author').",
     )
+    notice_topics: list[str] = Field(
+        default_factory=list,
+        description="Lower-case words a question asks about a notice itself with ('copyright'):"
+        " then copyright and licence lines are evidence, not boilerplate.",
+    )
     boilerplate: list[str] = Field(
         default_factory=list,
         description="Lower-case phrases marking lines that are not facts (licences, "
@@ -207,6 +230,11 @@ class LanguageProfile(BaseModel):
         default_factory=list,
         description="Hedges that soften a number, not a claim ('about', 'nearly'): a claim "
         "and its quote need not agree on them.",
+    )
+    place_prepositions: list[str] = Field(
+        default_factory=list,
+        description="Words before a place ('in', 'at'): a where-question's answer is a name "
+        "after one when the sentence has such a name (lower-case).",
     )
     recipient_prepositions: list[str] = Field(
         default_factory=list, description="Words before who got something ('to')."
@@ -277,9 +305,11 @@ class LanguageProfile(BaseModel):
         "measure_words",
         "degree_words",
         "percent_questions",
+        "joined_figure_nouns",
         "coordinators",
         "header_keys",
         "boilerplate",
+        "notice_topics",
         "approximators",
         "recipient_prepositions",
         "source_prepositions",
@@ -311,6 +341,14 @@ class LanguageProfile(BaseModel):
         if unknown:
             raise ValueError(f"unknown answer kinds {sorted(unknown)}; known: {ANSWER_KINDS}")
         return {kind: _lower_set(phrases) for kind, phrases in values.items()}
+
+    @field_validator("measure_nouns")
+    @classmethod
+    def _measure_classes(cls, values: dict[str, list[str]]) -> dict[str, list[str]]:
+        unknown = set(values) - set(MEASURE_CLASSES)
+        if unknown:
+            raise ValueError(f"unknown measure classes {sorted(unknown)}; known: {MEASURE_CLASSES}")
+        return {kind: _lower_set(nouns) for kind, nouns in values.items()}
 
     @field_validator("scales", "currencies")
     @classmethod

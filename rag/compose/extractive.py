@@ -7,6 +7,7 @@ answered "Yes" or "No" only when a quote states the question's claim or its nega
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,7 +18,7 @@ from rag.compose.bound import Signal, bound_value, bound_with_signal
 from rag.compose.yesno import DocumentText, yes_no
 from rag.crosslang import is_cross
 from rag.evidence import Evidence, candidate_names
-from rag.normalize import extract_names, extract_quantities, fold, joined_figure
+from rag.normalize import extract_dates, extract_names, extract_quantities, fold, joined_figure
 from rag.question import NAME_KINDS, Question, reads_as_year, value_candidates
 from rag.records import AnswerSentence, Citation
 from rag.terms import lexicon
@@ -34,11 +35,15 @@ class Composition:
     verdict: str | None = None  # "yes" / "no" for a yes/no question answered
 
 
-def _anchors(q: Question, text: str) -> list[int]:
-    """Positions in ``text`` of the words the question asks about (its focus and attribute),
-    to bind the value to them: the number nearest "systems ... U.S." is the one asked for."""
+def _anchors(
+    q: Question, text: str, wanted: frozenset[str] | None = None, names: bool = True
+) -> list[int]:
+    """Positions in ``text`` of the words the question asks about (its focus and attribute,
+    or the stems ``wanted``), to bind the value to them: the number nearest "systems ...
+    U.S." is the one asked for. ``names``: the question's names, figures and dates too."""
     lex = lexicon(q.language)
-    wanted = q.focus | q.attribute
+    if wanted is None:
+        wanted = q.focus | q.attribute
     positions = []
     offset = 0
     lowered = text.lower()
@@ -50,13 +55,21 @@ def _anchors(q: Question, text: str) -> list[int]:
         stem = lex.stems([word])[0]
         if stem in wanted:
             positions.append(at)
-    # the question's names anchor too ("to the U.S.")
+    if not names:
+        return positions
+    # the question's names anchor too ("to the U.S."), also inside a longer name the
+    # sentence writes ("Richelle Cranston of the *Bulldogs*")
     folded_q = fold(q.text)
     for name in extract_names(text):
         if fold(name) in folded_q:
             at = text.find(name)
             if at >= 0:
                 positions.append(at)
+    for entity in q.entities:
+        positions += [m.start() for m in re.finditer(rf"(?<!\w){re.escape(entity)}(?!\w)", text)]
+    # and the figures and dates it gives ("where ... in 2020": "a defeat in 2020 in Sydney")
+    positions += [x.start for x in extract_quantities(text) if x.value in q.asked_values]
+    positions += [d.start for d in extract_dates(text) if (d.year, d.month, d.day) in q.asked_dates]
     return positions
 
 
@@ -64,6 +77,53 @@ def _nearest(spans: list[tuple[str, int, int]], anchors: list[int]) -> tuple[str
     if not anchors:
         return spans[0]
     return min(spans, key=lambda s: (min(abs(s[1] - a) for a in anchors), s[1]))
+
+
+def _gap(text: str, span: tuple[str, int, int], anchor: int) -> int:
+    """Words between a name and an anchor word (0: adjacent, or the anchor inside it)."""
+    _, start, end = span
+    if anchor < start:
+        return max(0, len(text[anchor:start].split()) - 1)  # the anchor word itself
+    if anchor >= end:
+        return len(text[end:anchor].split())
+    return 0
+
+
+def _bound_name(
+    text: str,
+    spans: list[tuple[str, int, int]],
+    anchors: list[int],
+    nouns: list[int],
+    margin: int,
+) -> tuple[str, int, int] | None:
+    """The one name of the sentence bound to what the question asks: the only candidate,
+    or the one at least ``margin`` words nearer to the question's anchors than any other
+    ("a maiden defeat in 2020 in Sydney" for "where ... in 2020"). Two names about as near
+    ("Cranston of the Bulldogs ... Blackburn after announcing") bind neither."""
+    if len(spans) == 1:
+        return spans[0]
+    # "investor Paul Tudor Jones", "the Rosewood hotel": the one name standing right beside
+    # the noun the question asks for is that noun's name
+    beside = [s for s in spans if any(_gap(text, s, a) == 0 for a in nouns)]
+    if len(beside) == 1:
+        return beside[0]
+    if not anchors:
+        return None
+    gaps = sorted((min(_gap(text, s, a) for a in anchors), s[1], s) for s in spans)
+    if gaps[0][0] + margin > gaps[1][0]:
+        return None
+    return gaps[0][2]
+
+
+def _after_place_word(q: Question, text: str, at: int) -> bool:
+    """ "in Sydney", "to Arizona", "at the Rosewood hotel": a place stands after a locative
+    preposition (a function word such as an article may come between)."""
+    profile = get_profile(q.language)
+    before = [w.lower() for w in text[:at].split()[-2:]]
+    places = profile.place_prepositions
+    if len(before) == 2 and before[1] not in places and before[1] in profile.stopwords:
+        before = before[:1]  # "at *the* Rosewood"
+    return bool(before) and before[-1] in places
 
 
 def _after_title(text: str, at: int, titles: set[str]) -> bool:
@@ -98,26 +158,38 @@ def _best_bound_first(q: Question, picked: list[Evidence]) -> list[Evidence]:
     return [picked[best]] + [e for i, e in enumerate(picked) if i != best]
 
 
-def answer_value(q: Question, e: Evidence) -> tuple[str, int, int] | None:
+def answer_value(
+    q: Question, e: Evidence, name_margin: int | None = None
+) -> tuple[str, int, int] | None:
     """The value that answers ``q`` in evidence ``e``, as (text, start, end) in the document:
-    exactly as the source writes it."""
+    exactly as the source writes it; None when none is bound to what is asked (the quote
+    answers alone). ``name_margin``: ``settings.name_lead_margin`` unless given."""
     if e.value is not None:
         return e.value  # bound while scoring (a sentence in another language: rag.crosslang)
     if is_cross(q.language, e.unit.passage.language):
         # a sentence in another language whose value rag.crosslang did not lead with (it
         # held several): the question's own-language binding cannot read it
         return None
+    if q.plural:
+        return None  # several names asked for: the quotes give them, no one of them leads
     text = e.unit.quote
     spans = value_candidates(q, text)
     if q.kind in NAME_KINDS:
         titles = {t.lower() for t in get_profile(q.language).titles}
         spans = [(n, at, at + len(n)) for n, at in candidate_names(q, text)]
         if q.kind == "person":
-            # a person's name has two words or follows a title
+            # a person's name has two words or follows a title; no figure ("P1.42") and no
+            # initials ("GDP") name one
+            spans = [s for s in spans if not any(c.isdigit() for c in s[0])]
+            spans = [s for s in spans if len(s[0].split()) >= 2 or not s[0].isupper()]
             people = [
                 s for s in spans if len(s[0].split()) >= 2 or _after_title(text, s[1], titles)
             ]
             spans = people or spans
+        elif q.kind == "place":
+            # "in Christchurch", not "the All Blacks": when the sentence names a place after a
+            # locative word, the answer is one of those
+            spans = [s for s in spans if _after_place_word(q, text, s[1])]
     if not spans:
         return None
     if q.kind in ("number", "amount", "date"):
@@ -128,6 +200,16 @@ def answer_value(q: Question, e: Evidence) -> tuple[str, int, int] | None:
         if q.kind == "number":  # a score is its two figures: "23-20", not "23"
             start, end = joined_figure(text, start, end)
             value = text[start:end]
+    elif q.kind in NAME_KINDS:
+        if name_margin is None:
+            from index.settings import get_settings
+
+            name_margin = get_settings().name_lead_margin
+        nouns = _anchors(q, text, q.kind_noun, names=False)
+        named = _bound_name(text, spans, _anchors(q, text), nouns, name_margin)
+        if named is None:
+            return None  # several names, none bound to what is asked: the quote answers
+        value, start, end = named
     else:
         value, start, end = _nearest(spans, _anchors(q, text))
     return value, e.unit.start + start, e.unit.start + end

@@ -215,8 +215,8 @@ def parse(
     for raw in sentences(output):
         numbers = tuple(n for n in marker_numbers(raw) if 1 <= n <= len(picked))
         text = MARKERS.sub("", raw).strip()
-        if not text:
-            continue
+        if not any(ch.isalnum() for ch in text):
+            continue  # no words: a marker cut at the token limit ("[1]["), stray punctuation
         cut = text.upper()  # "INSUF" when the reply was cut at the token limit
         if _REFUSAL.match(text) or (len(cut) >= 3 and INSUFFICIENT.startswith(cut)):
             refusal = "The model also said the quotes do not answer the question."

@@ -1,0 +1,72 @@
+"""What a number measures, read by the language profiles' ``measure_nouns``.
+
+A figure is often a measure rather than a count: "18 месеца" is a duration, "a 9.5-kilometre
+route" a length, "ships of up to 50,000 tonnes" a mass. Across languages the question's
+counted noun ("cars", "судов", "спирки") cannot be compared word by word with what a
+foreign sentence binds to its number, but both can be told to be a unit of measure, and of
+which class (time, length, mass, area, volume), from each profile's own data. A count of
+cars is never answered by a number of months; "how many months" is answered by months only.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from index.languages import UnknownLanguage, get_profile
+from rag.terms import lexicon
+
+__all__ = ["bound_class", "measure_class"]
+
+_EDGE = ".,;:!?()[]«»“”\"'’"
+
+
+@functools.cache
+def _keys(language: str) -> dict[str, str]:
+    """Every form (as listed, its stem, its lemma) of the profile's measure nouns -> class."""
+    try:
+        profile = get_profile(language)
+    except UnknownLanguage:
+        return {}
+    out: dict[str, str] = {}
+    for kind, nouns in profile.measure_nouns.items():
+        for noun in nouns:
+            for key in _forms(noun, language):
+                out.setdefault(key, kind)
+    return out
+
+
+def _forms(word: str, language: str) -> set[str]:
+    word = word.lower()
+    forms = {word}
+    lex = lexicon(language)
+    forms.update(lex.stems([word]))
+    if lex.profile.lemmatizer:
+        import simplemma
+
+        forms.add(simplemma.lemmatize(word, lang=lex.profile.lemmatizer).lower())
+    return forms
+
+
+def measure_class(word: str, language: str) -> str | None:
+    """The class of unit ``word`` names in ``language`` ("месеца" -> "time",
+    "kilometre" -> "length"), or None when it is no unit of measure."""
+    word = word.strip(_EDGE).strip("-")
+    if not word or any(c.isdigit() for c in word):
+        return None
+    keys = _keys(language)
+    for form in _forms(word, language):
+        if form in keys:
+            return keys[form]
+    return None
+
+
+def bound_class(text: str, end: int, language: str) -> str | None:
+    """The class of the unit written right after the number ending at ``end`` in ``text``
+    ("18 месеца" -> "time", "9.5-kilometre route" -> "length"), or None."""
+    rest = text[end:]
+    if rest.startswith("-"):  # "a 9.5-kilometre route", "a 10-year term"
+        rest = rest[1:]
+    following = rest.split(maxsplit=1)
+    if not following:
+        return None
+    return measure_class(following[0], language)
