@@ -370,3 +370,19 @@ def test_llm_sentence_without_marker_gets_its_supporting_quote(sample_rag: RAG) 
     assert "5 million" not in answer.text  # no quote backs it: dropped, not matched
     assert any("matched by the verifier" in n for n in answer.notes)
     assert any("no valid citation" in n for n in answer.notes)
+
+
+def test_llm_two_different_bare_answers_to_a_one_answer_question_are_replaced(
+    sample_rag: RAG,
+) -> None:
+    # both names are in the quote, so each passes alone; given together, the model did not
+    # choose, and neither is its answer
+    question = "Who told BuzzFeed that the Pentagon was purchasing missiles from Belarus?"
+    reply = "Matthew Allen [1]\nU.S. Special Operations Command [1]\nMatthew Allen [1]"
+    hedged, _, _ = _generate(sample_rag, question, reply)
+    assert not any(s.model_written for s in hedged.sentences)
+    assert "the model gave several answers" in hedged.notes[0]
+    # one answer written two ways is one answer
+    same, _, _ = _generate(sample_rag, question, "Matthew Allen [1]\nLt. Com. Matthew Allen [1]")
+    assert same.sentences[0].model_written and same.sentences[0].text == "Matthew Allen"
+    assert not any("several answers" in n for n in same.notes)

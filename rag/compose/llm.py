@@ -28,6 +28,7 @@ from rag.question import NAME_KINDS, Question, new_quantities
 from rag.records import AnswerSentence, Citation
 from rag.terms import lexicon
 from rag.verify import check_sentence
+from rag.verify.values import quote_list
 
 __all__ = ["INSUFFICIENT", "parse", "prompt"]
 
@@ -197,6 +198,41 @@ def off_answer(
     return None
 
 
+def _hedged(q: Question, output: str, picked: Sequence[Evidence]) -> list[str]:
+    """The bare answers of a reply that gives two or more different ones ("Lucas Cavallini",
+    then "Jacen Russell-Rowe") to a question asking for one: the model did not choose, so
+    none is its answer. A list question, or one that says how many ("which two players"),
+    asks for several; short forms of one name ("CEO Jeffrey Hirsch") are one answer."""
+    if q.kind == "list" or any(v >= 2 for v in q.asked_values):
+        return []
+    quotes = [e.unit.display for e in picked]
+    bare: list[str] = []
+    for raw in sentences(output):
+        text = MARKERS.sub("", raw).strip()
+        if (
+            any(ch.isalnum() for ch in text)
+            and len(text.split()) <= _BARE_VALUE_WORDS
+            and not _REFUSAL.match(text)
+            and (extract_names(text) or _figures(q, text))
+            and check_sentence(text, quotes).ok
+            and text not in bare
+        ):
+            bare.append(text)
+    groups: list[str] = []
+    for text in bare:
+        if not any(_same_answer(text, g) for g in groups):
+            groups.append(text)
+    return bare if len(groups) >= 2 else []
+
+
+def _same_answer(a: str, b: str) -> bool:
+    """One answer written two ways: a short form of a name, the same value."""
+    if fact_in_text(a, b) or fact_in_text(b, a):
+        return True
+    last_a, last_b = fold(a.split()[-1]), fold(b.split()[-1])
+    return last_a in fold(b).split() or last_b in fold(a).split()
+
+
 def parse(
     output: str, picked: Sequence[Evidence], q: Question
 ) -> tuple[list[AnswerSentence], list[Citation], list[str]]:
@@ -212,6 +248,7 @@ def parse(
     notes: list[str] = []
     kept: list[tuple[str, tuple[int, ...], bool]] = []  # (text, markers, model-written)
     seen: set[str] = set()
+    hedged = _hedged(q, output, picked)
     for raw in sentences(output):
         numbers = tuple(n for n in marker_numbers(raw) if 1 <= n <= len(picked))
         text = MARKERS.sub("", raw).strip()
@@ -236,6 +273,8 @@ def parse(
             notes.append(f"The model gave no citation; [{numbers[0]}] was matched by the verifier.")
         check = check_sentence(text, [picked[n - 1].unit.display for n in numbers])
         other = off_answer(q, text, picked, numbers) if check.ok else None
+        if check.ok and other is None and text in hedged:
+            other = f"the model gave several answers: {quote_list(hedged)}"
         if check.ok and other is None:
             kept.append((text, numbers, True))
             if len(text.split()) <= _BARE_VALUE_WORDS:
