@@ -87,10 +87,12 @@ bench-compare: install pydoc
 	nice -n 5 $(BIN)/python bench/compare.py $(PYDOC)
 
 # 10k/100k(/1M with SIZES=...) chunks: ingest rate, memory, disk, query latency, one-file add.
+# DIRECT="1000000": sizes built by the faster, labelled path of bench/scale_direct.py.
 SIZES ?= 10000 100000
+DIRECT ?=
 bench-scale: install
 	$(BIN)/pip install -q -c constraints.txt -e '.[bench]'
-	nice -n 5 $(BIN)/python bench/scale.py --sizes $(SIZES)
+	nice -n 5 $(BIN)/python bench/scale.py --sizes $(SIZES) --direct $(DIRECT)
 
 # One 30 MB text file (BIG_BACKEND=onnx for the real model; default: stand-in vectors, which
 # measure chunking and the store): peak RSS of the ingest, which streams it to the store.

@@ -162,6 +162,13 @@ def _plot(results: dict[str, dict[str, float]]) -> None:
     axes[1].set(xscale="log", yscale="log", xlabel="chunks", ylabel="MB", title="memory, disk")
     axes[1].legend()
     axes[2].plot(xs, [results[s]["chunks_per_s"] for s in sizes], marker="o", label="chunks/s")
+    with_cpu = [s for s in sizes if "chunks_per_cpu_s" in results[s]]  # older runs lack it
+    axes[2].plot(
+        [results[s]["chunks"] for s in with_cpu],
+        [results[s]["chunks_per_cpu_s"] for s in with_cpu],
+        marker="o",
+        label="chunks per CPU second",
+    )
     axes[2].plot(xs, [results[s]["add_one_file_s"] for s in sizes], marker="o",
                  label="add one file (s)")  # fmt: skip
     axes[2].set(xscale="log", yscale="log", xlabel="chunks", title="ingest (stand-in vectors)")

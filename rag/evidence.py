@@ -108,6 +108,9 @@ class Evidence:
     # names every entity of the question (checked for value questions: a number is only an
     # answer when it is about the things the question names)
     has_entities: bool = True
+    # what is asked is met only by a word worded otherwise ("attorney" for "lawyer"): weaker
+    # than the question's own words, it does not outweigh documents agreeing on a name
+    focus_by_word: bool = False
     # the answer value chosen while scoring, (text, start, end) in the document: set by the
     # cross-language path (rag.crosslang), where the value cannot be bound word by word
     value: tuple[str, int, int] | None = None
@@ -348,8 +351,6 @@ def _has_value(
     say? "How many ... in 2015?" is not answered by a sentence whose only number is 2015.
     ``close``: the sentence is as close to the question as a paraphrase, whose counted noun
     may be worded otherwise ("seven victories" for "how many games ... win")."""
-    if q.kind != "yesno" and text.rstrip(" \"'”’»)").endswith("?"):
-        return False  # a question ("WTF is going on at OpenAI?") answers nothing
     if q.kind in ("number", "amount"):
         # a measure question is not answered by a count of another thing ("four games" for
         # "for how long"), a percentage question only by a percentage
@@ -521,6 +522,7 @@ def score_units(
             or similarity >= settings.evidence_focus_similarity
             or _figure_meets_noun(q, unit.display)
         )
+        focus_by_word = False
         if (
             not has_focus
             and words is not None
@@ -529,9 +531,9 @@ def score_units(
         ):
             # One word of what is asked worded otherwise ("Federline's attorney" for "his
             # lawyer", "a maiden defeat" for "their first loss")
-            has_focus = _focus_by_word(q, unit.display, words, settings)
+            has_focus = focus_by_word = _focus_by_word(q, unit.display, words, settings)
         if unit.roles and roles_asked and not role:
-            has_focus = False  # a header line of a role the question does not ask for
+            has_focus = focus_by_word = False  # a header line of a role not asked for
         # The value's sentence often refers back to what the sentence before it names ("it",
         # "the company", "Sofia" for Bulgaria): the names may stand there, not further away.
         context = [unit.display, unit.passage.title, before.get(id(unit), ""), unit.context]
@@ -556,6 +558,7 @@ def score_units(
                 has_attribute,
                 has_focus,
                 has_entities,
+                focus_by_word=focus_by_word,
             )
         )
     scored.sort(key=lambda e: -e.score)
@@ -679,6 +682,11 @@ def _joined_parts(name: str, at: int, language: str) -> list[tuple[str, int]]:
     return parts
 
 
+def _asks(e: Evidence) -> bool:
+    """Is the unit a question (it states nothing)?"""
+    return e.unit.display.rstrip(" \"'”’»)").endswith("?")
+
+
 def assess_without_vote(q: Question, ranked: Sequence[Evidence], settings: Settings) -> Assessment:
     """:func:`assess` with no name vote: single sentences only."""
     return assess(q, ranked, settings, vote=False)
@@ -691,13 +699,16 @@ def assess(
     others close to the best join it (up to ``max_evidence``), without repeats. A who/which
     question no sentence holds most of is answered by the name documents agree on."""
     threshold = settings.min_evidence_score
+    # a question in the sources ("WTF is going on at OpenAI?") answers nothing, though the
+    # names it holds still vote
+    voters = ranked
+    ranked = [e for e in ranked if not _asks(e)]
     qualified = [e for e in ranked if e.meets_all and e.score >= threshold]
     # several names asked for ("Who are the ...?"): one name the documents agree on is not it
     voting = vote and q.kind in NAME_KINDS and not q.plural
-    agreed = name_vote(q, ranked, settings) if voting else None
-    if agreed is not None and (
-        not qualified or qualified[0].coverage < settings.name_vote_coverage
-    ):
+    agreed = name_vote(q, voters, settings) if voting else None
+    literal = [e for e in qualified if not e.focus_by_word]
+    if agreed is not None and (not literal or literal[0].coverage < settings.name_vote_coverage):
         # No sentence holds most of the question: the name the documents agree on answers.
         return Assessment(list(agreed.documents[: settings.max_evidence]), "", agreed)
     if not qualified:

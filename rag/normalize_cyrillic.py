@@ -4,7 +4,7 @@
 "27 ноября 2024 г." and "14 септември 2024" are dates. The words come from the language
 profiles of every Cyrillic language (months in their cases, scales, currencies, percent
 words), so an English answer sentence citing a Russian or Bulgarian quote is checked on its
-numbers and dates like any other. Used by :mod:`rag.normalize` on text with Cyrillic letters.
+numbers and dates like any other. Used by :mod:`rag.normalize_scan` on text with Cyrillic letters.
 """
 
 from __future__ import annotations

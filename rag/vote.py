@@ -179,7 +179,8 @@ def name_vote(q: Question, ranked: Sequence[Evidence], settings: Settings) -> Na
     pool = [
         e
         for e in ranked[: settings.name_vote_pool]
-        if e.has_focus and e.score >= settings.name_vote_min_score
+        # a topic met only by a word worded otherwise is too weak a reason to vote
+        if e.has_focus and not e.focus_by_word and e.score >= settings.name_vote_min_score
     ]
     mentions = [m for e in pool for m in _mentions(q, e, excluded, titles)]
     pooled = {id(e) for e in pool}
