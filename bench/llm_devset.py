@@ -62,9 +62,13 @@ def _gives(sentence: str, expected: Sequence[Fact]) -> bool:
     """The sentence states an expected figure: as written, or the same value ("2015" for
     "late 2015", "23 November" for "November 23")."""
     from eval.lead import lead_value_matches
+    from rag.verify.values import shown_arithmetic
 
-    return any(f.found_in(sentence) for f in expected) or bool(
-        lead_value_matches(sentence, expected)
+    # a sum shown claims its result: "364 billion + 364 billion = 728 billion" gives 728
+    claims = [a.result.text for a in shown_arithmetic(sentence)] or [sentence]
+    return any(
+        any(f.found_in(c) for f in expected) or bool(lead_value_matches(c, expected))
+        for c in claims
     )
 
 

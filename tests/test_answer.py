@@ -386,3 +386,13 @@ def test_llm_two_different_bare_answers_to_a_one_answer_question_are_replaced(
     same, _, _ = _generate(sample_rag, question, "Matthew Allen [1]\nLt. Com. Matthew Allen [1]")
     assert same.sentences[0].model_written and same.sentences[0].text == "Matthew Allen"
     assert not any("several answers" in n for n in same.notes)
+
+
+def test_llm_sum_adding_one_quoted_figure_twice_is_replaced(sample_rag: RAG) -> None:
+    # the sum is right and 136 is in the quote, but the quote writes 136 once
+    question = "How many Konkurs systems did Sofia transfer to the U.S. and Saudi Arabia?"
+    doubled, _, _ = _generate(sample_rag, question, "136 + 136 = 272 [1]")
+    assert not any(s.model_written for s in doubled.sentences)
+    assert "‘136’ is added 2 times; the quotes write it 1" in doubled.notes[0]
+    right, _, _ = _generate(sample_rag, question, "Sofia sent 136 + 80 = 216 systems [1].")
+    assert right.sentences[0].model_written and not right.notes

@@ -306,6 +306,9 @@ def test_llm_bench_judges_a_bare_answer_to_a_name_question() -> None:
     founded = FactQuestion("openai", "When was OpenAI founded?", "date", (Fact.parse("late 2015"),))
     # the same year as the expected date, less precise: not wrong; another year is
     assert bench.wrong_sentence("2015", founded, answer_gives_expected=False) is None
+    profit = FactQuestion("p", "What net income?", "number", (Fact.parse("$364 billion"),))
+    doubled = "364 billion + 364 billion = 728 billion"  # a sum claims its result
+    assert bench.wrong_sentence(doubled, profit, answer_gives_expected=False) is not None
     assert bench.wrong_sentence("2016", founded, answer_gives_expected=False) == (
         "answers 2016 where the set expects late 2015"
     )

@@ -28,7 +28,7 @@ from rag.question import NAME_KINDS, Question, new_quantities
 from rag.records import AnswerSentence, Citation
 from rag.terms import lexicon
 from rag.verify import check_sentence
-from rag.verify.values import quote_list
+from rag.verify.values import quote_list, shown_arithmetic
 
 __all__ = ["INSUFFICIENT", "parse", "prompt"]
 
@@ -198,6 +198,20 @@ def off_answer(
     return None
 
 
+def _operand_reused(sentence: str, quotes: Sequence[str]) -> str | None:
+    """A sum that adds one figure of the quotes more often than they write it ("364 billion +
+    364 billion = 728 billion" from "net income totaling $364 billion in 2021 and 2022"): the
+    sum is right, each operand is in the quotes, and the claim is wrong."""
+    written = [x for quote in quotes for x in extract_quantities(quote)]
+    for shown in shown_arithmetic(sentence):
+        for operand in shown.operands:
+            uses = sum(fact_in_text(operand.text, o.text) for o in shown.operands)
+            times = sum(fact_in_text(operand.text, x.text) for x in written)
+            if uses > times:
+                return f"‘{operand.text}’ is added {uses} times; the quotes write it {times}"
+    return None
+
+
 def _hedged(q: Question, output: str, picked: Sequence[Evidence]) -> list[str]:
     """The bare answers of a reply that gives two or more different ones ("Lucas Cavallini",
     then "Jacen Russell-Rowe") to a question asking for one: the model did not choose, so
@@ -272,7 +286,12 @@ def parse(
                 continue
             notes.append(f"The model gave no citation; [{numbers[0]}] was matched by the verifier.")
         check = check_sentence(text, [picked[n - 1].unit.display for n in numbers])
-        other = off_answer(q, text, picked, numbers) if check.ok else None
+        cited = [picked[n - 1].unit.display for n in numbers]
+        other = (
+            (_operand_reused(text, cited) or off_answer(q, text, picked, numbers))
+            if check.ok
+            else None
+        )
         if check.ok and other is None and text in hedged:
             other = f"the model gave several answers: {quote_list(hedged)}"
         if check.ok and other is None:
