@@ -400,7 +400,7 @@ def analyze(text: str, language: str = "en") -> Question:
         if _phrase_positions(lowered_text, [phrase]):
             focus -= lex.terms(phrase)
     degree = _degree_phrases(lowered_text, profile)
-    measured = frozenset()
+    measured: frozenset[str] = frozenset()
     if kind == "number" and degree:
         # "About how long is the enclave?": the adjective is what is measured, and a source
         # stating it says it ("roughly 25 miles long"): a word that also meets the topic,
