@@ -518,7 +518,7 @@ def score_units(
         # finds this close to the question is about it, whatever its words.
         has_focus = (
             not q.focus
-            or bool(q.focus & terms)
+            or bool((q.focus | q.measured) & terms)
             or similarity >= settings.evidence_focus_similarity
             or _figure_meets_noun(q, unit.display)
         )

@@ -57,6 +57,9 @@ class Question:
     measure: bool = False
     # a percentage is asked for ("by what percentage"): a "%" answers, not money or a count
     wants_percent: bool = False
+    # the adjective of a measure question ("how *long*"): a sentence saying it ("25 miles
+    # long") is about what is asked, though the word is no topic the evidence must repeat
+    measured: frozenset[str] = frozenset()
 
     @property
     def qualifiers(self) -> frozenset[str]:
@@ -397,12 +400,13 @@ def analyze(text: str, language: str = "en") -> Question:
         if _phrase_positions(lowered_text, [phrase]):
             focus -= lex.terms(phrase)
     degree = _degree_phrases(lowered_text, profile)
-    if kind == "number" and degree and focus:
+    measured: frozenset[str] = frozenset()
+    if kind == "number" and degree:
         # "About how long is the enclave?": the adjective is what is measured, and a source
-        # stating it says it ("roughly 25 miles long"): one more word that meets the topic,
+        # stating it says it ("roughly 25 miles long"): a word that also meets the topic,
         # never a topic of its own ("How old is Willow Smith?": "Willow, 22")
         start, negative_length = min(degree)
-        focus |= lex.terms(lowered_text[start : start - negative_length].split()[-1])
+        measured = lex.terms(lowered_text[start : start - negative_length].split()[-1])
     target_text = _target(lowered_text, profile, kind)
     target = lex.terms(target_text)
     lowered = f" {text.lower()} "
@@ -446,4 +450,5 @@ def analyze(text: str, language: str = "en") -> Question:
         plural=kind in NAME_KINDS and _asks_several(lowered_text, profile),
         measure=measure,
         wants_percent=wants_percent,
+        measured=measured,
     )
