@@ -188,7 +188,7 @@ class RAG:
             top_k=top_k,
             filters=filters,
             started=started,
-            language=question_language(question),
+            language=question_language(question, candidates=self.settings.languages),
         ):
             if event.kind == "answer" and event.answer is not None and event.answer.abstained:
                 note = _filter_note(filters)
@@ -267,7 +267,7 @@ class RAG:
                 date_to,
                 tuple(code.strip().lower() for code in languages),
             ),
-            lang=question_language(claim),
+            lang=question_language(claim, candidates=self.settings.languages),
             claim_id=claim_id,
         )
 

@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from index.languages import available_languages, get_profile
+from index.languages import get_profile
 from rag import crosslang
 from rag.compose import render
 from rag.evidence import (
@@ -111,10 +111,9 @@ def premise_gaps(
 
 def question_language(question: str) -> str:
     """The question's language among those with a profile; English when it cannot be told."""
-    from index.language import detect_language
+    from rag.question import question_language as detect
 
-    code = detect_language(question)
-    return code if code in available_languages() else "en"
+    return detect(question)
 
 
 def _decline(q: Question, passages: Sequence[Passage], missing: str = "") -> Answer:

@@ -364,14 +364,16 @@ def value_candidates(q: Question, text: str) -> list[tuple[str, int, int]]:
     return []
 
 
-def question_language(text: str, default: str = "en") -> str:
+def question_language(text: str, default: str = "en", candidates: str | None = None) -> str:
     """The language a question is written in, among those with a profile (the detector
-    chooses from the ``languages`` setting); ``default`` when it cannot be told or has no
-    profile. Its profile reads the question: question words, stop words, number words."""
+    chooses from ``candidates``, by default the ``languages`` setting: a caller holding its
+    settings passes them, which spares building the settings object for every question);
+    ``default`` when it cannot be told or has no profile. Its profile reads the question:
+    question words, stop words, number words."""
     from index.language import detect_language
     from index.languages import available_languages
 
-    code = detect_language(text)
+    code = detect_language(text, candidates)
     return code if code in available_languages() else default
 
 

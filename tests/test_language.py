@@ -223,3 +223,17 @@ def test_old_store_is_migrated_with_languages(lang_store: Path, tmp_path: Path) 
     with sqlite3.connect(old / "manifest.sqlite") as db:
         columns = {row[1] for row in db.execute("PRAGMA table_info(documents)")}
     assert {"language", "page_ocr"} <= columns
+
+
+def test_the_question_language_is_told_among_the_callers_candidates(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A RAG object passes its own settings' languages: the environment's may differ, and
+    # building a settings object per question cost ~11 ms of every warm answer.
+    from rag.question import question_language
+
+    monkeypatch.setenv("RAG_LANGUAGES", "en,ru")
+    question = "Сколько систем «Конкурс» отправила Болгария в США?"
+    assert question_language(question) == "ru"
+    assert question_language(question, candidates="en,ru") == "ru"
+    assert question_language(question, candidates="en,bg") == "bg"
