@@ -155,6 +155,8 @@ def _profiled() -> frozenset[str]:
 EMAIL_FORMATS = frozenset({"eml", "email"})
 # How far before a passage its section's heading is looked for.
 _HEADING_REACH = 1500
+# How far past a passage's end the sentence it cuts is read to its end.
+_SENTENCE_REACH = 600
 
 
 def _trimmed(text: str, a: int, b: int) -> tuple[int, int]:
@@ -209,7 +211,15 @@ def units(
         text, max(0, passage.start - _HEADING_REACH), passage.start, language, skip
     )
     heading, opening = _heading_of(text, before, language)
-    spans = sentence_spans(text, passage.start, passage.end, language, skip)
+    # A chunk ends where its token budget does, often inside a sentence ("... an improved
+    # version of OpenAI's flagship model, GPT-4," of "..., GPT-4, called GPT-4 Turbo."): the
+    # sentence the passage cuts is read to its end, as the reader of the quote would.
+    reach = min(len(text), passage.end + _SENTENCE_REACH)
+    spans = [
+        span
+        for span in sentence_spans(text, passage.start, reach, language, skip)
+        if span[0] < passage.end
+    ]
     out: list[Unit] = []
     headers: list[Unit] = []  # the header block being read (email)
     last_statement = ""

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from index.languages import get_profile
-from rag.normalize import extract_names, fold
+from rag.normalize import extract_names, fold, iter_names_with_starts
 from rag.question import Question
 
 if TYPE_CHECKING:
@@ -78,12 +78,7 @@ def _mentions(q: Question, e: Evidence, excluded: set[str], titles: set[str]) ->
     if len(words) >= 4 and sum(w[:1].isupper() for w in words) > _TITLE_CASE * len(words):
         return []
     out = []
-    position = 0
-    for found in extract_names(text):
-        at = text.find(found, position)
-        if at < 0:
-            continue
-        position = at + len(found)
+    for found, at in iter_names_with_starts(text):
         for name, start in _split_pairs(found, at):
             name, start = _untitled(name, start, titles)
             tokens = _tokens(name)
