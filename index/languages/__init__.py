@@ -230,6 +230,12 @@ class LanguageProfile(BaseModel):
         description="What an email header line answers: its lower-case key ('from') and the "
         "words a question asks it with ('sent', 'wrote', 'author').",
     )
+    enclosed_header_roles: list[str] = Field(
+        default_factory=list,
+        description="Words a question asks about a message enclosed in another with ('the "
+        "message that bounced', 'the original message'; lower-case): the header lines of a "
+        "returned, quoted or forwarded message answer them, the outer message's do not.",
+    )
     notice_topics: list[str] = Field(
         default_factory=list,
         description="Lower-case words a question asks about a notice itself with ('copyright'):"
@@ -271,6 +277,12 @@ class LanguageProfile(BaseModel):
     clause_breaks: list[str] = Field(
         default_factory=list,
         description="Words that start a new clause with its own polarity ('but', 'while').",
+    )
+    condition_words: list[str] = Field(
+        default_factory=list,
+        description="Words opening a conditional clause ('if', 'unless'; lower-case): a value "
+        "in that clause is the condition ('If the value is 0, ...'), not what the sentence "
+        "states; only strictly conditional words ('when' also dates an event).",
     )
     order_words: dict[str, Literal["before", "after"]] = Field(
         default_factory=dict,
@@ -331,6 +343,7 @@ class LanguageProfile(BaseModel):
         "give_verbs",
         "receive_verbs",
         "clause_breaks",
+        "condition_words",
         "measure_links",
         "auxiliaries",
         "not_negations",
