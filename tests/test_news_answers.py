@@ -5,7 +5,13 @@ the development set's."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+import pytest
+
 from rag.evidence import units
+from rag.normalize import extract_names
+from rag.question import analyze
 from rag.records import Passage
 from rag.terms import lexicon
 
@@ -44,3 +50,28 @@ def test_a_sentence_cut_by_the_passage_end_is_read_to_its_end() -> None:
     assert document[last.start : last.end] == last.quote
     # the sentence after the passage is not one of its units
     assert all("Work starts" not in u.quote for u in found)
+
+
+# ---------------------------------------------------------------- what the question names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # lower-case words joined to a number with a function word among them: a phrase
+        ("How many yards did Allen gain on third-and-10?", ["Allen"]),
+        ("They took the best-of-7 series.", []),
+        ("He captained the under-21 side.", []),
+        # identifiers stay names
+        ("Belarus sent AGS-17 launchers and F-16 parts.", ["Belarus", "AGS-17", "F-16"]),
+        ("The GPT-4 model and covid-19 tests.", ["GPT-4", "covid-19"]),
+    ],
+)
+def test_a_hyphenated_phrase_with_a_number_is_no_name(text: str, names: list[str]) -> None:
+    assert extract_names(text) == names
+
+
+def test_a_down_and_distance_is_not_an_entity_the_evidence_must_name() -> None:
+    q = analyze("How many yards did Allen gain on third-and-10?")
+    assert q.entities == ("Allen",)
+    assert Decimal(10) in q.asked_values  # the figure the question gives is still given
