@@ -21,7 +21,9 @@ from rag.evidence import Evidence, candidate_names
 from rag.normalize import extract_dates, extract_names, extract_quantities, fold, joined_figure
 from rag.question import NAME_KINDS, Question, reads_as_year, value_candidates
 from rag.records import AnswerSentence, Citation
+from rag.roles import keep_in_role
 from rag.terms import lexicon
+from rag.verify.lexicon import get_lexicon
 from rag.vote import NameVote
 
 __all__ = ["Composition", "answer_value", "compose"]
@@ -175,8 +177,13 @@ def answer_value(
     text = e.unit.quote
     spans = value_candidates(q, text)
     if q.kind in NAME_KINDS:
+        if q.kind_noun & get_lexicon(q.language).measure_words:
+            return None  # "in which minute": a unit of measure is answered by a figure
         titles = {t.lower() for t in get_profile(q.language).titles}
         spans = [(n, at, at + len(n)) for n, at in candidate_names(q, text)]
+        # the name in the role the question asks ("which player was carried off": not
+        # the teammates "by" whom she was)
+        spans = keep_in_role(q, text, spans)
         if q.kind == "person":
             # a person's name has two words or follows a title; no figure ("P1.42") and no
             # initials ("GDP") name one
