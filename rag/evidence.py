@@ -25,6 +25,7 @@ from index.sentences import (
     page_furniture,
     sentence_spans,
 )
+from rag.conditions import conditional_spans, in_condition
 from rag.normalize import (
     extract_dates,
     extract_names,
@@ -79,6 +80,12 @@ class Unit:
     # words the unit answers to as if it held them: an email header's role ("From:" answers
     # "who sent", "wrote", "author"; language data, index/languages/<code>.yaml header_roles)
     roles: str = ""
+    # the context is a defined term and its first sentence ("HISTSIZE: The number of commands
+    # to remember ..."): the sentence describes that term, not only stands in its section
+    under_term: bool = False
+    # an email header line of a message enclosed in another (a bounce's returned message, a
+    # quoted or forwarded one), not of the document's own message
+    enclosed: bool = False
 
     @property
     def matched(self) -> str:
@@ -148,6 +155,8 @@ def _profiled() -> frozenset[str]:
 EMAIL_FORMATS = frozenset({"eml", "email"})
 # How far before a passage its section's heading is looked for.
 _HEADING_REACH = 1500
+# How far past a passage's end the sentence it cuts is read to its end.
+_SENTENCE_REACH = 600
 
 
 def _trimmed(text: str, a: int, b: int) -> tuple[int, int]:
@@ -202,7 +211,15 @@ def units(
         text, max(0, passage.start - _HEADING_REACH), passage.start, language, skip
     )
     heading, opening = _heading_of(text, before, language)
-    spans = sentence_spans(text, passage.start, passage.end, language, skip)
+    # A chunk ends where its token budget does, often inside a sentence ("... an improved
+    # version of OpenAI's flagship model, GPT-4," of "..., GPT-4, called GPT-4 Turbo."): the
+    # sentence the passage cuts is read to its end, as the reader of the quote would.
+    reach = min(len(text), passage.end + _SENTENCE_REACH)
+    spans = [
+        span
+        for span in sentence_spans(text, passage.start, reach, language, skip)
+        if span[0] < passage.end
+    ]
     out: list[Unit] = []
     headers: list[Unit] = []  # the header block being read (email)
     last_statement = ""
@@ -215,7 +232,7 @@ def units(
         display = display_form(quote)
         value = header_value(quote)
         if "\n\n" in text[previous_end:a] or value is None:
-            headers = _close_block(headers, out, passage, last_statement, language)
+            headers = _close_block(headers, out, passage, last_statement, language, text)
         previous_end = b
         if _is_heading(quote, display, language):
             heading, opening = display, ""  # a heading: context of what follows, no unit
@@ -243,12 +260,13 @@ def units(
             continue
         if value is not None and display.rstrip().endswith("?"):
             continue  # a headline that asks ("What stores will be open?") states nothing
-        context = heading if not opening or opening == display else f"{heading}: {opening}"
+        under_term = bool(opening) and opening != display
+        context = f"{heading}: {opening}" if under_term else heading
         if heading and len(heading.split()) == 1 and not opening:
             opening = display
         last_statement = display
-        out.append(Unit(passage, a, b, quote, display, context))
-    _close_block(headers, out, passage, last_statement, language)
+        out.append(Unit(passage, a, b, quote, display, context, under_term=under_term))
+    _close_block(headers, out, passage, last_statement, language, text)
     out.sort(key=lambda u: u.start)
     return out
 
@@ -260,18 +278,39 @@ def asks_about_notices(question: str, language: str) -> bool:
 
 
 def _close_block(
-    headers: list[Unit], out: list[Unit], passage: Passage, introduced_by: str, language: str
+    headers: list[Unit],
+    out: list[Unit],
+    passage: Passage,
+    introduced_by: str,
+    language: str,
+    text: str,
 ) -> list[Unit]:
     """Each line of a finished email header block joins ``out`` with the block's other lines,
     the message's title and the sentence introducing the block ("a message you sent with
-    the following header fields:") as its context, and its key's role words."""
+    the following header fields:") as its context, and its key's role words. A block that
+    does not open the document is a message enclosed in it (a bounce's returned message, a
+    quoted or forwarded one, a digest's post)."""
+    if not headers:
+        return []
     roles = get_profile(language).header_roles
+    enclosed = bool(text[: headers[0].start].strip())
     for unit in headers:
         others = [u.display for u in headers if u is not unit]
         context = " ".join([passage.title, introduced_by, *others]).strip()
         key = unit.display.split(":", 1)[0].strip().lower()
         words = " ".join(roles.get(key, [key]))
-        out.append(Unit(passage, unit.start, unit.end, unit.quote, unit.display, context, words))
+        out.append(
+            Unit(
+                passage,
+                unit.start,
+                unit.end,
+                unit.quote,
+                unit.display,
+                context,
+                words,
+                enclosed=enclosed,
+            )
+        )
     return []
 
 
@@ -283,10 +322,7 @@ def units_around(
     from dataclasses import replace
 
     widened = replace(passage, start=max(0, passage.start - before))
-    return [
-        Unit(passage, u.start, u.end, u.quote, u.display, u.context, u.roles)
-        for u in units(widened, document_text, language)
-    ]
+    return [replace(u, passage=passage) for u in units(widened, document_text, language)]
 
 
 def embed_units(embedder: Any, question: str, texts: Sequence[str]) -> np.ndarray:
@@ -354,7 +390,13 @@ def _has_value(
     if q.kind in ("number", "amount"):
         # a measure question is not answered by a count of another thing ("four games" for
         # "for how long"), a percentage question only by a percentage
-        found = [x for x in new_quantities(q, text) if not counts_other_thing(q, text, x)]
+        # a value in a conditional clause ("If the value is 0, ...") is no statement of it
+        conditions = conditional_spans(text, q.language)
+        found = [
+            x
+            for x in new_quantities(q, text)
+            if not counts_other_thing(q, text, x) and not in_condition(conditions, x.start)
+        ]
         if q.wants_percent:
             return any(x.unit == "%" for x in found)
         if q.kind == "amount":
@@ -406,8 +448,30 @@ def _figure_meets_noun(q: Question, text: str) -> bool:
 
 def names_entity(entity: str, texts: Sequence[str], language: str) -> bool:
     """The texts name ``entity`` whole, or by a short form a writer uses for it ("Soto" for
-    "Juan Soto", "City" for "Manchester City"), never by parts of two names."""
-    return name_in_texts(entity, texts) or check_name(entity, texts, language).found
+    "Juan Soto", "City" for "Manchester City"), never by parts of two names. A one-word name
+    is also named by an address in its domain ("UCLA" by postmaster@ucla.edu: the header
+    lines of a message its mail system sent)."""
+    return (
+        name_in_texts(entity, texts)
+        or check_name(entity, texts, language).found
+        or _in_domain(entity, texts)
+    )
+
+
+_DOMAIN = re.compile(r"(?:@|https?://|\bwww\.)([\w-]+(?:\.[\w-]+)+)")
+
+
+def _in_domain(entity: str, texts: Sequence[str]) -> bool:
+    """Is the one-word ``entity`` a label of an address's domain in ``texts`` ("ucla" of
+    "postmaster@ucla.edu", "debian" of "https://keyring.debian.org/")?"""
+    word = entity.strip().lower()
+    if not word.isalnum():
+        return False
+    return any(
+        word in re.split(r"[.-]", found.group(1).lower())
+        for text in texts
+        for found in _DOMAIN.finditer(text)
+    )
 
 
 def sentence_before(candidates: Sequence[Unit]) -> dict[int, str]:
@@ -471,30 +535,34 @@ def score_units(
     asked_words = set(re.findall(r"\w+", q.text.lower()))
     # the header roles the question asks for ("who sent" asks for From:); a header line of
     # another key (To:, Recipient address:) is not about what is asked
+    profile = get_profile(q.language)
     roles_asked = {
         key
-        for key, words_of in get_profile(q.language).header_roles.items()
+        for key, words_of in profile.header_roles.items()
         if not asked_words.isdisjoint(words_of)
     }
+    # "who wrote the message that bounced": the returned message's header lines answer, the
+    # bounce's own (From: postmaster) do not
+    enclosed_asked = not asked_words.isdisjoint(profile.enclosed_header_roles)
     scored: list[Evidence] = []
     for unit, similarity in zip(candidates, similarities, strict=True):
         own = lex.terms(unit.display)
         # words of the heading a sentence stands under count, at a lower weight
         around = lex.terms(unit.context) - own if unit.context else set()
+        context_weight = (
+            settings.evidence_term_weight if unit.under_term else settings.evidence_context_weight
+        )
         terms = own | around
         # a header line asked for by its role ("who sent" -> "From:", "why" -> "Reason:")
         # counts as holding one more of the question's words; question words like "why"
         # are no terms, so the role is looked for among the question's plain words
-        role = 1 if unit.roles and not asked_words.isdisjoint(unit.roles.split()) else 0
+        key_role = 1 if unit.roles and not asked_words.isdisjoint(unit.roles.split()) else 0
+        # the enclosed message asked about: one more of the question's words
+        role = key_role + (1 if unit.roles and enclosed_asked and unit.enclosed else 0)
         coverage = (
             min(
                 1.0,
-                (
-                    len(q.terms & own)
-                    + role
-                    + settings.evidence_context_weight * len(q.terms & around)
-                )
-                / len(q.terms),
+                (len(q.terms & own) + role + context_weight * len(q.terms & around)) / len(q.terms),
             )
             if q.terms
             else 0.0
@@ -532,8 +600,10 @@ def score_units(
             # One word of what is asked worded otherwise ("Federline's attorney" for "his
             # lawyer", "a maiden defeat" for "their first loss")
             has_focus = focus_by_word = _focus_by_word(q, unit.display, words, settings)
-        if unit.roles and roles_asked and not role:
+        if unit.roles and roles_asked and not key_role:
             has_focus = focus_by_word = False  # a header line of a role not asked for
+        if unit.roles and enclosed_asked and not unit.enclosed:
+            has_focus = focus_by_word = False  # the outer message's line, the enclosed asked
         # The value's sentence often refers back to what the sentence before it names ("it",
         # "the company", "Sofia" for Bulgaria): the names may stand there, not further away.
         context = [unit.display, unit.passage.title, before.get(id(unit), ""), unit.context]

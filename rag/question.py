@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from index.languages import LanguageProfile, get_profile
+from rag.measure import measures
 from rag.normalize import Quantity, extract_dates, extract_names, extract_quantities
 from rag.terms import lexicon
 
@@ -285,8 +286,7 @@ def _followed_by_measure(text: str, end: int, language: str) -> bool:
     following = rest.split(maxsplit=1)
     if not following:
         return False
-    word = re.split(r"[^\w]", following[0].lower(), maxsplit=1)[0]
-    return word in get_profile(language).measure_words
+    return measures(re.split(r"[^\w]", following[0].lower(), maxsplit=1)[0], language)
 
 
 def reads_as_year(x: Quantity, text: str, language: str = "en") -> bool:

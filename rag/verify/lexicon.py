@@ -36,7 +36,6 @@ class Lexicon:
     not_negations: tuple[tuple[str, ...], ...]
     reporting_verbs: frozenset[str]  # stems
     stemmer: Any
-    measure_words: frozenset[str] = frozenset()  # stems: "minutes", "miles", "bits"
     verb_lexicon: str | None = None  # the profile's word-class dictionary
     passive_auxiliaries: frozenset[str] = frozenset()
 
@@ -129,7 +128,6 @@ def get_lexicon(code: str = "en") -> Lexicon:
         not_negations=_phrases(profile.not_negations),
         reporting_verbs=stems(profile.reporting_verbs),
         stemmer=stemmer,
-        measure_words=stems(profile.measure_words),
         verb_lexicon=profile.verb_lexicon,
         passive_auxiliaries=folded(profile.passive_auxiliaries),
     )
