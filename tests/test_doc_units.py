@@ -149,6 +149,16 @@ def test_pdf_text_keeps_the_word_spacing_of_its_glyphs() -> None:
     assert "\ufffe" not in text and "\r" not in text
 
 
+def test_a_docx_hyperlink_shows_where_it_points() -> None:
+    lines = _load("python-docx-hyperlink-fragments.docx").text.split("\n\n")
+    # the shown words and the target differ: both are facts of the document
+    assert "Five with link to http://foo.com#introduction <http://foo.com/#intro>." in lines
+    assert "Eight with link to file <court-exif.jpg>." in lines
+    # a link showing its own target is not repeated; a bookmark link has no address
+    assert "Three with link to https://foo.com." in lines
+    assert "Two with link to bookmark." in lines
+
+
 def test_a_value_in_a_conditional_clause_is_no_answer() -> None:
     q = analyze("How many commands does bash keep in its history by default?", "en")
     assert not _has_value(q, "If the value is 0, commands are not saved in the history list.")
