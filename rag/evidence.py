@@ -34,7 +34,14 @@ from rag.normalize import (
     joined_figures,
     name_in_texts,
 )
-from rag.question import NAME_KINDS, VALUE_KINDS, Question, counts_other_thing, new_quantities
+from rag.question import (
+    NAME_KINDS,
+    VALUE_KINDS,
+    Question,
+    counts_other_thing,
+    new_quantities,
+    ordinal_spans,
+)
 from rag.records import Passage
 from rag.terms import lexicon
 from rag.verify.names import check_name
@@ -422,6 +429,8 @@ def _has_value(
     say? "How many ... in 2015?" is not answered by a sentence whose only number is 2015.
     ``close``: the sentence is as close to the question as a paraphrase, whose counted noun
     may be worded otherwise ("seven victories" for "how many games ... win")."""
+    if q.ordinal:
+        return bool(ordinal_spans(q, text))  # "in which minute": "a 57th-minute penalty"
     if q.kind in ("number", "amount"):
         # a measure question is not answered by a count of another thing ("four games" for
         # "for how long"), a percentage question only by a percentage
