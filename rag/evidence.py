@@ -431,6 +431,8 @@ def _has_value(
     may be worded otherwise ("seven victories" for "how many games ... win")."""
     if q.ordinal:
         return bool(ordinal_spans(q, text))  # "in which minute": "a 57th-minute penalty"
+    if q.kind == "number" and _asks_frequency(q):
+        return _states_frequency(text, q.language)
     if q.kind in ("number", "amount"):
         # a measure question is not answered by a count of another thing ("four games" for
         # "for how long"), a percentage question only by a percentage
@@ -468,6 +470,24 @@ def _has_value(
         # address answers as a name does
         return any(a.group().rstrip(".,;:)") not in q.text for a in _ADDRESS.finditer(text))
     return True
+
+
+def _asks_frequency(q: Question) -> bool:
+    """Does the question ask how often ("How often are updates processed?")?"""
+    lowered = " ".join(q.text.lower().split())
+    return any(
+        re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", lowered)
+        for phrase in get_profile(q.language).frequency_questions
+    )
+
+
+def _states_frequency(text: str, language: str) -> bool:
+    """Does ``text`` state a frequency ("at least once a month", "updated weekly")?"""
+    lowered = " ".join(text.lower().split())
+    return any(
+        re.search(rf"(?<!\w){re.escape(word)}(?!\w)", lowered)
+        for word in get_profile(language).frequency_words
+    )
 
 
 def calendar_word(name: str, language: str) -> bool:
@@ -588,6 +608,8 @@ def score_units(
     # "who wrote the message that bounced": the returned message's header lines answer, the
     # bounce's own (From: postmaster) do not
     enclosed_asked = not asked_words.isdisjoint(profile.enclosed_header_roles)
+    # "by default": the evidence must say it (a value under a condition is another one)
+    qualifiers = q.terms & lex.terms(" ".join(profile.required_qualifiers))
     scored: list[Evidence] = []
     for unit, similarity in zip(candidates, similarities, strict=True):
         own = lex.terms(unit.display)
@@ -624,7 +646,7 @@ def score_units(
         ) and not (unit.roles and fold(unit.answer_text.strip("<>")) in fold(q.text))
         # (a header line whose value the question gives, "Recipient address: jangel1@...",
         # asked "why could the mail not be delivered to jangel1@...", says nothing new)
-        has_attribute = not q.attribute or bool(q.attribute & terms)
+        has_attribute = (not q.attribute or bool(q.attribute & terms)) and qualifiers <= terms
         # The sources word what is asked about in their own way ("seven victories" for
         # "games won", "commit to invest" for "agree to put in"): a sentence the embedding
         # finds this close to the question is about it, whatever its words.

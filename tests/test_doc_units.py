@@ -13,8 +13,9 @@ import pytest
 from index.loaders import load_file
 from index.records import Document
 from index.sentences import display_form, page_furniture, sentence_spans
+from index.settings import get_settings
 from rag.conditions import conditional_spans
-from rag.evidence import Unit, _has_value, names_entity, units
+from rag.evidence import Unit, _has_value, names_entity, score_units, units
 from rag.question import analyze
 from rag.records import Passage
 
@@ -183,6 +184,28 @@ def test_a_value_in_a_conditional_clause_is_no_answer() -> None:
     assert not _has_value(q, "Commands are not saved in the history list if the value is 0.")
     assert _has_value(q, "If the variable is unset, the shell keeps 500 commands.")
     assert conditional_spans("If the value is 1,000, 5 are kept.", "en") == [(0, 21)]
+
+
+def test_how_often_is_answered_by_a_frequency_not_a_count() -> None:
+    q = analyze("How often is the package mirror synchronised?", "en")
+    assert _has_value(q, "The mirror is synchronised at least twice a day by a cron job.")
+    assert _has_value(q, "Mirrors are updated daily.")
+    assert not _has_value(q, "The mirror holds 40 packages.")
+
+
+def test_a_default_asked_for_must_be_stated_as_one() -> None:
+    doc = _load("bash-manual-pages.pdf")
+    passage = _passage(doc)
+    unit_list = units(passage, doc.text)
+    q = analyze("What format string does HISTTIMEFORMAT use by default?", "en")
+    scored = score_units(q, unit_list, [0.5] * len(unit_list), get_settings())
+    by_text = {e.unit.display: e for e in scored}
+    stated = "The shell sets the default value to 500 after reading anystartup files."
+    assert by_text[stated].has_attribute
+    # a sentence about the format string that states no default gives some other value
+    assert not any(
+        e.has_attribute for d, e in by_text.items() if "format string" in d and "default" not in d
+    )
 
 
 def test_an_email_address_names_the_organisation_of_its_domain() -> None:
