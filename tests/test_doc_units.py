@@ -149,6 +149,24 @@ def test_pdf_text_keeps_the_word_spacing_of_its_glyphs() -> None:
     assert "\ufffe" not in text and "\r" not in text
 
 
+def test_a_numbered_section_title_is_the_context_of_its_sentences() -> None:
+    doc = _load("debian-developers-reference-duties.html")
+    found = {u.display: u for u in _units_of(doc)}
+    # "3.2.4. Going on vacation gracefully¶" reads like a phrase: its number makes it a title
+    assert "Going on vacation gracefully" not in found
+    vac = next(u for d, u in found.items() if d.startswith("First send a mail to debian-private"))
+    assert vac.context == "Going on vacation gracefully"  # not the section before ("Voting")
+
+
+def test_the_date_a_pdf_prints_on_its_pages_is_one_unit() -> None:
+    doc = _load("bash-manual-pages.pdf")
+    dated = [u for u in _units_of(doc) if u.furniture]
+    assert [(u.quote, u.roles) for u in dated] == [
+        ("GNU Bash 5.2 2022 September 19 1", "date when day")
+    ]
+    assert doc.text[dated[0].start : dated[0].end] == dated[0].quote
+
+
 def test_a_docx_hyperlink_shows_where_it_points() -> None:
     lines = _load("python-docx-hyperlink-fragments.docx").text.split("\n\n")
     # the shown words and the target differ: both are facts of the document
@@ -259,6 +277,15 @@ def test_the_date_a_mail_system_reported_comes_from_its_own_header(docs_rag: Any
     answer = docs_rag.ask("When did the UCLA mail server send the delivery failure report?")
     assert not answer.abstained
     assert _cited(docs_rag, answer)[0] == "Date: Sun, 23 Sep 2001 20:14:35 -0700 (PDT)"
+
+
+def test_the_date_a_manual_carries_is_its_running_footer(docs_rag: Any) -> None:
+    answer = docs_rag.ask("On what date was this bash manual page issued?")
+    assert not answer.abstained
+    assert _cited(docs_rag, answer) == ["GNU Bash 5.2 2022 September 19 1"]
+    # not evidence when no date is asked for
+    years = docs_rag.ask("Which years does the bash copyright cover?")
+    assert all("GNU Bash 5.2" not in quote for quote in _cited(docs_rag, years))
 
 
 def test_why_a_mail_bounced_is_answered_from_the_reason_line(docs_rag: Any) -> None:

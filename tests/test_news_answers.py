@@ -9,9 +9,9 @@ from decimal import Decimal
 
 import pytest
 
-from rag.evidence import units
+from rag.evidence import _has_value, units
 from rag.normalize import extract_names
-from rag.question import analyze
+from rag.question import analyze, value_candidates
 from rag.records import Passage
 from rag.terms import lexicon
 
@@ -75,3 +75,15 @@ def test_a_down_and_distance_is_not_an_entity_the_evidence_must_name() -> None:
     q = analyze("How many yards did Allen gain on third-and-10?")
     assert q.entities == ("Allen",)
     assert Decimal(10) in q.asked_values  # the figure the question gives is still given
+
+
+def test_which_unit_asks_for_a_position_answered_by_an_ordinal() -> None:
+    q = analyze("In which minute did Celtic score their equaliser?")
+    assert (q.kind, q.ordinal) == ("number", True)
+    text = "Celtic drew level with a 78th-minute header, 12 minutes after the break."
+    # the ordinal before the unit asked about answers, not the count of that unit
+    assert value_candidates(q, text) == [("78th", text.index("78th"), text.index("78th") + 4)]
+    assert _has_value(q, text)
+    assert not _has_value(q, "Celtic drew level 12 minutes after the break.")
+    # a named thing picked out by "which" stays a name question
+    assert analyze("Which player scored the equaliser?").ordinal is False

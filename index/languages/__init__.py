@@ -298,6 +298,11 @@ class LanguageProfile(BaseModel):
         default_factory=list,
         description="Auxiliary and adverb words between a subject and its verb ('has', 'also').",
     )
+    passive_auxiliaries: list[str] = Field(
+        default_factory=list,
+        description="Auxiliaries that make a participle after them passive ('was carried "
+        "off'): a who-question asking so wants the one it happened to, not the doer.",
+    )
     not_negations: list[str] = Field(
         default_factory=list,
         description="Phrases with a negation word that negate nothing ('no doubt', 'not only').",
@@ -346,6 +351,7 @@ class LanguageProfile(BaseModel):
         "condition_words",
         "measure_links",
         "auxiliaries",
+        "passive_auxiliaries",
         "not_negations",
         "reporting_verbs",
     )
