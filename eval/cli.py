@@ -284,6 +284,11 @@ def _print_eval(report: EvalReport) -> None:
         " (counted wrong)"
     )
     click.echo(
+        f"  lead name wrong      {report.counts.get('lead_name_wrong', 0)} of "
+        f"{report.counts.get('leading_with_name', 0)} entity answers leading with a name"
+        " (counted wrong)"
+    )
+    click.echo(
         "  correct by kind:     "
         + ", ".join(f"{kind} {_pct(rate)}" for kind, rate in report.by_kind.items())
     )

@@ -5,7 +5,8 @@ Per question:
 
 * correct — every expected fact is in the answer text (and, for a false premise, no rejected
   claim is; for an unanswerable question: the answer abstained), and a number or date the
-  answer leads with is one of the expected ones (``eval.lead``: "lead value wrong");
+  answer leads with is one of the expected ones, and so is the name an entity answer leads
+  with (``eval.lead``: "lead value wrong", "lead name wrong");
 * supported — every expected fact is in some cited quote, and every citation's quote holds at
   its offsets (``document_text(doc_id)[start:end] == quote``);
 * fidelity — every number and date in the answer text (citation markers removed) is in the
@@ -28,7 +29,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from eval.facts import Fact, FactQuestion
-from eval.lead import lead_value, lead_value_matches
+from eval.lead import check_lead, lead_value
 from rag import Answer, Citation
 from rag.verify import check_quote, shown_arithmetic, strip_citation_markers
 
@@ -141,6 +142,8 @@ class QuestionResult:
     # the number or date the answer leads with is not an expected one (None: no such lead)
     lead_value_wrong: bool | None = None
     lead_value: str | None = None
+    # the name an entity answer leads with is not an expected one (None: no name lead)
+    lead_name_wrong: bool | None = None
 
     def problems(self) -> list[str]:
         """Why this question did not fully pass, one short phrase each."""
@@ -153,6 +156,8 @@ class QuestionResult:
             out.append("missing " + ", ".join(self.facts_missing))
         if self.lead_value_wrong:
             out.append(f"leads with a wrong value: {self.lead_value}")
+        if self.lead_name_wrong:
+            out.append(f"leads with a wrong name: {self.lead_value}")
         if self.rejected_present:
             out.append("repeats false " + ", ".join(self.rejected_present))
         if self.facts_uncited:
@@ -216,17 +221,19 @@ def evaluate_answer(
         facts_missing = missing(question.expect, text) + [
             _group_label(group) for group in question.together if not _held(group, units)
         ]
-        # The value an answer leads with is the answer a reader takes away: the right fact
-        # further down in the quote does not make a wrong lead right.
+        # The value or name an answer leads with is the answer a reader takes away: the
+        # right fact further down in the quote does not make a wrong lead right.
         lead = lead_value(answer) if not answer.abstained else None
-        matches = lead_value_matches(lead, question.expect) if lead else None
-        lead_wrong = None if matches is None else not matches
+        judged = check_lead(question.kind, lead, question.expect)
+        lead_wrong = judged.wrong if judged is not None and judged.kind == "value" else None
+        name_wrong = judged.wrong if judged is not None and judged.kind == "name" else None
         correct = (
             not failed
             and not answer.abstained
             and not facts_missing
             and not rejected
             and not lead_wrong
+            and not name_wrong
         )
         # A fact counts as cited when one quote holds it whole (a list may spread over several
         # quotes, one fact may not), or when it is the checked result of arithmetic the
@@ -236,7 +243,7 @@ def evaluate_answer(
         uncited += [_group_label(g) for g in question.together if not _held(g, quotes)]
     else:
         facts_missing, uncited = [], []
-        lead, lead_wrong = None, None
+        lead, lead_wrong, name_wrong = None, None, None
         correct = not failed and answer.abstained
     broken = [c.n for c in answer.citations if not quote_holds(c, document_text)]
     supported = (not uncited and not broken and not failed) if question.answerable else None
@@ -276,4 +283,5 @@ def evaluate_answer(
         latency=answer.timings.get("total"),
         lead_value_wrong=lead_wrong,
         lead_value=lead,
+        lead_name_wrong=name_wrong,
     )

@@ -107,6 +107,14 @@ def summarize(
         ),
         f"recall_at_{k}": _rate([r.recall_at_k for r in results]),
         "cited_right_source": _rate([r.cited_source for r in results]),
+        # Of the answers leading with a value (number/date questions) or a name (entity
+        # questions): the share whose lead is an expected one. Gated on the dev set.
+        "lead_values_right": _rate(
+            [None if r.lead_value_wrong is None else not r.lead_value_wrong for r in results]
+        ),
+        "lead_names_right": _rate(
+            [None if r.lead_name_wrong is None else not r.lead_name_wrong for r in results]
+        ),
     }
     latencies = sorted(r.latency for r in results if r.latency is not None)
     if latencies:
@@ -117,6 +125,9 @@ def summarize(
     # answers whose lead number/date is not the expected one (counted wrong above)
     counts["leading_with_value"] = sum(r.lead_value_wrong is not None for r in results)
     counts["lead_value_wrong"] = sum(bool(r.lead_value_wrong) for r in results)
+    # entity answers whose lead name is not an expected one (counted wrong above)
+    counts["leading_with_name"] = sum(r.lead_name_wrong is not None for r in results)
+    counts["lead_name_wrong"] = sum(bool(r.lead_name_wrong) for r in results)
     for r in results:
         counts[r.kind] = counts.get(r.kind, 0) + 1
 

@@ -181,6 +181,15 @@ class Settings(BaseSettings):
         "heading or defined term it stands under, the other lines of an email header block) "
         "rather than the sentence itself.",
     )
+    evidence_term_weight: float = Field(
+        default=1.0,
+        ge=0,
+        le=1,
+        description="How much a question word counts when it stands in the defined term a "
+        "sentence describes and the term's first sentence ('HISTSIZE: The number of commands "
+        "to remember in the command history' over 'The shell sets the default value to 500'): "
+        "in a definition list every sentence under a term is about that term.",
+    )
     evidence_penalty: float = Field(
         default=0.6,
         ge=0,

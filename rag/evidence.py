@@ -25,6 +25,7 @@ from index.sentences import (
     page_furniture,
     sentence_spans,
 )
+from rag.conditions import conditional_spans, in_condition
 from rag.normalize import (
     extract_dates,
     extract_names,
@@ -33,7 +34,14 @@ from rag.normalize import (
     joined_figures,
     name_in_texts,
 )
-from rag.question import NAME_KINDS, VALUE_KINDS, Question, counts_other_thing, new_quantities
+from rag.question import (
+    NAME_KINDS,
+    VALUE_KINDS,
+    Question,
+    counts_other_thing,
+    new_quantities,
+    ordinal_spans,
+)
 from rag.records import Passage
 from rag.terms import lexicon
 from rag.verify.names import check_name
@@ -79,6 +87,15 @@ class Unit:
     # words the unit answers to as if it held them: an email header's role ("From:" answers
     # "who sent", "wrote", "author"; language data, index/languages/<code>.yaml header_roles)
     roles: str = ""
+    # the context is a defined term and its first sentence ("HISTSIZE: The number of commands
+    # to remember ..."): the sentence describes that term, not only stands in its section
+    under_term: bool = False
+    # an email header line of a message enclosed in another (a bounce's returned message, a
+    # quoted or forwarded one), not of the document's own message
+    enclosed: bool = False
+    # a running head or footer holding the date the document carries: evidence only for a
+    # question asking a date by a word of the Date: role ("What date does this manual carry?")
+    furniture: bool = False
 
     @property
     def matched(self) -> str:
@@ -148,6 +165,8 @@ def _profiled() -> frozenset[str]:
 EMAIL_FORMATS = frozenset({"eml", "email"})
 # How far before a passage its section's heading is looked for.
 _HEADING_REACH = 1500
+# How far past a passage's end the sentence it cuts is read to its end.
+_SENTENCE_REACH = 600
 
 
 def _trimmed(text: str, a: int, b: int) -> tuple[int, int]:
@@ -158,15 +177,24 @@ def _trimmed(text: str, a: int, b: int) -> tuple[int, int]:
     return a + list_marker_end(text[a:b]), b
 
 
-def _is_heading(quote: str, display: str, language: str) -> bool:
-    """One line that states nothing and does not end like a sentence: a heading or a
-    defined term ("HISTSIZE", "3.1.3. Manage release-critical bugs")."""
-    return (
-        header_value(quote) is None
-        and "\n" not in quote.strip()
-        and display[-1:] not in ".;:,!?"
-        and not _is_statement(display, language)
-    )
+# A section number of two levels or more ("3.2.4. Going on vacation gracefully"): the line
+# it opens is a heading even when it reads like a phrase with lower-case words.
+_SECTION_NUMBER = re.compile(r"[ \t]*\d{1,3}(?:\.\d{1,3})+\.?[ \t]+")
+_SECTION_WORDS = 10  # longer than this, a numbered line is a numbered paragraph
+
+
+def _is_heading(text: str, a: int, b: int, display: str, language: str) -> bool:
+    """The line ``text[a:b]`` states nothing and does not end like a sentence: a heading or a
+    defined term ("HISTSIZE", "COPYRIGHT"), or a numbered section's title ("3.2.4. Going on
+    vacation gracefully")."""
+    quote = text[a:b]
+    if header_value(quote) is not None or "\n" in quote.strip() or display[-1:] in ".;:,!?":
+        return False
+    line_start = text.rfind("\n", 0, a) + 1
+    numbered = _SECTION_NUMBER.fullmatch(text, line_start, a) is not None
+    if numbered and len(display.split()) <= _SECTION_WORDS:
+        return True
+    return not _is_statement(display, language)
 
 
 def _heading_of(text: str, spans: Sequence[tuple[int, int]], language: str) -> tuple[str, str]:
@@ -178,7 +206,7 @@ def _heading_of(text: str, spans: Sequence[tuple[int, int]], language: str) -> t
         display = display_form(text[a:b])
         if not display or header_value(text[a:b]) is not None:
             continue
-        if _is_heading(text[a:b], display, language):
+        if _is_heading(text, a, b, display, language):
             heading, opening = display, ""
         elif heading and not opening and len(heading.split()) == 1:
             opening = display
@@ -202,7 +230,15 @@ def units(
         text, max(0, passage.start - _HEADING_REACH), passage.start, language, skip
     )
     heading, opening = _heading_of(text, before, language)
-    spans = sentence_spans(text, passage.start, passage.end, language, skip)
+    # A chunk ends where its token budget does, often inside a sentence ("... an improved
+    # version of OpenAI's flagship model, GPT-4," of "..., GPT-4, called GPT-4 Turbo."): the
+    # sentence the passage cuts is read to its end, as the reader of the quote would.
+    reach = min(len(text), passage.end + _SENTENCE_REACH)
+    spans = [
+        span
+        for span in sentence_spans(text, passage.start, reach, language, skip)
+        if span[0] < passage.end
+    ]
     out: list[Unit] = []
     headers: list[Unit] = []  # the header block being read (email)
     last_statement = ""
@@ -215,9 +251,9 @@ def units(
         display = display_form(quote)
         value = header_value(quote)
         if "\n\n" in text[previous_end:a] or value is None:
-            headers = _close_block(headers, out, passage, last_statement, language)
+            headers = _close_block(headers, out, passage, last_statement, language, text)
         previous_end = b
-        if _is_heading(quote, display, language):
+        if _is_heading(text, a, b, display, language):
             heading, opening = display, ""  # a heading: context of what follows, no unit
             continue
         if email and value is not None and not is_boilerplate(display, language, False):
@@ -243,14 +279,38 @@ def units(
             continue
         if value is not None and display.rstrip().endswith("?"):
             continue  # a headline that asks ("What stores will be open?") states nothing
-        context = heading if not opening or opening == display else f"{heading}: {opening}"
+        under_term = bool(opening) and opening != display
+        context = f"{heading}: {opening}" if under_term else heading
         if heading and len(heading.split()) == 1 and not opening:
             opening = display
         last_statement = display
-        out.append(Unit(passage, a, b, quote, display, context))
-    _close_block(headers, out, passage, last_statement, language)
+        out.append(Unit(passage, a, b, quote, display, context, under_term=under_term))
+    _close_block(headers, out, passage, last_statement, language, text)
+    out.extend(_dated_furniture(passage, text, skip, language))
     out.sort(key=lambda u: u.start)
     return out
+
+
+def _dated_furniture(
+    passage: Passage, text: str, skip: frozenset[int], language: str
+) -> list[Unit]:
+    """The document's first running head or footer that holds a date ("GNU Bash 5.2 2022
+    September 19 1"): the date the document carries, printed on every page. Left out as
+    text, it is one unit (the same for every passage of the document) answering as an
+    email's Date: line does (its role words)."""
+    for at in sorted(skip):
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        a, b = _trimmed(text, at, end)
+        quote = text[a:b]
+        dates = extract_dates(quote)  # a year and a month, written together or apart
+        if not (any(d.year for d in dates) and any(d.month for d in dates)):
+            continue
+        words = " ".join(get_profile(language).header_roles.get("date", []))
+        return [
+            Unit(passage, a, b, quote, display_form(quote), passage.title, words, furniture=True)
+        ]
+    return []
 
 
 def asks_about_notices(question: str, language: str) -> bool:
@@ -260,18 +320,39 @@ def asks_about_notices(question: str, language: str) -> bool:
 
 
 def _close_block(
-    headers: list[Unit], out: list[Unit], passage: Passage, introduced_by: str, language: str
+    headers: list[Unit],
+    out: list[Unit],
+    passage: Passage,
+    introduced_by: str,
+    language: str,
+    text: str,
 ) -> list[Unit]:
     """Each line of a finished email header block joins ``out`` with the block's other lines,
     the message's title and the sentence introducing the block ("a message you sent with
-    the following header fields:") as its context, and its key's role words."""
+    the following header fields:") as its context, and its key's role words. A block that
+    does not open the document is a message enclosed in it (a bounce's returned message, a
+    quoted or forwarded one, a digest's post)."""
+    if not headers:
+        return []
     roles = get_profile(language).header_roles
+    enclosed = bool(text[: headers[0].start].strip())
     for unit in headers:
         others = [u.display for u in headers if u is not unit]
         context = " ".join([passage.title, introduced_by, *others]).strip()
         key = unit.display.split(":", 1)[0].strip().lower()
         words = " ".join(roles.get(key, [key]))
-        out.append(Unit(passage, unit.start, unit.end, unit.quote, unit.display, context, words))
+        out.append(
+            Unit(
+                passage,
+                unit.start,
+                unit.end,
+                unit.quote,
+                unit.display,
+                context,
+                words,
+                enclosed=enclosed,
+            )
+        )
     return []
 
 
@@ -283,10 +364,7 @@ def units_around(
     from dataclasses import replace
 
     widened = replace(passage, start=max(0, passage.start - before))
-    return [
-        Unit(passage, u.start, u.end, u.quote, u.display, u.context, u.roles)
-        for u in units(widened, document_text, language)
-    ]
+    return [replace(u, passage=passage) for u in units(widened, document_text, language)]
 
 
 def embed_units(embedder: Any, question: str, texts: Sequence[str]) -> np.ndarray:
@@ -351,10 +429,20 @@ def _has_value(
     say? "How many ... in 2015?" is not answered by a sentence whose only number is 2015.
     ``close``: the sentence is as close to the question as a paraphrase, whose counted noun
     may be worded otherwise ("seven victories" for "how many games ... win")."""
+    if q.ordinal:
+        return bool(ordinal_spans(q, text))  # "in which minute": "a 57th-minute penalty"
+    if q.kind == "number" and _asks_frequency(q):
+        return _states_frequency(text, q.language)
     if q.kind in ("number", "amount"):
         # a measure question is not answered by a count of another thing ("four games" for
         # "for how long"), a percentage question only by a percentage
-        found = [x for x in new_quantities(q, text) if not counts_other_thing(q, text, x)]
+        # a value in a conditional clause ("If the value is 0, ...") is no statement of it
+        conditions = conditional_spans(text, q.language)
+        found = [
+            x
+            for x in new_quantities(q, text)
+            if not counts_other_thing(q, text, x) and not in_condition(conditions, x.start)
+        ]
         if q.wants_percent:
             return any(x.unit == "%" for x in found)
         if q.kind == "amount":
@@ -384,6 +472,24 @@ def _has_value(
     return True
 
 
+def _asks_frequency(q: Question) -> bool:
+    """Does the question ask how often ("How often are updates processed?")?"""
+    lowered = " ".join(q.text.lower().split())
+    return any(
+        re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", lowered)
+        for phrase in get_profile(q.language).frequency_questions
+    )
+
+
+def _states_frequency(text: str, language: str) -> bool:
+    """Does ``text`` state a frequency ("at least once a month", "updated weekly")?"""
+    lowered = " ".join(text.lower().split())
+    return any(
+        re.search(rf"(?<!\w){re.escape(word)}(?!\w)", lowered)
+        for word in get_profile(language).frequency_words
+    )
+
+
 def calendar_word(name: str, language: str) -> bool:
     """A weekday or month ("Sun" of "Date: Sun, 12 May 2002", "May"): capitalised, no name."""
     profile = get_profile(language)
@@ -406,8 +512,30 @@ def _figure_meets_noun(q: Question, text: str) -> bool:
 
 def names_entity(entity: str, texts: Sequence[str], language: str) -> bool:
     """The texts name ``entity`` whole, or by a short form a writer uses for it ("Soto" for
-    "Juan Soto", "City" for "Manchester City"), never by parts of two names."""
-    return name_in_texts(entity, texts) or check_name(entity, texts, language).found
+    "Juan Soto", "City" for "Manchester City"), never by parts of two names. A one-word name
+    is also named by an address in its domain ("UCLA" by postmaster@ucla.edu: the header
+    lines of a message its mail system sent)."""
+    return (
+        name_in_texts(entity, texts)
+        or check_name(entity, texts, language).found
+        or _in_domain(entity, texts)
+    )
+
+
+_DOMAIN = re.compile(r"(?:@|https?://|\bwww\.)([\w-]+(?:\.[\w-]+)+)")
+
+
+def _in_domain(entity: str, texts: Sequence[str]) -> bool:
+    """Is the one-word ``entity`` a label of an address's domain in ``texts`` ("ucla" of
+    "postmaster@ucla.edu", "debian" of "https://keyring.debian.org/")?"""
+    word = entity.strip().lower()
+    if not word.isalnum():
+        return False
+    return any(
+        word in re.split(r"[.-]", found.group(1).lower())
+        for text in texts
+        for found in _DOMAIN.finditer(text)
+    )
 
 
 def sentence_before(candidates: Sequence[Unit]) -> dict[int, str]:
@@ -471,30 +599,36 @@ def score_units(
     asked_words = set(re.findall(r"\w+", q.text.lower()))
     # the header roles the question asks for ("who sent" asks for From:); a header line of
     # another key (To:, Recipient address:) is not about what is asked
+    profile = get_profile(q.language)
     roles_asked = {
         key
-        for key, words_of in get_profile(q.language).header_roles.items()
+        for key, words_of in profile.header_roles.items()
         if not asked_words.isdisjoint(words_of)
     }
+    # "who wrote the message that bounced": the returned message's header lines answer, the
+    # bounce's own (From: postmaster) do not
+    enclosed_asked = not asked_words.isdisjoint(profile.enclosed_header_roles)
+    # "by default": the evidence must say it (a value under a condition is another one)
+    qualifiers = q.terms & lex.terms(" ".join(profile.required_qualifiers))
     scored: list[Evidence] = []
     for unit, similarity in zip(candidates, similarities, strict=True):
         own = lex.terms(unit.display)
         # words of the heading a sentence stands under count, at a lower weight
         around = lex.terms(unit.context) - own if unit.context else set()
+        context_weight = (
+            settings.evidence_term_weight if unit.under_term else settings.evidence_context_weight
+        )
         terms = own | around
         # a header line asked for by its role ("who sent" -> "From:", "why" -> "Reason:")
         # counts as holding one more of the question's words; question words like "why"
         # are no terms, so the role is looked for among the question's plain words
-        role = 1 if unit.roles and not asked_words.isdisjoint(unit.roles.split()) else 0
+        key_role = 1 if unit.roles and not asked_words.isdisjoint(unit.roles.split()) else 0
+        # the enclosed message asked about: one more of the question's words
+        role = key_role + (1 if unit.roles and enclosed_asked and unit.enclosed else 0)
         coverage = (
             min(
                 1.0,
-                (
-                    len(q.terms & own)
-                    + role
-                    + settings.evidence_context_weight * len(q.terms & around)
-                )
-                / len(q.terms),
+                (len(q.terms & own) + role + context_weight * len(q.terms & around)) / len(q.terms),
             )
             if q.terms
             else 0.0
@@ -512,7 +646,7 @@ def score_units(
         ) and not (unit.roles and fold(unit.answer_text.strip("<>")) in fold(q.text))
         # (a header line whose value the question gives, "Recipient address: jangel1@...",
         # asked "why could the mail not be delivered to jangel1@...", says nothing new)
-        has_attribute = not q.attribute or bool(q.attribute & terms)
+        has_attribute = (not q.attribute or bool(q.attribute & terms)) and qualifiers <= terms
         # The sources word what is asked about in their own way ("seven victories" for
         # "games won", "commit to invest" for "agree to put in"): a sentence the embedding
         # finds this close to the question is about it, whatever its words.
@@ -532,8 +666,12 @@ def score_units(
             # One word of what is asked worded otherwise ("Federline's attorney" for "his
             # lawyer", "a maiden defeat" for "their first loss")
             has_focus = focus_by_word = _focus_by_word(q, unit.display, words, settings)
-        if unit.roles and roles_asked and not role:
+        if unit.roles and roles_asked and not key_role:
             has_focus = focus_by_word = False  # a header line of a role not asked for
+        if unit.furniture and not key_role:
+            has_focus = focus_by_word = False  # a page's running line, its date not asked
+        if unit.roles and enclosed_asked and not unit.enclosed:
+            has_focus = focus_by_word = False  # the outer message's line, the enclosed asked
         # The value's sentence often refers back to what the sentence before it names ("it",
         # "the company", "Sofia" for Bulgaria): the names may stand there, not further away.
         context = [unit.display, unit.passage.title, before.get(id(unit), ""), unit.context]

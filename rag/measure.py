@@ -15,7 +15,7 @@ import functools
 from index.languages import UnknownLanguage, get_profile
 from rag.terms import lexicon
 
-__all__ = ["bound_class", "measure_class"]
+__all__ = ["bound_class", "measure_class", "measures"]
 
 _EDGE = ".,;:!?()[]«»“”\"'’"
 
@@ -33,6 +33,16 @@ def _keys(language: str) -> dict[str, str]:
             for key in _forms(noun, language):
                 out.setdefault(key, kind)
     return out
+
+
+@functools.cache
+def _year_keys(language: str) -> frozenset[str]:
+    """Every form of the profile's year nouns ("году", "г.")."""
+    try:
+        profile = get_profile(language)
+    except UnknownLanguage:
+        return frozenset()
+    return frozenset(k for noun in profile.year_nouns for k in _forms(noun, language))
 
 
 def _forms(word: str, language: str) -> set[str]:
@@ -70,3 +80,20 @@ def bound_class(text: str, end: int, language: str) -> str | None:
     if not following:
         return None
     return measure_class(following[0], language)
+
+
+def measures(word: str, language: str) -> bool:
+    """Is ``word``, written right after a number, a unit that makes it a measure: listed in
+    the profile's unit vocabulary as written ("bits") or by another form ("месяцев"), and no
+    word that makes the number a year ("2020 году")? Such a number counts no thing and is no
+    year."""
+    word = word.strip(_EDGE).strip("-").lower()
+    if not word:
+        return False
+    try:
+        profile = get_profile(language)
+    except UnknownLanguage:
+        return False
+    if word in profile.year_nouns or _forms(word, language) & _year_keys(language):
+        return False
+    return word in profile.measure_words or measure_class(word, language) is not None

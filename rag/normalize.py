@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -48,6 +48,7 @@ __all__ = [
     "extract_quantities",
     "fact_in_text",
     "fold",
+    "iter_names_with_starts",
     "literal_in_texts",
     "name_in_texts",
     "phrase_in_texts",
@@ -123,6 +124,21 @@ def extract_dates(text: str) -> list[DateMention]:
 def extract_names(text: str) -> list[str]:
     """Proper names, acronyms and identifiers as written, first occurrence order."""
     return list(analyse(text).names)
+
+
+def iter_names_with_starts(text: str) -> Iterator[tuple[str, int]]:
+    """Each of ``extract_names(text)`` with its offset in ``text``, in order.
+
+    The names come in first occurrence order, so each one is searched from the end of the
+    previous one found; a name that cannot be found there (it only occurs earlier, inside a
+    longer name) is left out."""
+    position = 0
+    for name in extract_names(text):
+        at = text.find(name, position)
+        if at < 0:
+            continue
+        position = at + len(name)
+        yield name, at
 
 
 def extract_literals(text: str) -> list[str]:

@@ -14,6 +14,7 @@ from rag.normalize import (
     extract_quantities,
     fact_in_text,
     fold,
+    iter_names_with_starts,
     name_in_texts,
 )
 
@@ -216,6 +217,22 @@ def test_common_words_weekdays_and_months_are_not_names() -> None:
     text = sample(BELARUS, "Lukashenko said Tuesday during a working trip to Borisov")
     assert extract_names(text) == ["Lukashenko", "Borisov"]
     assert extract_names("The sources say that in December the offensive began.") == []
+
+
+def test_names_with_starts_give_each_first_occurrence_offset() -> None:
+    text = "Lukashenko said Tuesday during a working trip to Borisov, where Lukashenko met Putin."
+    found = list(iter_names_with_starts(text))
+    assert found == [("Lukashenko", 0), ("Borisov", 49), ("Putin", 79)]
+    # a short name after a longer one that contains it is searched past the longer one
+    text = "Bashar al-Assad and Assad loyalists met Turkish envoys"
+    assert list(iter_names_with_starts(text)) == [
+        ("Bashar al-Assad", 0),
+        ("Assad", 20),
+        ("Turkish", 40),
+    ]
+    for name, at in iter_names_with_starts(ALLEN):
+        assert ALLEN[at : at + len(name)] == name
+    assert [n for n, _ in iter_names_with_starts(ALLEN)] == extract_names(ALLEN)
 
 
 def test_adjectives_with_hyphens_keep_the_name() -> None:

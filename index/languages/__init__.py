@@ -38,7 +38,18 @@ AnswerKind = Literal[
 
 ANSWER_KINDS: tuple[str, ...] = AnswerKind.__args__  # type: ignore[attr-defined]
 # what a unit of measure measures (measure_nouns): a number of one class never answers another
-MEASURE_CLASSES: tuple[str, ...] = ("time", "length", "mass", "area", "volume")
+MEASURE_CLASSES: tuple[str, ...] = (
+    "time",
+    "length",
+    "mass",
+    "area",
+    "volume",
+    "data",
+    "speed",
+    "degree",
+    "point",
+    "multiple",
+)
 
 
 class UnknownLanguage(ValueError):
@@ -172,14 +183,17 @@ class LanguageProfile(BaseModel):
     )
     measure_nouns: dict[str, list[str]] = Field(
         default_factory=dict,
-        description="Class of measure (time, length, mass, area, volume) -> the nouns (lemmas "
-        "or forms, abbreviations) of its units ('месяц', 'kilometre', 'т'): a number followed "
-        "by one is a measure, not a count of things (rag.measure).",
+        description="The unit vocabulary: class of measure (time, length, mass, area, volume, "
+        "data, speed, degree, point, multiple) -> the words of its units ('месяц', 'minutes', "
+        "'т'). A number followed by one measures: it counts no thing (rag.measure) and is no "
+        "year ('2048 bits'). Listed forms are matched as written by the number rules "
+        "(measure_words); rag.measure finds the other forms by stem and lemma.",
     )
-    measure_words: list[str] = Field(
+    year_nouns: list[str] = Field(
         default_factory=list,
-        description="Unit words written after a number ('2048 bits', '35 minutes', '25 miles'): "
-        "the number measures, it is no year and counts no thing (lower-case, every form).",
+        description="Words after a number that make it a year ('2020 год', '2020 г.'), though "
+        "some are units of time too ('5 лет'): the number before them is no measure "
+        "(lower-case; rag.measure finds their other forms by stem and lemma).",
     )
     degree_words: list[str] = Field(
         default_factory=list,
@@ -215,6 +229,28 @@ class LanguageProfile(BaseModel):
         default_factory=dict,
         description="What an email header line answers: its lower-case key ('from') and the "
         "words a question asks it with ('sent', 'wrote', 'author').",
+    )
+    required_qualifiers: list[str] = Field(
+        default_factory=list,
+        description="Words that, in a question, pick out one value among several of the same "
+        "thing ('default'; lower-case): the evidence must say it too ('the default value is "
+        "10'); a value given under a condition or a setting is another one.",
+    )
+    frequency_questions: list[str] = Field(
+        default_factory=list,
+        description="Question phrases asking how often something happens ('how often'; "
+        "lower-case): a frequency answers ('at least once a month'), not a count.",
+    )
+    frequency_words: list[str] = Field(
+        default_factory=list,
+        description="Words stating a frequency ('once', 'twice', 'monthly', 'annually'; "
+        "lower-case, every form): a sentence holding one answers a frequency question.",
+    )
+    enclosed_header_roles: list[str] = Field(
+        default_factory=list,
+        description="Words a question asks about a message enclosed in another with ('the "
+        "message that bounced', 'the original message'; lower-case): the header lines of a "
+        "returned, quoted or forwarded message answer them, the outer message's do not.",
     )
     notice_topics: list[str] = Field(
         default_factory=list,
@@ -258,6 +294,12 @@ class LanguageProfile(BaseModel):
         default_factory=list,
         description="Words that start a new clause with its own polarity ('but', 'while').",
     )
+    condition_words: list[str] = Field(
+        default_factory=list,
+        description="Words opening a conditional clause ('if', 'unless'; lower-case): a value "
+        "in that clause is the condition ('If the value is 0, ...'), not what the sentence "
+        "states; only strictly conditional words ('when' also dates an event).",
+    )
     order_words: dict[str, Literal["before", "after"]] = Field(
         default_factory=dict,
         description="Words joining two reported events by their order ('before', 'after'; "
@@ -271,6 +313,11 @@ class LanguageProfile(BaseModel):
     auxiliaries: list[str] = Field(
         default_factory=list,
         description="Auxiliary and adverb words between a subject and its verb ('has', 'also').",
+    )
+    passive_auxiliaries: list[str] = Field(
+        default_factory=list,
+        description="Auxiliaries that make a participle after them passive ('was carried "
+        "off'): a who-question asking so wants the one it happened to, not the doer.",
     )
     not_negations: list[str] = Field(
         default_factory=list,
@@ -302,7 +349,7 @@ class LanguageProfile(BaseModel):
         "year_prefixes",
         "date_prepositions",
         "measure_units",
-        "measure_words",
+        "year_nouns",
         "degree_words",
         "percent_questions",
         "joined_figure_nouns",
@@ -317,8 +364,10 @@ class LanguageProfile(BaseModel):
         "give_verbs",
         "receive_verbs",
         "clause_breaks",
+        "condition_words",
         "measure_links",
         "auxiliaries",
+        "passive_auxiliaries",
         "not_negations",
         "reporting_verbs",
     )
@@ -354,6 +403,12 @@ class LanguageProfile(BaseModel):
     @classmethod
     def _lower_keys(cls, values: dict[str, object]) -> dict[str, object]:
         return {k.lower(): v for k, v in values.items()}
+
+    @functools.cached_property
+    def measure_words(self) -> frozenset[str]:
+        """Every unit word of ``measure_nouns`` as listed, whatever its class: the flat view
+        the number rules match after a figure ("2048 bits", "35 minutes")."""
+        return frozenset(w for words in self.measure_nouns.values() for w in words)
 
     def label(self, key: str, default: str) -> str:
         """A fixed answer phrase in this language, or ``default`` if the profile lacks it."""

@@ -18,9 +18,11 @@ from rag.compose.bound import Signal, bound_value, bound_with_signal
 from rag.compose.yesno import DocumentText, yes_no
 from rag.crosslang import is_cross
 from rag.evidence import Evidence, candidate_names
+from rag.measure import measure_class
 from rag.normalize import extract_dates, extract_names, extract_quantities, fold, joined_figure
 from rag.question import NAME_KINDS, Question, reads_as_year, value_candidates
 from rag.records import AnswerSentence, Citation
+from rag.roles import keep_in_role
 from rag.terms import lexicon
 from rag.vote import NameVote
 
@@ -158,6 +160,15 @@ def _best_bound_first(q: Question, picked: list[Evidence]) -> list[Evidence]:
     return [picked[best]] + [e for i, e in enumerate(picked) if i != best]
 
 
+def _asks_unit(q: Question) -> bool:
+    """ "In which minute ...": the noun the question asks for is a unit of measure."""
+    lex = lexicon(q.language)
+    return any(
+        lex.stems([w])[0] in q.kind_noun and measure_class(w, q.language) is not None
+        for w in lex.words(q.text)
+    )
+
+
 def answer_value(
     q: Question, e: Evidence, name_margin: int | None = None
 ) -> tuple[str, int, int] | None:
@@ -175,8 +186,13 @@ def answer_value(
     text = e.unit.quote
     spans = value_candidates(q, text)
     if q.kind in NAME_KINDS:
+        if _asks_unit(q):
+            return None  # "in which minute": a unit of measure is answered by a figure
         titles = {t.lower() for t in get_profile(q.language).titles}
         spans = [(n, at, at + len(n)) for n, at in candidate_names(q, text)]
+        # the name in the role the question asks ("which player was carried off": not
+        # the teammates "by" whom she was)
+        spans = keep_in_role(q, text, spans)
         if q.kind == "person":
             # a person's name has two words or follows a title; no figure ("P1.42") and no
             # initials ("GDP") name one

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from index.translit import has_cyrillic, name_in_text
-from rag.normalize import extract_names, fold, phrase_in_texts
+from rag.normalize import extract_names, fold, iter_names_with_starts, phrase_in_texts
 from rag.verify.lexicon import Lexicon, get_lexicon
 
 __all__ = ["NameCheck", "Role", "check_name", "role_conflicts", "roles"]
@@ -151,11 +151,7 @@ def roles(text: str, lang: str = "en") -> list[Role]:
     ("Changpeng Zhao, the CEO of Binance,"; "Ellison, who ran Alameda,")."""
     lex = get_lexicon(lang)
     out: list[Role] = []
-    position = 0
-    for name in extract_names(text):
-        at = text.find(name, position)
-        if at < 0:
-            continue
+    for name, at in iter_names_with_starts(text):
         position = at + len(name)
         raw = fold(name, keep_case=True).split()
         title_at = [i for i, w in enumerate(raw[:-1]) if w.lower() in lex.titles]
