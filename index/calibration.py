@@ -32,6 +32,7 @@ CALIBRATED_FIELDS = frozenset(
         "evidence_counted_similarity",
         "evidence_paraphrase_similarity",
         "crosslang_min_similarity",
+        "crosslang_min_evidence_score",
         "min_evidence_score",
         "evidence_window",
         "name_vote_min_score",

@@ -211,6 +211,12 @@ class Settings(BaseSettings):
         description="Embedding similarity from which a sentence in another language than the "
         "question counts as about it (rag/crosslang.py; multilingual-e5-small's scale).",
     )
+    crosslang_min_evidence_score: float = Field(
+        default=0.40,
+        description="Below this evidence score a sentence in another language than the "
+        "question does not answer it (rag/crosslang.py scores it on a scale of its own: "
+        "similarity and language-independent anchors, no word coverage).",
+    )
     crosslang_passages: int = Field(
         default=2,
         ge=0,

@@ -830,18 +830,28 @@ def assess_without_vote(q: Question, ranked: Sequence[Evidence], settings: Setti
     return assess(q, ranked, settings, vote=False)
 
 
+def _least_score(q: Question, e: Evidence, settings: Settings) -> float:
+    """The score below which ``e`` does not answer. A sentence in another language than the
+    question is scored by rag.crosslang on a scale of its own (anchors, not word coverage), so
+    it has its own threshold; both are calibrated per embedding model."""
+    from rag.crosslang import is_cross  # (rag.crosslang imports this module)
+
+    if is_cross(q.language, e.unit.passage.language):
+        return settings.crosslang_min_evidence_score
+    return settings.min_evidence_score
+
+
 def assess(
     q: Question, ranked: Sequence[Evidence], settings: Settings, vote: bool = True
 ) -> Assessment:
     """Answer only with units that meet every constraint and score above the threshold; the
     others close to the best join it (up to ``max_evidence``), without repeats. A who/which
     question no sentence holds most of is answered by the name documents agree on."""
-    threshold = settings.min_evidence_score
     # a question in the sources ("WTF is going on at OpenAI?") answers nothing, though the
     # names it holds still vote
     voters = ranked
     ranked = [e for e in ranked if not _asks(e)]
-    qualified = [e for e in ranked if e.meets_all and e.score >= threshold]
+    qualified = [e for e in ranked if e.meets_all and e.score >= _least_score(q, e, settings)]
     # several names asked for ("Who are the ...?"): one name the documents agree on is not it
     voting = vote and q.kind in NAME_KINDS and not q.plural
     agreed = name_vote(q, voters, settings) if voting else None
@@ -858,8 +868,10 @@ def assess(
     for e in ranked:
         if len(picked) >= settings.max_evidence:
             break
-        if e.score < max(threshold, best - settings.evidence_window):
+        if e.score < best - settings.evidence_window:
             break
+        if e.score < _least_score(q, e, settings):
+            continue
         key = " ".join(e.unit.display.lower().split())
         if key in seen:  # the same sentence in two documents (or two chunks) is said once
             continue

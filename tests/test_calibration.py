@@ -216,3 +216,40 @@ def test_e5_answers_with_its_own_record_not_minilms_values(tmp_path: Path) -> No
     answered = rag.ask("How many counts does Bankman-Fried face?")
     assert not answered.abstained
     assert answered.text.split(".")[0] == "seven"
+
+
+def test_a_sentence_in_another_language_has_its_own_abstention_threshold() -> None:
+    """rag.crosslang scores a sentence in another language than the question on a scale of
+    its own (no word coverage across languages): it answers from crosslang_min_evidence_score,
+    a same-language sentence from min_evidence_score."""
+    from rag.evidence import Evidence, Unit, assess
+    from rag.question import analyze
+    from rag.records import Passage
+
+    def evidence(text: str, language: str, score: float) -> Evidence:
+        passage = Passage(
+            "c",
+            language,
+            f"{language}.txt",
+            "T",
+            "",
+            "",
+            text,
+            0,
+            len(text),
+            0.1,
+            language=language,
+        )
+        return Evidence(
+            Unit(passage, 0, len(text), text, text), score, score, 1.0, True, True, True
+        )
+
+    q = analyze("How many helicopters did the ministry sell?", "en")
+    settings = get_settings(min_evidence_score=0.6, crosslang_min_evidence_score=0.4)
+    russian = evidence("Министерство продало 5 вертолётов.", "ru", 0.5)
+    english = evidence("The ministry sold 5 helicopters.", "en", 0.5)
+    assert [e.unit.passage.language for e in assess(q, [russian], settings).picked] == ["ru"]
+    assert assess(q, [english], settings).picked == []
+    # within the window of the best, each sentence still needs its own threshold
+    picked = assess(q, [russian, english], settings).picked
+    assert [e.unit.passage.language for e in picked] == ["ru"]
