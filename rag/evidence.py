@@ -163,8 +163,9 @@ def _profiled() -> frozenset[str]:
 # Email formats: a message's header lines (From:, To:, Date:, Subject:, and the header
 # blocks a bounce or digest quotes) say who wrote to whom, when and about what.
 EMAIL_FORMATS = frozenset({"eml", "email"})
-# How far before a passage its section's heading is looked for.
-_HEADING_REACH = 1500
+# How far before a passage its section's heading is looked for: a long section's title may
+# stand several paragraphs above the passage ("2.3. Registering as a Debian member").
+_HEADING_REACH = 6000
 # How far past a passage's end the sentence it cuts is read to its end.
 _SENTENCE_REACH = 600
 
