@@ -33,6 +33,7 @@ from rag.normalize import (
     has_joined_figure,
     joined_figures,
     name_in_texts,
+    phrase_in_texts,
 )
 from rag.question import (
     NAME_KINDS,
@@ -696,11 +697,14 @@ def candidate_names(
     """Names in ``text`` the question does not already give, with their offsets. A single
     capitalised word opening the sentence ("Unfortunately") is not taken for a name.
     ``asked`` tells a name the question gives (default: the same words, same script)."""
-    folded_q = fold(q.text)
     if asked is None:
 
         def asked(name: str) -> bool:
-            return fold(name) in folded_q or any(fold(p) in folded_q for p in name.split())
+            # whole words (with derived endings: "Harbaugh's"), never a substring: the "Com."
+            # of "Lt. Com. Matthew Allen" is no word of a question about a "Command"
+            return phrase_in_texts(name, [q.text]) or any(
+                phrase_in_texts(p, [q.text]) for p in name.split()
+            )
 
     out = []
     position = 0
