@@ -119,3 +119,14 @@ def test_the_quote_naming_someone_beside_what_is_asked_leads() -> None:
     # a first quote that already names someone beside what is asked keeps its lead
     out = compose(q, [beside, near_names], get_settings().yes_no_coverage)
     assert out.sentences[0].text == "Karim Vessel." and out.citations[0].source == "b.txt"
+
+
+def test_a_first_quote_without_a_name_lead_stays_first() -> None:
+    q = analyze("To which list should a member mail an absence notice?")
+    bare = _evidence(
+        "First send a mail to absences@lists.example.org and state when you will be away.", "a", 0.6
+    )
+    link = _evidence("Every new member subscribes to that list (see Mailing lists).", "b", 0.55)
+    out = compose(q, [bare, link], get_settings().yes_no_coverage)
+    assert out.citations[0].source == "a.txt"
+    assert not out.citations[0].value  # no name leads the answer

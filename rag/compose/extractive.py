@@ -177,12 +177,15 @@ def _focus_gap(q: Question, e: Evidence) -> int | None:
 
 def _best_named_first(q: Question, picked: list[Evidence], beside: int) -> list[Evidence]:
     """For a one-name question, the picked quote whose name stands beside what is asked
-    (within ``beside`` words of a focus word) goes first when the first quote's name stands
-    farther or apart from it: a quote as close to the question may name someone near the
-    question's own names ("opposition to Bashar al-Assad ... led by HTS") while the next says
-    "Abu Hassan al-Hamwi, head of HTS's military wing"."""
+    (within ``beside`` words of a focus word) goes first when the first quote leads with a
+    name standing farther or apart from it (a first quote with no name lead stays first): a
+    quote as close to the question may name someone near the question's own names
+    ("opposition to Bashar al-Assad ... led by HTS") while the next says "Abu Hassan
+    al-Hamwi, head of HTS's military wing"."""
     if q.kind not in NAME_KINDS or q.plural or len(picked) < 2:
         return picked
+    if answer_value(q, picked[0]) is None:
+        return picked  # the first quote answers alone: no name of it leads to be replaced
     first = _focus_gap(q, picked[0])
     best, best_gap = 0, first
     for i, e in enumerate(picked[1:], start=1):
