@@ -703,7 +703,7 @@ def candidate_names(
             # whole words (with derived endings: "Harbaugh's"), never a substring: the "Com."
             # of "Lt. Com. Matthew Allen" is no word of a question about a "Command"
             return phrase_in_texts(name, [q.text]) or any(
-                phrase_in_texts(p, [q.text]) for p in name.split()
+                phrase_in_texts(p, [q.text]) or _clipped(p, q.text) for p in name.split()
             )
 
     out = []
@@ -737,6 +737,17 @@ def candidate_names(
 def new_identifiers(q: Question, text: str) -> bool:
     """Does ``text`` hold a name with a number the question does not give ("RFC 4880")?"""
     return any(_NUMBERED.match(name, len(name.split()[0])) for name, _ in candidate_names(q, text))
+
+
+def _clipped(part: str, question: str) -> bool:
+    """ "[VAC]" for a question about a "vacation": a word in capitals that a question word
+    begins with is that word clipped (three letters at least; "Com." is not clipped
+    "Command": a clipped word is written in capitals)."""
+    letters = part.strip("[]().,;:")
+    if len(letters) < 3 or not letters.isalpha() or not letters.isupper():
+        return False
+    low = letters.lower()
+    return any(w.lower().startswith(low) for w in re.findall(r"\w+", question))
 
 
 def _joined_parts(name: str, at: int, language: str) -> list[tuple[str, int]]:

@@ -9,7 +9,7 @@ import pytest
 
 from index.settings import get_settings
 from rag.compose.extractive import answer_value, compose
-from rag.evidence import Evidence, Unit
+from rag.evidence import Evidence, Unit, candidate_names
 from rag.question import analyze
 from rag.records import Passage
 from rag.roles import AGENT, OBJECT, PATIENT, asked_role
@@ -130,3 +130,14 @@ def test_a_first_quote_without_a_name_lead_stays_first() -> None:
     out = compose(q, [bare, link], get_settings().yes_no_coverage)
     assert out.citations[0].source == "a.txt"
     assert not out.citations[0].value  # no name leads the answer
+
+
+def test_question_words_given_are_whole_words_or_clipped_in_capitals() -> None:
+    # "Com." is no word of "Command": the officer is a candidate
+    q = analyze("Which Naval Command officer told reporters the budget was cut?")
+    text = "A Naval Command officer, Lt. Com. Rhea Marsh, told reporters the budget was cut."
+    assert any("Rhea Marsh" in n for n, _ in candidate_names(q, text))
+    # "[ABS]" in capitals is the question's "absence" clipped: given, not an answer
+    q = analyze("To which list should a member mail an absence notice?")
+    text = "Send a mail to absences@lists.example.org with [ABS] in the subject."
+    assert candidate_names(q, text) == []
