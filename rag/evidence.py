@@ -94,6 +94,9 @@ class Unit:
     # an email header line of a message enclosed in another (a bounce's returned message, a
     # quoted or forwarded one), not of the document's own message
     enclosed: bool = False
+    # a running head or footer holding the date the document carries: evidence only for a
+    # question asking a date by a word of the Date: role ("What date does this manual carry?")
+    furniture: bool = False
 
     @property
     def matched(self) -> str:
@@ -161,8 +164,9 @@ def _profiled() -> frozenset[str]:
 # Email formats: a message's header lines (From:, To:, Date:, Subject:, and the header
 # blocks a bounce or digest quotes) say who wrote to whom, when and about what.
 EMAIL_FORMATS = frozenset({"eml", "email"})
-# How far before a passage its section's heading is looked for.
-_HEADING_REACH = 1500
+# How far before a passage its section's heading is looked for: a long section's title may
+# stand several paragraphs above the passage ("2.3. Registering as a Debian member").
+_HEADING_REACH = 6000
 # How far past a passage's end the sentence it cuts is read to its end.
 _SENTENCE_REACH = 600
 
@@ -175,15 +179,24 @@ def _trimmed(text: str, a: int, b: int) -> tuple[int, int]:
     return a + list_marker_end(text[a:b]), b
 
 
-def _is_heading(quote: str, display: str, language: str) -> bool:
-    """One line that states nothing and does not end like a sentence: a heading or a
-    defined term ("HISTSIZE", "3.1.3. Manage release-critical bugs")."""
-    return (
-        header_value(quote) is None
-        and "\n" not in quote.strip()
-        and display[-1:] not in ".;:,!?"
-        and not _is_statement(display, language)
-    )
+# A section number of two levels or more ("3.2.4. Going on vacation gracefully"): the line
+# it opens is a heading even when it reads like a phrase with lower-case words.
+_SECTION_NUMBER = re.compile(r"[ \t]*\d{1,3}(?:\.\d{1,3})+\.?[ \t]+")
+_SECTION_WORDS = 10  # longer than this, a numbered line is a numbered paragraph
+
+
+def _is_heading(text: str, a: int, b: int, display: str, language: str) -> bool:
+    """The line ``text[a:b]`` states nothing and does not end like a sentence: a heading or a
+    defined term ("HISTSIZE", "COPYRIGHT"), or a numbered section's title ("3.2.4. Going on
+    vacation gracefully")."""
+    quote = text[a:b]
+    if header_value(quote) is not None or "\n" in quote.strip() or display[-1:] in ".;:,!?":
+        return False
+    line_start = text.rfind("\n", 0, a) + 1
+    numbered = _SECTION_NUMBER.fullmatch(text, line_start, a) is not None
+    if numbered and len(display.split()) <= _SECTION_WORDS:
+        return True
+    return not _is_statement(display, language)
 
 
 def _heading_of(text: str, spans: Sequence[tuple[int, int]], language: str) -> tuple[str, str]:
@@ -195,7 +208,7 @@ def _heading_of(text: str, spans: Sequence[tuple[int, int]], language: str) -> t
         display = display_form(text[a:b])
         if not display or header_value(text[a:b]) is not None:
             continue
-        if _is_heading(text[a:b], display, language):
+        if _is_heading(text, a, b, display, language):
             heading, opening = display, ""
         elif heading and not opening and len(heading.split()) == 1:
             opening = display
@@ -242,7 +255,7 @@ def units(
         if "\n\n" in text[previous_end:a] or value is None:
             headers = _close_block(headers, out, passage, last_statement, language, text)
         previous_end = b
-        if _is_heading(quote, display, language):
+        if _is_heading(text, a, b, display, language):
             heading, opening = display, ""  # a heading: context of what follows, no unit
             continue
         if email and value is not None and not is_boilerplate(display, language, False):
@@ -275,8 +288,31 @@ def units(
         last_statement = display
         out.append(Unit(passage, a, b, quote, display, context, under_term=under_term))
     _close_block(headers, out, passage, last_statement, language, text)
+    out.extend(_dated_furniture(passage, text, skip, language))
     out.sort(key=lambda u: u.start)
     return out
+
+
+def _dated_furniture(
+    passage: Passage, text: str, skip: frozenset[int], language: str
+) -> list[Unit]:
+    """The document's first running head or footer that holds a date ("GNU Bash 5.2 2022
+    September 19 1"): the date the document carries, printed on every page. Left out as
+    text, it is one unit (the same for every passage of the document) answering as an
+    email's Date: line does (its role words)."""
+    for at in sorted(skip):
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        a, b = _trimmed(text, at, end)
+        quote = text[a:b]
+        dates = extract_dates(quote)  # a year and a month, written together or apart
+        if not (any(d.year for d in dates) and any(d.month for d in dates)):
+            continue
+        words = " ".join(get_profile(language).header_roles.get("date", []))
+        return [
+            Unit(passage, a, b, quote, display_form(quote), passage.title, words, furniture=True)
+        ]
+    return []
 
 
 def asks_about_notices(question: str, language: str) -> bool:
@@ -397,6 +433,8 @@ def _has_value(
     may be worded otherwise ("seven victories" for "how many games ... win")."""
     if q.ordinal:
         return bool(ordinal_spans(q, text))  # "in which minute": "a 57th-minute penalty"
+    if q.kind == "number" and _asks_frequency(q):
+        return _states_frequency(text, q.language)
     if q.kind in ("number", "amount"):
         # a measure question is not answered by a count of another thing ("four games" for
         # "for how long"), a percentage question only by a percentage
@@ -434,6 +472,24 @@ def _has_value(
         # address answers as a name does
         return any(a.group().rstrip(".,;:)") not in q.text for a in _ADDRESS.finditer(text))
     return True
+
+
+def _asks_frequency(q: Question) -> bool:
+    """Does the question ask how often ("How often are updates processed?")?"""
+    lowered = " ".join(q.text.lower().split())
+    return any(
+        re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", lowered)
+        for phrase in get_profile(q.language).frequency_questions
+    )
+
+
+def _states_frequency(text: str, language: str) -> bool:
+    """Does ``text`` state a frequency ("at least once a month", "updated weekly")?"""
+    lowered = " ".join(text.lower().split())
+    return any(
+        re.search(rf"(?<!\w){re.escape(word)}(?!\w)", lowered)
+        for word in get_profile(language).frequency_words
+    )
 
 
 def calendar_word(name: str, language: str) -> bool:
@@ -554,6 +610,8 @@ def score_units(
     # "who wrote the message that bounced": the returned message's header lines answer, the
     # bounce's own (From: postmaster) do not
     enclosed_asked = not asked_words.isdisjoint(profile.enclosed_header_roles)
+    # "by default": the evidence must say it (a value under a condition is another one)
+    qualifiers = q.terms & lex.terms(" ".join(profile.required_qualifiers))
     scored: list[Evidence] = []
     for unit, similarity in zip(candidates, similarities, strict=True):
         own = lex.terms(unit.display)
@@ -590,7 +648,7 @@ def score_units(
         ) and not (unit.roles and fold(unit.answer_text.strip("<>")) in fold(q.text))
         # (a header line whose value the question gives, "Recipient address: jangel1@...",
         # asked "why could the mail not be delivered to jangel1@...", says nothing new)
-        has_attribute = not q.attribute or bool(q.attribute & terms)
+        has_attribute = (not q.attribute or bool(q.attribute & terms)) and qualifiers <= terms
         # The sources word what is asked about in their own way ("seven victories" for
         # "games won", "commit to invest" for "agree to put in"): a sentence the embedding
         # finds this close to the question is about it, whatever its words.
@@ -612,6 +670,8 @@ def score_units(
             has_focus = focus_by_word = _focus_by_word(q, unit.display, words, settings)
         if unit.roles and roles_asked and not key_role:
             has_focus = focus_by_word = False  # a header line of a role not asked for
+        if unit.furniture and not key_role:
+            has_focus = focus_by_word = False  # a page's running line, its date not asked
         if unit.roles and enclosed_asked and not unit.enclosed:
             has_focus = focus_by_word = False  # the outer message's line, the enclosed asked
         # The value's sentence often refers back to what the sentence before it names ("it",
