@@ -21,6 +21,7 @@ from rag.normalize import (
     has_joined_figure,
     joined_figures,
     name_in_texts,
+    phrase_in_texts,
 )
 from rag.question import (
     NAME_KINDS,
@@ -486,11 +487,14 @@ def candidate_names(
     """Names in ``text`` the question does not already give, with their offsets. A single
     capitalised word opening the sentence ("Unfortunately") is not taken for a name.
     ``asked`` tells a name the question gives (default: the same words, same script)."""
-    folded_q = fold(q.text)
     if asked is None:
 
         def asked(name: str) -> bool:
-            return fold(name) in folded_q or any(fold(p) in folded_q for p in name.split())
+            # whole words (with derived endings: "Harbaugh's"), never a substring: the "Com."
+            # of "Lt. Com. Matthew Allen" is no word of a question about a "Command"
+            return phrase_in_texts(name, [q.text]) or any(
+                phrase_in_texts(p, [q.text]) or _clipped(p, q.text) for p in name.split()
+            )
 
     out = []
     position = 0
@@ -523,6 +527,17 @@ def candidate_names(
 def new_identifiers(q: Question, text: str) -> bool:
     """Does ``text`` hold a name with a number the question does not give ("RFC 4880")?"""
     return any(_NUMBERED.match(name, len(name.split()[0])) for name, _ in candidate_names(q, text))
+
+
+def _clipped(part: str, question: str) -> bool:
+    """ "[VAC]" for a question about a "vacation": a word in capitals that a question word
+    begins with is that word clipped (three letters at least; "Com." is not clipped
+    "Command": a clipped word is written in capitals)."""
+    letters = part.strip("[]().,;:")
+    if len(letters) < 3 or not letters.isalpha() or not letters.isupper():
+        return False
+    low = letters.lower()
+    return any(w.lower().startswith(low) for w in re.findall(r"\w+", question))
 
 
 def _joined_parts(name: str, at: int, language: str) -> list[tuple[str, int]]:
