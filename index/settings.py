@@ -294,6 +294,13 @@ class Settings(BaseSettings):
         "only when it stands at least this many words nearer to what the question asks "
         "(its names, figures, words) than any other name; otherwise the quote answers alone.",
     )
+    name_beside_words: int = Field(
+        default=1,
+        ge=0,
+        description="A one-name answer leads from a later picked quote whose name stands "
+        "within this many words of what the question asks about (its focus words) when the "
+        "first quote's name stands farther from them (rag.compose.extractive).",
+    )
     yes_no_pool: int = Field(
         default=12,
         ge=1,
