@@ -39,6 +39,7 @@ from rag.question import (
     VALUE_KINDS,
     Question,
     counts_other_thing,
+    money_of_other_thing,
     new_quantities,
     ordinal_spans,
 )
@@ -345,9 +346,12 @@ def embed_units(embedder: Any, question: str, texts: Sequence[str]) -> np.ndarra
 class WordSimilarity:
     """Cosine similarity of two short phrases by the embedder, each embedded once."""
 
-    def __init__(self, embedder: Any) -> None:
+    def __init__(self, embedder: Any, amount_least: float = 1.0) -> None:
         self._embedder = embedder
         self._vectors: dict[str, Any] = {}
+        # least similarity of the thing a sum is bound to to the thing a question counts
+        # (settings.evidence_amount_thing_similarity)
+        self.amount_least = amount_least
 
     def __call__(self, a: str, b: str) -> float:
         missing = [w for w in dict.fromkeys((a, b)) if w not in self._vectors]
@@ -410,6 +414,12 @@ def _has_value(
             return any(x.unit == "%" for x in found)
         if q.kind == "amount":
             return any(x.unit is not None for x in found)
+        if words is not None:
+            # a sum bound to another thing than the one counted ("$394 million in operating
+            # income" for "how much revenue")
+            found = [
+                x for x in found if not money_of_other_thing(q, text, x, words, words.amount_least)
+            ]
         return any(
             close or x.unit is not None or not _counts_other(q, text, x.end, words, least)
             for x in found
@@ -483,6 +493,13 @@ def _in_domain(entity: str, texts: Sequence[str]) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=4096)
+def _names(entity: str, text: str, language: str) -> bool:
+    """:func:`names_entity` of one text, cached: a title and the sentence before are asked
+    about for every unit of a passage."""
+    return names_entity(entity, [text], language)
+
+
 def sentence_before(candidates: Sequence[Unit]) -> dict[int, str]:
     """Each unit's nearest preceding unit of the same document (by ``id`` of the unit)."""
     by_doc: dict[str, list[Unit]] = {}
@@ -553,11 +570,26 @@ def score_units(
     # "who wrote the message that bounced": the returned message's header lines answer, the
     # bounce's own (From: postmaster) do not
     enclosed_asked = not asked_words.isdisjoint(profile.enclosed_header_roles)
+    entity_terms = {e: lex.terms(e) for e in q.entities}
     scored: list[Evidence] = []
     for unit, similarity in zip(candidates, similarities, strict=True):
         own = lex.terms(unit.display)
+        # The value's sentence often refers back to what the sentence before it names ("it",
+        # "the company", "Sofia" for Bulgaria): the names may stand there, not further away.
+        context = [unit.display, unit.passage.title, before.get(id(unit), ""), unit.context]
+        # a name of the question the sentence gives by a short form ("King" for "Billie Jean
+        # King") is as covered as written whole; one it refers back to (the title or the
+        # sentence before name it) counts as the context does
+        named = []
+        for entity in q.entities:
+            if _names(entity, unit.display, q.language):
+                own = own | entity_terms[entity]
+                named.append(entity)
+            elif any(_names(entity, text, q.language) for text in context[1:] if text):
+                named.append(entity)
         # words of the heading a sentence stands under count, at a lower weight
         around = lex.terms(unit.context) - own if unit.context else set()
+        around = (around | set().union(*(entity_terms[e] for e in named))) - own
         context_weight = (
             settings.evidence_term_weight if unit.under_term else settings.evidence_context_weight
         )
@@ -589,7 +621,13 @@ def score_units(
         ) and not (unit.roles and fold(unit.answer_text.strip("<>")) in fold(q.text))
         # (a header line whose value the question gives, "Recipient address: jangel1@...",
         # asked "why could the mail not be delivered to jangel1@...", says nothing new)
-        has_attribute = not q.attribute or bool(q.attribute & terms)
+        figure_meets = _figure_meets_noun(q, unit.display)
+        # "the West Indies' score after 12 overs": a score is met by its form ("102-4")
+        has_attribute = (
+            not q.attribute
+            or bool(q.attribute & terms)
+            or (figure_meets and bool(q.attribute & q.kind_noun))
+        )
         # The sources word what is asked about in their own way ("seven victories" for
         # "games won", "commit to invest" for "agree to put in"): a sentence the embedding
         # finds this close to the question is about it, whatever its words.
@@ -597,7 +635,7 @@ def score_units(
             not q.focus
             or bool((q.focus | q.measured) & terms)
             or similarity >= settings.evidence_focus_similarity
-            or _figure_meets_noun(q, unit.display)
+            or figure_meets
         )
         focus_by_word = False
         if (
@@ -613,12 +651,7 @@ def score_units(
             has_focus = focus_by_word = False  # a header line of a role not asked for
         if unit.roles and enclosed_asked and not unit.enclosed:
             has_focus = focus_by_word = False  # the outer message's line, the enclosed asked
-        # The value's sentence often refers back to what the sentence before it names ("it",
-        # "the company", "Sofia" for Bulgaria): the names may stand there, not further away.
-        context = [unit.display, unit.passage.title, before.get(id(unit), ""), unit.context]
-        has_entities = q.kind not in _ENTITY_KINDS or all(
-            names_entity(e, context, q.language) for e in q.entities
-        )
+        has_entities = q.kind not in _ENTITY_KINDS or len(named) == len(q.entities)
         if not (has_value and has_entities):
             score *= settings.evidence_penalty
         if not (has_focus and has_attribute):

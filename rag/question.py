@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -358,6 +359,28 @@ def ordinal_spans(q: Question, text: str) -> list[tuple[str, int, int]]:
     ]
 
 
+def money_of_other_thing(
+    q: Question, text: str, x: Quantity, similar: Callable[[str, str], float], least: float
+) -> bool:
+    """Is the sum ``x`` an amount of something other than what the question counts? "How much
+    revenue did Uber bring in" is not answered by "$394 million in operating income": the
+    noun a sum is bound to ("in operating income", "worth of net income") is its thing, and
+    one sharing no word with the question's and not close to it by ``similar`` (the
+    embedder: "sales" for "revenue") names another figure."""
+    if not q.target or x.unit in (None, "%"):
+        return False
+    from rag.verify.binding import frames
+
+    lex = lexicon(q.language)
+    for frame in frames(text, q.language):
+        if frame.value.start == x.start and frame.thing_text:
+            thing = frame.thing_text.lower()
+            if lex.terms(thing) & q.target:
+                return False
+            return similar(thing, q.target_text) < least
+    return False
+
+
 def value_candidates(q: Question, text: str) -> list[tuple[str, int, int]]:
     """The spans of ``text`` (as written, with offsets in it) that could answer a number,
     amount or date question; empty for other kinds. An amount question prefers money, then
@@ -413,7 +436,11 @@ def analyze(text: str, language: str = "en") -> Question:
     attribute_text = _attribute(text, profile)
     kind, noun = _kind_and_noun(text, profile)
     kind_noun = lex.terms(noun) if noun else frozenset()
-    attribute = lex.terms(attribute_text) - lex.scaffold if attribute_text else frozenset()
+    # "what was Nike's total revenue": the attribute is what is asked of the name ("total
+    # revenue"); the name is an entity, met by its own rules (short forms, the title)
+    attribute = (
+        lex.terms(attribute_text) - lex.scaffold - name_terms if attribute_text else frozenset()
+    )
     if attribute <= kind_noun:
         # "what was the score of": the head noun alone names the value wanted, and sources
         # often state it by form alone ("won 23-20"): it stays a focus word, which a close
