@@ -94,6 +94,9 @@ class Unit:
     # an email header line of a message enclosed in another (a bounce's returned message, a
     # quoted or forwarded one), not of the document's own message
     enclosed: bool = False
+    # a running head or footer holding the date the document carries: evidence only for a
+    # question asking a date by a word of the Date: role ("What date does this manual carry?")
+    furniture: bool = False
 
     @property
     def matched(self) -> str:
@@ -175,15 +178,24 @@ def _trimmed(text: str, a: int, b: int) -> tuple[int, int]:
     return a + list_marker_end(text[a:b]), b
 
 
-def _is_heading(quote: str, display: str, language: str) -> bool:
-    """One line that states nothing and does not end like a sentence: a heading or a
-    defined term ("HISTSIZE", "3.1.3. Manage release-critical bugs")."""
-    return (
-        header_value(quote) is None
-        and "\n" not in quote.strip()
-        and display[-1:] not in ".;:,!?"
-        and not _is_statement(display, language)
-    )
+# A section number of two levels or more ("3.2.4. Going on vacation gracefully"): the line
+# it opens is a heading even when it reads like a phrase with lower-case words.
+_SECTION_NUMBER = re.compile(r"[ \t]*\d{1,3}(?:\.\d{1,3})+\.?[ \t]+")
+_SECTION_WORDS = 10  # longer than this, a numbered line is a numbered paragraph
+
+
+def _is_heading(text: str, a: int, b: int, display: str, language: str) -> bool:
+    """The line ``text[a:b]`` states nothing and does not end like a sentence: a heading or a
+    defined term ("HISTSIZE", "COPYRIGHT"), or a numbered section's title ("3.2.4. Going on
+    vacation gracefully")."""
+    quote = text[a:b]
+    if header_value(quote) is not None or "\n" in quote.strip() or display[-1:] in ".;:,!?":
+        return False
+    line_start = text.rfind("\n", 0, a) + 1
+    numbered = _SECTION_NUMBER.fullmatch(text, line_start, a) is not None
+    if numbered and len(display.split()) <= _SECTION_WORDS:
+        return True
+    return not _is_statement(display, language)
 
 
 def _heading_of(text: str, spans: Sequence[tuple[int, int]], language: str) -> tuple[str, str]:
@@ -195,7 +207,7 @@ def _heading_of(text: str, spans: Sequence[tuple[int, int]], language: str) -> t
         display = display_form(text[a:b])
         if not display or header_value(text[a:b]) is not None:
             continue
-        if _is_heading(text[a:b], display, language):
+        if _is_heading(text, a, b, display, language):
             heading, opening = display, ""
         elif heading and not opening and len(heading.split()) == 1:
             opening = display
@@ -242,7 +254,7 @@ def units(
         if "\n\n" in text[previous_end:a] or value is None:
             headers = _close_block(headers, out, passage, last_statement, language, text)
         previous_end = b
-        if _is_heading(quote, display, language):
+        if _is_heading(text, a, b, display, language):
             heading, opening = display, ""  # a heading: context of what follows, no unit
             continue
         if email and value is not None and not is_boilerplate(display, language, False):
@@ -275,8 +287,31 @@ def units(
         last_statement = display
         out.append(Unit(passage, a, b, quote, display, context, under_term=under_term))
     _close_block(headers, out, passage, last_statement, language, text)
+    out.extend(_dated_furniture(passage, text, skip, language))
     out.sort(key=lambda u: u.start)
     return out
+
+
+def _dated_furniture(
+    passage: Passage, text: str, skip: frozenset[int], language: str
+) -> list[Unit]:
+    """The document's first running head or footer that holds a date ("GNU Bash 5.2 2022
+    September 19 1"): the date the document carries, printed on every page. Left out as
+    text, it is one unit (the same for every passage of the document) answering as an
+    email's Date: line does (its role words)."""
+    for at in sorted(skip):
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        a, b = _trimmed(text, at, end)
+        quote = text[a:b]
+        dates = extract_dates(quote)  # a year and a month, written together or apart
+        if not (any(d.year for d in dates) and any(d.month for d in dates)):
+            continue
+        words = " ".join(get_profile(language).header_roles.get("date", []))
+        return [
+            Unit(passage, a, b, quote, display_form(quote), passage.title, words, furniture=True)
+        ]
+    return []
 
 
 def asks_about_notices(question: str, language: str) -> bool:
@@ -400,6 +435,8 @@ def _has_value(
     may be worded otherwise ("seven victories" for "how many games ... win")."""
     if q.ordinal:
         return bool(ordinal_spans(q, text))  # "in which minute": "a 57th-minute penalty"
+    if q.kind == "number" and _asks_frequency(q):
+        return _states_frequency(text, q.language)
     if q.kind in ("number", "amount"):
         # a measure question is not answered by a count of another thing ("four games" for
         # "for how long"), a percentage question only by a percentage
@@ -443,6 +480,24 @@ def _has_value(
         # address answers as a name does
         return any(a.group().rstrip(".,;:)") not in q.text for a in _ADDRESS.finditer(text))
     return True
+
+
+def _asks_frequency(q: Question) -> bool:
+    """Does the question ask how often ("How often are updates processed?")?"""
+    lowered = " ".join(q.text.lower().split())
+    return any(
+        re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", lowered)
+        for phrase in get_profile(q.language).frequency_questions
+    )
+
+
+def _states_frequency(text: str, language: str) -> bool:
+    """Does ``text`` state a frequency ("at least once a month", "updated weekly")?"""
+    lowered = " ".join(text.lower().split())
+    return any(
+        re.search(rf"(?<!\w){re.escape(word)}(?!\w)", lowered)
+        for word in get_profile(language).frequency_words
+    )
 
 
 def calendar_word(name: str, language: str) -> bool:
@@ -571,6 +626,8 @@ def score_units(
     # bounce's own (From: postmaster) do not
     enclosed_asked = not asked_words.isdisjoint(profile.enclosed_header_roles)
     entity_terms = {e: lex.terms(e) for e in q.entities}
+    # "by default": the evidence must say it (a value under a condition is another one)
+    qualifiers = q.terms & lex.terms(" ".join(profile.required_qualifiers))
     scored: list[Evidence] = []
     for unit, similarity in zip(candidates, similarities, strict=True):
         own = lex.terms(unit.display)
@@ -627,7 +684,7 @@ def score_units(
             not q.attribute
             or bool(q.attribute & terms)
             or (figure_meets and bool(q.attribute & q.kind_noun))
-        )
+        ) and qualifiers <= terms
         # The sources word what is asked about in their own way ("seven victories" for
         # "games won", "commit to invest" for "agree to put in"): a sentence the embedding
         # finds this close to the question is about it, whatever its words.
@@ -649,6 +706,8 @@ def score_units(
             has_focus = focus_by_word = _focus_by_word(q, unit.display, words, settings)
         if unit.roles and roles_asked and not key_role:
             has_focus = focus_by_word = False  # a header line of a role not asked for
+        if unit.furniture and not key_role:
+            has_focus = focus_by_word = False  # a page's running line, its date not asked
         if unit.roles and enclosed_asked and not unit.enclosed:
             has_focus = focus_by_word = False  # the outer message's line, the enclosed asked
         has_entities = q.kind not in _ENTITY_KINDS or len(named) == len(q.entities)

@@ -13,8 +13,9 @@ import pytest
 from index.loaders import load_file
 from index.records import Document
 from index.sentences import display_form, page_furniture, sentence_spans
+from index.settings import get_settings
 from rag.conditions import conditional_spans
-from rag.evidence import Unit, _has_value, names_entity, units
+from rag.evidence import Unit, _has_value, names_entity, score_units, units
 from rag.question import analyze
 from rag.records import Passage
 
@@ -149,6 +150,24 @@ def test_pdf_text_keeps_the_word_spacing_of_its_glyphs() -> None:
     assert "\ufffe" not in text and "\r" not in text
 
 
+def test_a_numbered_section_title_is_the_context_of_its_sentences() -> None:
+    doc = _load("debian-developers-reference-duties.html")
+    found = {u.display: u for u in _units_of(doc)}
+    # "3.2.4. Going on vacation gracefully¶" reads like a phrase: its number makes it a title
+    assert "Going on vacation gracefully" not in found
+    vac = next(u for d, u in found.items() if d.startswith("First send a mail to debian-private"))
+    assert vac.context == "Going on vacation gracefully"  # not the section before ("Voting")
+
+
+def test_the_date_a_pdf_prints_on_its_pages_is_one_unit() -> None:
+    doc = _load("bash-manual-pages.pdf")
+    dated = [u for u in _units_of(doc) if u.furniture]
+    assert [(u.quote, u.roles) for u in dated] == [
+        ("GNU Bash 5.2 2022 September 19 1", "date when day")
+    ]
+    assert doc.text[dated[0].start : dated[0].end] == dated[0].quote
+
+
 def test_a_docx_hyperlink_shows_where_it_points() -> None:
     lines = _load("python-docx-hyperlink-fragments.docx").text.split("\n\n")
     # the shown words and the target differ: both are facts of the document
@@ -165,6 +184,28 @@ def test_a_value_in_a_conditional_clause_is_no_answer() -> None:
     assert not _has_value(q, "Commands are not saved in the history list if the value is 0.")
     assert _has_value(q, "If the variable is unset, the shell keeps 500 commands.")
     assert conditional_spans("If the value is 1,000, 5 are kept.", "en") == [(0, 21)]
+
+
+def test_how_often_is_answered_by_a_frequency_not_a_count() -> None:
+    q = analyze("How often is the package mirror synchronised?", "en")
+    assert _has_value(q, "The mirror is synchronised at least twice a day by a cron job.")
+    assert _has_value(q, "Mirrors are updated daily.")
+    assert not _has_value(q, "The mirror holds 40 packages.")
+
+
+def test_a_default_asked_for_must_be_stated_as_one() -> None:
+    doc = _load("bash-manual-pages.pdf")
+    passage = _passage(doc)
+    unit_list = units(passage, doc.text)
+    q = analyze("What format string does HISTTIMEFORMAT use by default?", "en")
+    scored = score_units(q, unit_list, [0.5] * len(unit_list), get_settings())
+    by_text = {e.unit.display: e for e in scored}
+    stated = "The shell sets the default value to 500 after reading anystartup files."
+    assert by_text[stated].has_attribute
+    # a sentence about the format string that states no default gives some other value
+    assert not any(
+        e.has_attribute for d, e in by_text.items() if "format string" in d and "default" not in d
+    )
 
 
 def test_an_email_address_names_the_organisation_of_its_domain() -> None:
@@ -259,6 +300,15 @@ def test_the_date_a_mail_system_reported_comes_from_its_own_header(docs_rag: Any
     answer = docs_rag.ask("When did the UCLA mail server send the delivery failure report?")
     assert not answer.abstained
     assert _cited(docs_rag, answer)[0] == "Date: Sun, 23 Sep 2001 20:14:35 -0700 (PDT)"
+
+
+def test_the_date_a_manual_carries_is_its_running_footer(docs_rag: Any) -> None:
+    answer = docs_rag.ask("On what date was this bash manual page issued?")
+    assert not answer.abstained
+    assert _cited(docs_rag, answer) == ["GNU Bash 5.2 2022 September 19 1"]
+    # not evidence when no date is asked for
+    years = docs_rag.ask("Which years does the bash copyright cover?")
+    assert all("GNU Bash 5.2" not in quote for quote in _cited(docs_rag, years))
 
 
 def test_why_a_mail_bounced_is_answered_from_the_reason_line(docs_rag: Any) -> None:

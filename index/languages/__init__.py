@@ -230,6 +230,22 @@ class LanguageProfile(BaseModel):
         description="What an email header line answers: its lower-case key ('from') and the "
         "words a question asks it with ('sent', 'wrote', 'author').",
     )
+    required_qualifiers: list[str] = Field(
+        default_factory=list,
+        description="Words that, in a question, pick out one value among several of the same "
+        "thing ('default'; lower-case): the evidence must say it too ('the default value is "
+        "10'); a value given under a condition or a setting is another one.",
+    )
+    frequency_questions: list[str] = Field(
+        default_factory=list,
+        description="Question phrases asking how often something happens ('how often'; "
+        "lower-case): a frequency answers ('at least once a month'), not a count.",
+    )
+    frequency_words: list[str] = Field(
+        default_factory=list,
+        description="Words stating a frequency ('once', 'twice', 'monthly', 'annually'; "
+        "lower-case, every form): a sentence holding one answers a frequency question.",
+    )
     enclosed_header_roles: list[str] = Field(
         default_factory=list,
         description="Words a question asks about a message enclosed in another with ('the "
