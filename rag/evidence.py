@@ -634,23 +634,25 @@ def score_units(
         # The value's sentence often refers back to what the sentence before it names ("it",
         # "the company", "Sofia" for Bulgaria): the names may stand there, not further away.
         context = [unit.display, unit.passage.title, before.get(id(unit), ""), unit.context]
-        # a name of the question the sentence gives by a short form ("King" for "Billie Jean
-        # King") is as covered as written whole; one it refers back to (the title or the
-        # sentence before name it) counts as the context does
-        named = []
+        # a name of the question the sentence refers back to (the title or the sentence
+        # before name it: "The company's reported net income ...") counts as its context
+        named: list[str] = []
+        referred: set[str] = set()
         for entity in q.entities:
             if _names(entity, unit.display, q.language):
-                own = own | entity_terms[entity]
                 named.append(entity)
             elif any(_names(entity, text, q.language) for text in context[1:] if text):
                 named.append(entity)
+                referred |= entity_terms[entity]
         # words of the heading a sentence stands under count, at a lower weight
         around = lex.terms(unit.context) - own if unit.context else set()
-        around = (around | set().union(*(entity_terms[e] for e in named))) - own
+        # (what the sentence and its heading say is asked about, the names referred to aside:
+        # "Nike's total revenue" is not met by "Nike" in the title)
+        terms = own | around
+        around = (around | referred) - own
         context_weight = (
             settings.evidence_term_weight if unit.under_term else settings.evidence_context_weight
         )
-        terms = own | around
         # a header line asked for by its role ("who sent" -> "From:", "why" -> "Reason:")
         # counts as holding one more of the question's words; question words like "why"
         # are no terms, so the role is looked for among the question's plain words
@@ -678,13 +680,7 @@ def score_units(
         ) and not (unit.roles and fold(unit.answer_text.strip("<>")) in fold(q.text))
         # (a header line whose value the question gives, "Recipient address: jangel1@...",
         # asked "why could the mail not be delivered to jangel1@...", says nothing new)
-        figure_meets = _figure_meets_noun(q, unit.display)
-        # "the West Indies' score after 12 overs": a score is met by its form ("102-4")
-        has_attribute = (
-            not q.attribute
-            or bool(q.attribute & terms)
-            or (figure_meets and bool(q.attribute & q.kind_noun))
-        ) and qualifiers <= terms
+        has_attribute = (not q.attribute or bool(q.attribute & terms)) and qualifiers <= terms
         # The sources word what is asked about in their own way ("seven victories" for
         # "games won", "commit to invest" for "agree to put in"): a sentence the embedding
         # finds this close to the question is about it, whatever its words.
@@ -692,7 +688,7 @@ def score_units(
             not q.focus
             or bool((q.focus | q.measured) & terms)
             or similarity >= settings.evidence_focus_similarity
-            or figure_meets
+            or _figure_meets_noun(q, unit.display)
         )
         focus_by_word = False
         if (

@@ -436,11 +436,7 @@ def analyze(text: str, language: str = "en") -> Question:
     attribute_text = _attribute(text, profile)
     kind, noun = _kind_and_noun(text, profile)
     kind_noun = lex.terms(noun) if noun else frozenset()
-    # "what was Nike's total revenue": the attribute is what is asked of the name ("total
-    # revenue"); the name is an entity, met by its own rules (short forms, the title)
-    attribute = (
-        lex.terms(attribute_text) - lex.scaffold - name_terms if attribute_text else frozenset()
-    )
+    attribute = lex.terms(attribute_text) - lex.scaffold if attribute_text else frozenset()
     if attribute <= kind_noun:
         # "what was the score of": the head noun alone names the value wanted, and sources
         # often state it by form alone ("won 23-20"): it stays a focus word, which a close
