@@ -211,6 +211,12 @@ class Settings(BaseSettings):
         description="Embedding similarity from which a sentence in another language than the "
         "question counts as about it (rag/crosslang.py; multilingual-e5-small's scale).",
     )
+    crosslang_min_evidence_score: float = Field(
+        default=0.40,
+        description="Below this evidence score a sentence in another language than the "
+        "question does not answer it (rag/crosslang.py scores it on a scale of its own: "
+        "similarity and language-independent anchors, no word coverage).",
+    )
     crosslang_passages: int = Field(
         default=2,
         ge=0,
@@ -293,6 +299,13 @@ class Settings(BaseSettings):
         description="A name leads a who/where/which answer from a sentence naming several "
         "only when it stands at least this many words nearer to what the question asks "
         "(its names, figures, words) than any other name; otherwise the quote answers alone.",
+    )
+    name_beside_words: int = Field(
+        default=1,
+        ge=0,
+        description="A one-name answer leads from a later picked quote whose name stands "
+        "within this many words of what the question asks about (its focus words) when the "
+        "first quote's name stands farther from them (rag.compose.extractive).",
     )
     yes_no_pool: int = Field(
         default=12,

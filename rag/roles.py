@@ -82,11 +82,17 @@ def _names_role(words: list[tuple[str, int]], lex: Lexicon) -> str | None:
     wanted = ("VBG",) if aux in lex.passive_auxiliaries else ("VB", "VBP", "VBN", "VBD")
     # (a relative clause inside that noun phrase, "the chief executive who announced", is
     # no inversion: only the phrase's first word may be a function word)
-    for k, (word, _) in enumerate(words[j + 1 :]):
+    # (nor is a verb form inside it: "the NATO *reporting* name of", a noun follows)
+    rest = words[j + 1 :]
+    for k, (word, _) in enumerate(rest):
         low = word.lower()
         if low in lex.auxiliaries or word in ",;:()" or (k > 0 and low in lex.stopwords):
             return None
         if k > 0 and _verb(word, lex) and lex.verb_form(word) in wanted:
+            following = rest[k + 1][0] if k + 1 < len(rest) else ""
+            noun_follows = following.islower() and following not in lex.stopwords
+            if noun_follows and lex.may_be_noun(following):
+                return None
             return OBJECT
     return None
 

@@ -4,6 +4,7 @@ PDF page furniture and the defined term a sentence stands under."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 from typing import Any
@@ -157,6 +158,17 @@ def test_a_numbered_section_title_is_the_context_of_its_sentences() -> None:
     assert "Going on vacation gracefully" not in found
     vac = next(u for d, u in found.items() if d.startswith("First send a mail to debian-private"))
     assert vac.context == "Going on vacation gracefully"  # not the section before ("Voting")
+
+
+def test_a_passage_deep_in_a_long_section_still_stands_under_its_title() -> None:
+    doc = _load("debian-developers-reference-new-member.html")
+    start = doc.text.index("Your key length must be greater than 2048 bits")
+    title = doc.text.rindex("Registering as a Debian member", 0, start)
+    assert start - title > 1500  # far above the passage, past a few paragraphs
+    passage = dataclasses.replace(_passage(doc), start=start)
+    first = units(passage, doc.text)[0]
+    assert first.display.startswith("Your key length must be greater than 2048 bits")
+    assert first.context == "Registering as a Debian member"
 
 
 def test_the_date_a_pdf_prints_on_its_pages_is_one_unit() -> None:

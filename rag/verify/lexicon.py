@@ -50,6 +50,12 @@ class Lexicon:
         classes = _word_classes(word)
         return bool(classes) and set(classes) <= {"VERB", "AUX"}
 
+    def may_be_noun(self, word: str) -> bool:
+        """``word`` can be a noun ("name", "games"); False without a word-class dictionary."""
+        if self.verb_lexicon is None or not word.isalpha():
+            return False
+        return "NOUN" in _word_classes(word)
+
     def verb_form(self, word: str) -> str | None:
         """The Penn tag of ``word`` as a form of a verb ("VBN" for "carried", "VBG" for
         "flying", "VB" for "face"), or None: not a verb form, or no word-class dictionary."""
