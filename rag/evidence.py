@@ -5,6 +5,7 @@ question?).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import re
