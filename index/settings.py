@@ -249,6 +249,12 @@ class Settings(BaseSettings):
         description="Least embedding similarity of the noun a number counts in a sentence "
         "('residents') to the one the question counts ('people') for it to answer.",
     )
+    evidence_amount_thing_similarity: float = Field(
+        default=0.6,
+        description="Least embedding similarity of the thing a sum is bound to in a sentence "
+        "('$394 million in operating income') to the thing the question counts ('how much "
+        "revenue') for the sum to answer, when they share no word.",
+    )
     evidence_window: float = Field(
         default=0.12,
         ge=0,

@@ -5,6 +5,7 @@ question?).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import re
@@ -28,6 +29,7 @@ from rag.question import (
     VALUE_KINDS,
     Question,
     counts_other_thing,
+    money_of_other_thing,
     new_quantities,
     ordinal_spans,
 )
@@ -112,9 +114,12 @@ def embed_units(embedder: Any, question: str, texts: Sequence[str]) -> np.ndarra
 class WordSimilarity:
     """Cosine similarity of two short phrases by the embedder, each embedded once."""
 
-    def __init__(self, embedder: Any) -> None:
+    def __init__(self, embedder: Any, amount_least: float = 1.0) -> None:
         self._embedder = embedder
         self._vectors: dict[str, Any] = {}
+        # least similarity of the thing a sum is bound to to the thing a question counts
+        # (settings.evidence_amount_thing_similarity)
+        self.amount_least = amount_least
 
     def __call__(self, a: str, b: str) -> float:
         missing = [w for w in dict.fromkeys((a, b)) if w not in self._vectors]
@@ -179,6 +184,12 @@ def _has_value(
             return any(x.unit == "%" for x in found)
         if q.kind == "amount":
             return any(x.unit is not None for x in found)
+        if words is not None:
+            # a sum bound to another thing than the one counted ("$394 million in operating
+            # income" for "how much revenue")
+            found = [
+                x for x in found if not money_of_other_thing(q, text, x, words, words.amount_least)
+            ]
         return any(
             close or x.unit is not None or not _counts_other(q, text, x.end, words, least)
             for x in found
@@ -270,6 +281,13 @@ def _in_domain(entity: str, texts: Sequence[str]) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=4096)
+def _names(entity: str, text: str, language: str) -> bool:
+    """:func:`names_entity` of one text, cached: a title and the sentence before are asked
+    about for every unit of a passage."""
+    return names_entity(entity, [text], language)
+
+
 def sentence_before(candidates: Sequence[Unit]) -> dict[int, str]:
     """Each unit's nearest preceding unit of the same document (by ``id`` of the unit)."""
     by_doc: dict[str, list[Unit]] = {}
@@ -340,17 +358,34 @@ def score_units(
     # "who wrote the message that bounced": the returned message's header lines answer, the
     # bounce's own (From: postmaster) do not
     enclosed_asked = not asked_words.isdisjoint(profile.enclosed_header_roles)
+    entity_terms = {e: lex.terms(e) for e in q.entities}
     # "by default": the evidence must say it (a value under a condition is another one)
     qualifiers = q.terms & lex.terms(" ".join(profile.required_qualifiers))
     scored: list[Evidence] = []
     for unit, similarity in zip(candidates, similarities, strict=True):
         own = lex.terms(unit.display)
+        # The value's sentence often refers back to what the sentence before it names ("it",
+        # "the company", "Sofia" for Bulgaria): the names may stand there, not further away.
+        context = [unit.display, unit.passage.title, before.get(id(unit), ""), unit.context]
+        # a name of the question the sentence refers back to (the title or the sentence
+        # before name it: "The company's reported net income ...") counts as its context
+        named: list[str] = []
+        referred: set[str] = set()
+        for entity in q.entities:
+            if _names(entity, unit.display, q.language):
+                named.append(entity)
+            elif any(_names(entity, text, q.language) for text in context[1:] if text):
+                named.append(entity)
+                referred |= entity_terms[entity]
         # words of the heading a sentence stands under count, at a lower weight
         around = lex.terms(unit.context) - own if unit.context else set()
+        # (what the sentence and its heading say is asked about, the names referred to aside:
+        # "Nike's total revenue" is not met by "Nike" in the title)
+        terms = own | around
+        around = (around | referred) - own
         context_weight = (
             settings.evidence_term_weight if unit.under_term else settings.evidence_context_weight
         )
-        terms = own | around
         # a header line asked for by its role ("who sent" -> "From:", "why" -> "Reason:")
         # counts as holding one more of the question's words; question words like "why"
         # are no terms, so the role is looked for among the question's plain words
@@ -404,12 +439,7 @@ def score_units(
             has_focus = focus_by_word = False  # a page's running line, its date not asked
         if unit.roles and enclosed_asked and not unit.enclosed:
             has_focus = focus_by_word = False  # the outer message's line, the enclosed asked
-        # The value's sentence often refers back to what the sentence before it names ("it",
-        # "the company", "Sofia" for Bulgaria): the names may stand there, not further away.
-        context = [unit.display, unit.passage.title, before.get(id(unit), ""), unit.context]
-        has_entities = q.kind not in _ENTITY_KINDS or all(
-            names_entity(e, context, q.language) for e in q.entities
-        )
+        has_entities = q.kind not in _ENTITY_KINDS or len(named) == len(q.entities)
         if not (has_value and has_entities):
             score *= settings.evidence_penalty
         if not (has_focus and has_attribute):

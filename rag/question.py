@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -356,6 +357,28 @@ def ordinal_spans(q: Question, text: str) -> list[tuple[str, int, int]]:
         for m in _ORDINAL.finditer(text)
         if lex.terms(m.group("noun")) & q.kind_noun
     ]
+
+
+def money_of_other_thing(
+    q: Question, text: str, x: Quantity, similar: Callable[[str, str], float], least: float
+) -> bool:
+    """Is the sum ``x`` an amount of something other than what the question counts? "How much
+    revenue did Uber bring in" is not answered by "$394 million in operating income": the
+    noun a sum is bound to ("in operating income", "worth of net income") is its thing, and
+    one sharing no word with the question's and not close to it by ``similar`` (the
+    embedder: "sales" for "revenue") names another figure."""
+    if not q.target or x.unit in (None, "%"):
+        return False
+    from rag.verify.binding import frames
+
+    lex = lexicon(q.language)
+    for frame in frames(text, q.language):
+        if frame.value.start == x.start and frame.thing_text:
+            thing = frame.thing_text.lower()
+            if lex.terms(thing) & q.target:
+                return False
+            return similar(thing, q.target_text) < least
+    return False
 
 
 def value_candidates(q: Question, text: str) -> list[tuple[str, int, int]]:

@@ -6,10 +6,13 @@ the development set's."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from storekit import extractive_rag_over
 
-from rag.evidence import _has_value, units
+from index.settings import get_settings
+from rag.evidence import Unit, _has_value, score_units, units
 from rag.normalize import extract_names
 from rag.question import analyze, value_candidates
 from rag.records import Passage
@@ -87,3 +90,63 @@ def test_which_unit_asks_for_a_position_answered_by_an_ordinal() -> None:
     assert not _has_value(q, "Celtic drew level 12 minutes after the break.")
     # a named thing picked out by "which" stays a name question
     assert analyze("Which player scored the equaliser?").ordinal is False
+
+
+# ---------------------------------------------------------------- what a sentence is about
+
+
+def _unit(text: str, title: str, before: str = "") -> Unit:
+    document = f"{before} {text}".strip()
+    start = document.index(text)
+    passage = Passage(
+        "c", title, f"{title}.txt", title, "2024-01-01", "document", document, 0, len(document), 0.1
+    )
+    return Unit(passage, start, start + len(text), text, text)
+
+
+def test_a_name_the_title_gives_counts_for_a_sentence_that_refers_back_to_it() -> None:
+    q = analyze("How much did Orbex earn for each share last quarter?")
+    text = "The company's reported net income was $3.2 billion, or 51 cents per share."
+    referring = _unit(text, "Orbex beats estimates on strong demand")
+    elsewhere = _unit(text, "Markets close higher on Friday")
+    scored = score_units(q, [referring, elsewhere], [0.5, 0.5], get_settings())
+    by_title = {e.unit.passage.title: e for e in scored}
+    # "the company" of a sentence under a title naming Orbex is Orbex: it meets the
+    # question's name and covers it, at the weight of a heading
+    assert by_title["Orbex beats estimates on strong demand"].has_entities
+    assert not by_title["Markets close higher on Friday"].has_entities
+    assert by_title["Orbex beats estimates on strong demand"].coverage > (
+        by_title["Markets close higher on Friday"].coverage
+    )
+    # a name given by the title does not meet what is asked of it ("Orbex's total revenue")
+    total = analyze("What was Orbex's total revenue for the quarter?")
+    (e,) = score_units(total, [referring], [0.5], get_settings())
+    assert not e.has_attribute
+
+
+@pytest.fixture(scope="module")
+def earnings_rag(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return extractive_rag_over(
+        {
+            "lyft.txt": "Lyft quarterly results\n\nIn the second quarter, Lyft generated "
+            "$120 million in operating income and $80 million worth of net income.\n",
+            "acme.txt": "Acme quarterly results\n\nIn the second quarter, Acme booked "
+            "$45 million in sales as demand for its drills rose.\n",
+        },
+        tmp_path_factory.mktemp("earnings-docs"),
+        tmp_path_factory.mktemp("earnings-store"),
+    )
+
+
+def test_a_sum_of_another_thing_does_not_answer_how_much_of_this(earnings_rag: Any) -> None:
+    # the sums are operating and net income: no revenue figure is given
+    answer = earnings_rag.ask("How much revenue did Lyft bring in during the second quarter?")
+    assert answer.abstained, answer.text
+    # asked for what a sum is bound to, it answers
+    answer = earnings_rag.ask("How much operating income did Lyft generate in the second quarter?")
+    assert not answer.abstained, answer.text
+    assert answer.citations[0].value == "$120 million"
+    # the thing worded otherwise, as close as the embedder says ("sales" for "revenue")
+    answer = earnings_rag.ask("How much revenue did Acme bring in during the second quarter?")
+    assert not answer.abstained, answer.text
+    assert answer.citations[0].source.endswith("acme.txt")
