@@ -413,7 +413,13 @@ def score_units(
         ) and not (unit.roles and fold(unit.answer_text.strip("<>")) in fold(q.text))
         # (a header line whose value the question gives, "Recipient address: jangel1@...",
         # asked "why could the mail not be delivered to jangel1@...", says nothing new)
-        has_attribute = (not q.attribute or bool(q.attribute & terms)) and qualifiers <= terms
+        figure_meets = _figure_meets_noun(q, unit.display)
+        # "the final score of ...": a score is met by its form ("3-2") as the focus is
+        has_attribute = (
+            not q.attribute
+            or bool(q.attribute & terms)
+            or (figure_meets and bool(q.attribute & q.kind_noun))
+        ) and qualifiers <= terms
         # The sources word what is asked about in their own way ("seven victories" for
         # "games won", "commit to invest" for "agree to put in"): a sentence the embedding
         # finds this close to the question is about it, whatever its words.
@@ -421,7 +427,7 @@ def score_units(
             not q.focus
             or bool((q.focus | q.measured) & terms)
             or similarity >= settings.evidence_focus_similarity
-            or _figure_meets_noun(q, unit.display)
+            or figure_meets
         )
         focus_by_word = False
         if (

@@ -13,7 +13,7 @@ from storekit import extractive_rag_over
 
 from index.settings import get_settings
 from rag.evidence import Unit, _has_value, score_units, units
-from rag.normalize import extract_names
+from rag.normalize import extract_names, extract_quantities
 from rag.question import analyze, value_candidates
 from rag.records import Passage
 from rag.terms import lexicon
@@ -150,3 +150,38 @@ def test_a_sum_of_another_thing_does_not_answer_how_much_of_this(earnings_rag: A
     answer = earnings_rag.ask("How much revenue did Acme bring in during the second quarter?")
     assert not answer.abstained, answer.text
     assert answer.citations[0].source.endswith("acme.txt")
+
+
+# ---------------------------------------------------------------- headlines in Title Case
+
+
+def test_a_title_case_headline_with_a_verb_is_a_statement() -> None:
+    document = (
+        "title: Kessler Leads Rovers to 2-1 Away Win over Dundee In Scottish Cup\n"
+        "source: Example Sports\n\n"
+        "Annual Report of the Ministry 2023\n\n"
+        "Kessler scored twice after the break.\n"
+    )
+    found = [u.quote for u in units(_passage(document, 0, len(document)), document)]
+    # the headline states a result; its key ("title:") is not quoted
+    assert "Kessler Leads Rovers to 2-1 Away Win over Dundee In Scottish Cup" in found
+    # a title line with no verb form states nothing
+    assert all("Annual Report" not in quote for quote in found)
+
+
+def test_a_capitalised_scale_word_scales_its_number() -> None:
+    (x,) = extract_quantities("The $7.7 Billion Media Rights Deal")
+    assert (x.value, x.unit, x.text) == (Decimal("7700000000"), "USD", "$7.7 Billion")
+
+
+def test_a_score_is_met_by_its_form_in_a_headline() -> None:
+    q = analyze("What was the final score of Rovers' cup win against Dundee?")
+    assert q.attribute  # "final score" must be met
+    (e,) = score_units(
+        q,
+        [_unit("Kessler Leads Rovers to 2-1 Away Win over Dundee In Scottish Cup", "T")],
+        [0.6],
+        get_settings(),
+    )
+    # no word "score" nor "final": the dash-joined figure is the score
+    assert e.has_attribute and e.has_focus and e.has_value
