@@ -27,9 +27,12 @@ log = logging.getLogger(__name__)
 CALIBRATED_FIELDS = frozenset(
     {
         "evidence_focus_similarity",
+        "evidence_focus_word_similarity",
+        "evidence_focus_word_floor",
         "evidence_counted_similarity",
         "evidence_paraphrase_similarity",
         "crosslang_min_similarity",
+        "crosslang_min_evidence_score",
         "min_evidence_score",
         "evidence_window",
         "name_vote_min_score",

@@ -28,7 +28,7 @@ def from_pdf(data: bytes, ocr_options: OcrOptions | None = None) -> Extracted:
         if not opened:
             raise LoadError("encrypted PDF (password required)")
     try:
-        pages = [(page.extract_text() or "").strip() for page in reader.pages]
+        pages = _page_texts(data, reader)
         info = reader.metadata
         meta = {str(k): str(v) for k, v in info.items() if v is not None} if info else {}
     except Exception as err:
@@ -68,6 +68,36 @@ def from_pdf(data: bytes, ocr_options: OcrOptions | None = None) -> Extracted:
     if (author := meta.get("/Author", "").strip()) and author != "anonymous":  # reportlab default
         ex.metadata["author"] = author
     return ex
+
+
+# PDFium marks a word hyphenated across a line break with U+FFFE (hyphen and break removed);
+# the line break and the hyphen are put back, so the text keeps the page's layout and
+# index/sentences.py resolves the hyphenation for matching as for any other source.
+_PDFIUM_HYPHEN = "\ufffe"
+
+
+def _page_texts(data: bytes, reader: Any) -> list[str]:
+    """Each page's text layer, read by PDFium (pypdfium2), which places spaces from the glyphs'
+    positions: pypdf's own extraction splits and glues words of tightly set PDFs ("sa vedinthe"
+    for "saved in the", groff's output). A page PDFium cannot read falls back to pypdf."""
+    try:
+        import pypdfium2 as pdfium
+
+        document = pdfium.PdfDocument(data, password="")
+    except Exception:  # not installed, or a file PDFium refuses that pypdf opened
+        return [(page.extract_text() or "").strip() for page in reader.pages]
+    texts = []
+    try:
+        for number, page in enumerate(reader.pages):
+            try:
+                text = document[number].get_textpage().get_text_range()
+            except Exception:  # one damaged page: pypdf's reading of it
+                text = page.extract_text() or ""
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+            texts.append(text.replace(_PDFIUM_HYPHEN, "-\n").strip())
+    finally:
+        document.close()
+    return texts
 
 
 def from_image(data: bytes, ocr_options: OcrOptions | None) -> Extracted:

@@ -181,6 +181,15 @@ class Settings(BaseSettings):
         "heading or defined term it stands under, the other lines of an email header block) "
         "rather than the sentence itself.",
     )
+    evidence_term_weight: float = Field(
+        default=1.0,
+        ge=0,
+        le=1,
+        description="How much a question word counts when it stands in the defined term a "
+        "sentence describes and the term's first sentence ('HISTSIZE: The number of commands "
+        "to remember in the command history' over 'The shell sets the default value to 500'): "
+        "in a definition list every sentence under a term is about that term.",
+    )
     evidence_penalty: float = Field(
         default=0.6,
         ge=0,
@@ -209,6 +218,12 @@ class Settings(BaseSettings):
         "машин' is no answer to 'how many doctors'; rag/counted.py). multilingual-e5-small's "
         "scale: the highest value that keeps every expected count of the dev cross-language "
         "set (eval/data/xlang).",
+    )
+    crosslang_min_evidence_score: float = Field(
+        default=0.40,
+        description="Below this evidence score a sentence in another language than the "
+        "question does not answer it (rag/crosslang.py scores it on a scale of its own: "
+        "similarity and language-independent anchors, no word coverage).",
     )
     crosslang_passages: int = Field(
         default=2,
@@ -241,6 +256,12 @@ class Settings(BaseSettings):
         default=0.45,
         description="Least embedding similarity of the noun a number counts in a sentence "
         "('residents') to the one the question counts ('people') for it to answer.",
+    )
+    evidence_amount_thing_similarity: float = Field(
+        default=0.6,
+        description="Least embedding similarity of the thing a sum is bound to in a sentence "
+        "('$394 million in operating income') to the thing the question counts ('how much "
+        "revenue') for the sum to answer, when they share no word.",
     )
     evidence_window: float = Field(
         default=0.12,
@@ -286,6 +307,13 @@ class Settings(BaseSettings):
         description="A name leads a who/where/which answer from a sentence naming several "
         "only when it stands at least this many words nearer to what the question asks "
         "(its names, figures, words) than any other name; otherwise the quote answers alone.",
+    )
+    name_beside_words: int = Field(
+        default=1,
+        ge=0,
+        description="A one-name answer leads from a later picked quote whose name stands "
+        "within this many words of what the question asks about (its focus words) when the "
+        "first quote's name stands farther from them (rag.compose.extractive).",
     )
     yes_no_pool: int = Field(
         default=12,

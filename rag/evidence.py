@@ -1,9 +1,6 @@
-"""Evidence: clean sentence units of the retrieved passages, scored against the question, and
-the answerability decision (does any unit meet every constraint of the question?).
-
-A unit is an exact span of its document (the citation quote) with a display form for matching
-and reading (PDF line breaks and hyphenation resolved). Title lines, metadata headers and
-boilerplate are not units: they are not facts.
+"""Evidence: the clean sentence units of the retrieved passages (rag.units) scored against
+the question, and the answerability decision (does any unit meet every constraint of the
+question?).
 """
 
 from __future__ import annotations
@@ -16,15 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from index.languages import available_languages, get_profile
-from index.sentences import (
-    display_form,
-    header_value,
-    is_boilerplate,
-    list_marker_end,
-    page_furniture,
-    sentence_spans,
-)
+from index.languages import get_profile
+from rag.conditions import conditional_spans, in_condition
 from rag.normalize import (
     extract_dates,
     extract_names,
@@ -32,10 +22,20 @@ from rag.normalize import (
     has_joined_figure,
     joined_figures,
     name_in_texts,
+    phrase_in_texts,
 )
-from rag.question import NAME_KINDS, VALUE_KINDS, Question, counts_other_thing, new_quantities
+from rag.question import (
+    NAME_KINDS,
+    VALUE_KINDS,
+    Question,
+    counts_other_thing,
+    money_of_other_thing,
+    new_quantities,
+    ordinal_spans,
+)
 from rag.records import Passage
 from rag.terms import lexicon
+from rag.units import EMAIL_FORMATS, Unit, asks_about_notices, units, units_around
 from rag.verify.names import check_name
 from rag.vote import NameVote, name_vote
 
@@ -46,10 +46,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Unit, units, units_around and asks_about_notices live in rag.units; they are re-exported
+# here, where the stages have always imported them.
 __all__ = [
+    "EMAIL_FORMATS",
     "Assessment",
     "Evidence",
     "Unit",
+    "asks_about_notices",
     "assess",
     "embed_units",
     "score_units",
@@ -57,41 +61,9 @@ __all__ = [
     "units_around",
 ]
 
-_MIN_CHARS = 12
 # a number right after a name makes an identifier of it: "RFC 4880", "Standard 1003.1"
 _NUMBERED = re.compile(r"[ \u00a0](\d+(?:\.\d+)*)\b(?![.,]?\d)")
 _ADDRESS = re.compile(r"https?://\S+|\bwww\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-
-
-@dataclass(frozen=True)
-class Unit:
-    """A sentence of a document: ``quote == document_text[start:end]``."""
-
-    passage: Passage
-    start: int
-    end: int
-    quote: str  # exact document span (what the citation carries)
-    display: str  # line breaks and hyphenation resolved (what is matched and shown)
-    # what the sentence stands under, matched with a lower weight and never quoted: the
-    # heading or defined term of its section ("HISTSIZE" over "The shell sets the default
-    # value to 500"), or for an email header line the other lines of its block
-    context: str = ""
-    # words the unit answers to as if it held them: an email header's role ("From:" answers
-    # "who sent", "wrote", "author"; language data, index/languages/<code>.yaml header_roles)
-    roles: str = ""
-
-    @property
-    def matched(self) -> str:
-        """What the embedder compares with the question: a header line with its block (a
-        "From:" line means little alone); a sentence alone (its heading counts in term
-        coverage only: embedded with it, every sentence of a section looks alike)."""
-        return f"{self.display} ({self.context})" if self.roles and self.context else self.display
-
-    @property
-    def answer_text(self) -> str:
-        """Where the answer value is looked for: a header line's value, not its key."""
-        span = header_value(self.display) if self.roles else None
-        return self.display[span[0] : span[1]] if span else self.display
 
 
 @dataclass(frozen=True)
@@ -129,166 +101,6 @@ class Evidence:
         return self.unit.passage
 
 
-def _is_statement(display: str, language: str) -> bool:
-    """A title page line or heading ("Annual Report of the Ministry 2023", "John Smith,
-    Editor") names things but states nothing: a sentence has a lower-case content word."""
-    words = display.split()
-    stop = lexicon(language).stopwords
-    content = sum(1 for w in words if w[:1].islower() and w.strip(".,;:!?") not in stop)
-    return len(words) >= 4 and content >= 1
-
-
-@functools.cache
-def _profiled() -> frozenset[str]:
-    return frozenset(available_languages())
-
-
-# Email formats: a message's header lines (From:, To:, Date:, Subject:, and the header
-# blocks a bounce or digest quotes) say who wrote to whom, when and about what.
-EMAIL_FORMATS = frozenset({"eml", "email"})
-# How far before a passage its section's heading is looked for.
-_HEADING_REACH = 1500
-
-
-def _trimmed(text: str, a: int, b: int) -> tuple[int, int]:
-    """The visible sentence: no surrounding space, no list marker or section number ("3.1.4.",
-    "1.") in front. The quote must still be an exact span."""
-    raw = text[a:b]
-    a, b = a + len(raw) - len(raw.lstrip()), a + len(raw.rstrip())
-    return a + list_marker_end(text[a:b]), b
-
-
-def _is_heading(quote: str, display: str, language: str) -> bool:
-    """One line that states nothing and does not end like a sentence: a heading or a
-    defined term ("HISTSIZE", "3.1.3. Manage release-critical bugs")."""
-    return (
-        header_value(quote) is None
-        and "\n" not in quote.strip()
-        and display[-1:] not in ".;:,!?"
-        and not _is_statement(display, language)
-    )
-
-
-def _heading_of(text: str, spans: Sequence[tuple[int, int]], language: str) -> tuple[str, str]:
-    """The last heading among ``spans`` and, when it is one term ("HISTSIZE"), the first
-    sentence under it (what the term is): the context of what follows."""
-    heading, opening = "", ""
-    for a, b in spans:
-        a, b = _trimmed(text, a, b)
-        display = display_form(text[a:b])
-        if not display or header_value(text[a:b]) is not None:
-            continue
-        if _is_heading(text[a:b], display, language):
-            heading, opening = display, ""
-        elif heading and not opening and len(heading.split()) == 1:
-            opening = display
-    return heading, opening
-
-
-def units(
-    passage: Passage, document_text: str, language: str = "en", notices: bool = False
-) -> list[Unit]:
-    """The clean sentence units of one passage, cut by the rules of the document's own
-    language when it has a profile (a Russian question over an English report), else of
-    ``language``. Page furniture (running heads and footers) is left out; each unit carries
-    the heading it stands under as context. In an email every header line is a unit.
-    ``notices``: the question asks about a copyright or licence notice, which then is one."""
-    if passage.language in _profiled():
-        language = passage.language
-    text = document_text
-    skip = page_furniture(text, passage.page_starts)
-    email = passage.format in EMAIL_FORMATS
-    before = sentence_spans(
-        text, max(0, passage.start - _HEADING_REACH), passage.start, language, skip
-    )
-    heading, opening = _heading_of(text, before, language)
-    spans = sentence_spans(text, passage.start, passage.end, language, skip)
-    out: list[Unit] = []
-    headers: list[Unit] = []  # the header block being read (email)
-    last_statement = ""
-    previous_end = passage.start
-    for a, b in spans:
-        a, b = _trimmed(text, a, b)
-        if b <= a:
-            continue
-        quote = text[a:b]
-        display = display_form(quote)
-        value = header_value(quote)
-        if "\n\n" in text[previous_end:a] or value is None:
-            headers = _close_block(headers, out, passage, last_statement, language)
-        previous_end = b
-        if _is_heading(quote, display, language):
-            heading, opening = display, ""  # a heading: context of what follows, no unit
-            continue
-        if email and value is not None and not is_boilerplate(display, language, False):
-            # "From: Father Time <father.time@...>": who sent it, kept with its key
-            headers.append(Unit(passage, a, b, quote, display))
-            continue
-        if b - a < _MIN_CHARS:
-            continue
-        if value is not None:
-            # A headline or subject states a fact ("title: Binance to pay $4.3B in fines");
-            # its key does not, and metadata values (a name, a URL, a date) are no statement.
-            a, b = a + value[0], a + value[1]
-            quote = text[a:b]
-            display = display_form(quote)
-        # a headline taken from its "title:" line may hold a colon of its own ("Adobe:
-        # Thanksgiving US online sales nudge up to $5.6B"): it is no header line itself
-        if is_boilerplate(quote, language, value is None):
-            if not notices:
-                continue
-            # a notice asked about ("Bash is Copyright © 1989-2022 by the Free Software
-            # Foundation, Inc.") states its holder with no lower-case content word
-        elif not _is_statement(display, language):
-            continue
-        if value is not None and display.rstrip().endswith("?"):
-            continue  # a headline that asks ("What stores will be open?") states nothing
-        context = heading if not opening or opening == display else f"{heading}: {opening}"
-        if heading and len(heading.split()) == 1 and not opening:
-            opening = display
-        last_statement = display
-        out.append(Unit(passage, a, b, quote, display, context))
-    _close_block(headers, out, passage, last_statement, language)
-    out.sort(key=lambda u: u.start)
-    return out
-
-
-def asks_about_notices(question: str, language: str) -> bool:
-    """Does the question ask about a notice itself ("Who holds the copyright on bash?")?"""
-    words = set(re.findall(r"\w+", question.lower()))
-    return not words.isdisjoint(get_profile(language).notice_topics)
-
-
-def _close_block(
-    headers: list[Unit], out: list[Unit], passage: Passage, introduced_by: str, language: str
-) -> list[Unit]:
-    """Each line of a finished email header block joins ``out`` with the block's other lines,
-    the message's title and the sentence introducing the block ("a message you sent with
-    the following header fields:") as its context, and its key's role words."""
-    roles = get_profile(language).header_roles
-    for unit in headers:
-        others = [u.display for u in headers if u is not unit]
-        context = " ".join([passage.title, introduced_by, *others]).strip()
-        key = unit.display.split(":", 1)[0].strip().lower()
-        words = " ".join(roles.get(key, [key]))
-        out.append(Unit(passage, unit.start, unit.end, unit.quote, unit.display, context, words))
-    return []
-
-
-def units_around(
-    passage: Passage, document_text: str, before: int, language: str = "en"
-) -> list[Unit]:
-    """The units of ``passage`` read from ``before`` characters earlier (the sentence a
-    quote refers back to); each unit keeps ``passage`` as its source."""
-    from dataclasses import replace
-
-    widened = replace(passage, start=max(0, passage.start - before))
-    return [
-        Unit(passage, u.start, u.end, u.quote, u.display, u.context, u.roles)
-        for u in units(widened, document_text, language)
-    ]
-
-
 def embed_units(embedder: Any, question: str, texts: Sequence[str]) -> np.ndarray:
     """Cosine similarity of each text to the question. The one place evidence embeds: a
     sentence-vector cache plugs in here."""
@@ -302,9 +114,12 @@ def embed_units(embedder: Any, question: str, texts: Sequence[str]) -> np.ndarra
 class WordSimilarity:
     """Cosine similarity of two short phrases by the embedder, each embedded once."""
 
-    def __init__(self, embedder: Any) -> None:
+    def __init__(self, embedder: Any, amount_least: float = 1.0) -> None:
         self._embedder = embedder
         self._vectors: dict[str, Any] = {}
+        # least similarity of the thing a sum is bound to to the thing a question counts
+        # (settings.evidence_amount_thing_similarity)
+        self.amount_least = amount_least
 
     def __call__(self, a: str, b: str) -> float:
         missing = [w for w in dict.fromkeys((a, b)) if w not in self._vectors]
@@ -351,14 +166,30 @@ def _has_value(
     say? "How many ... in 2015?" is not answered by a sentence whose only number is 2015.
     ``close``: the sentence is as close to the question as a paraphrase, whose counted noun
     may be worded otherwise ("seven victories" for "how many games ... win")."""
+    if q.ordinal:
+        return bool(ordinal_spans(q, text))  # "in which minute": "a 57th-minute penalty"
+    if q.kind == "number" and _asks_frequency(q):
+        return _states_frequency(text, q.language)
     if q.kind in ("number", "amount"):
         # a measure question is not answered by a count of another thing ("four games" for
         # "for how long"), a percentage question only by a percentage
-        found = [x for x in new_quantities(q, text) if not counts_other_thing(q, text, x)]
+        # a value in a conditional clause ("If the value is 0, ...") is no statement of it
+        conditions = conditional_spans(text, q.language)
+        found = [
+            x
+            for x in new_quantities(q, text)
+            if not counts_other_thing(q, text, x) and not in_condition(conditions, x.start)
+        ]
         if q.wants_percent:
             return any(x.unit == "%" for x in found)
         if q.kind == "amount":
             return any(x.unit is not None for x in found)
+        if words is not None:
+            # a sum bound to another thing than the one counted ("$394 million in operating
+            # income" for "how much revenue")
+            found = [
+                x for x in found if not money_of_other_thing(q, text, x, words, words.amount_least)
+            ]
         return any(
             close or x.unit is not None or not _counts_other(q, text, x.end, words, least)
             for x in found
@@ -384,6 +215,24 @@ def _has_value(
     return True
 
 
+def _asks_frequency(q: Question) -> bool:
+    """Does the question ask how often ("How often are updates processed?")?"""
+    lowered = " ".join(q.text.lower().split())
+    return any(
+        re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", lowered)
+        for phrase in get_profile(q.language).frequency_questions
+    )
+
+
+def _states_frequency(text: str, language: str) -> bool:
+    """Does ``text`` state a frequency ("at least once a month", "updated weekly")?"""
+    lowered = " ".join(text.lower().split())
+    return any(
+        re.search(rf"(?<!\w){re.escape(word)}(?!\w)", lowered)
+        for word in get_profile(language).frequency_words
+    )
+
+
 def calendar_word(name: str, language: str) -> bool:
     """A weekday or month ("Sun" of "Date: Sun, 12 May 2002", "May"): capitalised, no name."""
     profile = get_profile(language)
@@ -406,8 +255,37 @@ def _figure_meets_noun(q: Question, text: str) -> bool:
 
 def names_entity(entity: str, texts: Sequence[str], language: str) -> bool:
     """The texts name ``entity`` whole, or by a short form a writer uses for it ("Soto" for
-    "Juan Soto", "City" for "Manchester City"), never by parts of two names."""
-    return name_in_texts(entity, texts) or check_name(entity, texts, language).found
+    "Juan Soto", "City" for "Manchester City"), never by parts of two names. A one-word name
+    is also named by an address in its domain ("UCLA" by postmaster@ucla.edu: the header
+    lines of a message its mail system sent)."""
+    return (
+        name_in_texts(entity, texts)
+        or check_name(entity, texts, language).found
+        or _in_domain(entity, texts)
+    )
+
+
+_DOMAIN = re.compile(r"(?:@|https?://|\bwww\.)([\w-]+(?:\.[\w-]+)+)")
+
+
+def _in_domain(entity: str, texts: Sequence[str]) -> bool:
+    """Is the one-word ``entity`` a label of an address's domain in ``texts`` ("ucla" of
+    "postmaster@ucla.edu", "debian" of "https://keyring.debian.org/")?"""
+    word = entity.strip().lower()
+    if not word.isalnum():
+        return False
+    return any(
+        word in re.split(r"[.-]", found.group(1).lower())
+        for text in texts
+        for found in _DOMAIN.finditer(text)
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _names(entity: str, text: str, language: str) -> bool:
+    """:func:`names_entity` of one text, cached: a title and the sentence before are asked
+    about for every unit of a passage."""
+    return names_entity(entity, [text], language)
 
 
 def sentence_before(candidates: Sequence[Unit]) -> dict[int, str]:
@@ -471,30 +349,53 @@ def score_units(
     asked_words = set(re.findall(r"\w+", q.text.lower()))
     # the header roles the question asks for ("who sent" asks for From:); a header line of
     # another key (To:, Recipient address:) is not about what is asked
+    profile = get_profile(q.language)
     roles_asked = {
         key
-        for key, words_of in get_profile(q.language).header_roles.items()
+        for key, words_of in profile.header_roles.items()
         if not asked_words.isdisjoint(words_of)
     }
+    # "who wrote the message that bounced": the returned message's header lines answer, the
+    # bounce's own (From: postmaster) do not
+    enclosed_asked = not asked_words.isdisjoint(profile.enclosed_header_roles)
+    entity_terms = {e: lex.terms(e) for e in q.entities}
+    # "by default": the evidence must say it (a value under a condition is another one)
+    qualifiers = q.terms & lex.terms(" ".join(profile.required_qualifiers))
     scored: list[Evidence] = []
     for unit, similarity in zip(candidates, similarities, strict=True):
         own = lex.terms(unit.display)
+        # The value's sentence often refers back to what the sentence before it names ("it",
+        # "the company", "Sofia" for Bulgaria): the names may stand there, not further away.
+        context = [unit.display, unit.passage.title, before.get(id(unit), ""), unit.context]
+        # a name of the question the sentence refers back to (the title or the sentence
+        # before name it: "The company's reported net income ...") counts as its context
+        named: list[str] = []
+        referred: set[str] = set()
+        for entity in q.entities:
+            if _names(entity, unit.display, q.language):
+                named.append(entity)
+            elif any(_names(entity, text, q.language) for text in context[1:] if text):
+                named.append(entity)
+                referred |= entity_terms[entity]
         # words of the heading a sentence stands under count, at a lower weight
         around = lex.terms(unit.context) - own if unit.context else set()
+        # (what the sentence and its heading say is asked about, the names referred to aside:
+        # "Nike's total revenue" is not met by "Nike" in the title)
         terms = own | around
+        around = (around | referred) - own
+        context_weight = (
+            settings.evidence_term_weight if unit.under_term else settings.evidence_context_weight
+        )
         # a header line asked for by its role ("who sent" -> "From:", "why" -> "Reason:")
         # counts as holding one more of the question's words; question words like "why"
         # are no terms, so the role is looked for among the question's plain words
-        role = 1 if unit.roles and not asked_words.isdisjoint(unit.roles.split()) else 0
+        key_role = 1 if unit.roles and not asked_words.isdisjoint(unit.roles.split()) else 0
+        # the enclosed message asked about: one more of the question's words
+        role = key_role + (1 if unit.roles and enclosed_asked and unit.enclosed else 0)
         coverage = (
             min(
                 1.0,
-                (
-                    len(q.terms & own)
-                    + role
-                    + settings.evidence_context_weight * len(q.terms & around)
-                )
-                / len(q.terms),
+                (len(q.terms & own) + role + context_weight * len(q.terms & around)) / len(q.terms),
             )
             if q.terms
             else 0.0
@@ -512,7 +413,7 @@ def score_units(
         ) and not (unit.roles and fold(unit.answer_text.strip("<>")) in fold(q.text))
         # (a header line whose value the question gives, "Recipient address: jangel1@...",
         # asked "why could the mail not be delivered to jangel1@...", says nothing new)
-        has_attribute = not q.attribute or bool(q.attribute & terms)
+        has_attribute = (not q.attribute or bool(q.attribute & terms)) and qualifiers <= terms
         # The sources word what is asked about in their own way ("seven victories" for
         # "games won", "commit to invest" for "agree to put in"): a sentence the embedding
         # finds this close to the question is about it, whatever its words.
@@ -532,14 +433,13 @@ def score_units(
             # One word of what is asked worded otherwise ("Federline's attorney" for "his
             # lawyer", "a maiden defeat" for "their first loss")
             has_focus = focus_by_word = _focus_by_word(q, unit.display, words, settings)
-        if unit.roles and roles_asked and not role:
+        if unit.roles and roles_asked and not key_role:
             has_focus = focus_by_word = False  # a header line of a role not asked for
-        # The value's sentence often refers back to what the sentence before it names ("it",
-        # "the company", "Sofia" for Bulgaria): the names may stand there, not further away.
-        context = [unit.display, unit.passage.title, before.get(id(unit), ""), unit.context]
-        has_entities = q.kind not in _ENTITY_KINDS or all(
-            names_entity(e, context, q.language) for e in q.entities
-        )
+        if unit.furniture and not key_role:
+            has_focus = focus_by_word = False  # a page's running line, its date not asked
+        if unit.roles and enclosed_asked and not unit.enclosed:
+            has_focus = focus_by_word = False  # the outer message's line, the enclosed asked
+        has_entities = q.kind not in _ENTITY_KINDS or len(named) == len(q.entities)
         if not (has_value and has_entities):
             score *= settings.evidence_penalty
         if not (has_focus and has_attribute):
@@ -617,11 +517,14 @@ def candidate_names(
     """Names in ``text`` the question does not already give, with their offsets. A single
     capitalised word opening the sentence ("Unfortunately") is not taken for a name.
     ``asked`` tells a name the question gives (default: the same words, same script)."""
-    folded_q = fold(q.text)
     if asked is None:
 
         def asked(name: str) -> bool:
-            return fold(name) in folded_q or any(fold(p) in folded_q for p in name.split())
+            # whole words (with derived endings: "Harbaugh's"), never a substring: the "Com."
+            # of "Lt. Com. Matthew Allen" is no word of a question about a "Command"
+            return phrase_in_texts(name, [q.text]) or any(
+                phrase_in_texts(p, [q.text]) or _clipped(p, q.text) for p in name.split()
+            )
 
     out = []
     position = 0
@@ -654,6 +557,17 @@ def candidate_names(
 def new_identifiers(q: Question, text: str) -> bool:
     """Does ``text`` hold a name with a number the question does not give ("RFC 4880")?"""
     return any(_NUMBERED.match(name, len(name.split()[0])) for name, _ in candidate_names(q, text))
+
+
+def _clipped(part: str, question: str) -> bool:
+    """ "[VAC]" for a question about a "vacation": a word in capitals that a question word
+    begins with is that word clipped (three letters at least; "Com." is not clipped
+    "Command": a clipped word is written in capitals)."""
+    letters = part.strip("[]().,;:")
+    if len(letters) < 3 or not letters.isalpha() or not letters.isupper():
+        return False
+    low = letters.lower()
+    return any(w.lower().startswith(low) for w in re.findall(r"\w+", question))
 
 
 def _joined_parts(name: str, at: int, language: str) -> list[tuple[str, int]]:
@@ -692,18 +606,28 @@ def assess_without_vote(q: Question, ranked: Sequence[Evidence], settings: Setti
     return assess(q, ranked, settings, vote=False)
 
 
+def _least_score(q: Question, e: Evidence, settings: Settings) -> float:
+    """The score below which ``e`` does not answer. A sentence in another language than the
+    question is scored by rag.crosslang on a scale of its own (anchors, not word coverage), so
+    it has its own threshold; both are calibrated per embedding model."""
+    from rag.crosslang import is_cross  # (rag.crosslang imports this module)
+
+    if is_cross(q.language, e.unit.passage.language):
+        return settings.crosslang_min_evidence_score
+    return settings.min_evidence_score
+
+
 def assess(
     q: Question, ranked: Sequence[Evidence], settings: Settings, vote: bool = True
 ) -> Assessment:
     """Answer only with units that meet every constraint and score above the threshold; the
     others close to the best join it (up to ``max_evidence``), without repeats. A who/which
     question no sentence holds most of is answered by the name documents agree on."""
-    threshold = settings.min_evidence_score
     # a question in the sources ("WTF is going on at OpenAI?") answers nothing, though the
     # names it holds still vote
     voters = ranked
     ranked = [e for e in ranked if not _asks(e)]
-    qualified = [e for e in ranked if e.meets_all and e.score >= threshold]
+    qualified = [e for e in ranked if e.meets_all and e.score >= _least_score(q, e, settings)]
     # several names asked for ("Who are the ...?"): one name the documents agree on is not it
     voting = vote and q.kind in NAME_KINDS and not q.plural
     agreed = name_vote(q, voters, settings) if voting else None
@@ -720,8 +644,10 @@ def assess(
     for e in ranked:
         if len(picked) >= settings.max_evidence:
             break
-        if e.score < max(threshold, best - settings.evidence_window):
+        if e.score < best - settings.evidence_window:
             break
+        if e.score < _least_score(q, e, settings):
+            continue
         key = " ".join(e.unit.display.lower().split())
         if key in seen:  # the same sentence in two documents (or two chunks) is said once
             continue

@@ -32,6 +32,9 @@ class Grammar:
     connectors: frozenset[str]
     name_prefixes: frozenset[str]
     year_prefixes: frozenset[str]
+    # function words ("and", "of", "under"): a lower-case token joining one to a number
+    # ("third-and-22", "best-of-7", "under-21") is a phrase written with hyphens, no name
+    stopwords: frozenset[str]
     scales: dict[str, Decimal]
     units: dict[str, str]  # lower-case unit word or symbol -> "EUR", "%", ...
     date_res: tuple[re.Pattern[str], ...]
@@ -168,6 +171,7 @@ def grammar(code: str = "en") -> Grammar:
         connectors=frozenset(p.name_connectors),
         name_prefixes=frozenset(p.name_prefixes),
         year_prefixes=frozenset(p.year_prefixes) | frozenset(months),
+        stopwords=frozenset(p.stopwords),
         scales=scales,
         units=units,
         date_res=date_res,

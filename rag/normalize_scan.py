@@ -121,13 +121,17 @@ def _clean(value: Decimal) -> Decimal:
 
 def _is_identifier(token: str) -> bool:
     """Letters and digits in one token name a thing (AGS-17, 9P135M), except a number
-    carrying a suffix (37.9m, 46th, 1990s, 53-year-long) or a prefixed year (mid-2015)."""
+    carrying a suffix (37.9m, 46th, 1990s, 53-year-long), a prefixed year (mid-2015) or a
+    phrase of lower-case words with a function word among them ("third-and-22")."""
     if not any(c.isdigit() for c in token) or not any(c.isalpha() for c in token):
         return False
     if token[0].isdigit():
         return bool(_LETTER_THEN_DIGIT_RE.search(token))
     head, _, rest = token.partition("-")
-    return not (head.lower() in grammar().year_prefixes and rest.isdigit())
+    if head.lower() in grammar().year_prefixes and rest.isdigit():
+        return False
+    words = [w for w in re.split(r"[-‐/]", token) if w.isalpha()]
+    return not (all(w.islower() for w in words) and any(w in grammar().stopwords for w in words))
 
 
 # --------------------------------------------------------------------------- analysis

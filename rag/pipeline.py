@@ -80,7 +80,7 @@ def select_evidence(
             [float(s) for s in similarities],
             retriever.settings,
             premise_gaps,
-            WordSimilarity(retriever.embedder),
+            WordSimilarity(retriever.embedder, retriever.settings.evidence_amount_thing_similarity),
         )
     if cross:
         ranked.sort(key=lambda e: -e.score)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -61,6 +62,9 @@ class Question:
     # the adjective of a measure question ("how *long*"): a sentence saying it ("25 miles
     # long") is about what is asked, though the word is no topic the evidence must repeat
     measured: frozenset[str] = frozenset()
+    # a position on a scale is asked for ("In which *minute* ...", "which lap"): an ordinal
+    # before that unit answers ("a 57th-minute penalty"), not a count of it ("35 minutes")
+    ordinal: bool = False
 
     @property
     def qualifiers(self) -> frozenset[str]:
@@ -163,6 +167,8 @@ def _kind_and_noun(question: str, profile: LanguageProfile) -> tuple[str | None,
         return "name", ""  # "Which of her children ...?", "Which two forwards ...?"
     one = _picks_one(lowered, profile)
     if kind in (None, "definition") and one is not None:
+        if one in profile.measure_words:
+            return "number", one  # "In which minute ...?": a position on a scale of units
         return "name", one  # "Which pop star, ...?" picks out one named thing
     return kind, ""
 
@@ -336,11 +342,52 @@ def counts_other_thing(q: Question, text: str, x: Quantity) -> bool:
     return False
 
 
+# a figure glued to letters ("57th", "3rd", "57-й") and the word after it
+_ORDINAL = re.compile(r"(?<![\w.,])(?P<ord>\d+-?[^\W\d_]{1,3})(?![\w])[\s‐-]+(?P<noun>[^\W\d_]+)")
+
+
+def ordinal_spans(q: Question, text: str) -> list[tuple[str, int, int]]:
+    """The ordinals of ``text`` standing before the unit a position question asks about
+    ("a 57th-minute penalty", "in the 3rd round"), as (text, start, end)."""
+    if not q.ordinal:
+        return []
+    lex = lexicon(q.language)
+    return [
+        (m.group("ord"), m.start("ord"), m.end("ord"))
+        for m in _ORDINAL.finditer(text)
+        if lex.terms(m.group("noun")) & q.kind_noun
+    ]
+
+
+def money_of_other_thing(
+    q: Question, text: str, x: Quantity, similar: Callable[[str, str], float], least: float
+) -> bool:
+    """Is the sum ``x`` an amount of something other than what the question counts? "How much
+    revenue did Uber bring in" is not answered by "$394 million in operating income": the
+    noun a sum is bound to ("in operating income", "worth of net income") is its thing, and
+    one sharing no word with the question's and not close to it by ``similar`` (the
+    embedder: "sales" for "revenue") names another figure."""
+    if not q.target or x.unit in (None, "%"):
+        return False
+    from rag.verify.binding import frames
+
+    lex = lexicon(q.language)
+    for frame in frames(text, q.language):
+        if frame.value.start == x.start and frame.thing_text:
+            thing = frame.thing_text.lower()
+            if lex.terms(thing) & q.target:
+                return False
+            return similar(thing, q.target_text) < least
+    return False
+
+
 def value_candidates(q: Question, text: str) -> list[tuple[str, int, int]]:
     """The spans of ``text`` (as written, with offsets in it) that could answer a number,
     amount or date question; empty for other kinds. An amount question prefers money, then
     any value with a unit; a percentage question a "%"; a count question values without a
     currency; a measure question no count of another thing."""
+    if q.ordinal:
+        return ordinal_spans(q, text)
     if q.kind in ("number", "amount"):
         found = [x for x in new_quantities(q, text) if not counts_other_thing(q, text, x)]
         money = [x for x in found if x.unit not in (None, "%")]
@@ -453,4 +500,5 @@ def analyze(text: str, language: str = "en") -> Question:
         measure=measure,
         wants_percent=wants_percent,
         measured=measured,
+        ordinal=kind == "number" and noun in profile.measure_words,
     )

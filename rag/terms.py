@@ -29,8 +29,12 @@ class Lexicon:
         self.scaffold = frozenset(self.stems(profile.scaffold_words))
 
     def words(self, text: str) -> list[str]:
-        """Lower-case words of ``text`` (apostrophes and hyphens at the edges trimmed)."""
-        return [w for w in (m.lower().strip("'’-") for m in _WORD.findall(text)) if w]
+        """Lower-case words of ``text`` (apostrophes and hyphens at the edges trimmed). A
+        typographic apostrophe is read as the plain one the stemmers know: "OpenAI’s" is
+        "OpenAI's", whose possessive the stemmer removes, not a word "openai’" of its own."""
+        return [
+            w for w in (m.lower().replace("’", "'").strip("'-") for m in _WORD.findall(text)) if w
+        ]
 
     def _stemmer(self) -> Any:
         if not self.profile.stemmer:

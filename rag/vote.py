@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from index.languages import get_profile
 from rag.normalize import extract_names, fold, iter_names_with_starts
 from rag.question import Question
+from rag.roles import asked_role, in_asked_role
 
 if TYPE_CHECKING:
     from index.settings import Settings
@@ -69,10 +70,14 @@ def _split_pairs(name: str, at: int) -> list[tuple[str, int]]:
     return [(m.group(1), at), (m.group(2), at + m.start(2))]
 
 
-def _mentions(q: Question, e: Evidence, excluded: set[str], titles: set[str]) -> list[_Mention]:
+def _mentions(
+    q: Question, e: Evidence, excluded: set[str], titles: set[str], role: str | None = None
+) -> list[_Mention]:
     """Names in a sentence's quote the question does not give, with their offsets. A
     headline in title case ("Lineup Decisions: Starts, Sits, Sleepers") capitalises every
-    word: its capitals name nothing."""
+    word: its capitals name nothing. ``role``: the role the question asks its name in
+    (``rag.roles``); a name standing in another one ("by teammates X and Y" for
+    "which player was carried off") does not vote."""
     text = e.unit.quote
     words = [w for w in text.split() if w[:1].isalpha()]
     if len(words) >= 4 and sum(w[:1].isupper() for w in words) > _TITLE_CASE * len(words):
@@ -85,6 +90,8 @@ def _mentions(q: Question, e: Evidence, excluded: set[str], titles: set[str]) ->
             if not tokens or set(tokens) & excluded or " ".join(tokens) in titles:
                 continue
             if len("".join(tokens)) < 3:
+                continue
+            if not in_asked_role(role, text, (name, start, start + len(name)), q.language):
                 continue
             initial = not text[:start].strip(" \"'“‘(")
             out.append(_Mention(name, tokens, e, start, initial))
@@ -177,9 +184,12 @@ def name_vote(q: Question, ranked: Sequence[Evidence], settings: Settings) -> Na
         # a topic met only by a word worded otherwise is too weak a reason to vote
         if e.has_focus and not e.focus_by_word and e.score >= settings.name_vote_min_score
     ]
-    mentions = [m for e in pool for m in _mentions(q, e, excluded, titles)]
+    role = asked_role(q)
+    mentions = [m for e in pool for m in _mentions(q, e, excluded, titles, role)]
     pooled = {id(e) for e in pool}
-    others = [m for e in ranked if id(e) not in pooled for m in _mentions(q, e, excluded, titles)]
+    others = [
+        m for e in ranked if id(e) not in pooled for m in _mentions(q, e, excluded, titles, role)
+    ]
     # A capitalised word that only ever opens a sentence ("Unfortunately", "Elsewhere") is
     # grammar, not a name; one written capitalised inside a sentence too is a name.
     inner = {m.tokens for m in mentions if not m.initial}

@@ -4,6 +4,7 @@ PDF page furniture and the defined term a sentence stands under."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,9 @@ import pytest
 from index.loaders import load_file
 from index.records import Document
 from index.sentences import display_form, page_furniture, sentence_spans
-from rag.evidence import Unit, _has_value, units
+from index.settings import get_settings
+from rag.conditions import conditional_spans
+from rag.evidence import Unit, _has_value, names_entity, score_units, units
 from rag.question import analyze
 from rag.records import Passage
 
@@ -128,12 +131,110 @@ def test_a_sentence_carries_the_defined_term_it_stands_under() -> None:
     doc = _load("bash-manual-pages.pdf")
     found = {u.display: u for u in _units_of(doc)}
     default = found["The shell sets the default value to 500 after reading anystartup files."]
+    assert default.under_term  # a defined term's description, not only a section
     assert default.context == (
         "HISTSIZE: The number of commands to remember in the command history (see HISTORY below)."
     )
-    assert found["If the variable exists but does not ha ve a n umeric value, or has no value, "
+    assert found["If the variable exists but does not have a numeric value, or has no value, "
                  "the default value is 10."].context.startswith("IGNOREEOF: ")  # fmt: skip
     assert "HISTSIZE" not in found  # a heading is context, not a unit
+
+
+def test_pdf_text_keeps_the_word_spacing_of_its_glyphs() -> None:
+    # pypdf's own extraction read groff's tight setting as "sa vedinthe" and "be ginning"
+    text = _load("bash-manual-pages.pdf").text
+    spaced = " ".join(text.split())
+    assert "If the value is 0, commands are not saved in the history list." in spaced
+    assert "sa vedinthe" not in spaced and "be ginning" not in spaced
+    # a word hyphenated at a line end keeps its hyphen and break (resolved for matching)
+    assert "should be saved on the his-\ntory list." in text
+    assert "\ufffe" not in text and "\r" not in text
+
+
+def test_a_numbered_section_title_is_the_context_of_its_sentences() -> None:
+    doc = _load("debian-developers-reference-duties.html")
+    found = {u.display: u for u in _units_of(doc)}
+    # "3.2.4. Going on vacation gracefully¶" reads like a phrase: its number makes it a title
+    assert "Going on vacation gracefully" not in found
+    vac = next(u for d, u in found.items() if d.startswith("First send a mail to debian-private"))
+    assert vac.context == "Going on vacation gracefully"  # not the section before ("Voting")
+
+
+def test_a_passage_deep_in_a_long_section_still_stands_under_its_title() -> None:
+    doc = _load("debian-developers-reference-new-member.html")
+    start = doc.text.index("Your key length must be greater than 2048 bits")
+    title = doc.text.rindex("Registering as a Debian member", 0, start)
+    assert start - title > 1500  # far above the passage, past a few paragraphs
+    passage = dataclasses.replace(_passage(doc), start=start)
+    first = units(passage, doc.text)[0]
+    assert first.display.startswith("Your key length must be greater than 2048 bits")
+    assert first.context == "Registering as a Debian member"
+
+
+def test_the_date_a_pdf_prints_on_its_pages_is_one_unit() -> None:
+    doc = _load("bash-manual-pages.pdf")
+    dated = [u for u in _units_of(doc) if u.furniture]
+    assert [(u.quote, u.roles) for u in dated] == [
+        ("GNU Bash 5.2 2022 September 19 1", "date when day")
+    ]
+    assert doc.text[dated[0].start : dated[0].end] == dated[0].quote
+
+
+def test_a_docx_hyperlink_shows_where_it_points() -> None:
+    lines = _load("python-docx-hyperlink-fragments.docx").text.split("\n\n")
+    # the shown words and the target differ: both are facts of the document
+    assert "Five with link to http://foo.com#introduction <http://foo.com/#intro>." in lines
+    assert "Eight with link to file <court-exif.jpg>." in lines
+    # a link showing its own target is not repeated; a bookmark link has no address
+    assert "Three with link to https://foo.com." in lines
+    assert "Two with link to bookmark." in lines
+
+
+def test_a_value_in_a_conditional_clause_is_no_answer() -> None:
+    q = analyze("How many commands does bash keep in its history by default?", "en")
+    assert not _has_value(q, "If the value is 0, commands are not saved in the history list.")
+    assert not _has_value(q, "Commands are not saved in the history list if the value is 0.")
+    assert _has_value(q, "If the variable is unset, the shell keeps 500 commands.")
+    assert conditional_spans("If the value is 1,000, 5 are kept.", "en") == [(0, 21)]
+
+
+def test_how_often_is_answered_by_a_frequency_not_a_count() -> None:
+    q = analyze("How often is the package mirror synchronised?", "en")
+    assert _has_value(q, "The mirror is synchronised at least twice a day by a cron job.")
+    assert _has_value(q, "Mirrors are updated daily.")
+    assert not _has_value(q, "The mirror holds 40 packages.")
+
+
+def test_a_default_asked_for_must_be_stated_as_one() -> None:
+    doc = _load("bash-manual-pages.pdf")
+    passage = _passage(doc)
+    unit_list = units(passage, doc.text)
+    q = analyze("What format string does HISTTIMEFORMAT use by default?", "en")
+    scored = score_units(q, unit_list, [0.5] * len(unit_list), get_settings())
+    by_text = {e.unit.display: e for e in scored}
+    stated = "The shell sets the default value to 500 after reading anystartup files."
+    assert by_text[stated].has_attribute
+    # a sentence about the format string that states no default gives some other value
+    assert not any(
+        e.has_attribute for d, e in by_text.items() if "format string" in d and "default" not in d
+    )
+
+
+def test_an_email_address_names_the_organisation_of_its_domain() -> None:
+    header = ["From: Internet Mail Delivery <postmaster@ucla.edu>"]
+    assert names_entity("UCLA", header, "en")
+    assert not names_entity("UCLA", ["From: someone <ucla@example.com>"], "en")
+    assert not names_entity("UCLA", ["From: someone <a@uclax.edu>"], "en")
+
+
+def test_the_headers_of_a_returned_message_are_enclosed() -> None:
+    doc = _load("email-ucla-delivery-failed.eml")
+    froms = [u for u in _units_of(doc) if u.display.startswith("From:")]
+    assert [(u.display, u.enclosed) for u in froms] == [
+        ("From: Internet Mail Delivery <postmaster@ucla.edu>", False),
+        ('From: "Ian T. Henry" <henryi@oxy.edu>', True),  # the quoted header fields
+        ('From: "Ian T. Henry" <henryi@oxy.edu>', True),  # the returned message
+    ]
 
 
 def test_a_number_followed_by_a_preposition_counts_nothing_else() -> None:
@@ -188,6 +289,38 @@ def test_a_default_under_its_defined_term_answers(docs_rag: Any) -> None:
     assert not answer.abstained
     assert answer.sentences[0].text == "10."
     assert "the default value is 10." in _cited(docs_rag, answer)[0]
+
+
+def test_a_stated_default_outranks_a_conditional_value(docs_rag: Any) -> None:
+    # "If the value is 0, commands are not saved" is closer in words; 0 is its condition
+    answer = docs_rag.ask("How many commands does bash remember in its history by default?")
+    assert not answer.abstained
+    cited = _cited(docs_rag, answer)
+    assert "the default value to\n500" in cited[0]
+    assert not any("If the\nvalue is 0, commands" in quote for quote in cited)
+
+
+def test_who_wrote_a_bounced_message_is_its_own_sender(docs_rag: Any) -> None:
+    # the bounce's own From line (postmaster@ucla.edu) is not who wrote the returned message
+    answer = docs_rag.ask("Who sent the original message that bounced at UCLA?")
+    assert not answer.abstained
+    assert _cited(docs_rag, answer)[0] == 'From: "Ian T. Henry" <henryi@oxy.edu>'
+
+
+def test_the_date_a_mail_system_reported_comes_from_its_own_header(docs_rag: Any) -> None:
+    # "UCLA" is named only by the sender's address, postmaster@ucla.edu
+    answer = docs_rag.ask("When did the UCLA mail server send the delivery failure report?")
+    assert not answer.abstained
+    assert _cited(docs_rag, answer)[0] == "Date: Sun, 23 Sep 2001 20:14:35 -0700 (PDT)"
+
+
+def test_the_date_a_manual_carries_is_its_running_footer(docs_rag: Any) -> None:
+    answer = docs_rag.ask("On what date was this bash manual page issued?")
+    assert not answer.abstained
+    assert _cited(docs_rag, answer) == ["GNU Bash 5.2 2022 September 19 1"]
+    # not evidence when no date is asked for
+    years = docs_rag.ask("Which years does the bash copyright cover?")
+    assert all("GNU Bash 5.2" not in quote for quote in _cited(docs_rag, years))
 
 
 def test_why_a_mail_bounced_is_answered_from_the_reason_line(docs_rag: Any) -> None:

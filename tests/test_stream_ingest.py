@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from storekit import assert_consistent, run_rag
 
-from index import store as store_module
+from index import store_vectors
 from index.faults import FAULT_EXIT
 from index.ingest import ingest
 from index.settings import get_settings
@@ -83,7 +83,7 @@ def test_killed_mid_stream_keeps_the_old_version(
 ) -> None:
     # Vector ids are read back a page at a time (Chroma fails past ~32k rows in one get):
     # small pages here, so recovery and the old version's deletion both page.
-    monkeypatch.setattr(store_module, "_ID_PAGE", 7)
+    monkeypatch.setattr(store_vectors, "_ID_PAGE", 7)
     docs = tmp_path / "docs"
     docs.mkdir()
     port = docs / "port.txt"

@@ -15,15 +15,14 @@ import pytest
 from index.records import StoredDocument
 from rag import Answer, Citation, CitedText, Passage
 from ui.render import (
-    clean_upload_name,
     render_answer_html,
     render_citations_html,
     render_document_html,
     render_sources_table,
     render_turn_html,
     render_window_html,
-    safe_upload_name,
 )
+from ui.uploads import clean_upload_name, safe_upload_name
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"

@@ -8,16 +8,22 @@ from __future__ import annotations
 import logging
 import math
 import os
+import re
 import shutil
 import time
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rag import RAG, file_digest
-from ui.render import safe_upload_name, upload_name_variants
 
 log = logging.getLogger(__name__)
+
+# Characters kept in an uploaded file's name; everything else becomes "_". \w is Unicode-aware
+# so Cyrillic or accented names stay readable.
+_UNSAFE_NAME_CHARS = re.compile(r"[^\w.\- ()+,@]")
+_MAX_NAME = 120
 
 
 @dataclass
@@ -151,3 +157,45 @@ def save_and_ingest(
         else:
             report.added.append(name)
     return report
+
+
+def clean_upload_name(name: str) -> str:
+    """An uploaded file's name reduced to a safe base name (no folder part, no leading dots,
+    no control or unusual characters, at most 120 characters); never empty."""
+    base = re.split(r"[/\\]", name)[-1]
+    base = unicodedata.normalize("NFC", base)
+    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")  # control chars
+    base = _UNSAFE_NAME_CHARS.sub("_", base).strip().lstrip(". ").rstrip(". ")
+    if not base:
+        base = "upload"
+    stem, suffix = _split_suffix(base)
+    return f"{stem[: max(1, _MAX_NAME - len(suffix))]}{suffix}"
+
+
+def _split_suffix(name: str) -> tuple[str, str]:
+    stem, dot, suffix = name.rpartition(".")
+    return (stem, f".{suffix}") if dot and stem and suffix else (name, "")
+
+
+def safe_upload_name(name: str, folder: Path) -> Path:
+    """A free path inside ``folder`` for an uploaded file called ``name``.
+
+    The name is cleaned by :func:`clean_upload_name` (so ``../../etc/passwd`` becomes
+    ``passwd`` and ``.hidden`` becomes ``hidden``), and a name already taken in ``folder`` gets
+    ``-1``, ``-2``... before its extension. The result never leaves ``folder``.
+    """
+    stem, suffix = _split_suffix(clean_upload_name(name))
+    candidate = folder / f"{stem}{suffix}"
+    counter = 1
+    while candidate.exists():
+        candidate = folder / f"{stem}-{counter}{suffix}"
+        counter += 1
+    return candidate
+
+
+def upload_name_variants(name: str, folder: Path) -> list[Path]:
+    """Existing files in ``folder`` that :func:`safe_upload_name` may have made from ``name``."""
+    stem, suffix = _split_suffix(clean_upload_name(name))
+    # The cleaned name holds no glob characters ([ ] * ? become "_").
+    variants = [folder / f"{stem}{suffix}", *sorted(folder.glob(f"{stem}-*{suffix}"))]
+    return [v for v in variants if v.is_file()]

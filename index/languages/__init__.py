@@ -230,6 +230,28 @@ class LanguageProfile(BaseModel):
         description="What an email header line answers: its lower-case key ('from') and the "
         "words a question asks it with ('sent', 'wrote', 'author').",
     )
+    required_qualifiers: list[str] = Field(
+        default_factory=list,
+        description="Words that, in a question, pick out one value among several of the same "
+        "thing ('default'; lower-case): the evidence must say it too ('the default value is "
+        "10'); a value given under a condition or a setting is another one.",
+    )
+    frequency_questions: list[str] = Field(
+        default_factory=list,
+        description="Question phrases asking how often something happens ('how often'; "
+        "lower-case): a frequency answers ('at least once a month'), not a count.",
+    )
+    frequency_words: list[str] = Field(
+        default_factory=list,
+        description="Words stating a frequency ('once', 'twice', 'monthly', 'annually'; "
+        "lower-case, every form): a sentence holding one answers a frequency question.",
+    )
+    enclosed_header_roles: list[str] = Field(
+        default_factory=list,
+        description="Words a question asks about a message enclosed in another with ('the "
+        "message that bounced', 'the original message'; lower-case): the header lines of a "
+        "returned, quoted or forwarded message answer them, the outer message's do not.",
+    )
     notice_topics: list[str] = Field(
         default_factory=list,
         description="Lower-case words a question asks about a notice itself with ('copyright'):"
@@ -272,6 +294,12 @@ class LanguageProfile(BaseModel):
         default_factory=list,
         description="Words that start a new clause with its own polarity ('but', 'while').",
     )
+    condition_words: list[str] = Field(
+        default_factory=list,
+        description="Words opening a conditional clause ('if', 'unless'; lower-case): a value "
+        "in that clause is the condition ('If the value is 0, ...'), not what the sentence "
+        "states; only strictly conditional words ('when' also dates an event).",
+    )
     order_words: dict[str, Literal["before", "after"]] = Field(
         default_factory=dict,
         description="Words joining two reported events by their order ('before', 'after'; "
@@ -285,6 +313,11 @@ class LanguageProfile(BaseModel):
     auxiliaries: list[str] = Field(
         default_factory=list,
         description="Auxiliary and adverb words between a subject and its verb ('has', 'also').",
+    )
+    passive_auxiliaries: list[str] = Field(
+        default_factory=list,
+        description="Auxiliaries that make a participle after them passive ('was carried "
+        "off'): a who-question asking so wants the one it happened to, not the doer.",
     )
     not_negations: list[str] = Field(
         default_factory=list,
@@ -331,8 +364,10 @@ class LanguageProfile(BaseModel):
         "give_verbs",
         "receive_verbs",
         "clause_breaks",
+        "condition_words",
         "measure_links",
         "auxiliaries",
+        "passive_auxiliaries",
         "not_negations",
         "reporting_verbs",
     )

@@ -18,9 +18,11 @@ from rag.compose.bound import Signal, bound_value, bound_with_signal
 from rag.compose.yesno import DocumentText, yes_no
 from rag.crosslang import is_cross
 from rag.evidence import Evidence, candidate_names
+from rag.measure import measure_class
 from rag.normalize import extract_dates, extract_names, extract_quantities, fold, joined_figure
 from rag.question import NAME_KINDS, Question, reads_as_year, value_candidates
 from rag.records import AnswerSentence, Citation
+from rag.roles import keep_in_role
 from rag.terms import lexicon
 from rag.vote import NameVote
 
@@ -158,6 +160,50 @@ def _best_bound_first(q: Question, picked: list[Evidence]) -> list[Evidence]:
     return [picked[best]] + [e for i, e in enumerate(picked) if i != best]
 
 
+def _focus_gap(q: Question, e: Evidence) -> int | None:
+    """Words between the name ``e`` leads with and the nearest word of what the question
+    asks about (its focus and attribute, not its names): "Abu Hassan al-Hamwi, *head* of
+    the military wing" is 1. None when no name leads or no such word is in the quote."""
+    found = answer_value(q, e)
+    if found is None:
+        return None
+    text = e.unit.quote
+    anchors = _anchors(q, text, names=False)
+    if not anchors:
+        return None
+    span = (found[0], found[1] - e.unit.start, found[2] - e.unit.start)
+    return min(_gap(text, span, a) for a in anchors)
+
+
+def _best_named_first(q: Question, picked: list[Evidence], beside: int) -> list[Evidence]:
+    """For a one-name question, the picked quote whose name stands beside what is asked
+    (within ``beside`` words of a focus word) goes first when the first quote leads with a
+    name standing farther or apart from it (a first quote with no name lead stays first): a
+    quote as close to the question may name someone near the question's own names
+    ("opposition to Bashar al-Assad ... led by HTS") while the next says "Abu Hassan
+    al-Hamwi, head of HTS's military wing"."""
+    if q.kind not in NAME_KINDS or q.plural or len(picked) < 2:
+        return picked
+    if answer_value(q, picked[0]) is None:
+        return picked  # the first quote answers alone: no name of it leads to be replaced
+    first = _focus_gap(q, picked[0])
+    best, best_gap = 0, first
+    for i, e in enumerate(picked[1:], start=1):
+        gap = _focus_gap(q, e)
+        if gap is not None and gap <= beside and (best_gap is None or gap < best_gap):
+            best, best_gap = i, gap
+    return [picked[best]] + [e for i, e in enumerate(picked) if i != best]
+
+
+def _asks_unit(q: Question) -> bool:
+    """ "In which minute ...": the noun the question asks for is a unit of measure."""
+    lex = lexicon(q.language)
+    return any(
+        lex.stems([w])[0] in q.kind_noun and measure_class(w, q.language) is not None
+        for w in lex.words(q.text)
+    )
+
+
 def answer_value(
     q: Question, e: Evidence, name_margin: int | None = None
 ) -> tuple[str, int, int] | None:
@@ -175,8 +221,13 @@ def answer_value(
     text = e.unit.quote
     spans = value_candidates(q, text)
     if q.kind in NAME_KINDS:
+        if _asks_unit(q):
+            return None  # "in which minute": a unit of measure is answered by a figure
         titles = {t.lower() for t in get_profile(q.language).titles}
         spans = [(n, at, at + len(n)) for n, at in candidate_names(q, text)]
+        # the name in the role the question asks ("which player was carried off": not
+        # the teammates "by" whom she was)
+        spans = keep_in_role(q, text, spans)
         if q.kind == "person":
             # a person's name has two words or follows a title; no figure ("P1.42") and no
             # initials ("GDP") name one
@@ -276,6 +327,10 @@ def compose(
         value = (vote.name, at, at + len(vote.name))
     elif q.wants_value and not total:
         picked = _best_bound_first(q, picked)
+        if q.kind in NAME_KINDS:
+            from index.settings import get_settings
+
+            picked = _best_named_first(q, picked, get_settings().name_beside_words)
         value = answer_value(q, picked[0])
     out.citations = [citation(i + 1, e, value if i == 0 else None) for i, e in enumerate(picked)]
     if value is not None:

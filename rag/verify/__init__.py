@@ -3,7 +3,8 @@
 ``check_sentence`` gives the verdict (supported / contradicted / not_found) with the reason
 and the quote that says otherwise. The modules: ``values`` (quantities, dates, arithmetic),
 ``names`` (whole names and their short forms), ``binding`` (what a value is said of),
-``polarity`` (negations, hedges), ``claims`` (the verdict).
+``polarity`` (negations, hedges), ``conflicts`` (what a quote says otherwise),
+``claims`` (the verdict).
 """
 
 from rag.verify.claims import Conflict, SentenceCheck, Verdict, check_sentence

@@ -37,6 +37,7 @@ class Lexicon:
     reporting_verbs: frozenset[str]  # stems
     stemmer: Any
     verb_lexicon: str | None = None  # the profile's word-class dictionary
+    passive_auxiliaries: frozenset[str] = frozenset()
 
     def stem(self, word: str) -> str:
         return str(self.stemmer.stemWord(word)) if self.stemmer is not None else word
@@ -49,6 +50,19 @@ class Lexicon:
         classes = _word_classes(word)
         return bool(classes) and set(classes) <= {"VERB", "AUX"}
 
+    def may_be_noun(self, word: str) -> bool:
+        """``word`` can be a noun ("name", "games"); False without a word-class dictionary."""
+        if self.verb_lexicon is None or not word.isalpha():
+            return False
+        return "NOUN" in _word_classes(word)
+
+    def verb_form(self, word: str) -> str | None:
+        """The Penn tag of ``word`` as a form of a verb ("VBN" for "carried", "VBG" for
+        "flying", "VB" for "face"), or None: not a verb form, or no word-class dictionary."""
+        if self.verb_lexicon is None or not word.isalpha():
+            return None
+        return _verb_form(word.lower())
+
 
 @functools.lru_cache(maxsize=8192)
 def _word_classes(word: str) -> tuple[str, ...]:
@@ -60,6 +74,18 @@ def _word_classes(word: str) -> tuple[str, ...]:
             "the English profile reads word classes with lemminflect: pip install lemminflect"
         ) from exc
     return tuple(getAllLemmas(word))
+
+
+@functools.lru_cache(maxsize=8192)
+def _verb_form(word: str) -> str | None:
+    from lemminflect import getAllInflections, getAllLemmas
+
+    lemmas = getAllLemmas(word).get("VERB", ())
+    for tag in ("VBN", "VBG", "VBD", "VBZ", "VBP", "VB"):
+        for lemma in lemmas:
+            if word in getAllInflections(lemma, upos="VERB").get(tag, ()):
+                return tag
+    return None
 
 
 def _phrases(values: list[str]) -> tuple[tuple[str, ...], ...]:
@@ -109,4 +135,5 @@ def get_lexicon(code: str = "en") -> Lexicon:
         reporting_verbs=stems(profile.reporting_verbs),
         stemmer=stemmer,
         verb_lexicon=profile.verb_lexicon,
+        passive_auxiliaries=folded(profile.passive_auxiliaries),
     )
