@@ -28,6 +28,7 @@ from rag.question import (
     NAME_KINDS,
     VALUE_KINDS,
     Question,
+    apposed_figures,
     counts_other_thing,
     money_of_other_thing,
     new_quantities,
@@ -249,8 +250,11 @@ def _figure_meets_noun(q: Question, text: str) -> bool:
     that same figure ("Lions reach 9-3 for first time since 1962")."""
     if q.kind in VALUE_KINDS and joined_figures(q.text) & joined_figures(text):
         return True
-    nouns = lexicon(q.language).terms(" ".join(get_profile(q.language).joined_figure_nouns))
-    return q.kind == "number" and bool(q.kind_noun & nouns) and has_joined_figure(text)
+    lex, profile = lexicon(q.language), get_profile(q.language)
+    nouns = lex.terms(" ".join(profile.joined_figure_nouns))
+    if q.kind == "number" and bool(q.kind_noun & nouns) and has_joined_figure(text):
+        return True
+    return bool(apposed_figures(q, text))
 
 
 def names_entity(entity: str, texts: Sequence[str], language: str) -> bool:

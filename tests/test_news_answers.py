@@ -185,3 +185,23 @@ def test_a_score_is_met_by_its_form_in_a_headline() -> None:
     )
     # no word "score" nor "final": the dash-joined figure is the score
     assert e.has_attribute and e.has_focus and e.has_value
+
+
+# ---------------------------------------------------------------- an age written after a name
+
+
+def test_an_age_is_the_figure_set_off_after_the_name_asked_about() -> None:
+    text = "He thanked his three sisters - Maya, 31, and Lena, 27 - for their support."
+    for question, age in (
+        ("What is Lena Brandt's age?", "27"),
+        ("What is Maya Brandt's age?", "31"),
+    ):
+        q = analyze(question)
+        ((value, start, end),) = value_candidates(q, text)
+        assert value == age and text[start:end] == age  # not "three", not the other sister's
+        (e,) = score_units(q, [_unit(text, "T")], [0.5], get_settings())
+        assert e.has_focus  # "age" is met by the form
+    # a figure after a name the question does not give answers nothing of it
+    q = analyze("What is Paul Brandt's age?")
+    (e,) = score_units(q, [_unit(text, "T")], [0.5], get_settings())
+    assert not e.has_focus

@@ -206,6 +206,12 @@ class LanguageProfile(BaseModel):
         description="Words of a question asking for a percentage ('what percentage', 'by what "
         "percent'): a percentage answers it, not an amount or a count (lower-case).",
     )
+    apposed_figure_nouns: list[str] = Field(
+        default_factory=list,
+        description="Head nouns a bare figure set off by commas after a name answers "
+        "('what is Jaden Smith's *age*': 'Jaden, 25, and Willow, 22'), as news write "
+        "ages (lower-case).",
+    )
     joined_figure_nouns: list[str] = Field(
         default_factory=list,
         description="Head nouns a dash-joined figure answers ('what was the *score*': "
@@ -353,6 +359,7 @@ class LanguageProfile(BaseModel):
         "degree_words",
         "percent_questions",
         "joined_figure_nouns",
+        "apposed_figure_nouns",
         "coordinators",
         "header_keys",
         "boilerplate",
