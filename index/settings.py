@@ -211,6 +211,14 @@ class Settings(BaseSettings):
         description="Embedding similarity from which a sentence in another language than the "
         "question counts as about it (rag/crosslang.py; multilingual-e5-small's scale).",
     )
+    crosslang_counted_similarity: float = Field(
+        default=0.80,
+        description="Embedding similarity (lemmatised phrases) from which the noun a figure "
+        "counts in a sentence in another language is the question's counted noun ('печатных "
+        "машин' is no answer to 'how many doctors'; rag/counted.py). multilingual-e5-small's "
+        "scale: the highest value that keeps every expected count of the dev cross-language "
+        "set (eval/data/xlang).",
+    )
     crosslang_min_evidence_score: float = Field(
         default=0.40,
         description="Below this evidence score a sentence in another language than the "

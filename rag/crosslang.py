@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from index.languages import UnknownLanguage, available_languages, get_profile
 from index.translit import name_in_text, names_match
+from rag.counted import keep_counted
 from rag.evidence import Evidence, Unit, candidate_names, sentence_before
 from rag.measure import bound_class, measure_class
 from rag.normalize import extract_dates, extract_quantities, fold, name_in_texts
@@ -351,7 +352,15 @@ def score_units(
         candidates, _similarities(q, [u.display for u in candidates], embedder)
     )
     spans = [
-        value_spans(q, u.quote, u.passage.language) if q.wants_value else [] for u in candidates
+        keep_counted(
+            q,
+            u.quote,
+            value_spans(q, u.quote, u.passage.language) if q.wants_value else [],
+            u.passage.language,
+            embedder,
+            settings.crosslang_counted_similarity,
+        )
+        for u in candidates
     ]
     bound = _bind_all(q, candidates, spans, embedder, settings.crosslang_value_words)
     anchors = _anchors(q)

@@ -28,6 +28,7 @@ from rag.question import (
     NAME_KINDS,
     VALUE_KINDS,
     Question,
+    apposed_figures,
     counts_other_thing,
     money_of_other_thing,
     new_quantities,
@@ -249,8 +250,11 @@ def _figure_meets_noun(q: Question, text: str) -> bool:
     that same figure ("Lions reach 9-3 for first time since 1962")."""
     if q.kind in VALUE_KINDS and joined_figures(q.text) & joined_figures(text):
         return True
-    nouns = lexicon(q.language).terms(" ".join(get_profile(q.language).joined_figure_nouns))
-    return q.kind == "number" and bool(q.kind_noun & nouns) and has_joined_figure(text)
+    lex, profile = lexicon(q.language), get_profile(q.language)
+    nouns = lex.terms(" ".join(profile.joined_figure_nouns))
+    if q.kind == "number" and bool(q.kind_noun & nouns) and has_joined_figure(text):
+        return True
+    return bool(apposed_figures(q, text))
 
 
 def names_entity(entity: str, texts: Sequence[str], language: str) -> bool:
@@ -310,6 +314,51 @@ _ENTITY_KINDS = frozenset({"number", "amount", "date"})
 # answer must still be a name (or list) in the sentence. A number question is not: a figure
 # "paid" in total is no answer to how much of it "went to" one of them.
 _WORD_FOCUS_KINDS = NAME_KINDS | {"list"}
+
+
+def _agent_bases(word: str, suffixes: Sequence[str]) -> list[str]:
+    """The verbs ``word`` may be the doer's noun of ("winner": win, "investor": invest)."""
+    bases = []
+    for suffix in suffixes:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            base = word[: -len(suffix)]
+            bases.append(base)
+            if base[-1] == base[-2]:
+                bases.append(base[:-1])  # "winn" of "winner"
+    return bases
+
+
+def _derived_focus(q: Question, text: str) -> frozenset[str]:
+    """The focus stems ``text`` meets by a noun of the doer of their verb ("won the title":
+    "Grand Slam winner"). Needs the profile's word-class dictionary to know the verbs."""
+    profile = get_profile(q.language)
+    if not profile.agent_suffixes or profile.verb_lexicon != "lemminflect":
+        return frozenset()
+    from lemminflect import getAllLemmas
+
+    wanted = _focus_verbs(q)
+    if not wanted:
+        return frozenset()
+    lex = lexicon(q.language)
+    found = set()
+    for word in lex.words(text):
+        for base in _agent_bases(word, profile.agent_suffixes):
+            if base in wanted and "NOUN" in getAllLemmas(word):
+                found.add(wanted[base])
+    return frozenset(found)
+
+
+@functools.lru_cache(maxsize=64)
+def _focus_verbs(q: Question) -> dict[str, str]:
+    """The verbs of the question's focus words ("won": win), each with the focus stem."""
+    from lemminflect import getAllLemmas
+
+    lex = lexicon(q.language)
+    wanted: dict[str, str] = {}
+    for word in _focus_words(q):
+        for lemma in getAllLemmas(word).get("VERB", ()):
+            wanted[lemma] = lex.stems([word])[0]
+    return wanted
 
 
 def _focus_words(q: Question) -> list[str]:
@@ -377,6 +426,7 @@ def score_units(
             elif any(_names(entity, text, q.language) for text in context[1:] if text):
                 named.append(entity)
                 referred |= entity_terms[entity]
+        own = own | _derived_focus(q, unit.display)
         # words of the heading a sentence stands under count, at a lower weight
         around = lex.terms(unit.context) - own if unit.context else set()
         # (what the sentence and its heading say is asked about, the names referred to aside:
@@ -413,7 +463,13 @@ def score_units(
         ) and not (unit.roles and fold(unit.answer_text.strip("<>")) in fold(q.text))
         # (a header line whose value the question gives, "Recipient address: jangel1@...",
         # asked "why could the mail not be delivered to jangel1@...", says nothing new)
-        has_attribute = (not q.attribute or bool(q.attribute & terms)) and qualifiers <= terms
+        figure_meets = _figure_meets_noun(q, unit.display)
+        # "the final score of ...": a score is met by its form ("3-2") as the focus is
+        has_attribute = (
+            not q.attribute
+            or bool(q.attribute & terms)
+            or (figure_meets and bool(q.attribute & q.kind_noun))
+        ) and qualifiers <= terms
         # The sources word what is asked about in their own way ("seven victories" for
         # "games won", "commit to invest" for "agree to put in"): a sentence the embedding
         # finds this close to the question is about it, whatever its words.
@@ -421,7 +477,7 @@ def score_units(
             not q.focus
             or bool((q.focus | q.measured) & terms)
             or similarity >= settings.evidence_focus_similarity
-            or _figure_meets_noun(q, unit.display)
+            or figure_meets
         )
         focus_by_word = False
         if (

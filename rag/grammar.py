@@ -135,7 +135,8 @@ def grammar(code: str = "en") -> Grammar:
         r"|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d)(?:\.\d+)?"
         r"|\d+(?:\.\d+)?)"
         rf"(?:(?P<sca>(?i:{_alt(glued_scales)})){NB}"
-        rf"|\s*(?P<scw>{_alt(spaced_scales)}){NB}"
+        # a headline in Title Case writes the scale capitalised ("$7.7 Billion Deal")
+        rf"|\s*(?P<scw>(?i:{_alt(spaced_scales)})){NB}"
         # measures glued to a number ("10km") leave the number a plain count
         rf"|(?:{_alt(p.measure_units)}){NB})?"
         rf"(?P<unit>{unit_p})?"

@@ -381,6 +381,26 @@ def money_of_other_thing(
     return False
 
 
+# a word, then a bare figure set off by punctuation ("Jaden, 25, and Willow, 22 - ...")
+_APPOSED = re.compile(r"(?P<name>[^\W\d_][\w'’-]*),\s(?P<figure>\d{1,3})(?=\s?[,;:)–—-])")
+
+
+def apposed_figures(q: Question, text: str) -> list[tuple[str, int, int]]:
+    """ "What is Jaden Smith's age?": "Jaden, 25," gives it, a figure set off by commas right
+    after a word of a name the question gives, when the question's head noun is one news
+    write so (profile ``apposed_figure_nouns``). As (text, start, end)."""
+    lex = lexicon(q.language)
+    nouns = lex.terms(" ".join(get_profile(q.language).apposed_figure_nouns))
+    if q.kind != "number" or not q.kind_noun & nouns:
+        return []
+    words = {w for entity in q.entities for w in entity.split()}
+    return [
+        (m.group("figure"), m.start("figure"), m.end("figure"))
+        for m in _APPOSED.finditer(text)
+        if m.group("name") in words
+    ]
+
+
 def value_candidates(q: Question, text: str) -> list[tuple[str, int, int]]:
     """The spans of ``text`` (as written, with offsets in it) that could answer a number,
     amount or date question; empty for other kinds. An amount question prefers money, then
@@ -388,6 +408,9 @@ def value_candidates(q: Question, text: str) -> list[tuple[str, int, int]]:
     currency; a measure question no count of another thing."""
     if q.ordinal:
         return ordinal_spans(q, text)
+    apposed = apposed_figures(q, text)
+    if apposed:
+        return apposed  # "Jaden, 25, and Willow, 22": the figure after the name asked about
     if q.kind in ("number", "amount"):
         found = [x for x in new_quantities(q, text) if not counts_other_thing(q, text, x)]
         money = [x for x in found if x.unit not in (None, "%")]

@@ -84,6 +84,19 @@ def _is_statement(display: str, language: str) -> bool:
     return len(words) >= 4 and content >= 1
 
 
+def _titled_statement(display: str, language: str) -> bool:
+    """A headline in Title Case ("Wullaert Fires Belgium to 3-2 Home Win over England")
+    has no lower-case word to show it states something: a word after its first that is a
+    verb's third-person or past form ("Fires", "Beat") does."""
+    from rag.verify.lexicon import get_lexicon
+
+    lex = get_lexicon(language)
+    words = [w.strip(".,;:!?\"'“”‘’") for w in display.split()]
+    return len(words) >= 4 and any(
+        w[:1].isupper() and lex.verb_form(w.lower()) in ("VBZ", "VBD") for w in words[1:]
+    )
+
+
 @functools.cache
 def _profiled() -> frozenset[str]:
     return frozenset(available_languages())
@@ -205,7 +218,9 @@ def units(
                 continue
             # a notice asked about ("Bash is Copyright © 1989-2022 by the Free Software
             # Foundation, Inc.") states its holder with no lower-case content word
-        elif not _is_statement(display, language):
+        elif not _is_statement(display, language) and not (
+            value is not None and _titled_statement(display, language)
+        ):
             continue
         if value is not None and display.rstrip().endswith("?"):
             continue  # a headline that asks ("What stores will be open?") states nothing

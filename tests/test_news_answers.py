@@ -13,7 +13,7 @@ from storekit import extractive_rag_over
 
 from index.settings import get_settings
 from rag.evidence import Unit, _has_value, score_units, units
-from rag.normalize import extract_names
+from rag.normalize import extract_names, extract_quantities
 from rag.question import analyze, value_candidates
 from rag.records import Passage
 from rag.terms import lexicon
@@ -150,3 +150,77 @@ def test_a_sum_of_another_thing_does_not_answer_how_much_of_this(earnings_rag: A
     answer = earnings_rag.ask("How much revenue did Acme bring in during the second quarter?")
     assert not answer.abstained, answer.text
     assert answer.citations[0].source.endswith("acme.txt")
+
+
+# ---------------------------------------------------------------- headlines in Title Case
+
+
+def test_a_title_case_headline_with_a_verb_is_a_statement() -> None:
+    document = (
+        "title: Kessler Leads Rovers to 2-1 Away Win over Dundee In Scottish Cup\n"
+        "source: Example Sports\n\n"
+        "Annual Report of the Ministry 2023\n\n"
+        "Kessler scored twice after the break.\n"
+    )
+    found = [u.quote for u in units(_passage(document, 0, len(document)), document)]
+    # the headline states a result; its key ("title:") is not quoted
+    assert "Kessler Leads Rovers to 2-1 Away Win over Dundee In Scottish Cup" in found
+    # a title line with no verb form states nothing
+    assert all("Annual Report" not in quote for quote in found)
+
+
+def test_a_capitalised_scale_word_scales_its_number() -> None:
+    (x,) = extract_quantities("The $7.7 Billion Media Rights Deal")
+    assert (x.value, x.unit, x.text) == (Decimal("7700000000"), "USD", "$7.7 Billion")
+
+
+def test_a_score_is_met_by_its_form_in_a_headline() -> None:
+    q = analyze("What was the final score of Rovers' cup win against Dundee?")
+    assert q.attribute  # "final score" must be met
+    (e,) = score_units(
+        q,
+        [_unit("Kessler Leads Rovers to 2-1 Away Win over Dundee In Scottish Cup", "T")],
+        [0.6],
+        get_settings(),
+    )
+    # no word "score" nor "final": the dash-joined figure is the score
+    assert e.has_attribute and e.has_focus and e.has_value
+
+
+# ---------------------------------------------------------------- an age written after a name
+
+
+def test_an_age_is_the_figure_set_off_after_the_name_asked_about() -> None:
+    text = "He thanked his three sisters - Maya, 31, and Lena, 27 - for their support."
+    for question, age in (
+        ("What is Lena Brandt's age?", "27"),
+        ("What is Maya Brandt's age?", "31"),
+    ):
+        q = analyze(question)
+        ((value, start, end),) = value_candidates(q, text)
+        assert value == age and text[start:end] == age  # not "three", not the other sister's
+        (e,) = score_units(q, [_unit(text, "T")], [0.5], get_settings())
+        assert e.has_focus  # "age" is met by the form
+    # a figure after a name the question does not give answers nothing of it
+    q = analyze("What is Paul Brandt's age?")
+    (e,) = score_units(q, [_unit(text, "T")], [0.5], get_settings())
+    assert not e.has_focus
+
+
+# ---------------------------------------------------------------- a verb met by its doer
+
+
+def test_the_doer_of_a_verb_meets_it() -> None:
+    q = analyze("How many marathons has Eliud Kipchoge won?")
+    text = "Kipchoge, the 16-time marathon winner, ran again in Berlin."
+    other = "Kipchoge, the 16-time marathon starter, ran again in Berlin."
+    scored = score_units(q, [_unit(text, "A"), _unit(other, "B")], [0.4, 0.4], get_settings())
+    by_title = {e.unit.passage.title: e for e in scored}
+    # "winner" is the one who won; "starter" is no one who won
+    assert by_title["A"].has_focus
+    assert by_title["A"].coverage > by_title["B"].coverage
+    q = analyze("How many startups has the fund invested in?")
+    (e,) = score_units(
+        q, [_unit("The fund, an early investor in 40 startups.", "T")], [0.4], get_settings()
+    )
+    assert e.coverage == 1.0

@@ -206,6 +206,18 @@ class LanguageProfile(BaseModel):
         description="Words of a question asking for a percentage ('what percentage', 'by what "
         "percent'): a percentage answers it, not an amount or a count (lower-case).",
     )
+    agent_suffixes: list[str] = Field(
+        default_factory=list,
+        description="Endings that make a noun of the one who does a verb ('winner' of 'win', "
+        "'investor' of 'invest'): such a noun meets the question's verb (lower-case; read "
+        "with the word-class dictionary, so only where the profile has one).",
+    )
+    apposed_figure_nouns: list[str] = Field(
+        default_factory=list,
+        description="Head nouns a bare figure set off by commas after a name answers "
+        "('what is Jaden Smith's *age*': 'Jaden, 25, and Willow, 22'), as news write "
+        "ages (lower-case).",
+    )
     joined_figure_nouns: list[str] = Field(
         default_factory=list,
         description="Head nouns a dash-joined figure answers ('what was the *score*': "
@@ -353,6 +365,8 @@ class LanguageProfile(BaseModel):
         "degree_words",
         "percent_questions",
         "joined_figure_nouns",
+        "apposed_figure_nouns",
+        "agent_suffixes",
         "coordinators",
         "header_keys",
         "boilerplate",

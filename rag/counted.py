@@ -1,0 +1,160 @@
+"""What a count counts, compared across languages.
+
+A count is bound to the noun it counts: "11 печатных машин" counts printing machines. In the
+question's own language the counted noun is matched word by word (rag.evidence); across
+languages no word is shared, so "how many doctors" would be answered by the only count of a
+Russian sentence, whatever it counts. Here the question's counted noun ("doctors", "Konkurs
+missile systems", the noun of "сколько человек") is compared with the noun phrase the
+foreign sentence binds to each figure (rag.verify.binding frames, "печатных машин"):
+
+- by name, through transliteration: a name of the question in the counted phrase
+  ("Konkurs" in "комплексов 9П135М «Конкурс»") makes it the thing asked about;
+- by meaning: both phrases lemmatised by their profiles (simplemma: "машин" -> "машина")
+  and embedded with the multilingual model; the question's noun (its first word, or first
+  two) must be at least ``crosslang_counted_similarity`` close to the foreign phrase (a
+  setting, on multilingual-e5-small's scale).
+
+A figure counting another thing does not answer; a figure whose noun is elided ("а ещё 80 –
+Саудовской Аравии") or a question with no counted noun ("сколько стоило") is not judged.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from index.languages import UnknownLanguage, get_profile
+from index.translit import name_in_text
+from rag.measure import bound_class, measure_class
+
+if TYPE_CHECKING:
+    from rag.question import Question
+
+__all__ = ["counted_phrases", "counts_asked", "keep_counted"]
+
+# The question's counted noun is read from the first words after its question phrase
+# (names before it among them: "Konkurs missile systems"), and compared as its first word
+# and its first two: a verb or a qualifier may follow it ("лікарів працювало", "people
+# work"), and which word ends the noun phrase is not known without a word-class dictionary.
+# The foreign sentence's counted phrase is compared whole: its binding ends it.
+_LEAD = 3
+_RUN = 2
+_EDGE = "?!.,;:«»\"'()“”„"
+
+
+def _words(text: str) -> list[str]:
+    return [w.strip(_EDGE) for w in text.split() if w.strip(_EDGE)]
+
+
+def _phrase_noun(q: Question) -> str:
+    """The noun inside the question phrase itself, beyond a shorter phrase of its kind
+    ("сколько *человек*", "колко *души*"); "" when the phrase holds none ("how many")."""
+    profile = get_profile(q.language)
+    phrases = profile.question_words.get(q.kind or "", [])
+    lowered = " ".join(q.text.lower().split())
+    found = [
+        (m.start(), -len(p), p)
+        for p in phrases
+        for m in re.finditer(rf"(?<!\w){re.escape(p)}(?!\w)", lowered)
+    ]
+    if not found:
+        return ""
+    _, _, phrase = min(found)
+    shorter = [p for p in phrases if phrase.startswith(p + " ")]
+    if not shorter:
+        return ""
+    return phrase[len(max(shorter, key=len)) :].strip()
+
+
+def _name_words(q: Question) -> set[str]:
+    return {w.lower() for entity in q.entities for w in _words(entity)}
+
+
+def counted_phrases(q: Question) -> tuple[list[str], list[str]]:
+    """(the question's counted noun as its leading runs of words, the names among them):
+    "How many Konkurs missile systems ...?" -> (["missile", "missile systems"], ["Konkurs"]).
+    Empty when the question counts no thing: not a count, a measure ("how many months",
+    "how long"), a percentage, or nothing follows its question phrase."""
+    if q.kind != "number" or q.measure or q.wants_percent:
+        return [], []
+    text = _phrase_noun(q) or q.target_text
+    names = _name_words(q)
+    words = _words(text)[:_LEAD]
+    common = [w for w in words if w not in names]
+    # a name before the counted noun qualifies it ("Konkurs systems"); one after it is
+    # another constraint ("ships left Ust-Luga"), checked by rag.crosslang's anchors
+    first = next((i for i, w in enumerate(words) if w not in names), len(words))
+    named = words[:first]
+    if any(measure_class(w, q.language) for w in common[:_RUN]):
+        return [], []  # a measure: its class of unit decides (rag.crosslang)
+    runs = [" ".join(common[:n]) for n in range(1, min(_RUN, len(common)) + 1)]
+    return runs, named
+
+
+@functools.lru_cache(maxsize=4096)
+def _lemmas(phrase: str, language: str) -> str:
+    """``phrase`` with each word lemmatised by the profile's lemmatiser (as it is, without
+    one): inflection moves a word away from its meaning in the embedding ("ліжок" / "beds"
+    is less close than "ліжко" / "bed")."""
+    try:
+        code = get_profile(language).lemmatizer
+    except UnknownLanguage:
+        code = None
+    if not code:
+        return phrase.lower()
+    import simplemma
+
+    return " ".join(simplemma.lemmatize(w, lang=code).lower() for w in phrase.lower().split())
+
+
+def counted_similarity(q: Question, thing: str, language: str, embedder: Any) -> float | None:
+    """How close the thing a foreign figure counts (``thing``, in ``language``) is to the
+    question's counted noun: the best similarity of their lemmatised leading runs; 1.0 when a
+    name of the counted noun is in it; None when either side has no counted noun."""
+    runs, named = counted_phrases(q)
+    thing = " ".join(_words(thing))
+    if not (runs or named) or not thing:
+        return None
+    if any(name_in_text(name, thing) for name in named):
+        return 1.0
+    if not runs:
+        return None
+    import numpy as np
+
+    ours = np.stack([embedder.embed_query(_lemmas(r, q.language)) for r in runs])
+    return float((ours @ embedder.embed_query(_lemmas(thing, language))).max())
+
+
+def counts_asked(q: Question, thing: str, language: str, embedder: Any, threshold: float) -> bool:
+    """Does a foreign figure counting ``thing`` count what ``q`` asks about? True when
+    nothing can be compared (an elided noun, a question counting no named thing)."""
+    similarity = counted_similarity(q, thing, language, embedder)
+    return similarity is None or similarity >= threshold
+
+
+def keep_counted(
+    q: Question,
+    text: str,
+    spans: Sequence[tuple[str, int, int]],
+    language: str,
+    embedder: Any,
+    threshold: float,
+) -> list[tuple[str, int, int]]:
+    """Of a count question's candidate values in a sentence in another language, those that
+    do not count another thing than the question asks about."""
+    runs, named = counted_phrases(q)
+    if not spans or not (runs or named):
+        return list(spans)
+    from rag.verify.binding import frames
+
+    things = {f.value.start: f.thing_text for f in frames(text, language) if f.kind == "count"}
+    out = []
+    for span in spans:
+        thing = things.get(span[1], "")
+        measured = bound_class(text, span[2], language) is not None
+        if thing and not measured and not counts_asked(q, thing, language, embedder, threshold):
+            continue
+        out.append(span)
+    return out
