@@ -173,7 +173,8 @@ def _row(label: str, news: Any, docs: Any, claims: Any, seconds: float) -> str:
 
     return (
         f"{label:<60} {pct(n['answer_correctness'])} {pct(n['unanswerable_declined'])} "
-        f"{pct(n['false_refusals'])}  {pct(d['answer_correctness'])} "
+        f"{pct(n['false_refusals'])} {pct(n.get('lead_names_right'))}  "
+        f"{pct(d['answer_correctness'])} "
         f"{pct(d['unanswerable_declined'])} {pct(d['false_refusals'])}  {pct(c['accuracy'])} "
         f"{c['false_claims_supported']!s:>3} {seconds:6.0f}s"
     )
@@ -190,8 +191,8 @@ def sweep_command(args: argparse.Namespace) -> None:
     claims = load_claims(DEV_CLAIMS)[: args.limit]
     print(f"store {args.store}; base {base or '(the model record)'}")
     print(
-        f"{'configuration':<60} {'news':>6} {'decl':>6} {'f.ref':>6}  {'docs':>6} {'decl':>6} "
-        f"{'f.ref':>6}  {'claims':>6} {'fs':>3} {'time':>7}"
+        f"{'configuration':<60} {'news':>6} {'decl':>6} {'f.ref':>6} {'names':>6}  "
+        f"{'docs':>6} {'decl':>6} {'f.ref':>6}  {'claims':>6} {'fs':>3} {'time':>7}"
     )
     names = list(vary)
     for combo in itertools.product(*(vary[n] for n in names)) if names else [()]:

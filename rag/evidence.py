@@ -316,6 +316,51 @@ _ENTITY_KINDS = frozenset({"number", "amount", "date"})
 _WORD_FOCUS_KINDS = NAME_KINDS | {"list"}
 
 
+def _agent_bases(word: str, suffixes: Sequence[str]) -> list[str]:
+    """The verbs ``word`` may be the doer's noun of ("winner": win, "investor": invest)."""
+    bases = []
+    for suffix in suffixes:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            base = word[: -len(suffix)]
+            bases.append(base)
+            if base[-1] == base[-2]:
+                bases.append(base[:-1])  # "winn" of "winner"
+    return bases
+
+
+def _derived_focus(q: Question, text: str) -> frozenset[str]:
+    """The focus stems ``text`` meets by a noun of the doer of their verb ("won the title":
+    "Grand Slam winner"). Needs the profile's word-class dictionary to know the verbs."""
+    profile = get_profile(q.language)
+    if not profile.agent_suffixes or profile.verb_lexicon != "lemminflect":
+        return frozenset()
+    from lemminflect import getAllLemmas
+
+    wanted = _focus_verbs(q)
+    if not wanted:
+        return frozenset()
+    lex = lexicon(q.language)
+    found = set()
+    for word in lex.words(text):
+        for base in _agent_bases(word, profile.agent_suffixes):
+            if base in wanted and "NOUN" in getAllLemmas(word):
+                found.add(wanted[base])
+    return frozenset(found)
+
+
+@functools.lru_cache(maxsize=64)
+def _focus_verbs(q: Question) -> dict[str, str]:
+    """The verbs of the question's focus words ("won": win), each with the focus stem."""
+    from lemminflect import getAllLemmas
+
+    lex = lexicon(q.language)
+    wanted: dict[str, str] = {}
+    for word in _focus_words(q):
+        for lemma in getAllLemmas(word).get("VERB", ()):
+            wanted[lemma] = lex.stems([word])[0]
+    return wanted
+
+
 def _focus_words(q: Question) -> list[str]:
     """The question's words as written whose stems are its focus ("lawyer", "loss")."""
     lex = lexicon(q.language)
@@ -381,6 +426,7 @@ def score_units(
             elif any(_names(entity, text, q.language) for text in context[1:] if text):
                 named.append(entity)
                 referred |= entity_terms[entity]
+        own = own | _derived_focus(q, unit.display)
         # words of the heading a sentence stands under count, at a lower weight
         around = lex.terms(unit.context) - own if unit.context else set()
         # (what the sentence and its heading say is asked about, the names referred to aside:

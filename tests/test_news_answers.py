@@ -205,3 +205,22 @@ def test_an_age_is_the_figure_set_off_after_the_name_asked_about() -> None:
     q = analyze("What is Paul Brandt's age?")
     (e,) = score_units(q, [_unit(text, "T")], [0.5], get_settings())
     assert not e.has_focus
+
+
+# ---------------------------------------------------------------- a verb met by its doer
+
+
+def test_the_doer_of_a_verb_meets_it() -> None:
+    q = analyze("How many marathons has Eliud Kipchoge won?")
+    text = "Kipchoge, the 16-time marathon winner, ran again in Berlin."
+    other = "Kipchoge, the 16-time marathon starter, ran again in Berlin."
+    scored = score_units(q, [_unit(text, "A"), _unit(other, "B")], [0.4, 0.4], get_settings())
+    by_title = {e.unit.passage.title: e for e in scored}
+    # "winner" is the one who won; "starter" is no one who won
+    assert by_title["A"].has_focus
+    assert by_title["A"].coverage > by_title["B"].coverage
+    q = analyze("How many startups has the fund invested in?")
+    (e,) = score_units(
+        q, [_unit("The fund, an early investor in 40 startups.", "T")], [0.4], get_settings()
+    )
+    assert e.coverage == 1.0

@@ -206,6 +206,12 @@ class LanguageProfile(BaseModel):
         description="Words of a question asking for a percentage ('what percentage', 'by what "
         "percent'): a percentage answers it, not an amount or a count (lower-case).",
     )
+    agent_suffixes: list[str] = Field(
+        default_factory=list,
+        description="Endings that make a noun of the one who does a verb ('winner' of 'win', "
+        "'investor' of 'invest'): such a noun meets the question's verb (lower-case; read "
+        "with the word-class dictionary, so only where the profile has one).",
+    )
     apposed_figure_nouns: list[str] = Field(
         default_factory=list,
         description="Head nouns a bare figure set off by commas after a name answers "
@@ -360,6 +366,7 @@ class LanguageProfile(BaseModel):
         "percent_questions",
         "joined_figure_nouns",
         "apposed_figure_nouns",
+        "agent_suffixes",
         "coordinators",
         "header_keys",
         "boilerplate",
