@@ -578,8 +578,12 @@ def candidate_names(
         def asked(name: str) -> bool:
             # whole words (with derived endings: "Harbaugh's"), never a substring: the "Com."
             # of "Lt. Com. Matthew Allen" is no word of a question about a "Command"
+            # A name's lower-case words ("is", "a" of the title "Pressure is a Privilege")
+            # are function words the question may hold too; they do not make it given.
             return phrase_in_texts(name, [q.text]) or any(
-                phrase_in_texts(p, [q.text]) or _clipped(p, q.text) for p in name.split()
+                phrase_in_texts(p, [q.text]) or _clipped(p, q.text)
+                for p in name.split()
+                if not p.islower()
             )
 
     out = []

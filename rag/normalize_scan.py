@@ -78,6 +78,12 @@ _LEADING_A_RE = re.compile(r"^a\b", re.IGNORECASE)
 _POSSESSIVE_RE = re.compile(r"['’]s$")
 _HYPHEN_RE = re.compile(r"[-‐]")
 _RUN_GAP_RE = re.compile(r"[ \t\u00a0]+")
+# A title set in quotation marks ("the production company “Pressure is a Privilege”"): the
+# quoted words are one name, not the capitalised words found in it. Typographic and straight
+# double quotes and guillemets; 2-8 words, so a quoted sentence of speech is not taken.
+_QUOTED_RE = re.compile(r"[“\"«„]([^“”\"«»„\n]{3,80}?)[,.]?[”\"»“]")
+_TITLE_WORDS = range(2, 9)
+_MINOR_WORD_LEN = 3  # title case leaves short function words ("is", "a", "of", "the") lower
 
 
 # --------------------------------------------------------------------------- helpers
@@ -296,9 +302,27 @@ class _Part:
     connector: bool = False
 
 
+def _quoted_titles(text: str) -> list[tuple[int, int]]:
+    """Spans of quoted titles: 2-8 words, the first and every word longer than a function
+    word capitalised (title case), no digits (a quoted figure or date is no title)."""
+    spans: list[tuple[int, int]] = []
+    for m in _QUOTED_RE.finditer(text):
+        words = m.group(1).split()
+        if len(words) not in _TITLE_WORDS or any(c.isdigit() for c in m.group(1)):
+            continue
+        heads = [w.lstrip("(‘'") for w in words]
+        if not heads[0][:1].isupper():
+            continue
+        if all(h[:1].isupper() or len(h) <= _MINOR_WORD_LEN for h in heads):
+            start = m.start(1)
+            spans.append((start, start + len(m.group(1).rstrip(" ,.;:"))))
+    return spans
+
+
 def _names(text: str, skip: _Spans, ids: _Spans, g: Grammar) -> list[str]:
     names: list[str] = []
     run: list[_Part] = []
+    titles = _quoted_titles(text)
 
     def flush() -> None:
         while run and run[-1].connector:
@@ -314,6 +338,13 @@ def _names(text: str, skip: _Spans, ids: _Spans, g: Grammar) -> list[str]:
     prev_end = 0
     for m in g.name_token_re.finditer(text):
         start, end = m.span()
+        title = next(((a, b) for a, b in titles if a <= start < b), None)
+        if title is not None:
+            flush()
+            if start == title[0] and text[title[0] : title[1]] not in names:
+                names.append(text[title[0] : title[1]])
+            prev_end = end
+            continue
         if run and not _RUN_GAP_RE.fullmatch(text[prev_end:start]):
             flush()
         prev_end = end

@@ -202,8 +202,12 @@ def name_vote(q: Question, ranked: Sequence[Evidence], settings: Settings) -> Na
     tallies = []
     for group in _groups(mentions).values():
         best: dict[str, Evidence] = {}
+        said: dict[str, str] = {}
         for m in group:
-            doc = m.evidence.unit.passage.doc_id
+            # the same sentence in two documents (a copy of an article, a file ingested from
+            # two paths) is one witness: it counts for the first document that says it
+            sentence = " ".join(m.evidence.unit.display.lower().split())
+            doc = said.setdefault(sentence, m.evidence.unit.passage.doc_id)
             if doc not in best or m.evidence.score > best[doc].score:
                 best[doc] = m.evidence
         spelled = _fullest(group, others)

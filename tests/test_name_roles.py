@@ -141,3 +141,16 @@ def test_question_words_given_are_whole_words_or_clipped_in_capitals() -> None:
     q = analyze("To which list should a member mail an absence notice?")
     text = "Send a mail to absences@lists.example.org with [ABS] in the subject."
     assert candidate_names(q, text) == []
+
+
+def test_a_quoted_title_answers_as_one_name() -> None:
+    # the title's own function words ("is", "a", "of") are also words of the question: they do
+    # not make the title a name the question gives, and its capitalised words are not names
+    # of their own ("Strength" alone would be a wrong lead)
+    text = (
+        "The foundation later opened a record label called “Strength is a Choice of the Heart,” "
+        "named after a line of the 12-time Olympic champion Dana Morrow."
+    )
+    assert _lead("What is the name of the record label the foundation opened?", text) == (
+        "Strength is a Choice of the Heart"
+    )

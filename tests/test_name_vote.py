@@ -230,3 +230,17 @@ def test_the_answer_is_the_form_most_documents_write_not_a_longer_other_thing() 
     ]
     vote = name_vote(q, ranked, get_settings())
     assert vote is not None and vote.name == "Google"
+
+
+def test_one_sentence_in_two_copies_of_a_document_is_one_witness() -> None:
+    # the same article saved twice (or ingested from two folders): its sentence does not make
+    # two documents agree, and an answer never quotes it twice
+    q = analyze(QUESTION)
+    sentence = "The criminal trial of Sam Bankman-Fried began on Tuesday in Manhattan."
+    copies = [_evidence(sentence, "a", 0.4), _evidence(sentence, "a-copy", 0.4)]
+    assert name_vote(q, copies, get_settings()) is None
+    # two different sentences still agree, and a copy of one of them adds no document
+    ranked = [*_ranked()[:2], _evidence(_ranked()[1].unit.display, "b-copy", 0.35)]
+    vote = name_vote(q, ranked, get_settings())
+    assert vote is not None
+    assert [e.unit.passage.doc_id for e in vote.documents] == ["a", "b"]

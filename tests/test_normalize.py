@@ -325,3 +325,25 @@ def test_iso_timestamp_gives_its_date() -> None:
     (mention,) = extract_dates("published: 2023-10-01T21:04:20+00:00")
     assert (mention.year, mention.month, mention.day) == (2023, 10, 1)
     assert fact_in_text("October 1st", "published: 2023-10-01T21:04:20+00:00")
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a title in quotation marks is one name, its capitalised words are not names alone
+        (
+            "They founded the studio “Fear is a Gift” in Oslo.",
+            ["Fear is a Gift", "Oslo"],
+        ),
+        ('The novel "The House of Sand and Fog" sold well.', ["The House of Sand and Fog"]),
+        # quoted speech is no title: its long words are lower case
+        (
+            "Mira Holt said “We are nearly at a turning point” in Riga.",
+            ["Mira Holt", "Riga"],
+        ),
+        # a single quoted word is left to the other rules
+        ("The “Anti-Hero” singer.", ["Anti-Hero"]),
+    ],
+)
+def test_a_quoted_title_is_one_name(text: str, names: list[str]) -> None:
+    assert extract_names(text) == names
