@@ -72,7 +72,7 @@ def build(folder: Path, settings: Any) -> dict[str, Any]:
     """Index every .txt file of ``folder`` into ``settings.store`` the direct way."""
     from index.chunking import chunk_id_for
     from index.embed import embedder_for
-    from index.ingest import sha256_file
+    from index.ingest import file_key
     from index.lexical import refresh
     from index.loaders import load_file
     from index.records import Chunk
@@ -122,7 +122,7 @@ def build(folder: Path, settings: Any) -> dict[str, Any]:
             file_writes.append(
                 FileWrite(
                     str(path.resolve()),
-                    sha256_file(path),
+                    file_key(path),
                     path.stat().st_size,
                     documents,
                     chunks,

@@ -111,13 +111,25 @@ def _plan(paths: Sequence[Path]) -> _Plan:
     return plan
 
 
+# The readers' edition: raise it when a loader reads the same bytes into different text
+# (2: PDF text by PDFium, .docx link targets, 2026-11-30). A file is skipped only when both its
+# bytes and the edition that read it are unchanged, so after an upgrade a store reads its files
+# again once instead of keeping an older reader's text for ever.
+READER_EDITION = 2
+
+
 def sha256_file(path: Path) -> str:
-    """The content hash the store keys files by (sha256 of the bytes, read in blocks)."""
+    """The sha256 of a file's bytes, read in blocks."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def file_key(path: Path) -> str:
+    """What the store keys a file by: its bytes' sha256 and the readers' edition."""
+    return f"{sha256_file(path)}+r{READER_EDITION}"
 
 
 def ingest(
@@ -262,7 +274,7 @@ def _ingest_locked(
                 raise LoadError(
                     f"file too large: {size / 2**20:.1f} MB > limit {settings.max_file_mb:g} MB"
                 )
-            content_hash = sha256_file(path)
+            content_hash = file_key(path)
         except LoadError as exc:
             summary.failed.append(Failure(str(path.absolute()), str(exc)))
             continue

@@ -76,7 +76,7 @@ def index_big(store: Path, path: Path, megabytes: int) -> None:
 
     from index.chunking import chunk_document
     from index.embed import get_embedder
-    from index.ingest import sha256_file
+    from index.ingest import file_key
     from index.loaders import load_file
     from index.settings import get_settings
     from index.store import FileWrite
@@ -91,7 +91,7 @@ def index_big(store: Path, path: Path, megabytes: int) -> None:
     )
     vectors = embedder.embed_documents([c.text for c in chunks])
     write = FileWrite(
-        str(path.resolve()), sha256_file(path), path.stat().st_size, [document], chunks, vectors
+        str(path.resolve()), file_key(path), path.stat().st_size, [document], chunks, vectors
     )
     Store(settings, create=True).write_files([write])
 

@@ -245,3 +245,23 @@ def test_chroma_server_mode(tmp_path: Path, chroma_url: str) -> None:
 
     passages = Retriever(store).retrieve("How many Konkurs systems went to Saudi Arabia?")
     assert any("80 to Saudi Arabia" in p.text for p in passages[:2])
+
+
+def test_a_file_read_by_an_older_reader_is_read_again_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a store written before a loader changed keeps that loader's text unless the file is read
+    # again: the store keys files by their bytes and the readers' edition
+    import index.ingest as ingest_module
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("The council met on Monday and approved the budget.\n")
+    settings = get_settings(store=tmp_path / "store")
+    first = ingest([docs], settings)
+    assert (first.added, first.unchanged) == (1, 0)
+    monkeypatch.setattr(ingest_module, "READER_EDITION", ingest_module.READER_EDITION + 1)
+    again = ingest([docs], settings)
+    assert (again.added, again.updated, again.unchanged) == (0, 1, 0)
+    third = ingest([docs], settings)
+    assert (third.updated, third.unchanged) == (0, 1)
