@@ -7,34 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from evidencekit import lead_of, sentence_evidence
 from storekit import extractive_rag_over
 
 from index.settings import get_settings
 from rag.compose.extractive import answer_value, compose
-from rag.evidence import Evidence, Unit, candidate_names
+from rag.evidence import candidate_names
 from rag.question import analyze
-from rag.records import Passage
-
-
-def _evidence(text: str, doc_id: str = "a", score: float = 0.6) -> Evidence:
-    lead = "Header line.\n"  # the sentence does not start the document: offsets must add up
-    document = lead + text
-    passage = Passage(
-        "c", doc_id, f"{doc_id}.txt", "T", "2024-01-01", "document", document, 0, len(document), 0.1
-    )
-    unit = Unit(passage, len(lead), len(document), text, text)
-    return Evidence(unit, score, score, 0.5, True, True, True)
-
-
-def _lead(question: str, text: str) -> str | None:
-    e = _evidence(text)
-    found = answer_value(analyze(question), e)
-    if found is None:
-        return None
-    value, start, end = found
-    assert e.unit.passage.text[start:end] == value  # at its offsets in the document
-    return value
-
 
 # ---------------------------------------------------------------- what the question asks for
 
@@ -79,12 +58,12 @@ ALL_BLACKS = (
 def test_a_place_is_the_name_after_a_locative_word_nearest_what_is_asked() -> None:
     # the year the question gives binds "Sydney"; "the All Blacks" is no place
     asked_2020 = "Where did New Zealand suffer their first-ever loss to Argentina in 2020?"
-    assert _lead(asked_2020, ALL_BLACKS) == "Sydney"
+    assert lead_of(asked_2020, ALL_BLACKS) == "Sydney"
 
 
 def test_a_place_of_residence_after_of() -> None:
     text = "It has been a long wait for Sherri Geerts, 81, of Sunnyvale, California, she said."
-    assert _lead("Where does Sherri Geerts live?", text) == "Sunnyvale"
+    assert lead_of("Where does Sherri Geerts live?", text) == "Sunnyvale"
 
 
 def test_the_name_beside_the_noun_asked_for_is_its_name() -> None:
@@ -92,12 +71,12 @@ def test_the_name_beside_the_noun_asked_for_is_its_name() -> None:
         "OpenAI was founded in late 2015, a few months after he met with Altman at the "
         "Rosewood hotel in Silicon Valley."
     )
-    assert _lead("At which hotel did Altman meet the founder?", text) == "Rosewood"
+    assert lead_of("At which hotel did Altman meet the founder?", text) == "Rosewood"
 
 
 def test_two_names_as_near_to_what_is_asked_lead_with_neither() -> None:
     text = "Coach Anna Berg praised Maria Lind after the match in Oslo."
-    assert _lead("Who was praised after the match?", text) is None
+    assert lead_of("Who was praised after the match?", text) is None
 
 
 def test_a_figure_or_initials_are_no_person() -> None:
@@ -105,7 +84,7 @@ def test_a_figure_or_initials_are_no_person() -> None:
         "Diokno said the Finance department aims to reduce new debt from P1.42 trillion in "
         "2022 to P1.22 trillion in 2024, bringing the debt-to-GDP ratio below 60%."
     )
-    assert _lead("Which official set out the Finance department's plan?", text) is None
+    assert lead_of("Which official set out the Finance department's plan?", text) is None
 
 
 def test_a_name_joined_to_one_the_question_gives_is_a_candidate() -> None:
@@ -118,7 +97,7 @@ def test_a_name_joined_to_one_the_question_gives_is_a_candidate() -> None:
 
 def test_several_names_asked_for_are_not_led_by_one() -> None:
     q = analyze("Who are the expected starting pitchers for Game 3?")
-    e = _evidence(
+    e = sentence_evidence(
         "The World Series heads to Arizona for Game 3 where Max Scherzer and Brandon Pfaadt "
         "are penciled in as the probable starters."
     )

@@ -6,34 +6,14 @@ acts on (not another clause's subject), and no name at all where a unit of measu
 from __future__ import annotations
 
 import pytest
+from evidencekit import lead_of, sentence_evidence
 
 from index.settings import get_settings
-from rag.compose.extractive import answer_value, compose
-from rag.evidence import Evidence, Unit, candidate_names
+from rag.compose.extractive import compose
+from rag.evidence import candidate_names
 from rag.question import analyze
-from rag.records import Passage
 from rag.roles import AGENT, OBJECT, PATIENT, asked_role
 from rag.vote import name_vote
-
-
-def _evidence(text: str, doc_id: str = "a", score: float = 0.6) -> Evidence:
-    lead = "Header line.\n"  # the sentence does not start the document: offsets must add up
-    document = lead + text
-    passage = Passage(
-        "c", doc_id, f"{doc_id}.txt", "T", "2024-01-01", "document", document, 0, len(document), 0.1
-    )
-    unit = Unit(passage, len(lead), len(document), text, text)
-    return Evidence(unit, score, score, 0.5, True, True, True)
-
-
-def _lead(question: str, text: str) -> str | None:
-    e = _evidence(text)
-    found = answer_value(analyze(question), e)
-    if found is None:
-        return None
-    value, start, end = found
-    assert e.unit.passage.text[start:end] == value  # at its offsets in the document
-    return value
 
 
 @pytest.mark.parametrize(
@@ -63,10 +43,10 @@ def test_a_passive_question_is_not_answered_by_the_doer_after_by() -> None:
         "Mayor Anna Kowalski is escorted from the hall by aides Tomasz Reed and "
         "Piotr Nowak after announcing her resignation."
     )
-    lead = _lead("Which official was escorted out after announcing her resignation?", text)
+    lead = lead_of("Which official was escorted out after announcing her resignation?", text)
     assert lead == "Mayor Anna Kowalski"
     # asked the other way round, the one escorted is not the answer
-    assert _lead("Who escorted the official from the hall?", text) != lead
+    assert lead_of("Who escorted the official from the hall?", text) != lead
 
 
 def test_an_object_question_is_not_answered_by_another_clause_subject() -> None:
@@ -75,23 +55,23 @@ def test_an_object_question_is_not_answered_by_another_clause_subject() -> None:
         "Newcastle, and although Arsenal had hoped to appeal the fine, the Gunners will be "
         "without their coach on the touchline."
     )
-    lead = _lead("Which club was Arsenal travelling to play when the fine came down?", text)
+    lead = lead_of("Which club was Arsenal travelling to play when the fine came down?", text)
     assert lead == "Newcastle"
 
 
 def test_a_unit_of_measure_asked_is_not_answered_by_a_name() -> None:
     text = "Leeds earned a 64th-minute penalty for a handball and Bamford converted it."
-    assert _lead("In which minute did Leeds get their penalty?", text) in (None, "64th")
+    assert lead_of("In which minute did Leeds get their penalty?", text) in (None, "64th")
     # a name asked for in the same sentence still leads
-    assert _lead("Which Leeds player converted the penalty?", text) == "Bamford"
+    assert lead_of("Which Leeds player converted the penalty?", text) == "Bamford"
 
 
 def test_names_after_by_do_not_vote_for_a_passive_question() -> None:
     q = analyze("Which official was escorted out after announcing her resignation?")
     ranked = [
-        _evidence("Mayor Anna Kowalski is escorted out by aide Tomasz Reed.", "a", 0.6),
-        _evidence("Anna Kowalski was led out of the hall by Tomasz Reed.", "b", 0.55),
-        _evidence("Kowalski was escorted out by Tomasz Reed after the vote.", "c", 0.5),
+        sentence_evidence("Mayor Anna Kowalski is escorted out by aide Tomasz Reed.", "a", 0.6),
+        sentence_evidence("Anna Kowalski was led out of the hall by Tomasz Reed.", "b", 0.55),
+        sentence_evidence("Kowalski was escorted out by Tomasz Reed after the vote.", "c", 0.5),
     ]
     vote = name_vote(q, ranked, get_settings())
     assert vote is not None and vote.name == "Anna Kowalski"
@@ -101,13 +81,13 @@ def test_the_quote_naming_someone_beside_what_is_asked_leads() -> None:
     # the first quote is as close to the question but names someone near the question's own
     # names; the second names the head beside the word asked about
     q = analyze("Who heads the youth wing of the Green League?")
-    near_names = _evidence(
+    near_names = sentence_evidence(
         "In March, activists opposed to Omar Dallas and backed by the Green League staged a "
         "protest outside parliament.",
         "a",
         0.6,
     )
-    beside = _evidence(
+    beside = sentence_evidence(
         "According to Karim Vessel, head of the Green League's youth wing, the protest had "
         "been planned for months.",
         "b",
@@ -123,10 +103,12 @@ def test_the_quote_naming_someone_beside_what_is_asked_leads() -> None:
 
 def test_a_first_quote_without_a_name_lead_stays_first() -> None:
     q = analyze("To which list should a member mail an absence notice?")
-    bare = _evidence(
+    bare = sentence_evidence(
         "First send a mail to absences@lists.example.org and state when you will be away.", "a", 0.6
     )
-    link = _evidence("Every new member subscribes to that list (see Mailing lists).", "b", 0.55)
+    link = sentence_evidence(
+        "Every new member subscribes to that list (see Mailing lists).", "b", 0.55
+    )
     out = compose(q, [bare, link], get_settings().yes_no_coverage)
     assert out.citations[0].source == "a.txt"
     assert not out.citations[0].value  # no name leads the answer
@@ -151,6 +133,6 @@ def test_a_quoted_title_answers_as_one_name() -> None:
         "The foundation later opened a record label called “Strength is a Choice of the Heart,” "
         "named after a line of the 12-time Olympic champion Dana Morrow."
     )
-    assert _lead("What is the name of the record label the foundation opened?", text) == (
+    assert lead_of("What is the name of the record label the foundation opened?", text) == (
         "Strength is a Choice of the Heart"
     )
