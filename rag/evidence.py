@@ -599,6 +599,8 @@ def candidate_names(
         if any(a <= at < b for a, b in addresses) or calendar_word(found, q.language):
             continue  # "jangel1" of "jangel1@cougar.noc.ucla.edu" is no name of its own
         numbered = _NUMBERED.match(text, at + len(found))
+        if numbered and any(d.start <= numbered.start(1) < d.end for d in extract_dates(text)):
+            numbered = None  # "суд Твери 5 июня 2024": the number opens a date, not a name's
         if numbered and numbered.group(1) not in q.text:
             # "RFC 4880", "IEEE Standard 1003.1": a name with a number the question does not
             # give is a new identifier, even when the question gives the name ("Which RFC")

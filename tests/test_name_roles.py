@@ -136,3 +136,12 @@ def test_a_quoted_title_answers_as_one_name() -> None:
     assert lead_of("What is the name of the record label the foundation opened?", text) == (
         "Strength is a Choice of the Heart"
     )
+
+
+def test_a_date_after_a_name_is_not_part_of_it() -> None:
+    # a name followed by a number is an identifier ("RFC 4880") unless the number opens a date
+    q = analyze("Which court sentenced the blogger?")
+    text = "Октябрьский районный суд Гродно 12 марта 2024 г. приговорил блогера."
+    assert [name for name, _ in candidate_names(q, text)] == ["Гродно"]
+    english = "The standard was revised as RFC 4880 in November."
+    assert "RFC 4880" in [name for name, _ in candidate_names(analyze("Which RFC?"), english)]
