@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from evidencekit import sentence_evidence
 from storekit import extractive_rag_over
 
 from index.settings import get_settings
 from rag.compose.extractive import compose
-from rag.evidence import Evidence, Unit, assess
+from rag.evidence import Evidence, assess
 from rag.question import analyze
-from rag.records import Passage
 from rag.vote import name_vote
 
 QUESTION = (
@@ -22,13 +22,7 @@ QUESTION = (
 
 
 def _evidence(text: str, doc_id: str, score: float, coverage: float = 0.2) -> Evidence:
-    lead = "Header line.\n"  # the sentence does not start the document: offsets must add up
-    document = lead + text
-    passage = Passage(
-        "c", doc_id, f"{doc_id}.txt", "T", "2024-01-01", "document", document, 0, len(document), 0.1
-    )
-    unit = Unit(passage, len(lead), len(document), text, text)
-    return Evidence(unit, score, score, coverage, True, True, True)
+    return sentence_evidence(text, doc_id, score, coverage)
 
 
 def _ranked() -> list[Evidence]:
