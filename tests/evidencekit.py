@@ -1,7 +1,9 @@
-"""One sentence as a piece of evidence, for tests of how answers lead (names, values)."""
+"""One sentence as a piece of evidence, and an answer leading with a value, for tests of how
+answers lead (names, values) and how the eval judges the lead."""
 
 from __future__ import annotations
 
+from rag import Answer, Citation
 from rag.compose.extractive import answer_value
 from rag.evidence import Evidence, Unit
 from rag.question import analyze
@@ -30,3 +32,13 @@ def lead_of(question: str, text: str) -> str | None:
     value, start, end = found
     assert e.unit.passage.text[start:end] == value  # at its offsets in the document
     return value
+
+
+def answer_led_by(value: str, quote: str) -> Answer:
+    """An extractive answer leading with ``value``, found inside its one quote ``quote``."""
+    at = quote.index(value)
+    cite = Citation(
+        1, "d", "s", "t", "", "file", quote, 0, len(quote), 0.9,
+        value=value, value_start=at, value_end=at + len(value),
+    )  # fmt: skip
+    return Answer("q", f"{value}. [1] {quote} [1]", False, citations=[cite])

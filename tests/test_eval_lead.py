@@ -3,6 +3,8 @@ name above a quote that names the right one is a wrong answer."""
 
 from __future__ import annotations
 
+from evidencekit import answer_led_by
+
 from eval.facts import Fact, FactQuestion
 from eval.lead import check_lead, lead_name_matches
 from eval.metrics import evaluate_answer
@@ -18,12 +20,7 @@ QUOTE = (
 
 
 def _led(value: str, quote: str = QUOTE) -> Answer:
-    at = quote.index(value)
-    cite = Citation(
-        1, "d", "s", "t", "", "file", quote, 0, len(quote), 0.9,
-        value=value, value_start=at, value_end=at + len(value),
-    )  # fmt: skip
-    return Answer("q", f"{value}. [1] {quote} [1]", False, citations=[cite])
+    return answer_led_by(value, quote)
 
 
 def _bare(quote: str = QUOTE) -> Answer:

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from evidencekit import answer_led_by
 
 import eval.suite as suite
 from eval.claims import Claim, ClaimReport, judge, load_claims, run_claims
@@ -219,7 +220,6 @@ def _bench_module() -> Any:
 
 def test_llm_bench_counts_kept_replaced_dropped_and_wrong_sentences() -> None:
     from eval.facts import FactQuestion
-    from rag import Answer, Citation
     from rag.records import AnswerSentence
 
     bench = _bench_module()
@@ -378,16 +378,6 @@ def test_llm_bench_stops_a_looping_reply_at_its_first_repeated_line() -> None:
     assert not bench.repeats_a_line("1\n[1][2]\n[1][3]\n")  # markers alone say nothing
 
 
-def _led(value: str, quote: str) -> Answer:
-    """An extractive answer leading with ``value``, found inside ``quote``."""
-    at = quote.index(value)
-    cite = Citation(
-        1, "d", "s", "t", "", "file", quote, 0, len(quote), 0.9,
-        value=value, value_start=at, value_end=at + len(value),
-    )  # fmt: skip
-    return Answer("q", f"{value}. [1] {quote} [1]", False, citations=[cite])
-
-
 def _fq(expect: list[str], kind: str = "number") -> FactQuestion:
     facts = tuple(map(Fact.parse, expect))
     return FactQuestion("x", "How many titles has Liverpool won?", kind, facts)
@@ -395,11 +385,11 @@ def _fq(expect: list[str], kind: str = "number") -> FactQuestion:
 
 def test_a_wrong_lead_value_is_not_correct_though_the_quote_holds_the_fact() -> None:
     quote = "City lead the table on 28 points with Liverpool second on 27."
-    wrong = evaluate_answer(_fq(["27"]), _led("28", quote), lambda _: quote)
+    wrong = evaluate_answer(_fq(["27"]), answer_led_by("28", quote), lambda _: quote)
     assert wrong.facts_missing == []  # the quote holds "27": the old check passed it
     assert wrong.lead_value_wrong is True and wrong.correct is False
     assert "leads with a wrong value: 28" in wrong.problems()
-    right = evaluate_answer(_fq(["27"]), _led("27", quote), lambda _: quote)
+    right = evaluate_answer(_fq(["27"]), answer_led_by("27", quote), lambda _: quote)
     assert right.lead_value_wrong is False and right.correct is True
     report = summarize([wrong, right], 6)
     assert report.counts["lead_value_wrong"] == 1 and report.counts["leading_with_value"] == 2
