@@ -710,7 +710,7 @@ def assess(
             break
         if e.score < _least_score(q, e, settings):
             continue
-        key = " ".join(e.unit.display.lower().split())
+        key = e.unit.said
         if key in seen:  # the same sentence in two documents (or two chunks) is said once
             continue
         if picked or e.meets_all:

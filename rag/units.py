@@ -69,6 +69,12 @@ class Unit:
         return f"{self.display} ({self.context})" if self.roles and self.context else self.display
 
     @property
+    def said(self) -> str:
+        """What the sentence says, case and spacing aside: the same sentence in two documents
+        (a copy, a file ingested from two folders) or two chunks is one statement."""
+        return " ".join(self.display.lower().split())
+
+    @property
     def answer_text(self) -> str:
         """Where the answer value is looked for: a header line's value, not its key."""
         span = header_value(self.display) if self.roles else None

@@ -206,8 +206,7 @@ def name_vote(q: Question, ranked: Sequence[Evidence], settings: Settings) -> Na
         for m in group:
             # the same sentence in two documents (a copy of an article, a file ingested from
             # two paths) is one witness: it counts for the first document that says it
-            sentence = " ".join(m.evidence.unit.display.lower().split())
-            doc = said.setdefault(sentence, m.evidence.unit.passage.doc_id)
+            doc = said.setdefault(m.evidence.unit.said, m.evidence.unit.passage.doc_id)
             if doc not in best or m.evidence.score > best[doc].score:
                 best[doc] = m.evidence
         spelled = _fullest(group, others)
