@@ -224,6 +224,7 @@ def test_layers_import_only_downwards() -> None:
     "module",
     [
         "rag.question",
+        "rag.answer_values",
         "rag.evidence",
         "rag.candidates",
         "rag.assess",
