@@ -225,6 +225,9 @@ def test_layers_import_only_downwards() -> None:
     [
         "rag.question",
         "rag.answer_values",
+        "rag.crosslang",
+        "rag.crosslang_match",
+        "rag.crosslang_values",
         "rag.evidence",
         "rag.candidates",
         "rag.assess",
