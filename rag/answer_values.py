@@ -58,9 +58,10 @@ def _asked(q: Question, x: Quantity, text: str) -> bool:
     return signed(x, text) in q.asked_values
 
 
-# Figures that are parts of a code, not amounts: a clock time with its zone offset ("09:23:03
-# -0800", a message header's; a race time "2:03:45" stays a figure) and a dotted sequence of three numbers or more (an IP address "199.164.235.226", a
-# version "2.4.1"), which extract_quantities reads as numbers ("199.164", "09", "23").
+# Figures that are parts of a code, not amounts: a clock time with its zone offset
+# ("09:23:03 -0800", a message header's; a race time "2:03:45" stays a figure) and a dotted
+# sequence of three numbers or more (an IP address "199.164.235.226", a version "2.4.1"),
+# which extract_quantities reads as numbers ("199.164", "09", "23").
 _CODES = re.compile(
     r"(?<![\w.])\d{1,2}:\d{2}(?::\d{2})?\s?[+-]\d{4}(?!\w)|(?<![\w.])\d+(?:\.\d+){2,}(?![\w.]?\d)"
 )
