@@ -108,4 +108,15 @@ def name_in_text(name: str, text: str) -> bool:
         return False
     words = _WORD.findall(text)
     n = len(wanted)
-    return any(all(map(_word_match, wanted, words[i : i + n])) for i in range(len(words) - n + 1))
+    return any(
+        all(map(_in_text_match, wanted, words[i : i + n])) for i in range(len(words) - n + 1)
+    )
+
+
+def _in_text_match(name_word: str, word: str) -> bool:
+    """A name's word against a word of running text: across scripts it must be a capitalised
+    word (a name), not any word with those consonants: "Dealul" = "для" (d-l), "Baltic" =
+    "бібліятэцы" (b-l-t-c). (An adjective made from a name, "минской", is not the name.)"""
+    if not _word_match(name_word, word):
+        return False
+    return has_cyrillic(name_word) == has_cyrillic(word) or word[:1].isupper()

@@ -136,3 +136,13 @@ def test_a_document_without_the_question_s_year_does_not_answer_it() -> None:
     assert scored["ru-2019"].has_entities
     assert not scored["ru-2023"].has_entities
     assert scored["ru-2023"].score < scored["ru-2019"].score
+
+
+def test_a_name_across_scripts_is_a_capitalised_word_not_any_word() -> None:
+    # "Dealul" and "для", "Lida" and "люди", "Baltic" and "бібліятэцы" share a skeleton:
+    # only a capitalised word of the text can be the name
+    assert not name_in_text("Dealul", "Деньги для программы выделили в мае.")
+    assert not name_in_text("Baltic", "У бібліятэцы працуюць 96 супрацоўнікаў.")
+    assert not name_in_text("Lida", "Люди пришли, люди ушли.".lower())
+    assert name_in_text("Lida", "Суд у Лідзе пачаўся ў маі.")
+    assert name_in_text("Ruse", "Пристанище Русе отчете рекорд.")
