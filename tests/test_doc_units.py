@@ -15,8 +15,9 @@ from index.loaders import load_file
 from index.records import Document
 from index.sentences import display_form, page_furniture, sentence_spans
 from index.settings import get_settings
+from rag.candidates import _has_value
 from rag.conditions import conditional_spans
-from rag.evidence import Unit, _has_value, names_entity, score_units, units
+from rag.evidence import Unit, names_entity, score_units, units
 from rag.question import analyze
 from rag.records import Passage
 

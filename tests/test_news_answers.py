@@ -12,7 +12,8 @@ import pytest
 from storekit import extractive_rag_over
 
 from index.settings import get_settings
-from rag.evidence import Unit, _has_value, score_units, units
+from rag.candidates import _has_value
+from rag.evidence import Unit, score_units, units
 from rag.normalize import extract_names, extract_quantities
 from rag.question import analyze, value_candidates
 from rag.records import Passage

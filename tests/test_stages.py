@@ -225,6 +225,8 @@ def test_layers_import_only_downwards() -> None:
     [
         "rag.question",
         "rag.evidence",
+        "rag.candidates",
+        "rag.assess",
         "rag.compose.extractive",
         "rag.compose.llm",
         "rag.pipeline",
