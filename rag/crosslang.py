@@ -24,16 +24,23 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from index.languages import UnknownLanguage, available_languages, get_profile
-from index.translit import name_in_text, names_match
 from rag.counted import keep_counted
-from rag.evidence import Evidence, Unit, candidate_names, sentence_before
-from rag.measure import bound_class, measure_class
-from rag.normalize import extract_dates, extract_quantities, fold, name_in_texts
-from rag.question import NAME_KINDS, Question, is_year, new_quantities, value_candidates
+from rag.crosslang_match import (
+    _anchor_share,
+    _anchors,
+    _document_shares,
+    _similarities,
+    _unbiased,
+    focus_text,
+    names,
+)
+from rag.crosslang_values import _bind_all, _several_figures, value_spans
+from rag.evidence import Evidence, Unit, sentence_before
+from rag.normalize import extract_dates, extract_quantities
+from rag.question import Question
 
 if TYPE_CHECKING:
     from index.settings import Settings
@@ -42,9 +49,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# The matching (rag.crosslang_match) and the values (rag.crosslang_values) of a sentence in
+# another language live in their own modules; focus_text, names and value_spans are
+# re-exported here, where they have always been imported.
 __all__ = [
+    "focus_text",
     "is_cross",
     "mixed",
+    "names",
     "notes",
     "other_language_passages",
     "partition",
@@ -54,7 +66,9 @@ __all__ = [
     "several_values",
     "unit_language",
     "value_gaps_only",
+    "value_spans",
 ]
+
 
 _UNKNOWN = frozenset({"", "und"})
 
@@ -126,163 +140,7 @@ def value_gaps_only(gaps: Sequence[str]) -> list[str]:
     return [g for g in gaps if extract_quantities(g) or extract_dates(g)]
 
 
-def _name_in(name: str, text: str) -> bool:
-    """``name`` in ``text`` in its own script (with the same-script short forms and endings
-    of rag.normalize) or across scripts through transliteration."""
-    return name_in_texts(name, [text]) or name_in_text(name, text)
-
-
-def _asked_name(q: Question, name: str) -> bool:
-    """Is ``name`` (from a sentence) one the question already gives, in any script?"""
-    if fold(name) in fold(q.text):
-        return True
-    words = name.split()
-    return any(
-        names_match(name, e) or name_in_text(name, e) or any(name_in_text(w, e) for w in words)
-        for e in names(q)
-    )
-
-
-def names(q: Question) -> list[str]:
-    """The question's names, without a capitalised question or function word taken for one
-    ("Кто", "Сколько", "В" opening a question)."""
-    profile = get_profile(q.language)
-    common = set(profile.stopwords) | {
-        w for phrases in profile.question_words.values() for p in phrases for w in p.split()
-    }
-    return [e for e in q.entities if " " in e or e.lower() not in common]
-
-
-def _anchors(q: Question) -> list[tuple[str, Any]]:
-    """What the question gives that any language writes recognisably: each word of its names,
-    its numbers (not years: those are dates) and its dates."""
-    out: list[tuple[str, Any]] = []
-    for entity in names(q):
-        out.extend(("name", w) for w in entity.split() if len(w) > 1)
-    out.extend(("value", v) for v in q.asked_values if not is_year(v))
-    out.extend(("date", d) for d in q.asked_dates)
-    return out
-
-
-def _anchor_share(anchors: Sequence[tuple[str, Any]], texts: Sequence[str]) -> float:
-    if not anchors:
-        return 0.0
-    joined = " ".join(texts)
-    values = {x.value for x in extract_quantities(joined)}
-    dates = extract_dates(joined)
-    found = 0
-    for kind, anchor in anchors:
-        if kind == "name":
-            found += any(_name_in(anchor, t) for t in texts)
-        elif kind == "value":
-            found += anchor in values
-        else:
-            year, month, day = anchor
-            found += any(
-                (year is None or d.year == year or (d.year is None and year in values))
-                and (month is None or d.month == month)
-                and (day is None or d.day == day)
-                for d in dates
-            ) or (month is None and day is None and Decimal(year or 0) in values)
-    return found / len(anchors)
-
-
-def _titles(language: str) -> list[str]:
-    try:
-        return get_profile(language).titles
-    except UnknownLanguage:
-        return []
-
-
-def value_spans(q: Question, text: str, language: str = "") -> list[tuple[str, int, int]]:
-    """Candidate answer values in ``text`` (written in ``language``; offsets in it), the
-    question's own left out."""
-    if q.kind in ("number", "amount"):
-        return _measured(q, text, value_candidates(q, text), language or q.language)
-    if q.kind == "date":
-        return value_candidates(q, text)
-    if q.kind in NAME_KINDS:
-        spans = [
-            (name, at, at + len(name))
-            for name, at in candidate_names(q, text, lambda name: _asked_name(q, name))
-        ]
-        if q.kind == "person":
-            # across languages nothing else tells a person from a place ("Твери"): a
-            # person's name has two words or follows a title
-            titles = {t.lower() for t in _titles(language)}
-            spans = [
-                s
-                for s in spans
-                if len(s[0].split()) >= 2
-                or (text[: s[1]].split() or [""])[-1].strip(".,").lower() in titles
-            ]
-        return spans
-    return []
-
-
-def _measured(
-    q: Question, text: str, spans: list[tuple[str, int, int]], language: str
-) -> list[tuple[str, int, int]]:
-    """Of a number or amount question's candidate values, those that can answer it across
-    languages, where no word of the question can be matched in the sentence: an amount is
-    a figure with a currency or percent (a bare "18" beside no sum is none); a count of
-    things is no measure ("how many cars" is not answered by "18 месеца", "how many ships"
-    not by "50,000 tonnes"), and a measure asked for is answered by that class of unit only
-    ("how many months" by "18 месеца", not by "60 000 автомобила"). Units by class are the
-    profiles' data (rag.measure)."""
-    if q.kind == "amount":
-        priced = {x.start for x in new_quantities(q, text) if x.unit is not None}
-        return [s for s in spans if s[1] in priced]
-    if not q.target_text:
-        return spans  # "how long", "how much": nothing says what is counted
-    head = q.target_text.split()[:2]  # the counted noun and its adjective, as in rag.evidence
-    asked = next((c for w in head if (c := measure_class(w, q.language))), None)
-    if not _names_currency(head, q.language):
-        # "how many submarines" is not answered by a sum ("42,7 млн. лв.")
-        money = {x.start for x in new_quantities(q, text) if x.unit not in (None, "%")}
-        spans = [s for s in spans if s[1] not in money]
-    return [s for s in spans if bound_class(text, s[2], language) == asked]
-
-
-def _names_currency(words: Sequence[str], language: str) -> bool:
-    """Does one of ``words`` name a currency of ``language``'s profile ("рублей", "euros")?"""
-    currencies = get_profile(language).currencies
-    return any(w.strip("?,.;:!") in currencies for w in words)
-
-
-def _window(text: str, start: int, end: int, words: int) -> str:
-    """A value with up to ``words`` words either side of it in its sentence: what it is
-    said of ("arrested 14 people and seized", "а ещё 80 – Саудовской Аравии.")."""
-    before = text[:start].split()[-words:]
-    after = text[end:].split()[:words]
-    return " ".join([*before, text[start:end], *after])
-
-
 _LOCAL = 0.25  # share of the anchor score owed to the sentence itself (the rest: its document)
-
-
-def _unbiased(candidates: Sequence[Unit], similarities: list[float]) -> list[float]:
-    """Similarities with each language's bias taken out: a multilingual model finds text in
-    a language close to the question's (Belarusian to a Russian question) more similar
-    whatever it says. Each language's median is moved to the median of all."""
-    import statistics
-
-    overall = statistics.median(similarities)
-    by_language: dict[str, list[float]] = {}
-    for unit, s in zip(candidates, similarities, strict=True):
-        by_language.setdefault(unit.passage.language, []).append(s)
-    shift = {lang: overall - statistics.median(found) for lang, found in by_language.items()}
-    return [s + shift[u.passage.language] for u, s in zip(candidates, similarities, strict=True)]
-
-
-def _document_shares(
-    anchors: Sequence[tuple[str, Any]], candidates: Sequence[Unit]
-) -> dict[str, float]:
-    """Per document, the share of anchors its retrieved sentences and title hold."""
-    texts: dict[str, list[str]] = {}
-    for unit in candidates:
-        texts.setdefault(unit.passage.doc_id, [unit.passage.title]).append(unit.display)
-    return {doc: _anchor_share(anchors, found) for doc, found in texts.items()}
 
 
 def refine(q: Question) -> Question:
@@ -306,29 +164,6 @@ def refine(q: Question) -> Question:
 
 def _find(text: str, phrase: str) -> list[re.Match[str]]:
     return list(re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", text))
-
-
-def focus_text(q: Question) -> str:
-    """The question without its names: what it asks about them ("Who is 's lawyer?" ->
-    the embedding compares "lawyer" with each sentence, where the whole question is
-    dominated by the name every sentence of the document repeats)."""
-    text = q.text
-    for entity in sorted(names(q), key=len, reverse=True):
-        text = text.replace(entity, " ")
-    return " ".join(text.replace(" 's", " ").replace(" ’s", " ").split())
-
-
-def _similarities(q: Question, texts: Sequence[str], embedder: Any) -> list[float]:
-    """Mean of the sentence's similarity to the question and to its focus text."""
-    import numpy as np
-
-    vectors = embedder.embed_documents(list(texts))
-    whole = np.asarray(vectors @ embedder.embed_query(q.text))
-    focus = focus_text(q)
-    if not focus or focus == q.text:
-        return [float(x) for x in whole]
-    part = np.asarray(vectors @ embedder.embed_query(focus))
-    return [float(x) for x in (whole + part) / 2]
 
 
 def score_units(
@@ -408,36 +243,6 @@ def score_units(
     return scored
 
 
-def _bind_all(
-    q: Question,
-    candidates: Sequence[Unit],
-    spans: Sequence[list[tuple[str, int, int]]],
-    embedder: Any,
-    words: int,
-) -> list[tuple[tuple[str, int, int], float] | None]:
-    """Per unit, its value most similar (in its context) to the question, and that
-    similarity; None for a unit without candidate values. One batch for all of them."""
-    windows = [
-        _window(unit.quote, start, end, words)
-        for unit, found in zip(candidates, spans, strict=True)
-        for _, start, end in found
-    ]
-    if not windows:
-        return [None] * len(candidates)
-    similarities = _similarities(q, windows, embedder)
-    out: list[tuple[tuple[str, int, int], float] | None] = []
-    i = 0
-    for found in spans:
-        if not found:
-            out.append(None)
-            continue
-        scores = [float(x) for x in similarities[i : i + len(found)]]
-        i += len(found)
-        best = max(range(len(found)), key=lambda j: (scores[j], -found[j][1]))
-        out.append((found[best], scores[best]))
-    return out
-
-
 def notes(q: Question, picked: Sequence[Evidence], extractive: bool = True) -> list[str]:
     """Say so when the answer rests on a quote in another language: it was matched to the
     question by meaning, its names, numbers and dates by value; the question's other words
@@ -471,15 +276,6 @@ def several_values(q: Question, e: Evidence) -> bool:
     return len(value_spans(q, e.unit.quote, e.unit.passage.language)) > 1 or _several_figures(
         q, e.unit.quote
     )
-
-
-def _several_figures(q: Question, text: str) -> bool:
-    """For a count question: does ``text`` hold more than one figure the question does not
-    give, whatever its unit? Across languages nothing reads which figure counts what, so a
-    sum beside a count ("4,6 млрд рублей ... 26 месяцев") leaves the count unverified too.
-    (An amount question asks for the one figure with a currency or percent: a bare count
-    beside it does not make it ambiguous.)"""
-    return q.kind == "number" and len(new_quantities(q, text)) > 1
 
 
 def _language_name(code: str) -> str:

@@ -10,16 +10,42 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from index.languages import LanguageProfile, get_profile
-from rag.measure import measures
-from rag.normalize import Quantity, extract_dates, extract_names, extract_quantities
+from rag.answer_values import (
+    apposed_figures,
+    counts_other_thing,
+    is_year,
+    money_of_other_thing,
+    new_quantities,
+    ordinal_spans,
+    reads_as_year,
+    signed,
+    value_candidates,
+)
+from rag.normalize import extract_dates, extract_names, extract_quantities
 from rag.terms import lexicon
 
-__all__ = ["NAME_KINDS", "VALUE_KINDS", "Question", "analyze", "question_language"]
+# The values of a text that could answer live in rag.answer_values; they are re-exported
+# here, where the stages have always imported them.
+__all__ = [
+    "NAME_KINDS",
+    "VALUE_KINDS",
+    "Question",
+    "analyze",
+    "apposed_figures",
+    "counts_other_thing",
+    "is_year",
+    "money_of_other_thing",
+    "new_quantities",
+    "ordinal_spans",
+    "question_language",
+    "reads_as_year",
+    "signed",
+    "value_candidates",
+]
 
 # Kinds whose answer is a value the extractive answer can lead with.
 VALUE_KINDS = frozenset({"number", "amount", "date", "person", "place", "organisation", "name"})
@@ -275,163 +301,6 @@ def _attribute(question: str, profile: LanguageProfile) -> str:
         return ""
     match = _attribute_re(profile.attribute_pattern).search(question)
     return match.group("attr").strip() if match else ""
-
-
-def is_year(value: Decimal) -> bool:
-    """A bare whole number that reads as a year: a date, not a count."""
-    return value == value.to_integral_value() and 1800 <= value <= 2100
-
-
-def _followed_by_measure(text: str, end: int, language: str) -> bool:
-    """The word after ``text[:end]`` is a unit word ("2048 bits", "35 minutes", "52-yard")."""
-    rest = text[end:]
-    if rest[:1] in ("-", "‐"):
-        rest = rest[1:]
-    elif not rest[:1].isspace():
-        return False
-    following = rest.split(maxsplit=1)
-    if not following:
-        return False
-    return measures(re.split(r"[^\w]", following[0].lower(), maxsplit=1)[0], language)
-
-
-def reads_as_year(x: Quantity, text: str, language: str = "en") -> bool:
-    """A bare whole number 1800-2100 read as a count is still a year ("in 1862"), unless a
-    unit word follows it ("2048 bits" is a size)."""
-    return x.unit is None and is_year(x.value) and not _followed_by_measure(text, x.end, language)
-
-
-def signed(x: Quantity, text: str) -> Decimal:
-    """The value of ``x`` with the sign written before it ("-135 odds" is -135), a dash
-    joining two figures ("9-3") being no sign."""
-    before = text[: x.start]
-    if before[-1:] in ("-", "−", "+") and not before[-2:-1].isalnum():
-        return -x.value if before[-1] != "+" else x.value
-    return x.value
-
-
-def _asked(q: Question, x: Quantity, text: str) -> bool:
-    """A value the question gives, sign included: "-135 odds" does not give "$135"."""
-    return signed(x, text) in q.asked_values
-
-
-def new_quantities(q: Question, text: str) -> list[Quantity]:
-    """The quantities in ``text`` that could answer ``q``: neither a bare year nor a number the
-    question already gives ("How many ... in 2015?" is not answered by 2015)."""
-    return [
-        x
-        for x in extract_quantities(text)
-        if not reads_as_year(x, text, q.language) and not _asked(q, x, text)
-    ]
-
-
-def counts_other_thing(q: Question, text: str, x: Quantity) -> bool:
-    """For a measure question ("how far", "how long"), a bare number that counts a thing
-    ("17 state attorneys", "four games") rather than a unit ("35 minutes") is no answer."""
-    if not q.measure or x.unit is not None or _followed_by_measure(text, x.end, q.language):
-        return False
-    from rag.verify.binding import frames
-
-    lex = lexicon(q.language)
-    for frame in frames(text, q.language):
-        if frame.value.start == x.start and frame.thing:
-            # the thing's common nouns ("Gaza *residents*"): what is asked about when the
-            # question names them ("How big was the seed extension": "2.7M seed extension")
-            common = " ".join(w for w in frame.thing_text.split() if not w[:1].isupper())
-            return not lex.terms(common) & q.terms
-    return False
-
-
-# a figure glued to letters ("57th", "3rd", "57-й") and the word after it
-_ORDINAL = re.compile(r"(?<![\w.,])(?P<ord>\d+-?[^\W\d_]{1,3})(?![\w])[\s‐-]+(?P<noun>[^\W\d_]+)")
-
-
-def ordinal_spans(q: Question, text: str) -> list[tuple[str, int, int]]:
-    """The ordinals of ``text`` standing before the unit a position question asks about
-    ("a 57th-minute penalty", "in the 3rd round"), as (text, start, end)."""
-    if not q.ordinal:
-        return []
-    lex = lexicon(q.language)
-    return [
-        (m.group("ord"), m.start("ord"), m.end("ord"))
-        for m in _ORDINAL.finditer(text)
-        if lex.terms(m.group("noun")) & q.kind_noun
-    ]
-
-
-def money_of_other_thing(
-    q: Question, text: str, x: Quantity, similar: Callable[[str, str], float], least: float
-) -> bool:
-    """Is the sum ``x`` an amount of something other than what the question counts? "How much
-    revenue did Uber bring in" is not answered by "$394 million in operating income": the
-    noun a sum is bound to ("in operating income", "worth of net income") is its thing, and
-    one sharing no word with the question's and not close to it by ``similar`` (the
-    embedder: "sales" for "revenue") names another figure."""
-    if not q.target or x.unit in (None, "%"):
-        return False
-    from rag.verify.binding import frames
-
-    lex = lexicon(q.language)
-    for frame in frames(text, q.language):
-        if frame.value.start == x.start and frame.thing_text:
-            thing = frame.thing_text.lower()
-            if lex.terms(thing) & q.target:
-                return False
-            return similar(thing, q.target_text) < least
-    return False
-
-
-# a word, then a bare figure set off by punctuation ("Jaden, 25, and Willow, 22 - ...")
-_APPOSED = re.compile(r"(?P<name>[^\W\d_][\w'’-]*),\s(?P<figure>\d{1,3})(?=\s?[,;:)–—-])")
-
-
-def apposed_figures(q: Question, text: str) -> list[tuple[str, int, int]]:
-    """ "What is Jaden Smith's age?": "Jaden, 25," gives it, a figure set off by commas right
-    after a word of a name the question gives, when the question's head noun is one news
-    write so (profile ``apposed_figure_nouns``). As (text, start, end)."""
-    lex = lexicon(q.language)
-    nouns = lex.terms(" ".join(get_profile(q.language).apposed_figure_nouns))
-    if q.kind != "number" or not q.kind_noun & nouns:
-        return []
-    words = {w for entity in q.entities for w in entity.split()}
-    return [
-        (m.group("figure"), m.start("figure"), m.end("figure"))
-        for m in _APPOSED.finditer(text)
-        if m.group("name") in words
-    ]
-
-
-def value_candidates(q: Question, text: str) -> list[tuple[str, int, int]]:
-    """The spans of ``text`` (as written, with offsets in it) that could answer a number,
-    amount or date question; empty for other kinds. An amount question prefers money, then
-    any value with a unit; a percentage question a "%"; a count question values without a
-    currency; a measure question no count of another thing."""
-    if q.ordinal:
-        return ordinal_spans(q, text)
-    apposed = apposed_figures(q, text)
-    if apposed:
-        return apposed  # "Jaden, 25, and Willow, 22": the figure after the name asked about
-    if q.kind in ("number", "amount"):
-        found = [x for x in new_quantities(q, text) if not counts_other_thing(q, text, x)]
-        money = [x for x in found if x.unit not in (None, "%")]
-        percent = [x for x in found if x.unit == "%"]
-        if q.wants_percent and percent:
-            found = percent
-        elif q.kind == "amount" and money:
-            found = money  # "closing down 2.2% to C$53.07": a price is money, not "%"
-        elif q.kind == "amount" and any(x.unit for x in found):
-            found = [x for x in found if x.unit]
-        elif q.kind == "number" and any(x.unit is None for x in found):
-            # a unit is a currency or "%" (rag.normalize.Quantity): a count is no money
-            found = [x for x in found if x.unit is None or x.unit == "%"]
-        return [(x.text, x.start, x.end) for x in found]
-    if q.kind == "date":
-        return [
-            (d.text, d.start, d.end)
-            for d in extract_dates(text)
-            if (d.year, d.month, d.day) not in q.asked_dates
-        ]
-    return []
 
 
 def question_language(text: str, default: str = "en", candidates: str | None = None) -> str:

@@ -224,6 +224,10 @@ def test_layers_import_only_downwards() -> None:
     "module",
     [
         "rag.question",
+        "rag.answer_values",
+        "rag.crosslang",
+        "rag.crosslang_match",
+        "rag.crosslang_values",
         "rag.evidence",
         "rag.candidates",
         "rag.assess",

@@ -1,0 +1,127 @@
+"""Matching a sentence in another language to the question (rag.crosslang): the anchors,
+what the question gives that any language writes recognisably (its names, found across
+scripts through transliteration, its numbers and dates, compared as values), and the
+multilingual embedding similarity, with each language's bias taken out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from index.languages import get_profile
+from index.translit import name_in_text, names_match
+from rag.normalize import extract_dates, extract_quantities, fold, name_in_texts
+from rag.question import Question, is_year
+
+if TYPE_CHECKING:
+    from rag.evidence import Unit
+
+
+def _name_in(name: str, text: str) -> bool:
+    """``name`` in ``text`` in its own script (with the same-script short forms and endings
+    of rag.normalize) or across scripts through transliteration."""
+    return name_in_texts(name, [text]) or name_in_text(name, text)
+
+
+def _asked_name(q: Question, name: str) -> bool:
+    """Is ``name`` (from a sentence) one the question already gives, in any script?"""
+    if fold(name) in fold(q.text):
+        return True
+    words = name.split()
+    return any(
+        names_match(name, e) or name_in_text(name, e) or any(name_in_text(w, e) for w in words)
+        for e in names(q)
+    )
+
+
+def names(q: Question) -> list[str]:
+    """The question's names, without a capitalised question or function word taken for one
+    ("Кто", "Сколько", "В" opening a question)."""
+    profile = get_profile(q.language)
+    common = set(profile.stopwords) | {
+        w for phrases in profile.question_words.values() for p in phrases for w in p.split()
+    }
+    return [e for e in q.entities if " " in e or e.lower() not in common]
+
+
+def _anchors(q: Question) -> list[tuple[str, Any]]:
+    """What the question gives that any language writes recognisably: each word of its names,
+    its numbers (not years: those are dates) and its dates."""
+    out: list[tuple[str, Any]] = []
+    for entity in names(q):
+        out.extend(("name", w) for w in entity.split() if len(w) > 1)
+    out.extend(("value", v) for v in q.asked_values if not is_year(v))
+    out.extend(("date", d) for d in q.asked_dates)
+    return out
+
+
+def _anchor_share(anchors: Sequence[tuple[str, Any]], texts: Sequence[str]) -> float:
+    if not anchors:
+        return 0.0
+    joined = " ".join(texts)
+    values = {x.value for x in extract_quantities(joined)}
+    dates = extract_dates(joined)
+    found = 0
+    for kind, anchor in anchors:
+        if kind == "name":
+            found += any(_name_in(anchor, t) for t in texts)
+        elif kind == "value":
+            found += anchor in values
+        else:
+            year, month, day = anchor
+            found += any(
+                (year is None or d.year == year or (d.year is None and year in values))
+                and (month is None or d.month == month)
+                and (day is None or d.day == day)
+                for d in dates
+            ) or (month is None and day is None and Decimal(year or 0) in values)
+    return found / len(anchors)
+
+
+def _document_shares(
+    anchors: Sequence[tuple[str, Any]], candidates: Sequence[Unit]
+) -> dict[str, float]:
+    """Per document, the share of anchors its retrieved sentences and title hold."""
+    texts: dict[str, list[str]] = {}
+    for unit in candidates:
+        texts.setdefault(unit.passage.doc_id, [unit.passage.title]).append(unit.display)
+    return {doc: _anchor_share(anchors, found) for doc, found in texts.items()}
+
+
+def _unbiased(candidates: Sequence[Unit], similarities: list[float]) -> list[float]:
+    """Similarities with each language's bias taken out: a multilingual model finds text in
+    a language close to the question's (Belarusian to a Russian question) more similar
+    whatever it says. Each language's median is moved to the median of all."""
+    import statistics
+
+    overall = statistics.median(similarities)
+    by_language: dict[str, list[float]] = {}
+    for unit, s in zip(candidates, similarities, strict=True):
+        by_language.setdefault(unit.passage.language, []).append(s)
+    shift = {lang: overall - statistics.median(found) for lang, found in by_language.items()}
+    return [s + shift[u.passage.language] for u, s in zip(candidates, similarities, strict=True)]
+
+
+def focus_text(q: Question) -> str:
+    """The question without its names: what it asks about them ("Who is 's lawyer?" ->
+    the embedding compares "lawyer" with each sentence, where the whole question is
+    dominated by the name every sentence of the document repeats)."""
+    text = q.text
+    for entity in sorted(names(q), key=len, reverse=True):
+        text = text.replace(entity, " ")
+    return " ".join(text.replace(" 's", " ").replace(" ’s", " ").split())
+
+
+def _similarities(q: Question, texts: Sequence[str], embedder: Any) -> list[float]:
+    """Mean of the sentence's similarity to the question and to its focus text."""
+    import numpy as np
+
+    vectors = embedder.embed_documents(list(texts))
+    whole = np.asarray(vectors @ embedder.embed_query(q.text))
+    focus = focus_text(q)
+    if not focus or focus == q.text:
+        return [float(x) for x in whole]
+    part = np.asarray(vectors @ embedder.embed_query(focus))
+    return [float(x) for x in (whole + part) / 2]

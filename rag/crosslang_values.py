@@ -1,0 +1,128 @@
+"""The answer values of a sentence in another language than the question (rag.crosslang):
+its candidate values of the kind asked for, the question's own left out, and the one whose
+words around it are closest in meaning to the question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from index.languages import UnknownLanguage, get_profile
+from rag.candidates import candidate_names
+from rag.crosslang_match import _asked_name, _similarities
+from rag.measure import bound_class, measure_class
+from rag.question import NAME_KINDS, Question, new_quantities, value_candidates
+
+if TYPE_CHECKING:
+    from rag.evidence import Unit
+
+
+def _titles(language: str) -> list[str]:
+    try:
+        return get_profile(language).titles
+    except UnknownLanguage:
+        return []
+
+
+def value_spans(q: Question, text: str, language: str = "") -> list[tuple[str, int, int]]:
+    """Candidate answer values in ``text`` (written in ``language``; offsets in it), the
+    question's own left out."""
+    if q.kind in ("number", "amount"):
+        return _measured(q, text, value_candidates(q, text), language or q.language)
+    if q.kind == "date":
+        return value_candidates(q, text)
+    if q.kind in NAME_KINDS:
+        spans = [
+            (name, at, at + len(name))
+            for name, at in candidate_names(q, text, lambda name: _asked_name(q, name))
+        ]
+        if q.kind == "person":
+            # across languages nothing else tells a person from a place ("Твери"): a
+            # person's name has two words or follows a title
+            titles = {t.lower() for t in _titles(language)}
+            spans = [
+                s
+                for s in spans
+                if len(s[0].split()) >= 2
+                or (text[: s[1]].split() or [""])[-1].strip(".,").lower() in titles
+            ]
+        return spans
+    return []
+
+
+def _measured(
+    q: Question, text: str, spans: list[tuple[str, int, int]], language: str
+) -> list[tuple[str, int, int]]:
+    """Of a number or amount question's candidate values, those that can answer it across
+    languages, where no word of the question can be matched in the sentence: an amount is
+    a figure with a currency or percent (a bare "18" beside no sum is none); a count of
+    things is no measure ("how many cars" is not answered by "18 месеца", "how many ships"
+    not by "50,000 tonnes"), and a measure asked for is answered by that class of unit only
+    ("how many months" by "18 месеца", not by "60 000 автомобила"). Units by class are the
+    profiles' data (rag.measure)."""
+    if q.kind == "amount":
+        priced = {x.start for x in new_quantities(q, text) if x.unit is not None}
+        return [s for s in spans if s[1] in priced]
+    if not q.target_text:
+        return spans  # "how long", "how much": nothing says what is counted
+    head = q.target_text.split()[:2]  # the counted noun and its adjective, as in rag.candidates
+    asked = next((c for w in head if (c := measure_class(w, q.language))), None)
+    if not _names_currency(head, q.language):
+        # "how many submarines" is not answered by a sum ("42,7 млн. лв.")
+        money = {x.start for x in new_quantities(q, text) if x.unit not in (None, "%")}
+        spans = [s for s in spans if s[1] not in money]
+    return [s for s in spans if bound_class(text, s[2], language) == asked]
+
+
+def _names_currency(words: Sequence[str], language: str) -> bool:
+    """Does one of ``words`` name a currency of ``language``'s profile ("рублей", "euros")?"""
+    currencies = get_profile(language).currencies
+    return any(w.strip("?,.;:!") in currencies for w in words)
+
+
+def _window(text: str, start: int, end: int, words: int) -> str:
+    """A value with up to ``words`` words either side of it in its sentence: what it is
+    said of ("arrested 14 people and seized", "а ещё 80 – Саудовской Аравии.")."""
+    before = text[:start].split()[-words:]
+    after = text[end:].split()[:words]
+    return " ".join([*before, text[start:end], *after])
+
+
+def _bind_all(
+    q: Question,
+    candidates: Sequence[Unit],
+    spans: Sequence[list[tuple[str, int, int]]],
+    embedder: Any,
+    words: int,
+) -> list[tuple[tuple[str, int, int], float] | None]:
+    """Per unit, its value most similar (in its context) to the question, and that
+    similarity; None for a unit without candidate values. One batch for all of them."""
+    windows = [
+        _window(unit.quote, start, end, words)
+        for unit, found in zip(candidates, spans, strict=True)
+        for _, start, end in found
+    ]
+    if not windows:
+        return [None] * len(candidates)
+    similarities = _similarities(q, windows, embedder)
+    out: list[tuple[tuple[str, int, int], float] | None] = []
+    i = 0
+    for found in spans:
+        if not found:
+            out.append(None)
+            continue
+        scores = [float(x) for x in similarities[i : i + len(found)]]
+        i += len(found)
+        best = max(range(len(found)), key=lambda j: (scores[j], -found[j][1]))
+        out.append((found[best], scores[best]))
+    return out
+
+
+def _several_figures(q: Question, text: str) -> bool:
+    """For a count question: does ``text`` hold more than one figure the question does not
+    give, whatever its unit? Across languages nothing reads which figure counts what, so a
+    sum beside a count ("4,6 млрд рублей ... 26 месяцев") leaves the count unverified too.
+    (An amount question asks for the one figure with a currency or percent: a bare count
+    beside it does not make it ambiguous.)"""
+    return q.kind == "number" and len(new_quantities(q, text)) > 1
