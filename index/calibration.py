@@ -43,6 +43,11 @@ CALIBRATED_FIELDS = frozenset(
 )
 
 
+# Keys of a model's record that are facts about the model, not settings: read elsewhere
+# (``languages``: index/model_languages.py).
+MODEL_FACTS = frozenset({"languages"})
+
+
 class CalibrationError(ValueError):
     """calibration.yaml names a setting that is not calibrated per model, or a non-number."""
 
@@ -59,6 +64,7 @@ def parse_table(raw: dict[str, Any]) -> dict[str, dict[str, float]]:
     for model, record in raw.items():
         if not isinstance(record, dict):
             raise CalibrationError(f"calibration for {model!r} is not a mapping of settings")
+        record = {k: v for k, v in record.items() if k not in MODEL_FACTS}
         unknown = sorted(set(record) - CALIBRATED_FIELDS)
         if unknown:
             raise CalibrationError(

@@ -55,6 +55,8 @@ def ingest(
             click.echo(f"warning: {warning.source}: {warning.error}", err=True)
         for failure in summary.failed:
             click.echo(f"failed: {failure.source}: {failure.error}", err=True)
+        for note in summary.notes:
+            click.echo(f"note: {note}", err=True)
         click.echo(
             f"{summary.added} added, {summary.updated} updated, {summary.unchanged} unchanged, "
             f"{summary.removed} removed, {len(summary.failed)} failed "

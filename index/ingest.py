@@ -9,6 +9,7 @@ import hashlib
 import logging
 import os
 import stat
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -195,6 +196,7 @@ def _ingest_locked(
     # An archive's members are limited one by one (max_bytes); the archive by its own limit.
     max_archive_bytes = int(settings.max_archive_mb * 1024 * 1024)
     batch: list[tuple[FileWrite, list[str]]] = []
+    languages: Counter[str] = Counter()  # documents indexed by this ingest, per language
 
     @functools.cache
     def model() -> Embedder:
@@ -305,6 +307,7 @@ def _ingest_locked(
             summary.failed.append(Failure(source, str(exc)))
             continue
         write = FileWrite(source, content_hash, size, loaded.documents, chunks, _NO_VECTORS)
+        languages.update(d.language for d in loaded.documents)
         if len(chunks) > settings.write_batch_chunks:
             flush()  # files go to the store in the order they were read
             stream(write, loaded.warnings)
@@ -313,6 +316,7 @@ def _ingest_locked(
         if sum(len(w.chunks) for w, _ in batch) >= settings.write_batch_chunks:
             flush()
     flush()
+    _note_languages(summary, settings.embed_model, languages)
 
     for file in _gone(plan, known, summary, prune):
         if store.remove_file(file):
@@ -325,6 +329,16 @@ def _ingest_locked(
 
         refresh(store)  # BM25 segments for what changed, while the ingest is still running
     return summary
+
+
+def _note_languages(summary: IngestSummary, model: str, languages: Counter[str]) -> None:
+    """One line when the store's model does not cover the languages of documents indexed."""
+    from index.model_languages import ingest_note
+
+    note = ingest_note(model, languages)
+    if note:  # the summary carries it (the CLI prints it): logged at info, not twice
+        log.info("%s", note)
+        summary.notes.append(note)
 
 
 def _under(files: dict[str, str], folder: str) -> list[str]:

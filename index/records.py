@@ -110,6 +110,9 @@ class IngestSummary:
     failed: list[Failure] = field(default_factory=list)
     warnings: list[Failure] = field(default_factory=list)
     chunks_added: int = 0
+    # About the store as a whole, one line each (e.g. its model does not cover the languages
+    # of the documents added: index/model_languages.py).
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -119,4 +122,5 @@ class IngestSummary:
             "removed": self.removed,
             "failed": [asdict(f) for f in self.failed],
             "warnings": [asdict(w) for w in self.warnings],
+            "notes": list(self.notes),
         }

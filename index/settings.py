@@ -231,6 +231,14 @@ class Settings(BaseSettings):
         "scale: the highest value that keeps every expected count of the dev cross-language "
         "set (eval/data/xlang).",
     )
+    crosslang_role_similarity: float = Field(
+        default=0.82,
+        description="Embedding similarity (lemmatised phrases) from which the title or "
+        "apposition a sentence in another language binds to a name is what a who/which "
+        "question asks for ('адвокат Наталья Кравец' for 'Who is the lawyer?'; rag/named.py). "
+        "multilingual-e5-small's scale: the highest value that keeps every expected name of "
+        "the dev cross-language set (eval/data/xlang).",
+    )
     crosslang_min_evidence_score: float = Field(
         default=0.40,
         description="Below this evidence score a sentence in another language than the "

@@ -234,12 +234,27 @@ def answer_question(
                 kind=q.kind,
             )
         timings["compose"] = time.perf_counter() - t
+    note = model_note(q, retriever, filters)
+    if note:
+        answer.notes.append(note)
     answer.backend = backend
     timings["total"] = time.perf_counter() - started
     answer.timings = {k: round(v, 4) for k, v in timings.items()}
     if llm is None:
         yield StreamEvent("delta", text=answer.text)
     yield StreamEvent("answer", answer=answer)
+
+
+def model_note(q: Question, retriever: Retriever, filters: Filters) -> str | None:
+    """A note when some documents the question searched are in another language than the
+    question and the store's embedding model is not known to match texts across those two
+    (index/model_languages.py): the answer may have missed what they hold."""
+    from collections import Counter
+
+    from index.model_languages import question_note
+
+    counts = Counter(d.language for d in retriever.documents().values() if filters.admits(d))
+    return question_note(retriever.settings.embed_model, q.language, counts)
 
 
 def answer_to_text(answer: Answer, show_quotes: bool = True) -> str:

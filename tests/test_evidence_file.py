@@ -14,6 +14,7 @@ import pytest
 from conftest import SAMPLES
 
 from index.ingest import sha256_file
+from index.settings import get_settings
 
 RAG_CLI = [sys.executable, "-m", "rag.cli"]
 QUESTION = "How many Konkurs systems did Sofia transfer to the U.S.?"
@@ -50,7 +51,8 @@ def test_ask_export_json_has_every_documented_field(
     (record,) = doc["answers"]
     assert record["question"] == QUESTION and not record["abstained"]
     assert record["backend"] == "extractive" and record["model"] is None
-    assert record["embed_model"] == "bundled:all-MiniLM-L6-v2" and record["tool_version"]
+    # The model the store was built with: the default (the CLI ran with this environment).
+    assert record["embed_model"] == get_settings().embed_model and record["tool_version"]
     assert record["answered_at"].endswith("+00:00")
     assert record["citations"]
     for c in record["citations"]:

@@ -34,12 +34,14 @@ class UploadReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (name, one-line reason)
+    notes: list[str] = field(default_factory=list)  # about the store (its model's languages)
 
     def lines(self) -> list[str]:
         out = [f"added: {name}" for name in self.added]
         out += [f"updated: {name}" for name in self.updated]
         out += [f"unchanged (already indexed): {name}" for name in self.unchanged]
         out += [f"failed: {name}: {reason}" for name, reason in self.failed]
+        out += [f"note: {note}" for note in self.notes]
         return out
 
 
@@ -142,6 +144,7 @@ def save_and_ingest(
                 Path(source).unlink(missing_ok=True)
             report.failed.append((name, f"not indexed, nothing kept; upload it again: {reason}"))
         return report
+    report.notes.extend(summary.notes)
     failed = {f.source: f.error for f in summary.failed}
     for source, name in copies.items():
         if source in failed:
