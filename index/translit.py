@@ -5,9 +5,11 @@ names are then checked through transliteration. ``anyascii`` (a maintained Unico
 table) romanises the Cyrillic; since English spellings of Slavic names follow no single
 scheme ("Matthew"/"Metyu", "Zelensky"/"Zelenskiy", "Lukashenka"/"Lukashenko"), both sides are
 then reduced to a consonant skeleton: the first letter, then the consonants, digraphs folded
-("kh" = "h", "sh" = "s", "ts" = "c"), doubles merged, vowels, "h", "y" and "j" dropped. Case
-endings of a Cyrillic name are vowels ("Аллена", "Лукашенко") and vanish with them, or a final
-"m" ("Ивановым"), which a match allows.
+("kh" = "h", "sh" = "s", "ts" = "c"), doubles merged, vowels, "h", "y" and "j" dropped.
+Case endings of a Cyrillic name are vowels ("Аллена", "Лукашенко") and vanish with them, or a
+final "m" ("Ивановым") or "v" (Belarusian "Магілёў" -> "Магілёве"), which a match allows.
+Belarusian and Ukrainian "г" is written "h" in English ("Hrodna" = "Гродна"): a match also
+compares the skeletons with "g" read as "h".
 """
 
 from __future__ import annotations
@@ -41,8 +43,11 @@ def romanize(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def name_key(word: str) -> str:
-    """The consonant skeleton of one name word, whatever its script."""
+def name_key(word: str, g_is_h: bool = False) -> str:
+    """The consonant skeleton of one name word, whatever its script. ``g_is_h``: "g" read
+    as "h" (after the digraphs: "gh" = "g", "kh" = "h"), so dropped after the first letter:
+    Belarusian and Ukrainian "г" is an "h" ("Hrodna", "Mahilyow"), Russian and Bulgarian "г"
+    a "g" ("Grodno", "Mogilev"), and English spellings follow either."""
     letters = "".join(c for c in romanize(word).lower() if c.isalpha())
     if len(letters) > 1 and letters[0] in "yj" and letters[1] in _VOWELS:
         letters = letters[1:]  # "Yevgeny" = "Evgeniy", "Yulia" = "Ulia"
@@ -54,6 +59,8 @@ def name_key(word: str) -> str:
     letters = letters.replace("dz", "d")
     for digraph, single in _DIGRAPHS:
         letters = letters.replace(digraph, single)
+    if g_is_h:
+        letters = letters.replace("g", "h")
     # "w" is a vowel at a word's end or before a consonant ("Matthew"), else "v" ("Wladimir").
     letters = re.sub(r"w(?=[aeiouy])", "v", letters).replace("w", "")
     if not letters:
@@ -67,15 +74,22 @@ def name_key(word: str) -> str:
 
 
 def _word_match(a: str, b: str) -> bool:
-    ka, kb = name_key(a), name_key(b)
+    # as written ("Luga" = "Луге": g l), and with "g" read as "h" ("Hrodna" = "Гродна")
+    return _keys_match(name_key(a), name_key(b), a, b) or _keys_match(
+        name_key(a, True), name_key(b, True), a, b
+    )
+
+
+def _keys_match(ka: str, kb: str, a: str, b: str) -> bool:
     if len(ka) < _MIN_KEY or len(kb) < _MIN_KEY:
         return False
     if ka == kb:
         return True
-    # Instrumental and similar case endings leave a final consonant: "Ивановым" ~ "Ivanov".
+    # Instrumental and similar case endings leave a final consonant: "Ивановым" ~ "Ivanov";
+    # Belarusian "ў" turns "в" before an ending: "Магілёве" ~ "Mahilyow" (the "w" a vowel).
     if has_cyrillic(a) != has_cyrillic(b):
         cyr, lat = (ka, kb) if has_cyrillic(a) else (kb, ka)
-        return cyr == lat + "m"
+        return cyr in (lat + "m", lat + "v")
     return False
 
 
@@ -94,4 +108,15 @@ def name_in_text(name: str, text: str) -> bool:
         return False
     words = _WORD.findall(text)
     n = len(wanted)
-    return any(all(map(_word_match, wanted, words[i : i + n])) for i in range(len(words) - n + 1))
+    return any(
+        all(map(_in_text_match, wanted, words[i : i + n])) for i in range(len(words) - n + 1)
+    )
+
+
+def _in_text_match(name_word: str, word: str) -> bool:
+    """A name's word against a word of running text: across scripts it must be a capitalised
+    word (a name), not any word with those consonants: "Dealul" = "для" (d-l), "Baltic" =
+    "бібліятэцы" (b-l-t-c). (An adjective made from a name, "минской", is not the name.)"""
+    if not _word_match(name_word, word):
+        return False
+    return has_cyrillic(name_word) == has_cyrillic(word) or word[:1].isupper()

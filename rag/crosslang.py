@@ -39,8 +39,9 @@ from rag.crosslang_match import (
 )
 from rag.crosslang_values import _bind_all, _several_figures, value_spans
 from rag.evidence import Evidence, Unit, sentence_before
+from rag.named import keep_bound
 from rag.normalize import extract_dates, extract_quantities
-from rag.question import Question
+from rag.question import NAME_KINDS, Question
 
 if TYPE_CHECKING:
     from index.settings import Settings
@@ -166,6 +167,24 @@ def _find(text: str, phrase: str) -> list[re.Match[str]]:
     return list(re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", text))
 
 
+def _bound_values(
+    q: Question, unit: Unit, settings: Settings, embedder: Any
+) -> list[tuple[str, int, int]]:
+    """The unit's candidate values bound to what the question asks: a count to the thing it
+    counts (rag.counted), a name to the role or kind asked for (rag.named)."""
+    if not q.wants_value:
+        return []
+    language = unit.passage.language
+    spans = value_spans(q, unit.quote, language)
+    if q.kind in NAME_KINDS:
+        return keep_bound(
+            q, unit.quote, spans, language, embedder, settings.crosslang_role_similarity
+        )
+    return keep_counted(
+        q, unit.quote, spans, language, embedder, settings.crosslang_counted_similarity
+    )
+
+
 def score_units(
     q: Question, candidates: Sequence[Unit], settings: Settings, embedder: Any
 ) -> list[Evidence]:
@@ -186,17 +205,7 @@ def score_units(
     similarities = _unbiased(
         candidates, _similarities(q, [u.display for u in candidates], embedder)
     )
-    spans = [
-        keep_counted(
-            q,
-            u.quote,
-            value_spans(q, u.quote, u.passage.language) if q.wants_value else [],
-            u.passage.language,
-            embedder,
-            settings.crosslang_counted_similarity,
-        )
-        for u in candidates
-    ]
+    spans = [_bound_values(q, u, settings, embedder) for u in candidates]
     bound = _bind_all(q, candidates, spans, embedder, settings.crosslang_value_words)
     anchors = _anchors(q)
     before = sentence_before(candidates)
@@ -206,6 +215,11 @@ def score_units(
     # count in a report that never names Ust-Luga)
     name_anchors = [a for a in anchors if a[0] == "name"]
     named = _document_shares(name_anchors, candidates) if name_anchors else {}
+    # a date or year the question is about is the same value in every language: a document
+    # that does not hold it answers about another time ("How many ships docked in 2019?" is
+    # not answered by a report on 2023)
+    date_anchors = [a for a in anchors if a[0] == "date"]
+    dated = _document_shares(date_anchors, candidates) if date_anchors else {}
     scored: list[Evidence] = []
     for unit, similarity, found, own in zip(candidates, similarities, bound, spans, strict=True):
         value = None
@@ -230,6 +244,7 @@ def score_units(
         has_value = found is not None or not q.wants_value
         on_topic = similarity >= settings.crosslang_min_similarity
         has_names = not name_anchors or named[unit.passage.doc_id] > 0
+        has_names = has_names and (not date_anchors or dated[unit.passage.doc_id] == 1.0)
         if not (has_value and has_names):
             score *= settings.evidence_penalty
         if not on_topic:

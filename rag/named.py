@@ -1,0 +1,216 @@
+"""What a name is said to be, compared across languages.
+
+A who/which question asks for a name in a role: "Who heads Baltic Reefer Lines?" asks for its
+head, "Which company won the contract?" for a company, "Where was he detained?" for a place.
+In the question's own language the role is matched word by word (rag.evidence, rag.roles);
+across languages no word is shared, so the sentence "The Latvian State Revenue Service fined
+the shipping company Baltic Reefer Lines ..." would be answered with the first name it holds
+in place of the chief executive named in the next sentence. Here, as rag.counted does for the
+thing a count counts, the question's asked noun is compared with the words the foreign
+sentence binds to each candidate name:
+
+- the asked noun: the noun of the question phrase ("коя *компания*", "which *city*"), else
+  the first run of content words after it ("who is the *executive director*", "кто
+  *руководит*", "хто з *прокурорів*"), names and function words left out;
+- the words bound to a name: its title or description before it ("Генеральный директор
+  компании Ирина Волкова", "the Spanish company Metroplan Iberica", the apposition "The
+  company's chief executive, Janis Ozols") and the apposition after it ("Victor Rusu, the
+  owner of the winery").
+
+Both are lemmatised by their profiles and embedded with the multilingual model; a name with
+no bound words, or none at least ``crosslang_role_similarity`` close to the asked noun, is not
+the answer. A place is a name after one of the source language's ``place_prepositions`` ("у
+Гродне", "in Balti"); the asked noun ("which town") ranks the places. The names of a person
+or organisation question that asks no noun are not judged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from index.languages import UnknownLanguage, get_profile
+from rag.counted import _lemmas
+
+if TYPE_CHECKING:
+    from rag.question import Question
+
+__all__ = ["asked_noun", "bound_phrases", "keep_bound", "role_similarities"]
+
+_WORD = re.compile(r"[^\W\d_][\w’'-]*|\d+(?:[.,]\d+)*|[.,;:!?()–—]")
+_CLAUSE_END = frozenset(".;:!?()–—")
+_RUN = 2  # the asked noun: its first word and first two (as rag.counted reads a count's noun)
+_BEFORE = 5  # words of a title or description before a name
+_AFTER = 6  # words of an apposition after a name
+
+
+def _tokens(text: str) -> list[tuple[str, int]]:
+    return [(m.group(), m.start()) for m in _WORD.finditer(text)]
+
+
+def _common(language: str) -> frozenset[str]:
+    """Words that say nothing of a role: the profile's stop words and auxiliaries."""
+    try:
+        profile = get_profile(language)
+    except UnknownLanguage:
+        return frozenset()
+    return frozenset(w.lower() for w in [*profile.stopwords, *profile.auxiliaries])
+
+
+def asked_noun(q: Question) -> list[str]:
+    """The noun ``q`` asks its name to be, as its leading runs of words ("executive",
+    "executive director"); [] when the question asks none (a bare where-question, or
+    nothing but names and function words after its question phrase)."""
+    from rag.crosslang_match import names
+
+    profile = get_profile(q.language)
+    lowered = " ".join(q.text.lower().split())
+    phrases = [
+        (m.start(), -len(p), p)
+        for kind in ("person", "place", "organisation", "name", "definition")
+        for p in profile.question_words.get(kind, [])
+        for m in re.finditer(rf"(?<!\w){re.escape(p)}(?!\w)", lowered)
+    ]
+    if not phrases:
+        return []
+    at, _, phrase = min(phrases)
+    common = _common(q.language)
+    single = {p for kind in profile.question_words.values() for p in kind if " " not in p}
+    inside = [w for w in phrase.split() if w not in common and w not in single]
+    if inside:
+        return _runs(inside)
+    if q.kind == "place":
+        return []  # "where was the editor detained": what follows is the event, not a noun
+    name_words = {w.lower() for e in names(q) for w in e.split()}
+    words: list[str] = []
+    for word, _ in _tokens(q.text[at + len(phrase) :]):
+        low = word.lower()
+        if low in _CLAUSE_END or low == "," or low in ("'s", "’s"):
+            if words:
+                break
+            continue
+        if low in common or low in name_words:
+            if words:
+                break  # the run ends at a function word: "адвокатът на собственика"
+            continue
+        if word[:1].isupper() and not words:
+            continue  # a name the entity list missed ("U.S.")
+        words.append(low)
+        if len(words) >= _RUN:
+            break
+    return _runs(words)
+
+
+def _runs(words: Sequence[str]) -> list[str]:
+    return [" ".join(words[:n]) for n in range(1, min(_RUN, len(words)) + 1)]
+
+
+def bound_phrases(text: str, start: int, end: int, language: str) -> list[str]:
+    """The phrases ``text`` binds to the name at ``start:end``: its title or description
+    before it (or before the comma of an apposition) and its apposition after a comma or
+    dash. Function words left out; [] when none."""
+    common = _common(language)
+    before = _tokens(text[:start])
+    after = _tokens(text[end:])
+    # before: "Генеральный директор компании | Ирина Волкова"; an apposition's comma
+    # ("The company's chief executive, | Janis Ozols") is stepped over once
+    run: list[str] = []
+    stepped = False
+    for word, _ in reversed(before):
+        if word == "," and not run and not stepped:
+            stepped = True
+            continue
+        if word in _CLAUSE_END or word == "," or len(run) >= _BEFORE:
+            break
+        run.insert(0, word)
+    # after: an apposition ("Victor Rusu, the owner of the winery,"). (The noun a name
+    # qualifies, "the Trakia district", is not taken: the word after a name is as often its
+    # verb, "Ozols said", and one word's similarity across languages is mostly noise.)
+    appositive: list[str] = []
+    if after and after[0][0] in (",", "–", "—"):
+        for word, _ in after[1:]:
+            if word in _CLAUSE_END or word == "," or len(appositive) >= _AFTER:
+                break
+            appositive.append(word)
+    phrases = []
+    for words in (run, appositive):
+        kept = [w for w in words if w.lower() not in common and w[:1].isalpha()]
+        if kept:
+            phrases.append(" ".join(kept))
+    return phrases
+
+
+def role_similarities(
+    q: Question,
+    text: str,
+    spans: Sequence[tuple[str, int, int]],
+    language: str,
+    embedder: Any,
+) -> list[float | None]:
+    """Per candidate name, the best similarity of its bound phrases (lemmatised) to the
+    question's asked noun; None when the question asks no noun, 0.0 for a name with no
+    bound words."""
+    asked = asked_noun(q)
+    if not asked:
+        return [None] * len(spans)
+    import numpy as np
+
+    ours = np.stack([embedder.embed_query(_lemmas(r, q.language)) for r in asked])
+    out: list[float | None] = []
+    for _, start, end in spans:
+        phrases = bound_phrases(text, start, end, language)
+        if not phrases:
+            out.append(0.0)
+            continue
+        theirs = np.stack([embedder.embed_query(_lemmas(p, language)) for p in phrases])
+        out.append(float((ours @ theirs.T).max()))
+    return out
+
+
+def _after_place_word(text: str, start: int, language: str) -> bool:
+    """Does the name at ``start`` follow one of the language's place prepositions?"""
+    try:
+        places = {w.lower() for w in get_profile(language).place_prepositions}
+    except UnknownLanguage:
+        return True
+    if not places:
+        return True  # the profile says nothing: not judged
+    before = _tokens(text[:start])
+    return bool(before) and before[-1][0].lower() in places
+
+
+def keep_bound(
+    q: Question,
+    text: str,
+    spans: Sequence[tuple[str, int, int]],
+    language: str,
+    embedder: Any,
+    threshold: float,
+) -> list[tuple[str, int, int]]:
+    """Of a name question's candidate names in a sentence in another language, those bound
+    to what the question asks: the asked noun (at least ``threshold`` close), or for a
+    place with no asked noun, a place preposition. Best bound first."""
+    if not spans:
+        return []
+    similarities = role_similarities(q, text, spans, language, embedder)
+    if q.kind == "place":
+        # a place follows a place preposition ("у Гродне", "lives in Warsaw"); the asked
+        # noun ("which town") only ranks them: a capitalised word opening a clause
+        # ("Рамонт доўжыўся") is no place, however near its words are to "town"
+        placed = [
+            (s, sim)
+            for s, sim in zip(spans, similarities, strict=True)
+            if _after_place_word(text, s[1], language)
+        ]
+        placed.sort(key=lambda pair: -(pair[1] or 0.0))
+        return [s for s, _ in placed]
+    if all(sim is None for sim in similarities):
+        return list(spans)
+    kept = [
+        (s, sim)
+        for s, sim in zip(spans, similarities, strict=True)
+        if sim is not None and sim >= threshold
+    ]
+    kept.sort(key=lambda pair: -(pair[1] or 0.0))
+    return [s for s, _ in kept]
