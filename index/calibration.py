@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 # and on the evidence score, which is a weighted sum of that similarity and term coverage.
 CALIBRATED_FIELDS = frozenset(
     {
+        "evidence_similarity_low",
+        "evidence_similarity_high",
         "evidence_focus_similarity",
         "evidence_focus_word_similarity",
         "evidence_focus_word_floor",

@@ -168,6 +168,18 @@ class Settings(BaseSettings):
         ge=0,
         description="Weight of embedding similarity in a sentence's evidence score.",
     )
+    evidence_similarity_low: float = Field(
+        default=0.08,
+        description="The embedding model's question-sentence similarity at the 5th percentile "
+        "of the development set's pairs (with evidence_similarity_high: its usual range). The "
+        "evidence score reads similarity on the reference model's scale (all-MiniLM-L6-v2, "
+        "whose range these defaults are), so that a model with a narrow range (e5: 0.74-0.89) "
+        "weighs similarity against term coverage as much as the reference does.",
+    )
+    evidence_similarity_high: float = Field(
+        default=0.69,
+        description="The same at the 95th percentile (see evidence_similarity_low).",
+    )
     evidence_coverage_weight: float = Field(
         default=0.35,
         ge=0,

@@ -58,13 +58,26 @@ def _asked(q: Question, x: Quantity, text: str) -> bool:
     return signed(x, text) in q.asked_values
 
 
+# Figures that are parts of a code, not amounts: a clock time with its zone offset
+# ("09:23:03 -0800", a message header's; a race time "2:03:45" stays a figure) and a dotted
+# sequence of three numbers or more (an IP address "199.164.235.226", a version "2.4.1"),
+# which extract_quantities reads as numbers ("199.164", "09", "23").
+_CODES = re.compile(
+    r"(?<![\w.])\d{1,2}:\d{2}(?::\d{2})?\s?[+-]\d{4}(?!\w)|(?<![\w.])\d+(?:\.\d+){2,}(?![\w.]?\d)"
+)
+
+
 def new_quantities(q: Question, text: str) -> list[Quantity]:
     """The quantities in ``text`` that could answer ``q``: neither a bare year nor a number the
-    question already gives ("How many ... in 2015?" is not answered by 2015)."""
+    question already gives ("How many ... in 2015?" is not answered by 2015), nor part of a
+    time of day or an address ("Arrival-Date: ... 09:23:03", "[199.164.235.226]")."""
+    codes = [m.span() for m in _CODES.finditer(text)]
     return [
         x
         for x in extract_quantities(text)
-        if not reads_as_year(x, text, q.language) and not _asked(q, x, text)
+        if not reads_as_year(x, text, q.language)
+        and not _asked(q, x, text)
+        and not any(a <= x.start < b for a, b in codes)
     ]
 
 

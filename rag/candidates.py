@@ -52,15 +52,24 @@ def _counts_other(
     if not q.target:
         return False
     lex = lexicon(q.language)
-    following = text[end:].split(maxsplit=1)
+    following = text[end:].split(maxsplit=2)
     if not following:
         return False
-    word = following[0].strip(".,;:!?)»”\"'")
-    if not word.isalpha() or word.lower() in lex.stopwords:
-        return False
     profile = get_profile(q.language)
-    if word.lower() in {*profile.date_prepositions, *profile.clause_breaks}:
+    breaks = {*profile.date_prepositions, *profile.clause_breaks}
+
+    def content(word: str) -> bool:
+        return word.isalpha() and word.lower() not in lex.stopwords and word.lower() not in breaks
+
+    word = following[0].strip(".,;:!?)»”\"'")
+    if not content(word):
         return False  # "to 500 after reading ...": a preposition is nothing counted
+    if word[:1].isupper() and len(following) > 1 and following[0] == word:
+        # "1.1 million Gaza residents", "200 Chelsea fans": a name before the noun says
+        # whose; the lower-case noun after it is what is counted
+        noun = following[1].strip(".,;:!?)»”\"'")
+        if content(noun) and noun.islower():
+            word = noun
     counted = lex.terms(word)
     if not counted or counted & q.target:
         return False

@@ -25,7 +25,7 @@ from rag.candidates import (
 from rag.normalize import fold
 from rag.question import NAME_KINDS, Question
 from rag.records import Passage
-from rag.similarity import WordSimilarity, embed_units
+from rag.similarity import WordSimilarity, embed_units, on_reference_scale
 from rag.terms import lexicon
 from rag.units import EMAIL_FORMATS, Unit, asks_about_notices, units, units_around
 
@@ -256,7 +256,7 @@ def score_units(
             else 0.0
         )
         score = (
-            settings.evidence_similarity_weight * float(similarity)
+            settings.evidence_similarity_weight * on_reference_scale(float(similarity), settings)
             + settings.evidence_coverage_weight * coverage
         )
         has_value = _has_value(

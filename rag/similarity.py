@@ -10,6 +10,27 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import numpy as np
 
+    from index.settings import Settings
+
+
+def on_reference_scale(similarity: float, settings: Settings) -> float:
+    """``similarity`` carried linearly onto the reference model's scale (all-MiniLM-L6-v2's:
+    the settings' defaults), the model's usual range (settings.evidence_similarity_low/high,
+    calibrated per model) onto the reference's. The evidence score adds similarity to term
+    coverage with weights set on the reference: e5 puts nearly every sentence between 0.74
+    and 0.89, so its raw cosine would count a quarter as much against coverage, and a
+    sentence sharing words with the question but about something else would outrank the
+    one the embedding finds closest. Identity for the reference model."""
+    from index.settings import Settings
+
+    fields = Settings.model_fields
+    ref_low = float(fields["evidence_similarity_low"].default)
+    ref_high = float(fields["evidence_similarity_high"].default)
+    low, high = settings.evidence_similarity_low, settings.evidence_similarity_high
+    if high <= low:
+        return similarity
+    return ref_low + (similarity - low) * (ref_high - ref_low) / (high - low)
+
 
 def embed_units(embedder: Any, question: str, texts: Sequence[str]) -> np.ndarray:
     """Cosine similarity of each text to the question. The one place evidence embeds: a
