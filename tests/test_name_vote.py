@@ -9,7 +9,7 @@ import pytest
 from evidencekit import sentence_evidence
 from storekit import extractive_rag_over
 
-from index.settings import get_settings
+from index.settings import BUNDLED_MODEL, Settings, get_settings
 from rag.compose.extractive import compose
 from rag.evidence import Evidence, assess
 from rag.question import analyze
@@ -19,6 +19,12 @@ QUESTION = (
     "Who is the founder that, according to two newspapers, took customer funds to repay "
     "lenders and now faces a criminal trial?"
 )
+
+
+def _settings() -> Settings:
+    """The settings the hand-written scores below are on the scale of: all-MiniLM-L6-v2's
+    (each model has its own thresholds, index/calibration.yaml), whatever the default model."""
+    return get_settings(embed_model=BUNDLED_MODEL)
 
 
 def _evidence(text: str, doc_id: str, score: float, coverage: float = 0.2) -> Evidence:
@@ -41,12 +47,12 @@ def _ranked() -> list[Evidence]:
 def test_the_name_documents_agree_on_answers_first_in_its_fullest_spelling() -> None:
     q = analyze(QUESTION)
     assert q.kind == "person"
-    assessment = assess(q, _ranked(), get_settings())
+    assessment = assess(q, _ranked(), _settings())
     assert assessment.vote is not None
     # "Bankman-Fried", "Sam Bankman-Fried" and "SBF" are one name: three documents vote
     assert assessment.vote.name == "Sam Bankman-Fried"
     assert {e.unit.passage.doc_id for e in assessment.vote.documents} == {"a", "b", "c"}
-    out = compose(q, assessment.picked, get_settings().yes_no_coverage, assessment.vote)
+    out = compose(q, assessment.picked, _settings().yes_no_coverage, assessment.vote)
     assert out.sentences[0].text == "Sam Bankman-Fried."
     first = out.citations[0]
     assert first.source == "b.txt"  # the sentence that writes the name in full is cited first
@@ -65,14 +71,14 @@ def test_a_person_is_not_a_place_or_a_lone_word() -> None:
         _evidence("The trial opened in Manhattan before a jury.", "a", 0.4),
         _evidence("Reporters waited outside the court in Manhattan.", "b", 0.35),
     ]
-    assert name_vote(q, ranked, get_settings()) is None
+    assert name_vote(q, ranked, _settings()) is None
 
 
 def test_one_document_is_no_agreement() -> None:
     q = analyze(QUESTION)
     ranked = [_evidence("The criminal trial of Sam Bankman-Fried began on Tuesday.", "a", 0.4)]
-    assert name_vote(q, ranked, get_settings()) is None
-    assert assess(q, ranked, get_settings()).vote is None
+    assert name_vote(q, ranked, _settings()) is None
+    assert assess(q, ranked, _settings()).vote is None
 
 
 def test_two_names_as_well_supported_give_no_answer() -> None:
@@ -83,7 +89,7 @@ def test_two_names_as_well_supported_give_no_answer() -> None:
         _evidence("Caroline Ellison and Sam Trabucco ran the fund together.", "c", 0.4),
         _evidence("The lenders sued Sam Trabucco and Caroline Ellison.", "d", 0.4),
     ]
-    assert name_vote(q, ranked, get_settings()) is None
+    assert name_vote(q, ranked, _settings()) is None
 
 
 def test_a_capital_that_only_opens_sentences_is_not_a_name() -> None:
@@ -92,7 +98,7 @@ def test_a_capital_that_only_opens_sentences_is_not_a_name() -> None:
         _evidence("Meanwhile the lenders were repaid by the firm.", "a", 0.4),
         _evidence("Meanwhile the firm repaid lenders in full.", "b", 0.4),
     ]
-    assert name_vote(q, ranked, get_settings()) is None
+    assert name_vote(q, ranked, _settings()) is None
 
 
 def test_a_sentence_that_answers_on_its_own_wins_over_the_vote() -> None:
@@ -103,9 +109,9 @@ def test_a_sentence_that_answers_on_its_own_wins_over_the_vote() -> None:
         _evidence("Thomas Muller praised the team after the match.", "b", 0.3),
         _evidence("Thomas Muller was substituted in the second half.", "c", 0.3),
     ]
-    assessment = assess(q, ranked, get_settings())
+    assessment = assess(q, ranked, _settings())
     assert assessment.vote is None
-    out = compose(q, assessment.picked, get_settings().yes_no_coverage, assessment.vote)
+    out = compose(q, assessment.picked, _settings().yes_no_coverage, assessment.vote)
     assert out.sentences[0].text == "Harry Kane."
 
 
@@ -139,9 +145,9 @@ def test_passing_mentions_in_weak_sentences_are_no_agreement() -> None:
         _evidence("Sam Bankman-Fried was seen at a conference in Miami.", "a", 0.15),
         _evidence("A photo of Sam Bankman-Fried ran on the front page.", "b", 0.15),
     ]
-    assert name_vote(q, ranked, get_settings()) is None
+    assert name_vote(q, ranked, _settings()) is None
     strong = [_evidence(e.unit.quote, e.unit.passage.doc_id, 0.4) for e in ranked]
-    vote = name_vote(q, strong, get_settings())
+    vote = name_vote(q, strong, _settings())
     assert vote is not None and vote.name == "Sam Bankman-Fried"
 
 
@@ -211,7 +217,7 @@ def test_a_title_case_headline_names_nothing() -> None:
         _evidence("Fantasy Football Week 13 Lineup Decisions: Starts, Sits, Busts", "a", 0.4),
         _evidence("NFL Week 5 Lineup Decisions: Starts, Sits, Busts", "b", 0.4),
     ]
-    assert name_vote(q, ranked, get_settings()) is None
+    assert name_vote(q, ranked, _settings()) is None
 
 
 def test_the_answer_is_the_form_most_documents_write_not_a_longer_other_thing() -> None:
@@ -222,7 +228,7 @@ def test_the_answer_is_the_form_most_documents_write_not_a_longer_other_thing() 
         _evidence("Prosecutors said Google paid for default placement in browsers.", "b", 0.4),
         _evidence("Regulators asked whether Google Search is better than the rest.", "c", 0.3),
     ]
-    vote = name_vote(q, ranked, get_settings())
+    vote = name_vote(q, ranked, _settings())
     assert vote is not None and vote.name == "Google"
 
 
@@ -232,9 +238,9 @@ def test_one_sentence_in_two_copies_of_a_document_is_one_witness() -> None:
     q = analyze(QUESTION)
     sentence = "The criminal trial of Sam Bankman-Fried began on Tuesday in Manhattan."
     copies = [_evidence(sentence, "a", 0.4), _evidence(sentence, "a-copy", 0.4)]
-    assert name_vote(q, copies, get_settings()) is None
+    assert name_vote(q, copies, _settings()) is None
     # two different sentences still agree, and a copy of one of them adds no document
     ranked = [*_ranked()[:2], _evidence(_ranked()[1].unit.display, "b-copy", 0.35)]
-    vote = name_vote(q, ranked, get_settings())
+    vote = name_vote(q, ranked, _settings())
     assert vote is not None
     assert [e.unit.passage.doc_id for e in vote.documents] == ["a", "b"]
