@@ -50,7 +50,9 @@ def main() -> None:
     rows: dict[str, list[bool]] = {}
     failed = []
     for r in report.results:
-        q_lang, s_lang = r.id.split("-")[:2]
+        # "<q>-<s>-n", or with a helper's prefix "s6xq-<q>-<s>-n"
+        parts = r.id.split("-")
+        q_lang, s_lang = parts[1:3] if len(parts[0]) > 2 else parts[:2]
         # an unanswerable question is right when declined (support does not apply: None)
         ok = r.correct and r.supported is not False and r.quotes_hold
         side = "en->other" if q_lang == "en" else "other->en"
