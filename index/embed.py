@@ -121,9 +121,19 @@ def get_embedder(name: str, backend: str | None = None, cache_dir: Path | None =
 
 
 def embedder_for(settings: object) -> Embedder:
-    """The embedder a settings object names (model, back-end, cache folder)."""
-    return get_embedder(
-        str(getattr(settings, "embed_model", BUNDLED_MODEL)),
-        str(getattr(settings, "embed_backend", "onnx")),
-        getattr(settings, "cache_dir", None),
-    )
+    """The embedder a settings object names (model, back-end, cache folder); of a list of
+    models (``RAG_EMBED_MODEL=a,b``), the first."""
+    return embedders_for(settings, first_only=True)[0]
+
+
+def embedders_for(settings: object, *, first_only: bool = False) -> list[Embedder]:
+    """The embedders of each model a settings object names, in its order of preference."""
+    models = str(getattr(settings, "embed_model", BUNDLED_MODEL)).split(",")
+    return [
+        get_embedder(
+            model.strip(),
+            str(getattr(settings, "embed_backend", "onnx")),
+            getattr(settings, "cache_dir", None),
+        )
+        for model in (models[:1] if first_only else models)
+    ]

@@ -243,7 +243,7 @@ if __name__ == "__main__":  # `python -m index.embed_onnx`: build the int8 model
     # The bundled MiniLM (the fast English choice, and what the naive-vs-ours comparison
     # uses) whatever the default model; the configured one too when it is another onnx model.
     settings = get_settings()
-    models = dict.fromkeys([BUNDLED_MODEL, settings.embed_model])
+    models = dict.fromkeys([BUNDLED_MODEL, *settings.embed_models])
     for model in models:
         embedder = embedder_for(settings.model_copy(update={"embed_model": model}))
         print(type(embedder).__name__, getattr(embedder, "path", ""))

@@ -164,9 +164,10 @@ def _ingest_locked(
     paths: Sequence[Path], settings: Settings, *, rebuild: bool, prune: bool, progress: bool
 ) -> IngestSummary:
     from index.chunking import ChunkingError, chunk_document
-    from index.embed import Embedder, ModelError, embedder_for
+    from index.embed import Embedder, ModelError, embedders_for
     from index.language import tag_document
     from index.loaders import LoadError, is_archive, load_file
+    from index.models import serving_model
     from index.ocr import OcrOptions
     from index.progress import track
     from index.reuse import embed_missing, stored_vectors
@@ -199,26 +200,40 @@ def _ingest_locked(
     languages: Counter[str] = Counter()  # documents indexed by this ingest, per language
 
     @functools.cache
-    def model() -> Embedder:
-        # Loaded on the first file that needs it: a re-sync with nothing changed stays fast.
-        embedder = embedder_for(settings)
-        if settings.chunk_tokens > embedder.max_tokens:
-            raise ModelError(
-                f"chunk_tokens={settings.chunk_tokens} exceeds the embedding model's window of "
-                f"{embedder.max_tokens} tokens; lower RAG_CHUNK_TOKENS"
-            )
-        return embedder
+    def models() -> dict[str, Embedder]:
+        # Loaded on the first file that needs them: a re-sync with nothing changed stays fast.
+        embedders = dict(zip(settings.embed_models, embedders_for(settings), strict=True))
+        for embedder in embedders.values():
+            if settings.chunk_tokens > embedder.max_tokens:
+                raise ModelError(
+                    f"chunk_tokens={settings.chunk_tokens} exceeds the embedding model "
+                    f"{embedder.name}'s window of {embedder.max_tokens} tokens; lower "
+                    "RAG_CHUNK_TOKENS"
+                )
+        return embedders
 
-    def embed(chunks: Sequence[Chunk], reusable: list[str]) -> np.ndarray:
+    @functools.cache
+    def sizer(language: str) -> Embedder:
+        # Chunks are the same for every model of the store, sized in the tokens of the model
+        # that serves the document's language for questions in that language (index/models.py):
+        # an English document's chunks are those of an all-MiniLM-L6-v2 store, a Russian one's
+        # those of an e5 store. Another model embeds them cut to its window when they are
+        # longer (MiniLM's 256 word pieces: the vectors of a pair it does not serve).
+        return models()[serving_model(settings.embed_models, language, language)]
+
+    def embed(chunks: Sequence[Chunk], reusable: list[str]) -> dict[str, np.ndarray]:
         # Chunks of files indexed before (a grown mailbox) keep their stored vectors.
-        kept = stored_vectors(store, reusable)
-        vectors, embedded = embed_missing(
-            chunks,
-            kept,
-            lambda texts: model().embed_documents(texts, batch_size=settings.embed_batch_size),
-        )
-        summary.chunks_added += embedded
-        return vectors
+        out: dict[str, np.ndarray] = {}
+        for name, embedder in models().items():
+            kept = stored_vectors(store, reusable, name)
+            out[name], embedded = embed_missing(
+                chunks,
+                kept,
+                functools.partial(embedder.embed_documents, batch_size=settings.embed_batch_size),
+            )
+            if name == settings.embed_models[0]:
+                summary.chunks_added += embedded
+        return out
 
     def counted(write: FileWrite, warnings: list[str]) -> None:
         summary.warnings.extend(Failure(write.file, w) for w in warnings)
@@ -252,7 +267,8 @@ def _ingest_locked(
         writes, offset = [], 0
         for write, _ in batch:
             n = len(write.chunks)
-            writes.append(dataclasses.replace(write, embeddings=vectors[offset : offset + n]))
+            rows = {name: v[offset : offset + n] for name, v in vectors.items()}
+            writes.append(dataclasses.replace(write, embeddings=rows))
             offset += n
         store.write_files(writes)
         for write, warnings in batch:
@@ -300,7 +316,7 @@ def _ingest_locked(
                     document,
                     chunk_tokens=settings.chunk_tokens,
                     chunk_overlap=settings.chunk_overlap,
-                    count_tokens=model().count_tokens,
+                    count_tokens=sizer(document.language).count_tokens,
                 )
             ]
         except (LoadError, ChunkingError) as exc:

@@ -38,6 +38,8 @@ class ModelLanguages:
 
     model: str
     codes: frozenset[str] | None
+    # the models of a store of several (RAG_EMBED_MODEL=a,b): it covers what any of them does
+    members: tuple[ModelLanguages, ...] = ()
 
     @property
     def known(self) -> bool:
@@ -48,7 +50,10 @@ class ModelLanguages:
         return self.codes is not None and (ALL in self.codes or code in self.codes)
 
     def bridges(self, a: str, b: str) -> bool:
-        """Known to put a text in ``a`` near its translation in ``b``."""
+        """Known to put a text in ``a`` near its translation in ``b`` (one of the models of a
+        store of several does)."""
+        if self.members:
+            return any(member.bridges(a, b) for member in self.members)
         return a == b or (self.covers(a) and self.covers(b))
 
     def label(self) -> str:
@@ -93,8 +98,15 @@ def _table() -> dict[str, frozenset[str]]:
 
 
 def model_languages(model: str) -> ModelLanguages:
-    """What the data says about ``model`` (``RAG_EMBED_MODEL`` exactly as the store keeps it)."""
-    return ModelLanguages(model, _table().get(model))
+    """What the data says about ``model`` (``RAG_EMBED_MODEL`` exactly as the store keeps it;
+    a list "a,b" covers what its models cover together)."""
+    names = model.split(",")
+    if len(names) == 1:
+        return ModelLanguages(model, _table().get(model))
+    members = tuple(ModelLanguages(name, _table().get(name)) for name in names)
+    known = [m.codes for m in members if m.codes is not None]
+    codes = frozenset[str]().union(*known) if known else None
+    return ModelLanguages(model, codes, members)
 
 
 def multilingual_models() -> list[str]:

@@ -17,11 +17,15 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def stored_vectors(store: Store, chunk_ids: Sequence[str]) -> dict[str, np.ndarray]:
-    """The stored vectors of those ``chunk_ids`` that the store has."""
+def stored_vectors(
+    store: Store, chunk_ids: Sequence[str], model: str | None = None
+) -> dict[str, np.ndarray]:
+    """The stored vectors (``model``'s, by default the store's first) of those ``chunk_ids``
+    that the store has."""
     if not chunk_ids:
         return {}
-    got: Any = store.collection.get(ids=list(chunk_ids), include=["embeddings"])
+    collection = store.collection_of(model) if model else store.collection
+    got: Any = collection.get(ids=list(chunk_ids), include=["embeddings"])
     ids, vectors = got.get("ids") or [], got.get("embeddings")
     if vectors is None:
         return {}

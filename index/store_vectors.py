@@ -42,10 +42,12 @@ def date_number(date: str) -> int:
 
 
 class StoreVectors(StoreReader):
-    """The vector collection of a store (state set by ``Store.__init__``)."""
+    """The vector collections of a store, one per embedding model (state set by
+    ``Store.__init__``). A store of one model has the one collection it always had; a store
+    of several (``RAG_EMBED_MODEL=a,b``) holds every chunk's vector in each model's own
+    collection, written and deleted together under the one journal."""
 
-    _collection: Any
-    _collection_name: str
+    _collections: dict[str, tuple[str, Any]]  # model -> (collection name, collection)
     _seen_revision: int
     _chroma: Any
 
@@ -59,22 +61,33 @@ class StoreVectors(StoreReader):
                 raise StoreError(str(exc)) from None
         return self._chroma
 
-    def _current_name(self, meta: dict[str, str]) -> str:
+    @property
+    def models(self) -> tuple[str, ...]:
+        """The store's embedding models, in order of preference."""
+        return self.settings.embed_models
+
+    def _current_name(self, meta: dict[str, str], model: str | None = None) -> str:
+        # A one-model store's name is the one it always had (the fingerprint of its model).
         fingerprint = settings_fingerprint(
-            self.settings.embed_model, self.settings.chunk_tokens, self.settings.chunk_overlap
+            model or self.models[0], self.settings.chunk_tokens, self.settings.chunk_overlap
         )
         return collection_name(meta["store_id"], fingerprint, int(meta.get("generation", "0")))
 
     @property
     def collection(self) -> Any:
-        with CLIENT_LOCK, _disk_full_is_one_line(self.path, reading=True):
-            return self._open_collection()
+        """The collection of the store's first (or only) model."""
+        return self.collection_of(self.models[0])
 
-    def _open_collection(self) -> Any:
+    def collection_of(self, model: str) -> Any:
+        """The collection holding ``model``'s vectors."""
+        with CLIENT_LOCK, _disk_full_is_one_line(self.path, reading=True):
+            return self._open_collection(model)
+
+    def _open_collection(self, model: str) -> Any:
         meta = self._meta()
-        name = self._current_name(meta)
+        name = self._current_name(meta, model)
         revision = int(meta.get("revision", "0"))
-        if self._collection is not None and self._seen_revision != revision:
+        if self._collections and self._seen_revision != revision:
             if not self.settings.chroma_url and _foreign_change(
                 self.manifest_path, self._seen_revision, revision
             ):
@@ -82,12 +95,13 @@ class StoreVectors(StoreReader):
                 # vectors it loaded (deleted ones included) until it is opened anew.
                 log.info("store changed by another process: re-opening the vector store")
                 self._chroma = fresh_client(self.path / "chroma")
-                self._collection = None
+                self._collections = {}
             self._seen_revision = revision
-        if self._collection is None or self._collection_name != name:
+        known = self._collections.get(model)
+        if known is None or known[0] != name:
             disk_full_point(self.settings, "vectors-open")
             # Embeddings are always passed in, so Chroma never loads (downloads) its own model.
-            self._collection = self._client().get_or_create_collection(
+            collection = self._client().get_or_create_collection(
                 name=name,
                 metadata={
                     "hnsw:space": "cosine",
@@ -96,17 +110,19 @@ class StoreVectors(StoreReader):
                 },
                 embedding_function=None,
             )
-            self._collection_name = name
+            known = self._collections[model] = (name, collection)
             self._seen_revision = revision
-        return self._collection
+        return known[1]
 
     def check_writable(self) -> None:
-        """Raise StoreError unless this store owns its vector collection."""
-        self._writable_collection()
+        """Raise StoreError unless this store owns its vector collections."""
+        for model in self.models:
+            self._writable_collection(model)
 
-    def _writable_collection(self) -> Any:
-        """The collection, after checking that this store owns it (claiming an older one)."""
-        collection = self.collection
+    def _writable_collection(self, model: str | None = None) -> Any:
+        """A model's collection (the first model's by default), after checking that this
+        store owns it (claiming an older one)."""
+        collection = self.collection_of(model or self.models[0])
         try:
             check_owner(
                 collection,
@@ -120,10 +136,15 @@ class StoreVectors(StoreReader):
         return collection
 
     def query(
-        self, embedding: np.ndarray, n: int, where: dict[str, Any] | None = None
+        self,
+        embedding: np.ndarray,
+        n: int,
+        where: dict[str, Any] | None = None,
+        model: str | None = None,
     ) -> list[tuple[str, float]]:
-        """Nearest chunk ids with cosine distances, best first."""
-        collection = self.collection
+        """Nearest chunk ids with cosine distances, best first, among ``model``'s vectors
+        (the first model's by default; ``embedding`` must be that model's)."""
+        collection = self.collection_of(model or self.models[0])
         count = collection.count()
         if count == 0:
             return []
@@ -154,18 +175,20 @@ class StoreVectors(StoreReader):
         an interrupted write left)."""
         if not files:
             return
-        collection = self._writable_collection()
-        stray: list[str] = []
-        for file, ids in self._vector_ids(collection, files).items():
-            with self._db() as db:
-                stray += sorted(ids - self._file_chunk_ids(db, file))
-        for i in range(0, len(stray), 5000):
-            collection.delete(ids=stray[i : i + 5000])
+        for model in self.models:
+            collection = self._writable_collection(model)
+            stray: list[str] = []
+            for file, ids in self._vector_ids(collection, files).items():
+                with self._db() as db:
+                    stray += sorted(ids - self._file_chunk_ids(db, file))
+            for i in range(0, len(stray), 5000):
+                collection.delete(ids=stray[i : i + 5000])
 
     def _drop_stale_collections(self) -> None:
-        """Drop this store's collections other than the current one (earlier generations)."""
+        """Drop this store's collections other than the current ones (earlier generations,
+        models the store no longer uses)."""
         meta = self._meta()
-        current = self._current_name(meta)
+        current = {self._current_name(meta, model) for model in self.models}
         server = bool(self.settings.chroma_url)
         my_home = home(self.manifest_path)
         for store_id in {meta.get("store_id"), meta.get("old_store_id")} - {None}:
@@ -175,7 +198,7 @@ class StoreVectors(StoreReader):
                     for collection in owned_collections(
                         client, str(store_id), my_home, server=server
                     ):
-                        if collection.name != current:
+                        if collection.name not in current:
                             client.delete_collection(collection.name)
                             log.info("dropped old collection %s", collection.name)
             except VectorStoreError:

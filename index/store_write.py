@@ -13,7 +13,7 @@ import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -43,7 +43,8 @@ class FileWrite:
     size: int
     documents: Sequence[Document]
     chunks: Sequence[Chunk]
-    embeddings: np.ndarray  # one row per chunk, in order
+    # one row per chunk, in order; per model ({model: rows}) for a store of several models
+    embeddings: np.ndarray | Mapping[str, np.ndarray]
 
     def chunk_documents(self) -> list[tuple[Chunk, Document]]:
         by_id = {d.doc_id: d for d in self.documents}
@@ -85,7 +86,7 @@ class StoreWriter(StoreVectors):
                         *([("old_store_id", meta["store_id"])] if "store_id" in meta else []),
                     ],
                 )
-            self._collection = None
+            self._collections = {}
             fault_point(self.settings, "rebuild-emptied")
             self._drop_stale_collections()
             fault_point(self.settings, "rebuild-dropped")
@@ -121,7 +122,8 @@ class StoreWriter(StoreVectors):
                 ).fetchone()
             for file in legacy:  # left by the older delete-first protocol: its rows are stale
                 log.warning("removing half-indexed %s left by an interrupted ingest", file)
-                self._writable_collection().delete(where={"file": file})
+                for model in self.models:
+                    self._writable_collection(model).delete(where={"file": file})
                 self._forget(file)
             if journal:
                 log.warning("finishing %d interrupted writes", len(journal))
@@ -153,8 +155,23 @@ class StoreWriter(StoreVectors):
         with self._db() as db:
             db.executemany("DELETE FROM journal WHERE file = ?", [(f,) for f in files])
 
+    def _per_model(self, vectors: np.ndarray | Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Rows per model of the store: a store of one model also takes bare rows."""
+        if isinstance(vectors, Mapping):
+            if set(vectors) != set(self.models):
+                raise ValueError(
+                    f"vectors of {', '.join(sorted(vectors))} for a store of "
+                    f"{', '.join(self.models)}"
+                )
+            return dict(vectors)
+        if len(self.models) != 1:
+            raise ValueError(f"vectors of one model for a store of {', '.join(self.models)}")
+        return {self.models[0]: vectors}
+
     def write_files(
-        self, files: Sequence[FileWrite], vectors: Iterable[np.ndarray] | None = None
+        self,
+        files: Sequence[FileWrite],
+        vectors: Iterable[np.ndarray | Mapping[str, np.ndarray]] | None = None,
     ) -> None:
         """Replace everything indexed from each file by its new documents and chunks.
 
@@ -168,36 +185,45 @@ class StoreWriter(StoreVectors):
             return
         names = [f.file for f in files]
         with self.locked(), _disk_full_is_one_line(self.path):
-            collection = self._writable_collection()
+            # every model's collection: the file's vectors go to all of them or none counts
+            collections = {m: self._writable_collection(m) for m in self.models}
             self._journal(names, "write")
             fault_point(self.settings, "after-pending")
             rows = [(c, d) for f in files for c, d in f.chunk_documents()]
+            pieces: Iterable[dict[str, np.ndarray]]
             if vectors is not None:
-                pieces = vectors
+                pieces = (self._per_model(piece) for piece in vectors)
             else:
                 import numpy as np
 
                 # The batch's files in one piece: one upsert per _UPSERT_ROWS rows, not one
                 # per file (a Chroma upsert costs ~25 ms however few its rows: 326 small
                 # files took 8-15 s of upserts, more than e5 took to embed them).
-                given = [f.embeddings for f in files if len(f.chunks)]
-                pieces = [np.concatenate(given)] if given else []
+                given = [self._per_model(f.embeddings) for f in files if len(f.chunks)]
+                pieces = (
+                    [{m: np.concatenate([g[m] for g in given]) for m in self.models}]
+                    if given
+                    else []
+                )
             with CLIENT_LOCK:
                 batch = min(int(self._client().get_max_batch_size()), _UPSERT_ROWS)
             done = 0
             for piece in pieces:
-                for i in range(0, len(piece), batch):
-                    end = min(i + batch, len(piece))
+                length = len(piece[self.models[0]])
+                for i in range(0, length, batch):
+                    end = min(i + batch, length)
                     part = rows[done + i : done + end]
-                    disk_full_point(self.settings, "vectors-write")
-                    # No chunk text in Chroma: the manifest holds it (and retrieval reads it
-                    # there); Chroma would index it again for full-text search, per row.
-                    collection.upsert(
-                        ids=[c.chunk_id for c, _ in part],
-                        embeddings=piece[i:end],
-                        metadatas=[_chunk_metadata(c, d) for c, d in part],
-                    )
-                done += len(piece)
+                    metadatas = [_chunk_metadata(c, d) for c, d in part]
+                    for model, collection in collections.items():
+                        disk_full_point(self.settings, "vectors-write")
+                        # No chunk text in Chroma: the manifest holds it (and retrieval reads
+                        # it there); Chroma would index it again for full-text search, per row.
+                        collection.upsert(
+                            ids=[c.chunk_id for c, _ in part],
+                            embeddings=piece[model][i:end],
+                            metadatas=metadatas,
+                        )
+                done += length
                 fault_point(self.settings, "after-vector-batch")
             if done != len(rows):
                 raise ValueError(f"{done} vectors for {len(rows)} chunks")
@@ -219,7 +245,7 @@ class StoreWriter(StoreVectors):
                 known = db.execute("SELECT 1 FROM files WHERE file = ?", (file,)).fetchone()
             if not known:
                 return False
-            self._writable_collection()
+            self.check_writable()
             self._journal([file], "remove")
             fault_point(self.settings, "after-pending")
             self._forget(file)

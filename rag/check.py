@@ -222,7 +222,7 @@ def check_claim(
     claim = claim.strip()
     if not claim:
         return ClaimCheck(claim, "not_found", "the claim is empty", id=claim_id)
-    passages = retriever.retrieve(claim, top_k=top_k or PASSAGES, filters=filters)
+    passages = retriever.retrieve(claim, top_k=top_k or PASSAGES, filters=filters, language=lang)
     retrieved = time.perf_counter()
     units, previous = _units(passages, retriever, lang)
     # judged in the sentences' own ranking; the retriever's order breaks ties

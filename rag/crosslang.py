@@ -126,7 +126,7 @@ def other_language_passages(
     seen = {p.chunk_id for p in passages}
     for language in sorted(languages):  # each language its own: close ones crowd out others
         for p in retriever.retrieve(
-            q.text, top_k=n, filters=replace(filters, languages=(language,))
+            q.text, top_k=n, filters=replace(filters, languages=(language,)), language=q.language
         ):
             if p.chunk_id not in seen:
                 seen.add(p.chunk_id)

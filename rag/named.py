@@ -60,6 +60,9 @@ def _common(language: str) -> frozenset[str]:
     return frozenset(w.lower() for w in [*profile.stopwords, *profile.auxiliaries])
 
 
+_ASKING = ("person", "place", "organisation", "name", "definition")
+
+
 def asked_noun(q: Question) -> list[str]:
     """The noun ``q`` asks its name to be, as its leading runs of words ("executive",
     "executive director"); [] when the question asks none (a bare where-question, or
@@ -68,10 +71,14 @@ def asked_noun(q: Question) -> list[str]:
 
     profile = get_profile(q.language)
     lowered = " ".join(q.text.lower().split())
+    # the identifying words ("какой архитектор") ask for a name as the name phrases do
+    asking = [
+        *(p for kind in _ASKING for p in profile.question_words.get(kind, [])),
+        *profile.identify_words,
+    ]
     phrases = [
         (m.start(), -len(p), p)
-        for kind in ("person", "place", "organisation", "name", "definition")
-        for p in profile.question_words.get(kind, [])
+        for p in asking
         for m in re.finditer(rf"(?<!\w){re.escape(p)}(?!\w)", lowered)
     ]
     if not phrases:

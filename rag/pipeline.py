@@ -10,11 +10,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from index.languages import get_profile
 from rag import crosslang
 from rag.compose import render
+from rag.doc_names import unnamed_documents
 from rag.evidence import (
     Evidence,
     Unit,
@@ -69,18 +71,42 @@ def select_evidence(
     if not candidates:
         return []
     # Units in another language than the question are scored by rag.crosslang (embedding
-    # similarity and language-independent anchors); the others as always.
+    # similarity and language-independent anchors); the others as always. Each by the
+    # model serving its pair of languages, with that model's calibrated thresholds (a store
+    # of several models, index/models.py; a store of one: its model for all).
     same, cross = crosslang.partition(q, candidates)
-    ranked = crosslang.score_units(q, cross, retriever.settings, retriever.embedder)
+    by_model: dict[str, list[Unit]] = {}
+    for unit in cross:
+        by_model.setdefault(retriever.serving(q.language, unit.passage.language), []).append(unit)
+    ranked: list[Evidence] = []
+    for model, group in by_model.items():
+        ranked += crosslang.score_units(
+            q, group, retriever.settings_of(model), retriever.embedder_of(model)
+        )
     if same:
-        similarities = embed_units(retriever.embedder, q.text, [u.matched for u in same])
-        ranked += score_units(
+        model = retriever.serving(q.language, q.language)
+        embedder, settings = retriever.embedder_of(model), retriever.settings_of(model)
+        similarities = embed_units(embedder, q.text, [u.matched for u in same])
+        scored = score_units(
             q,
             same,
             [float(s) for s in similarities],
-            retriever.settings,
+            settings,
             premise_gaps,
-            WordSimilarity(retriever.embedder, retriever.settings.evidence_amount_thing_similarity),
+            WordSimilarity(embedder, settings.evidence_amount_thing_similarity),
+        )
+        # a name asked about a place or body a document never names is not in that document
+        # (rag.doc_names; across languages rag.crosslang weighs the names itself)
+        unnamed = unnamed_documents(q, same, texts.__getitem__, retriever.documents())
+        penalty = settings.evidence_penalty
+        ranked += sorted(
+            (
+                replace(e, score=e.score * penalty, has_entities=False)
+                if e.unit.passage.doc_id in unnamed
+                else e
+                for e in scored
+            ),
+            key=lambda e: -e.score,
         )
     if cross:
         ranked.sort(key=lambda e: -e.score)
@@ -103,7 +129,7 @@ def premise_gaps(
     missing = check_sentence(question, [p.text for p in passages], language).missing
     gaps = []
     for item in missing:
-        found = retriever.retrieve(item, top_k=8, filters=filters)
+        found = retriever.retrieve(item, top_k=8, filters=filters, language=language)
         if not check_sentence(item, [p.text for p in found], language).ok:
             gaps.append(item)
     return gaps
@@ -149,11 +175,13 @@ def answer_question(
     question's (ISO 639-1); detected when not given."""
     from rag.compose.extractive import compose
 
-    settings = retriever.settings
     timings: dict[str, float] = {}
     t = time.perf_counter()
     q = analyze(question, language or question_language(question))
     timings["question"] = time.perf_counter() - t
+    # the thresholds the evidence is weighed with: those of the model serving the question's
+    # own language (the store's settings for a store of one model)
+    settings = retriever.settings_of(retriever.serving(q.language, q.language))
     if not q.text:
         empty = Answer(
             question="", text=f"{NOT_SAY} anything: the question is empty.", abstained=True
@@ -163,7 +191,7 @@ def answer_question(
         return
 
     t = time.perf_counter()
-    passages = retriever.retrieve(q.text, top_k=top_k, filters=filters)
+    passages = retriever.retrieve(q.text, top_k=top_k, filters=filters, language=q.language)
     # The evidence may be in another language than the question (rag.crosslang).
     evidence_passages = crosslang.other_language_passages(q, passages, retriever, filters)
     timings["retrieve"] = time.perf_counter() - t

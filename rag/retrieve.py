@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Sequence
@@ -9,12 +10,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from index.lexical import LexicalIndex, lexical_key, open_lexical
+from index.models import model_settings, serving_model
 from index.records import StoredDocument
 from index.store import Store, StoredChunk, date_number
 from rag.records import Passage
 
 if TYPE_CHECKING:
-    pass
+    from index.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -74,33 +76,61 @@ def make_reranker(name: str) -> Reranker:
     return NoReranker() if name in ("", "none") else CrossEncoderReranker(name)
 
 
+@functools.lru_cache(maxsize=1024)
+def _question_language(text: str, candidates: str) -> str:
+    from rag.question import question_language
+
+    return question_language(text, candidates=candidates)
+
+
 class Retriever:
-    """Hybrid retrieval over one store. Thread-safe; caches follow the store's revision."""
+    """Hybrid retrieval over one store. Thread-safe; caches follow the store's revision.
+
+    A store of several embedding models (index/models.py) is searched by each model among
+    the documents whose language it serves for the question, each ranking fused with BM25."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self.settings = store.settings
+        self.models = store.settings.embed_models
+        self._model_settings = model_settings(store.settings)
         self._lock = threading.Lock()
         self._lexical: LexicalIndex | None = None
         self._lexical_revision = -1
-        self._embedder: Any = None
+        self._embedders: dict[str, Any] = {}
         self._documents: dict[str, StoredDocument] = {}
         self._documents_revision = -1
         self._reranker: Reranker | None = None
 
     @property
     def embedder(self) -> Any:
-        """The store's model, with recurring texts (evidence sentences) embedded once."""
+        """The store's (first) model, with recurring texts (evidence sentences) embedded once."""
+        return self.embedder_of(self.models[0])
+
+    def embedder_of(self, model: str) -> Any:
+        """One of the store's models, with recurring texts embedded once."""
         with self._lock:
-            if self._embedder is None:
+            if model not in self._embedders:
                 from index.embed import embedder_for
                 from rag.vectors import CachingEmbedder
 
-                self._embedder = CachingEmbedder(
-                    embedder_for(self.settings),
+                self._embedders[model] = CachingEmbedder(
+                    embedder_for(self._model_settings[model]),
                     path=self.store.path / "sentence-vectors.sqlite",
                 )
-            return self._embedder
+            return self._embedders[model]
+
+    def serving(self, question_language: str, document_language: str) -> str:
+        """The store's model that serves this pair of languages (index/models.py)."""
+        return serving_model(self.models, question_language, document_language)
+
+    def settings_of(self, model: str) -> Settings:
+        """The settings with ``model``'s calibration (the store's own for a one-model store)."""
+        return self._model_settings[model]
+
+    def question_language(self, text: str) -> str:
+        """The language of a question (or of what is searched for on its behalf)."""
+        return _question_language(text, self.settings.languages)
 
     def documents(self, revision: int | None = None) -> dict[str, StoredDocument]:
         """Complete documents by id, cached per store revision."""
@@ -127,13 +157,49 @@ class Retriever:
             return self._lexical
 
     def _dense(
-        self, question: str, n: int, filters: Filters, documents: dict[str, StoredDocument]
+        self,
+        question: str,
+        n: int,
+        filters: Filters,
+        documents: dict[str, StoredDocument],
+        language: str | None,
+    ) -> list[list[str]]:
+        """One ranking per model: each model among the documents whose language it serves."""
+        if len(self.models) == 1:
+            return [self._dense_one(self.models[0], question, n, filters, documents, None)]
+        asked = language or self.question_language(question)
+        admitted = [d for d in documents.values() if filters.empty or filters.admits(d)]
+        served: dict[str, list[str]] = {}
+        for d in admitted:
+            served.setdefault(self.serving(asked, d.language), []).append(d.doc_id)
+        rankings = []
+        for model in self.models:
+            ids = served.get(model, [])
+            if len(ids) == len(admitted) and len(ids) == len(documents):
+                # every document (no filter): the same search as a store of this model alone
+                rankings.append(self._dense_one(model, question, n, filters, documents, None))
+            elif ids:
+                rankings.append(self._dense_one(model, question, n, filters, documents, ids))
+        return rankings
+
+    def _dense_one(
+        self,
+        model: str,
+        question: str,
+        n: int,
+        filters: Filters,
+        documents: dict[str, StoredDocument],
+        served: list[str] | None,
     ) -> list[str]:
         where: list[dict[str, Any]] = []
-        if filters.sources or filters.languages:
+        if served is not None or filters.sources or filters.languages:
             # Languages live in the manifest, not in the vectors' metadata (stores written
             # before language detection have none there): filter by document ids.
-            wanted = [d.doc_id for d in documents.values() if filters.admits(d)]
+            wanted = (
+                served
+                if served is not None
+                else [d.doc_id for d in documents.values() if filters.admits(d)]
+            )
             if not wanted:
                 return []
             where.append({"doc_id": {"$in": wanted}})
@@ -143,7 +209,8 @@ class Retriever:
             if filters.date_to:
                 where.append({"date_num": {"$lte": date_number(filters.date_to)}})
         clause = where[0] if len(where) == 1 else ({"$and": where} if where else None)
-        hits = self.store.query(self.embedder.embed_query(question), n, clause)
+        vector = self.embedder_of(model).embed_query(question)
+        hits = self.store.query(vector, n, clause, model=model)
         return [chunk_id for chunk_id, _ in hits]
 
     def _bm25(
@@ -163,18 +230,25 @@ class Retriever:
         return [chunk_id for chunk_id, _, _ in lexical.search(question, n, admits)]
 
     def retrieve(
-        self, question: str, top_k: int | None = None, filters: Filters | None = None
+        self,
+        question: str,
+        top_k: int | None = None,
+        filters: Filters | None = None,
+        language: str | None = None,
     ) -> list[Passage]:
-        """The ``top_k`` best passages for a question, by reciprocal rank fusion."""
+        """The ``top_k`` best passages for a question, by reciprocal rank fusion.
+        ``language``: the question's, which chooses the model serving each document in a
+        store of several models (detected when not given)."""
         filters = filters or Filters()
         top_k = top_k or self.settings.top_k
         revision = self.store.revision  # read once: both caches follow the same revision
         documents = self.documents(revision)
         n = max(self.settings.candidates, top_k)
-        dense = self._dense(question, n, filters, documents)
+        rankings = self._dense(question, n, filters, documents, language)
+        dense = rankings[0] if len(rankings) == 1 else _best_ranks(rankings)
         lexical = self._bm25(question, n, filters, documents, revision)
         fused: dict[str, float] = {}
-        for ranking in (dense, lexical):
+        for ranking in (*rankings, lexical):
             for rank, chunk_id in enumerate(ranking, start=1):
                 fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (self.settings.rrf_k + rank)
         best = sorted(fused, key=lambda c: -fused[c])[: max(top_k * 2, top_k)]
@@ -190,6 +264,15 @@ class Retriever:
                 self._reranker = make_reranker(self.settings.reranker)
             reranker = self._reranker
         return reranker.rerank(question, passages)[:top_k]
+
+
+def _best_ranks(rankings: Sequence[Sequence[str]]) -> list[str]:
+    """The chunks of several rankings ordered by their best rank in any of them."""
+    best: dict[str, int] = {}
+    for ranking in rankings:
+        for rank, chunk_id in enumerate(ranking):
+            best[chunk_id] = min(rank, best.get(chunk_id, rank))
+    return sorted(best, key=lambda c: best[c])
 
 
 _PAGED_FORMATS = frozenset({"pdf", "png", "jpg", "tiff"})

@@ -39,7 +39,10 @@ def pieces_seen(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
             def counted() -> Any:
                 for piece in vectors:
-                    seen.append(len(piece))
+                    # rows per model ({model: rows}); every model's piece has the same rows
+                    sizes = {len(rows) for rows in piece.values()}
+                    assert len(sizes) == 1 and set(piece) == set(self.models)
+                    seen.append(sizes.pop())
                     yield piece
 
             return original(self, files, vectors=counted())
