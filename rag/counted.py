@@ -111,8 +111,11 @@ def counted_similarity(q: Question, thing: str, language: str, embedder: Any) ->
         return None
     # a dictionary that knows the counted noun decides: a translation of it in the foreign
     # phrase is the thing asked about, none is another thing ("helicopters" / "пожарных")
-    # (its first word only: the second is as often a verb, "пилотов *работает*")
-    known = phrase_match(runs[:1], q.language, thing, language)
+    # (its first word only: the second is as often a verb, "пилотов *работает*"). A noun of
+    # the question phrase itself ("колко *души*", "сколько *человек*") counts people in the
+    # profile's words, not the dictionary's ("души" is "souls"): e5 judges it.
+    words = [] if _phrase_noun(q) else runs[:1]
+    known = phrase_match(words, q.language, thing, language)
     if known is not None:
         return 1.0 if known else 0.0
     import numpy as np
