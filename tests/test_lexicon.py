@@ -282,6 +282,30 @@ def test_a_count_of_teachers_still_answers_across_languages(small_rag: Any) -> N
     assert first.value == "48", answer.text
 
 
+def test_bm25_over_foreign_documents_searches_the_question_s_words_translated(
+    small_rag: Any,
+) -> None:
+    from rag.crosslang import translated_query
+    from rag.retrieve import Filters
+
+    text = "How many teachers work at the new school in Gabrovo?"
+    q = analyze(text, "en")
+    query = translated_query(q, "bg")
+    assert query is not None and query.startswith(text) and "учител" in query
+    retriever = small_rag.retriever
+    documents = retriever.documents()
+    revision = retriever.store.revision
+    bulgarian = Filters(languages=("bg",))
+    # the English words alone share nothing with the Bulgarian text
+    assert retriever._bm25(text, 5, bulgarian, documents, revision) == []
+    found = retriever._bm25(query, 5, bulgarian, documents, revision)
+    assert found, query
+    [chunk] = retriever.store.chunks(found[:1])
+    assert "48 учители" in chunk.text
+    # no dictionary for the pair: no translated query
+    assert translated_query(q, "be") is None
+
+
 def test_english_over_english_never_consults_the_dictionaries(
     small_rag: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
