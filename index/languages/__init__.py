@@ -286,6 +286,13 @@ class LanguageProfile(BaseModel):
         description="Hedges that soften a number, not a claim ('about', 'nearly'): a claim "
         "and its quote need not agree on them.",
     )
+    dictionaries: dict[str, str] = Field(
+        default_factory=dict,
+        description="Language code -> a bilingual dictionary from this language into that one, "
+        "in dictd format: the path of its files without their extension (.index, .dict.dz). "
+        "Its nouns match the question's nouns across languages (rag.lexicon); the other "
+        "direction reads it inverted. A missing file leaves the pair to the embedding alone.",
+    )
     place_prepositions: list[str] = Field(
         default_factory=list,
         description="Words before a place ('in', 'at'): a where-question's answer is a name "
