@@ -70,3 +70,18 @@ def test_a_name_after_the_questions_own_name_is_a_candidate() -> None:
     q = analyze("How many points did Kansas City score?")
     names = [n for n, _ in candidate_names(q, "Kansas City Chiefs won 23-20.")]
     assert "Chiefs" not in names
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "В каком городе теперь живёт владелец типографии?",
+        "У кого купили оружие?",
+        "С кем встретился министр?",
+        "О чём говорил министр?",
+    ],
+)
+def test_a_capitalised_preposition_opening_a_cyrillic_question_is_no_name(question: str) -> None:
+    """Names are read with one grammar whatever the language: the name stop words of the
+    profiles written in another script count too ("В", "У"; rag.grammar)."""
+    assert analyze(question, question_language(question)).entities == ()
