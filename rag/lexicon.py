@@ -170,6 +170,7 @@ def _translation_in(translation: tuple[str, ...], language: str, forms: Sequence
     )
 
 
+_SHARED = 2  # translations a text's word must share with the question's through its own
 _COGNATE_KEY = 3  # consonants: "mayor" (m-r) would be "море" and "мир" too
 
 
@@ -206,6 +207,7 @@ def translations_in(lex: Lexicon, word: str, text: str) -> bool | None:
     if back is None:
         return False
     mine = [{_plain(word), _plain(lemmas(word, lex.source))}]
+    shared: set[tuple[str, ...]] = set()
     for other in forms:
         for form in other:
             for translation in back.translations(form):
@@ -214,10 +216,12 @@ def translations_in(lex: Lexicon, word: str, text: str) -> bool | None:
                 if _translation_in(translation, lex.source, mine):
                     return True
             for translation in back.senses(form):
-                # or to a word sharing a translation with it, sense for sense
-                if lex.senses(translation[0]) & lex.senses(word):
-                    return True
-    return False
+                # or to words sharing translations with it, sense for sense: two at least,
+                # as "директор" -> "director", "manager" share "руководитель" and
+                # "начальник" with "chief"; one is chance ("человек" -> "machine" ->
+                # "самолёт" is no "aircraft")
+                shared |= lex.senses(translation[0]) & lex.senses(word)
+    return len(shared) >= _SHARED
 
 
 def phrase_match(words: Iterable[str], language: str, text: str, text_language: str) -> bool | None:

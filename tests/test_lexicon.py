@@ -88,6 +88,9 @@ def test_a_word_matches_by_translation_by_loanword_and_by_translation_back() -> 
     # "chief" is not "директор" in Mueller, but "директор" translates back to a word
     # sharing "руководитель" with it
     assert phrase_match(["chief"], "en", "Генеральный директор компании", "ru") is True
+    # one shared translation through a word of many senses is chance: "человек" ->
+    # "machine" -> "самолёт" does not make people aircraft
+    assert phrase_match(["aircraft"], "en", "4 300 человек", "ru") is False
     # a compound's translation is no synonym: "district attorney" -> "прокурор" does not
     # make a lawyer a prosecutor
     assert phrase_match(["prosecutor"], "en", "Адвокат", "ru") is False
