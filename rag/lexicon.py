@@ -40,7 +40,7 @@ __all__ = ["Lexicon", "lemmas", "lexicon", "phrase_match", "translations_in"]
 
 log = logging.getLogger(__name__)
 
-_FORMAT = 3  # bump when the parse changes: the cached maps are rebuilt
+_FORMAT = 5  # bump when the parse changes: the cached maps are rebuilt
 
 
 @functools.lru_cache(maxsize=4096)
@@ -75,6 +75,7 @@ def _plain(word: str) -> str:
 _STEM = 4
 _ENDING = 3
 _KIND = "+"  # the key prefix of a word's compounds' translations
+_MODIFIER = "~"  # the key prefix marking a word that is an adjective first
 
 
 def _same_word(a: str, b: str) -> bool:
@@ -110,7 +111,7 @@ class Lexicon:
 
     def __post_init__(self) -> None:
         for key in self.nouns:
-            if not key.startswith(_KIND):
+            if not key.startswith((_KIND, _MODIFIER)):
                 self._buckets.setdefault(key[:_STEM], []).append(key)
 
     def translations(self, word: str) -> frozenset[tuple[str, ...]]:
@@ -135,6 +136,8 @@ class Lexicon:
 
     def _lookup(self, word: str) -> frozenset[str]:
         forms = {_plain(word), _plain(lemmas(word, self.source))}
+        if any(_MODIFIER + f in self.nouns for f in forms):
+            return frozenset()  # not decided by its noun senses
         found = {f for f in forms if f in self.nouns or _KIND + f in self.nouns}
         if found:
             return frozenset(found)
@@ -170,6 +173,7 @@ def _translation_in(translation: tuple[str, ...], language: str, forms: Sequence
     )
 
 
+_FEW = 3  # senses of a word that is no hub of meanings
 _SHARED = 2  # translations a text's word must share with the question's through its own
 _COGNATE_KEY = 3  # consonants: "mayor" (m-r) would be "море" and "мир" too
 
@@ -218,9 +222,14 @@ def translations_in(lex: Lexicon, word: str, text: str) -> bool | None:
             for translation in back.senses(form):
                 # or to words sharing translations with it, sense for sense: two at least,
                 # as "директор" -> "director", "manager" share "руководитель" and
-                # "начальник" with "chief"; one is chance ("человек" -> "machine" ->
-                # "самолёт" is no "aircraft")
-                shared |= lex.senses(translation[0]) & lex.senses(word)
+                # "начальник" with "chief", or one through a word of few senses; one
+                # through a word of many is chance ("человек" -> "machine" -> "самолёт" is
+                # no "aircraft")
+                senses = lex.senses(translation[0])
+                overlap = senses & lex.senses(word)
+                if overlap and len(senses) <= _FEW:
+                    return True  # a word of few senses: "доктор" -> doctor, physician
+                shared |= overlap
     return len(shared) >= _SHARED
 
 
@@ -315,6 +324,10 @@ def _noun_map(index: Path, source: str, target: str) -> dict[str, frozenset[tupl
     for head, items in _entries(index, data):
         key = _plain(lemmas(head, source))
         for item in items:
+            if item == _MODIFIER:
+                if key == _plain(head):  # not "headed", an adjective lemmatised to "head"
+                    nouns.setdefault(_MODIFIER + key, set())
+                continue
             words = tuple(_plain(w) for w in item.removeprefix(_KIND).split())
             nouns.setdefault(_KIND + key if item.startswith(_KIND) else key, set()).add(words)
     cache.parent.mkdir(parents=True, exist_ok=True)
@@ -422,6 +435,11 @@ def _mueller(text: str, head: str) -> list[str]:
     body = re.sub(r"\([^()]*\)", " ", body)  # glosses in brackets
     body = " ".join(body.split())
     out: list[str] = []
+    first = _POS.search(body)
+    if first and first.group(1) == "a":
+        # an adjective first, a noun after ("military": "военный", then "the military"): a
+        # modifier in a question ("which military official"), not the noun asked about
+        out.append(_MODIFIER)
     pos = "n"  # an entry with no mark before its first sense is a noun's ("mayor")
     for piece in re.split(r"(_(?:n|v|a|adv|prep|pron|cj|int|num|predic|emph)\.)", body):
         mark = _POS.fullmatch(piece)

@@ -94,6 +94,9 @@ def test_a_word_matches_by_translation_by_loanword_and_by_translation_back() -> 
     # a compound's translation is no synonym: "district attorney" -> "прокурор" does not
     # make a lawyer a prosecutor
     assert phrase_match(["prosecutor"], "en", "Адвокат", "ru") is False
+    # an adjective first ("military": "военный", then "the military") modifies the noun
+    # asked about ("which military official"): not decided by its noun senses
+    assert phrase_match(["military"], "en", "капитан-лейтенант", "ru") is None
     # a word the dictionary does not know is not judged
     assert phrase_match(["qwertyness"], "en", "120 пожарных", "ru") is None
 
