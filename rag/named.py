@@ -108,7 +108,20 @@ def asked_noun(q: Question) -> list[str]:
         words.append(low)
         if len(words) >= _RUN:
             break
-    return _runs(words)
+    return _headed(q, words)
+
+
+def _headed(q: Question, words: list[str]) -> list[str]:
+    """The runs of ``words``, led by the question's head noun where an adjective stands
+    before it ("какая строительная компания": "компания", then "строительная компания"):
+    the first run is the noun a dictionary is asked about."""
+    from rag.terms import lexicon as terms_lexicon
+
+    lex = terms_lexicon(q.language)
+    head = next((i for i, w in enumerate(words) if lex.terms(w) & q.kind_noun), 0)
+    if head == 0:
+        return _runs(words)
+    return [words[head], " ".join(words[: head + 1])]
 
 
 def _runs(words: Sequence[str]) -> list[str]:
