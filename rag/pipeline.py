@@ -10,11 +10,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from index.languages import get_profile
 from rag import crosslang
 from rag.compose import render
+from rag.doc_names import unnamed_documents
 from rag.evidence import (
     Evidence,
     Unit,
@@ -85,13 +87,26 @@ def select_evidence(
         model = retriever.serving(q.language, q.language)
         embedder, settings = retriever.embedder_of(model), retriever.settings_of(model)
         similarities = embed_units(embedder, q.text, [u.matched for u in same])
-        ranked += score_units(
+        scored = score_units(
             q,
             same,
             [float(s) for s in similarities],
             settings,
             premise_gaps,
             WordSimilarity(embedder, settings.evidence_amount_thing_similarity),
+        )
+        # a name asked about a place or body a document never names is not in that document
+        # (rag.doc_names; across languages rag.crosslang weighs the names itself)
+        unnamed = unnamed_documents(q, same, texts.__getitem__, retriever.documents())
+        penalty = settings.evidence_penalty
+        ranked += sorted(
+            (
+                replace(e, score=e.score * penalty, has_entities=False)
+                if e.unit.passage.doc_id in unnamed
+                else e
+                for e in scored
+            ),
+            key=lambda e: -e.score,
         )
     if cross:
         ranked.sort(key=lambda e: -e.score)

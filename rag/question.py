@@ -8,7 +8,6 @@ the phrase pattern of the attribute asked for, stop and scaffold words.
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -26,6 +25,7 @@ from rag.answer_values import (
     value_candidates,
 )
 from rag.normalize import extract_dates, extract_names, extract_quantities
+from rag.question_identify import asks_several, phrase_of, phrase_positions, picks_one
 from rag.terms import lexicon
 
 # The values of a text that could answer live in rag.answer_values; they are re-exported
@@ -101,15 +101,6 @@ class Question:
         return self.kind in VALUE_KINDS
 
 
-def _phrase_positions(text: str, phrases: list[str]) -> list[tuple[int, int]]:
-    """(start, -length) of every whole-word occurrence of each phrase in lower-case ``text``."""
-    found = []
-    for phrase in phrases:
-        for match in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", text):
-            found.append((match.start(), -len(phrase)))
-    return found
-
-
 def _target(lowered: str, profile: LanguageProfile, kind: str | None) -> str:
     """The words right after the question phrase of ``kind``, up to the first stop word
     (through a coordinator between nouns: "how many fraud and conspiracy counts"). A phrase
@@ -117,7 +108,7 @@ def _target(lowered: str, profile: LanguageProfile, kind: str | None) -> str:
     earn"), not by a counted noun: no target."""
     if kind is None:
         return ""
-    positions = sorted(_phrase_positions(lowered, profile.question_words.get(kind, [])))
+    positions = sorted(phrase_positions(lowered, profile.question_words.get(kind, [])))
     if not positions:
         return ""
     start, negative_length = positions[0]
@@ -176,70 +167,32 @@ def _kind_and_noun(question: str, profile: LanguageProfile) -> tuple[str | None,
             if first_word in phrases:
                 candidates.append((0, -len(first_word), name))
             continue
-        candidates.extend((pos, neg, name) for pos, neg in _phrase_positions(lowered, phrases))
+        candidates.extend((pos, neg, name) for pos, neg in phrase_positions(lowered, phrases))
     # "how deep", "how tall": a measure, whichever adjective ("when" later in "How deep in
     # the red was Alameda when ..." does not make it a date question)
     candidates.extend((pos, neg, "number") for pos, neg in _degree_phrases(lowered, profile))
     kind: str | None = min(candidates)[2] if candidates else None
     if kind == "definition":
         kind = _identifying(lowered, candidates, profile)
-    if kind in (None, "definition", "list"):
-        # a word of a name the question gives is no head noun ("Which *Ohio State* kicker")
-        named = {w for n in extract_names(question) for w in n.lower().split()}
+    # a bare identifying word that is also a question phrase ("коя" is "who" and "which")
+    # says no more than "which": the noun after it says the kind ("Коя корабостроителница")
+    generic = kind in (None, "definition") or (
+        candidates and phrase_of(lowered, min(candidates)) in profile.identify_words
+    )
+    # a word of a name the question gives is no head noun ("Which *Ohio State* kicker")
+    named = {w for n in extract_names(question) for w in n.lower().split()}
+    if generic or kind == "list":
         noun_kind, noun = _head_noun_kind(lowered, profile, named)
         if noun_kind is not None:
             return noun_kind, noun
-    if kind in (None, "definition") and _asks_several(lowered, profile):
+    if generic and asks_several(lowered, profile):
         return "name", ""  # "Which of her children ...?", "Which two forwards ...?"
-    one = _picks_one(lowered, profile)
-    if kind in (None, "definition") and one is not None:
+    one = picks_one(lowered, profile, named)
+    if generic and one is not None:
         if one in profile.measure_words:
             return "number", one  # "In which minute ...?": a position on a scale of units
         return "name", one  # "Which pop star, ...?" picks out one named thing
     return kind, ""
-
-
-def _asks_several(lowered: str, profile: LanguageProfile) -> bool:
-    """ "Who are the starting pitchers ...?", "Which of Jada's children ...?" (a phrase of
-    the profile), "Which two forwards ...?" (a number above one after an identifying word):
-    the question asks for several names."""
-    if _phrase_positions(lowered, profile.plural_phrases):
-        return True
-    split = [w.strip("?,.;:!") for w in lowered.split()]
-    for word, after in itertools.pairwise(split):
-        if word in profile.identify_words:
-            counted = extract_quantities(after)
-            return any(x.unit is None and x.value > 1 for x in counted)
-    return False
-
-
-def _picks_one(lowered: str, profile: LanguageProfile) -> str | None:
-    """A question opening with an identifying word ("which", "at which") and a singular
-    noun phrase asks for one name; "Which receivers ...?" asks for a list. Singular: every
-    word of the phrase (up to a stop word or punctuation, three at most) is its own lemma.
-    Without a lemmatiser number cannot be told, and the rule does not apply. Returns the
-    phrase's head noun ("Which billionaire *investor* ..."), None when the rule fails."""
-    if not profile.lemmatizer:
-        return None
-    split = lowered.split()
-    # a preposition may stand before it ("At which stadium ...", "In which film ...")
-    opening = next((i for i, w in enumerate(split[:2]) if w in profile.identify_words), None)
-    if opening is None or (opening and split[0] not in profile.stopwords):
-        return None
-    import simplemma
-
-    words = []
-    for raw in split[opening + 1 : opening + 4]:
-        word = raw.strip("?,.;:!\"'“”‘’")
-        if not word or word in profile.stopwords:
-            break
-        words.append(word)
-        if word != raw:
-            break  # punctuation ends the phrase
-    # (a name's lemma keeps its capital: "ohio" -> "Ohio")
-    if words and all(simplemma.lemmatize(w, lang=profile.lemmatizer).lower() == w for w in words):
-        return words[-1]
-    return None
 
 
 def _identifying(
@@ -338,7 +291,7 @@ def analyze(text: str, language: str = "en") -> Question:
     # not what the question is about: its words are not a topic the evidence must repeat.
     lowered_text = " ".join(text.lower().split())
     for phrase in profile.question_words.get(kind or "", []):
-        if _phrase_positions(lowered_text, [phrase]):
+        if phrase_positions(lowered_text, [phrase]):
             focus -= lex.terms(phrase)
     degree = _degree_phrases(lowered_text, profile)
     measured: frozenset[str] = frozenset()
@@ -357,21 +310,21 @@ def analyze(text: str, language: str = "en") -> Question:
         and bool(degree)
         and min(degree)[0]
         == min(
-            (p for p, _ in _phrase_positions(lowered_text, profile.question_words.get(kind, []))),
+            (p for p, _ in phrase_positions(lowered_text, profile.question_words.get(kind, []))),
             default=min(degree)[0],
         )
     )
     # the phrase or head noun that set the kind asks for a percentage ("by what percentage",
     # "what is the percent of"), not a word elsewhere ("how small was the percentage gap")
     kind_phrases = sorted(
-        _phrase_positions(lowered_text, profile.question_words.get(kind or "", []))
+        phrase_positions(lowered_text, profile.question_words.get(kind or "", []))
     )
     asking = noun
     if kind_phrases:
         start, negative_length = kind_phrases[0]
         asking += " " + lowered_text[start : start - negative_length]
     wants_percent = kind in ("number", "amount") and bool(
-        _phrase_positions(asking, profile.percent_questions)
+        phrase_positions(asking, profile.percent_questions)
     )
     return Question(
         text=text,
@@ -388,7 +341,7 @@ def analyze(text: str, language: str = "en") -> Question:
         target=frozenset(target),
         target_text=target_text,
         kind_noun=frozenset(kind_noun),
-        plural=kind in NAME_KINDS and _asks_several(lowered_text, profile),
+        plural=kind in NAME_KINDS and asks_several(lowered_text, profile),
         measure=measure,
         wants_percent=wants_percent,
         measured=measured,

@@ -235,10 +235,13 @@ class Retriever:
         top_k: int | None = None,
         filters: Filters | None = None,
         language: str | None = None,
+        lexical_query: str | None = None,
     ) -> list[Passage]:
         """The ``top_k`` best passages for a question, by reciprocal rank fusion.
         ``language``: the question's, which chooses the model serving each document in a
-        store of several models (detected when not given)."""
+        store of several models (detected when not given). ``lexical_query``: BM25's query
+        when it is more than the question (its words translated into the documents'
+        language, rag.crosslang)."""
         filters = filters or Filters()
         top_k = top_k or self.settings.top_k
         revision = self.store.revision  # read once: both caches follow the same revision
@@ -246,7 +249,7 @@ class Retriever:
         n = max(self.settings.candidates, top_k)
         rankings = self._dense(question, n, filters, documents, language)
         dense = rankings[0] if len(rankings) == 1 else _best_ranks(rankings)
-        lexical = self._bm25(question, n, filters, documents, revision)
+        lexical = self._bm25(lexical_query or question, n, filters, documents, revision)
         fused: dict[str, float] = {}
         for ranking in (*rankings, lexical):
             for rank, chunk_id in enumerate(ranking, start=1):

@@ -225,6 +225,7 @@ def test_layers_import_only_downwards() -> None:
     [
         "rag.question",
         "rag.answer_values",
+        "rag.question_identify",
         "rag.crosslang",
         "rag.crosslang_match",
         "rag.crosslang_values",

@@ -124,6 +124,13 @@ class LanguageProfile(BaseModel):
         "question opening with one asks for a name unless a phrase or head noun says "
         "another kind (lower-case).",
     )
+    identify_words_singular: bool = Field(
+        default=False,
+        description="The identify_words are singular forms agreeing with their noun ('какой', "
+        "'коя'; the plural 'какие' is not one): a question opening with one asks for one named "
+        "thing whatever the noun's case. Without this the noun's number is read from its "
+        "lemma ('which architect' asks for one, 'which architects' for several).",
+    )
     plural_phrases: list[str] = Field(
         default_factory=list,
         description="Question phrases that ask for several names ('who are the', 'which of'): "
@@ -278,6 +285,13 @@ class LanguageProfile(BaseModel):
         default_factory=list,
         description="Hedges that soften a number, not a claim ('about', 'nearly'): a claim "
         "and its quote need not agree on them.",
+    )
+    dictionaries: dict[str, str] = Field(
+        default_factory=dict,
+        description="Language code -> a bilingual dictionary from this language into that one, "
+        "in dictd format: the path of its files without their extension (.index, .dict.dz). "
+        "Its nouns match the question's nouns across languages (rag.lexicon); the other "
+        "direction reads it inverted. A missing file leaves the pair to the embedding alone.",
     )
     place_prepositions: list[str] = Field(
         default_factory=list,

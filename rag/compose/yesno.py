@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from index.languages import get_profile
-from index.sentences import header_value
+from rag.doc_names import document_header
 from rag.evidence import Evidence
 from rag.normalize import extract_names, name_in_texts
 from rag.question import Question
@@ -106,23 +106,13 @@ def _reported(clause: str, language: str) -> tuple[list[str], str] | None:
     return (names, content) if names and content else None
 
 
-def _header(text: str) -> str:
-    """The metadata lines a document opens with ("source: The Verge", "published: ...")."""
-    lines = []
-    for line in text.lstrip().splitlines():
-        if header_value(line.strip()) is None:
-            break
-        lines.append(line)
-    return "\n".join(lines)
-
-
 def _headers(document_text: DocumentText) -> DocumentText:
     """Each document's header by its id, read once per question."""
     read: dict[str, str] = {}
 
     def header_of(doc_id: str) -> str:
         if doc_id not in read:
-            read[doc_id] = _header(document_text(doc_id))
+            read[doc_id] = document_header(document_text(doc_id))
         return read[doc_id]
 
     return header_of

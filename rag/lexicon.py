@@ -1,0 +1,459 @@
+"""Bilingual dictionaries: which nouns of one language translate which of another.
+
+multilingual-e5-small does not tell single nouns apart across languages: "helicopters" is as
+close to "врачей" (0.80-0.87) as to "вертолётов" (0.80-0.95), "mayor" to "заместник-кмет" as to
+"кмет". A dictionary does: Mueller's English-Russian dictionary gives "helicopter" ->
+"вертолёт, геликоптер", FreeDict's English-Bulgarian "mayor" -> "кмет, градоначалник". Across
+languages the question's noun (what a count counts, the role a name is asked in, what the
+question is about) is looked up here; when the dictionary knows it, a translation in the
+foreign sentence is a match and none is not, whatever the embedding says. Words it does not
+know are left to the embedding.
+
+Which dictionary serves which pair of languages is data: ``dictionaries`` in the language
+profile of the dictionary's source language (``en.yaml``: ``ru`` -> Mueller's dictd files).
+The other direction (a Russian question over English sources) reads the same dictionary
+inverted. Only nouns are kept (noun senses, by the dictionaries' part-of-speech marks): they
+are what a count counts and what a role is; verbs and adjectives translate too loosely. A
+missing dictionary file is logged once and the pair falls back to the embedding alone.
+
+Parsing a dictionary takes seconds; its noun map is cached as JSON under the settings'
+``cache_dir``, keyed by the dictionary file's hash, so a process pays only the load.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import hashlib
+import json
+import logging
+import os
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index.languages import UnknownLanguage, get_profile
+
+__all__ = ["Lexicon", "lemmas", "lexicon", "phrase_match", "translations_in"]
+
+log = logging.getLogger(__name__)
+
+_FORMAT = 5  # bump when the parse changes: the cached maps are rebuilt
+
+
+@functools.lru_cache(maxsize=4096)
+def lemmas(phrase: str, language: str) -> str:
+    """``phrase`` with each word lemmatised by the profile's lemmatiser (simplemma; lower
+    case as it is, without one): inflection moves a word away from its meaning in the
+    embedding ("ліжок" / "beds" is less close than "ліжко" / "bed") and from its dictionary
+    form."""
+    try:
+        code = get_profile(language).lemmatizer
+    except UnknownLanguage:
+        code = None
+    if not code:
+        return phrase.lower()
+    import simplemma
+
+    return " ".join(simplemma.lemmatize(w, lang=code).lower() for w in phrase.lower().split())
+
+
+def _plain(word: str) -> str:
+    """Lower case without stress marks and with "ё" as "е" (dictionaries mark stress and
+    write "ё"; texts mostly do neither)."""
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    kept = "".join(c for c in decomposed if c not in "\u0301\u0300")
+    return unicodedata.normalize("NFC", kept).replace("ё", "е")
+
+
+# Two forms of one word: the same stem with an inflection ending either side ("линейки" /
+# "линейка", "вертолётов" / "вертолёт"). The lemmatisers miss some forms (simplemma reads
+# Bulgarian "линейки" as "линея"), so a dictionary form is compared with both the word and
+# its lemma, and equal stems of at least _STEM letters with endings of at most _ENDING count.
+_STEM = 4
+_ENDING = 3
+_KIND = "+"  # the key prefix of a word's compounds' translations
+_MODIFIER = "~"  # the key prefix marking a word that is an adjective first
+
+
+def _same_word(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    # English inflects with at most two letters ("home" / "homes"); "work" / "workers" is
+    # another word
+    ending = 2 if a.isascii() and b.isascii() else _ENDING
+    short = min(len(a), len(b))
+    if n < _STEM and not (n == short and short >= 3 and max(len(a), len(b)) - n <= 1):
+        return False
+    return len(a) - n <= ending and len(b) - n <= ending
+
+
+@dataclass
+class Lexicon:
+    """Nouns of ``source`` -> their translations in ``target``, each a tuple of plain
+    dictionary words ("медицинска", "сестра"). Looked up by a word's lemma or its form.
+    A key "+word" holds the translations of compounds naming kinds of the word ("public
+    prosecutor" -> "прокурор" under "+prosecutor"): a match, but no synonym to reason
+    through ("district attorney" -> "прокурор" does not make a lawyer a prosecutor)."""
+
+    source: str
+    target: str
+    nouns: dict[str, frozenset[tuple[str, ...]]]
+    _buckets: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _seen: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for key in self.nouns:
+            if not key.startswith((_KIND, _MODIFIER)):
+                self._buckets.setdefault(key[:_STEM], []).append(key)
+
+    def translations(self, word: str) -> frozenset[tuple[str, ...]]:
+        """The translations of the noun ``word`` (any form, in ``source``) and of its
+        compounds; empty when the dictionary does not know it as a noun."""
+        out: set[tuple[str, ...]] = set()
+        for key in self._keys(word):
+            out |= self.nouns.get(key, frozenset()) | self.nouns.get(_KIND + key, frozenset())
+        return frozenset(out)
+
+    def senses(self, word: str) -> frozenset[tuple[str, ...]]:
+        """The translations of the noun ``word`` itself, without its compounds'."""
+        out: set[tuple[str, ...]] = set()
+        for key in self._keys(word):
+            out |= self.nouns.get(key, frozenset())
+        return frozenset(out)
+
+    def _keys(self, word: str) -> frozenset[str]:
+        if word not in self._seen:
+            self._seen[word] = self._lookup(word)
+        return self._seen[word]
+
+    def _lookup(self, word: str) -> frozenset[str]:
+        forms = {_plain(word), _plain(lemmas(word, self.source))}
+        if any(_MODIFIER + f in self.nouns for f in forms):
+            return frozenset()  # not decided by its noun senses
+        found = {f for f in forms if f in self.nouns or _KIND + f in self.nouns}
+        if found:
+            return frozenset(found)
+        for form in forms:  # an inflected form the lemmatiser left as it is
+            for key in self._buckets.get(form[:_STEM], []):
+                if _same_word(form, key):
+                    found.add(key)
+        return frozenset(found)
+
+    def knows(self, word: str) -> bool:
+        return bool(self.translations(word))
+
+
+def _forms(text: str, language: str) -> list[set[str]]:
+    """Per word of ``text``: its plain form and its lemma's."""
+    words = re.findall(r"[^\W\d_][\w'-]*", text)
+    return [{_plain(w), _plain(lemmas(w, language))} for w in words]
+
+
+def _word_in(word: str, language: str, forms: Sequence[set[str]]) -> bool:
+    mine = {word, _plain(lemmas(word, language))}
+    return any(_same_word(t, f) for t in mine for other in forms for f in other)
+
+
+def _translation_in(translation: tuple[str, ...], language: str, forms: Sequence[set[str]]) -> bool:
+    """Is ``translation`` in a text (its words' ``forms``)? Every word of it, or its longest,
+    the specific one: "буксирное судно" (tugboat) is in "14 буксиров"."""
+    longest = max(translation, key=len)
+    return _word_in(longest, language, forms) and (
+        len(translation) == 1
+        or len(longest) >= 6
+        or all(_word_in(t, language, forms) for t in translation)
+    )
+
+
+_FEW = 3  # senses of a word that is no hub of meanings
+_SHARED = 2  # translations a text's word must share with the question's through its own
+_COGNATE_KEY = 3  # consonants: "mayor" (m-r) would be "море" and "мир" too
+
+
+def _cognate(word: str, forms: Sequence[set[str]]) -> bool:
+    """Is ``word`` written in the text in another script, as a loanword ("dockers" /
+    "докери", "terminal" / "терминале")? Compared as names are (index.translit), on
+    consonant skeletons long enough not to meet by chance."""
+    from index.translit import name_key, names_match
+
+    if len(name_key(word)) < _COGNATE_KEY:
+        return False
+    return any(names_match(word, f) for other in forms for f in other if len(f) >= len(word) - 2)
+
+
+def translations_in(lex: Lexicon, word: str, text: str) -> bool | None:
+    """Does ``text`` (in ``lex.target``) hold a translation of ``word`` (in ``lex.source``)?
+    None when the dictionary does not know ``word``. The same word as a loanword in the
+    other script counts ("docker" / "докер": FreeDict knows only the plant "docker").
+
+    A dictionary gives some translations, not every synonym ("chief": "глава, начальник,
+    руководитель", not "директор"), so a word of the text also matches when one of its own
+    translations back shares a translation with ``word``: "директор" -> "director" ->
+    "руководитель". Words that only look alike do not ("пожарных" -> "fireman" shares
+    nothing with "helicopter")."""
+    found = lex.translations(word)
+    if not found:
+        return None
+    forms = _forms(text, lex.target)
+    if any(_translation_in(t, lex.target, forms) for t in found):
+        return True
+    if _cognate(lemmas(word, lex.source), forms):
+        return True
+    back = lexicon(lex.target, lex.source)
+    if back is None:
+        return False
+    mine = [{_plain(word), _plain(lemmas(word, lex.source))}]
+    shared: set[tuple[str, ...]] = set()
+    for other in forms:
+        for form in other:
+            for translation in back.translations(form):
+                # the text's word translates back to the question's ("chief" ->
+                # "руководитель" for "руководит")
+                if _translation_in(translation, lex.source, mine):
+                    return True
+            for translation in back.senses(form):
+                # or to words sharing translations with it, sense for sense: two at least,
+                # as "директор" -> "director", "manager" share "руководитель" and
+                # "начальник" with "chief", or one through a word of few senses; one
+                # through a word of many is chance ("человек" -> "machine" -> "самолёт" is
+                # no "aircraft")
+                senses = lex.senses(translation[0])
+                overlap = senses & lex.senses(word)
+                if overlap and len(senses) <= _FEW:
+                    return True  # a word of few senses: "доктор" -> doctor, physician
+                shared |= overlap
+    return len(shared) >= _SHARED
+
+
+def phrase_match(words: Iterable[str], language: str, text: str, text_language: str) -> bool | None:
+    """Does ``text`` (in ``text_language``) translate one of ``words`` (in ``language``)?
+    None when no dictionary serves the pair or it knows none of the words; else True when a
+    translation of one known word is in ``text``, False when none is."""
+    lex = lexicon(language, text_language)
+    if lex is None:
+        return None
+    verdicts = [translations_in(lex, w, text) for w in words]
+    known = [v for v in verdicts if v is not None]
+    if not known:
+        return None
+    return any(known)
+
+
+# ---------------------------------------------------------------- which dictionary, cached
+
+
+@functools.lru_cache(maxsize=32)
+def lexicon(source: str, target: str) -> Lexicon | None:
+    """The noun lexicon from ``source`` into ``target``: a profile's dictionary read as it
+    is, or the other language's read inverted; None (logged once) when there is none or its
+    file is missing."""
+    if source == target:
+        return None
+    for owner, other, inverted in ((source, target, False), (target, source, True)):
+        try:
+            path = get_profile(owner).dictionaries.get(other)
+        except UnknownLanguage:
+            continue
+        if not path:
+            continue
+        index = Path(path)
+        if not (_with(index, ".index").is_file() and _data_file(index).is_file()):
+            log.warning(
+                "bilingual dictionary %s (%s -> %s) is missing: across these languages "
+                "nouns are matched by the embedding alone (make dictionaries)",
+                index,
+                owner,
+                other,
+            )
+            return None
+        nouns = _noun_map(index, owner, other)
+        return Lexicon(source, target, _inverted(nouns) if inverted else nouns)
+    return None
+
+
+def _with(index: Path, suffix: str) -> Path:
+    return index.parent / (index.name + suffix)
+
+
+def _data_file(index: Path) -> Path:
+    for suffix in (".dict.dz", ".dict"):
+        candidate = _with(index, suffix)
+        if candidate.is_file():
+            return candidate
+    return _with(index, ".dict.dz")
+
+
+def _inverted(
+    nouns: dict[str, frozenset[tuple[str, ...]]],
+) -> dict[str, frozenset[tuple[str, ...]]]:
+    """target word -> source nouns, from single-word translations (a phrase such as
+    "медицинска сестра" is not a word a question would be looked up by)."""
+    out: dict[str, set[tuple[str, ...]]] = {}
+    for head, found in nouns.items():
+        kind = head.startswith(_KIND)
+        for translation in found:
+            if len(translation) == 1:
+                key = _KIND + translation[0] if kind else translation[0]
+                out.setdefault(key, set()).add((head.removeprefix(_KIND),))
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _noun_map(index: Path, source: str, target: str) -> dict[str, frozenset[tuple[str, ...]]]:
+    """The dictionary's noun map, from the cache when its file has not changed."""
+    data = _data_file(index)
+    digest = hashlib.sha256(data.read_bytes()).hexdigest()[:20]
+    from index.settings import get_settings
+
+    cache = get_settings().cache_dir / "lexicon" / f"{index.name}-{digest}-v{_FORMAT}.json"
+    if cache.is_file():
+        try:
+            raw = json.loads(cache.read_text(encoding="utf-8"))
+            return {k: frozenset(tuple(t) for t in v) for k, v in raw.items()}
+        except (OSError, ValueError):
+            log.warning("unreadable lexicon cache %s: parsing the dictionary again", cache)
+    log.info("parsing bilingual dictionary %s (%s -> %s), once", index, source, target)
+    nouns: dict[str, set[tuple[str, ...]]] = {}
+    for head, items in _entries(index, data):
+        key = _plain(lemmas(head, source))
+        for item in items:
+            if item == _MODIFIER:
+                if key == _plain(head):  # not "headed", an adjective lemmatised to "head"
+                    nouns.setdefault(_MODIFIER + key, set())
+                continue
+            words = tuple(_plain(w) for w in item.removeprefix(_KIND).split())
+            nouns.setdefault(_KIND + key if item.startswith(_KIND) else key, set()).add(words)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(
+        json.dumps({k: sorted(v) for k, v in nouns.items()}, ensure_ascii=False), encoding="utf-8"
+    )
+    os.replace(tmp, cache)  # whole or absent for a concurrent reader
+    return {k: frozenset(v) for k, v in nouns.items()}
+
+
+# ---------------------------------------------------------------- dictd parsing
+
+_B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+
+def _b64(text: str) -> int:
+    n = 0
+    for c in text:
+        n = n * 64 + _B64.index(c)
+    return n
+
+
+def _entries(index: Path, data: Path) -> Iterator[tuple[str, list[str]]]:
+    """(headword, its noun translations, "+" before those of its compounds) of a dictd
+    dictionary: one-word lower-case headwords only; the format of each dictionary's
+    entries is recognised by its text."""
+    opener = gzip.open if data.suffix == ".dz" else open  # dictzip is gzip-readable
+    with opener(data, "rb") as fh:
+        blob = fh.read()
+    for line in _with(index, ".index").read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) < 3 or parts[0].startswith("00database") or parts[0].startswith("00-"):
+            continue
+        head = parts[0].strip()
+        if not re.fullmatch(r"[a-z][a-z-]*", head):
+            continue
+        text = blob[_b64(parts[1]) : _b64(parts[1]) + _b64(parts[2])].decode("utf-8", "replace")
+        freedict = re.search(r"^\S.*<[a-z.]+>\s*$", text, re.M)
+        items = _freedict(text) if freedict else _mueller(text, head)
+        if items:
+            yield head, items
+
+
+_CYRILLIC_ITEM = re.compile(r"[а-яёіўєїґ\u0301\u0300]+(?:[ -][а-яёіўєїґ\u0301\u0300]+){0,2}")
+
+
+def _items(segment: str) -> list[str]:
+    """Comma-separated translations of one sense: up to three Cyrillic words each."""
+    out = []
+    for item in segment.split(","):
+        item = " ".join(item.lower().split())
+        if _CYRILLIC_ITEM.fullmatch(item):
+            out.append(item)
+    return out
+
+
+def _compound(example: str, head: str) -> list[str]:
+    """The translation of an example that is a compound ending in the headword ("public
+    prosecutor прокурор"); [] for any other example."""
+    found = re.fullmatch(r"\s*([A-Za-z][A-Za-z' -]*?)\s+([^A-Za-z]+)", example)
+    if not found:
+        return []
+    english = found.group(1).lower().split()
+    if len(english) < 2 or english[0] == "to" or english[-1] not in (head, head + "s"):
+        return []
+    return [_KIND + item for item in _items(found.group(2))]
+
+
+def _freedict(text: str) -> list[str]:
+    """FreeDict: a header "head /ipa/ <n>", then numbered translation lines, each followed
+    by an English gloss. Noun entries only."""
+    lines = text.splitlines()
+    if not lines or not re.search(r"<n>\s*$", lines[0]):
+        return []
+    out: list[str] = []
+    for line in lines[1:]:
+        if re.search(r"[A-Za-z]", line):
+            continue  # the English gloss
+        line = re.sub(r"^\s*\d+\.\s*", "", line)
+        line = re.sub(r"\s\d+\.\s*$", "", line)
+        out.extend(_items(line))
+    return out
+
+
+# Mueller marks a part of speech "_n.", "_v.", "_a." ...; a usage label "_ам.", "_разг." ...
+# Senses of another part of speech than a noun are left out, and so are senses of another
+# variety or register (American, slang, poetic, dated): "ship" is "самолёт" only in American
+# slang.
+_POS = re.compile(r"_(n|v|a|adv|prep|pron|cj|int|num|predic|emph)\.")
+_DROPPED = re.compile(
+    r"_(ам|разг|жарг|сл|поэт|уст|шутл|диал|шотл|ирл|австрал|редк|презр|груб|ирон|бран|"
+    r"ист|библ|миф|школ|амер|фам|ласк|неодобр|вульг|арх|книжн|ритор|attr)\."
+)
+
+
+def _mueller(text: str, head: str) -> list[str]:
+    """Mueller: numbered senses ("1. _n." parts of speech, "1)" senses) whose translations
+    are followed, after a semicolon, by English examples with their translations. An
+    example that is a compound of the headword ("public prosecutor прокурор") names a kind
+    of it: its translation is kept; other examples ("bed of straw соломенный тюфяк", "to
+    make the bed стлать постель") are not."""
+    body = text.split("\n", 1)[1] if "\n" in text else ""
+    body = re.sub(r"\[[^\]]*\]", " ", body)  # transcription
+    body = re.sub(r"\([^()]*\)", " ", body)  # glosses in brackets
+    body = " ".join(body.split())
+    out: list[str] = []
+    first = _POS.search(body)
+    if first and first.group(1) == "a":
+        # an adjective first, a noun after ("military": "военный", then "the military"): a
+        # modifier in a question ("which military official"), not the noun asked about
+        out.append(_MODIFIER)
+    pos = "n"  # an entry with no mark before its first sense is a noun's ("mayor")
+    for piece in re.split(r"(_(?:n|v|a|adv|prep|pron|cj|int|num|predic|emph)\.)", body):
+        mark = _POS.fullmatch(piece)
+        if mark:
+            pos = mark.group(1)
+            continue
+        if pos != "n":
+            continue
+        for segment in re.split(r";|(?:^|\s)\d+[.)](?=\s|$)", piece):
+            if _DROPPED.search(segment):
+                continue  # another register
+            segment = re.sub(r"_\S+\.", " ", segment)
+            if re.search(r"[A-Za-z]", segment):
+                out.extend(_compound(segment, head))
+                continue
+            out.extend(_items(segment))
+    return out
