@@ -23,18 +23,18 @@ Parsing a dictionary takes seconds; its noun map is cached as JSON under the set
 from __future__ import annotations
 
 import functools
-import gzip
 import hashlib
 import json
 import logging
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.languages import UnknownLanguage, get_profile
+from rag.lexicon_dictd import KIND, MODIFIER, entries
 
 __all__ = ["Lexicon", "lemmas", "lexicon", "phrase_match", "translations_in"]
 
@@ -74,8 +74,8 @@ def _plain(word: str) -> str:
 # its lemma, and equal stems of at least _STEM letters with endings of at most _ENDING count.
 _STEM = 4
 _ENDING = 3
-_KIND = "+"  # the key prefix of a word's compounds' translations
-_MODIFIER = "~"  # the key prefix marking a word that is an adjective first
+_KIND = KIND  # the key prefix of a word's compounds' translations
+_MODIFIER = MODIFIER  # the key prefix marking a word that is an adjective first
 
 
 def _same_word(a: str, b: str) -> bool:
@@ -321,7 +321,7 @@ def _noun_map(index: Path, source: str, target: str) -> dict[str, frozenset[tupl
             log.warning("unreadable lexicon cache %s: parsing the dictionary again", cache)
     log.info("parsing bilingual dictionary %s (%s -> %s), once", index, source, target)
     nouns: dict[str, set[tuple[str, ...]]] = {}
-    for head, items in _entries(index, data):
+    for head, items in entries(index, data):
         key = _plain(lemmas(head, source))
         for item in items:
             if item == _MODIFIER:
@@ -337,123 +337,3 @@ def _noun_map(index: Path, source: str, target: str) -> dict[str, frozenset[tupl
     )
     os.replace(tmp, cache)  # whole or absent for a concurrent reader
     return {k: frozenset(v) for k, v in nouns.items()}
-
-
-# ---------------------------------------------------------------- dictd parsing
-
-_B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-
-
-def _b64(text: str) -> int:
-    n = 0
-    for c in text:
-        n = n * 64 + _B64.index(c)
-    return n
-
-
-def _entries(index: Path, data: Path) -> Iterator[tuple[str, list[str]]]:
-    """(headword, its noun translations, "+" before those of its compounds) of a dictd
-    dictionary: one-word lower-case headwords only; the format of each dictionary's
-    entries is recognised by its text."""
-    opener = gzip.open if data.suffix == ".dz" else open  # dictzip is gzip-readable
-    with opener(data, "rb") as fh:
-        blob = fh.read()
-    for line in _with(index, ".index").read_text(encoding="utf-8").splitlines():
-        parts = line.split("\t")
-        if len(parts) < 3 or parts[0].startswith("00database") or parts[0].startswith("00-"):
-            continue
-        head = parts[0].strip()
-        if not re.fullmatch(r"[a-z][a-z-]*", head):
-            continue
-        text = blob[_b64(parts[1]) : _b64(parts[1]) + _b64(parts[2])].decode("utf-8", "replace")
-        freedict = re.search(r"^\S.*<[a-z.]+>\s*$", text, re.M)
-        items = _freedict(text) if freedict else _mueller(text, head)
-        if items:
-            yield head, items
-
-
-_CYRILLIC_ITEM = re.compile(r"[а-яёіўєїґ\u0301\u0300]+(?:[ -][а-яёіўєїґ\u0301\u0300]+){0,2}")
-
-
-def _items(segment: str) -> list[str]:
-    """Comma-separated translations of one sense: up to three Cyrillic words each."""
-    out = []
-    for item in segment.split(","):
-        item = " ".join(item.lower().split())
-        if _CYRILLIC_ITEM.fullmatch(item):
-            out.append(item)
-    return out
-
-
-def _compound(example: str, head: str) -> list[str]:
-    """The translation of an example that is a compound ending in the headword ("public
-    prosecutor прокурор"); [] for any other example."""
-    found = re.fullmatch(r"\s*([A-Za-z][A-Za-z' -]*?)\s+([^A-Za-z]+)", example)
-    if not found:
-        return []
-    english = found.group(1).lower().split()
-    if len(english) < 2 or english[0] == "to" or english[-1] not in (head, head + "s"):
-        return []
-    return [_KIND + item for item in _items(found.group(2))]
-
-
-def _freedict(text: str) -> list[str]:
-    """FreeDict: a header "head /ipa/ <n>", then numbered translation lines, each followed
-    by an English gloss. Noun entries only."""
-    lines = text.splitlines()
-    if not lines or not re.search(r"<n>\s*$", lines[0]):
-        return []
-    out: list[str] = []
-    for line in lines[1:]:
-        if re.search(r"[A-Za-z]", line):
-            continue  # the English gloss
-        line = re.sub(r"^\s*\d+\.\s*", "", line)
-        line = re.sub(r"\s\d+\.\s*$", "", line)
-        out.extend(_items(line))
-    return out
-
-
-# Mueller marks a part of speech "_n.", "_v.", "_a." ...; a usage label "_ам.", "_разг." ...
-# Senses of another part of speech than a noun are left out, and so are senses of another
-# variety or register (American, slang, poetic, dated): "ship" is "самолёт" only in American
-# slang.
-_POS = re.compile(r"_(n|v|a|adv|prep|pron|cj|int|num|predic|emph)\.")
-_DROPPED = re.compile(
-    r"_(ам|разг|жарг|сл|поэт|уст|шутл|диал|шотл|ирл|австрал|редк|презр|груб|ирон|бран|"
-    r"ист|библ|миф|школ|амер|фам|ласк|неодобр|вульг|арх|книжн|ритор|attr)\."
-)
-
-
-def _mueller(text: str, head: str) -> list[str]:
-    """Mueller: numbered senses ("1. _n." parts of speech, "1)" senses) whose translations
-    are followed, after a semicolon, by English examples with their translations. An
-    example that is a compound of the headword ("public prosecutor прокурор") names a kind
-    of it: its translation is kept; other examples ("bed of straw соломенный тюфяк", "to
-    make the bed стлать постель") are not."""
-    body = text.split("\n", 1)[1] if "\n" in text else ""
-    body = re.sub(r"\[[^\]]*\]", " ", body)  # transcription
-    body = re.sub(r"\([^()]*\)", " ", body)  # glosses in brackets
-    body = " ".join(body.split())
-    out: list[str] = []
-    first = _POS.search(body)
-    if first and first.group(1) == "a":
-        # an adjective first, a noun after ("military": "военный", then "the military"): a
-        # modifier in a question ("which military official"), not the noun asked about
-        out.append(_MODIFIER)
-    pos = "n"  # an entry with no mark before its first sense is a noun's ("mayor")
-    for piece in re.split(r"(_(?:n|v|a|adv|prep|pron|cj|int|num|predic|emph)\.)", body):
-        mark = _POS.fullmatch(piece)
-        if mark:
-            pos = mark.group(1)
-            continue
-        if pos != "n":
-            continue
-        for segment in re.split(r";|(?:^|\s)\d+[.)](?=\s|$)", piece):
-            if _DROPPED.search(segment):
-                continue  # another register
-            segment = re.sub(r"_\S+\.", " ", segment)
-            if re.search(r"[A-Za-z]", segment):
-                out.extend(_compound(segment, head))
-                continue
-            out.extend(_items(segment))
-    return out

@@ -113,7 +113,7 @@ def test_the_parsed_map_is_cached_by_the_dictionary_file_s_hash(
     def no_parse(*args: Any) -> Any:
         raise AssertionError("parsed again despite the cache")
 
-    monkeypatch.setattr(lexicon_module, "_entries", no_parse)
+    monkeypatch.setattr(lexicon_module, "entries", no_parse)
     assert lexicon_module._noun_map(index, "en", "bg") == first
 
 

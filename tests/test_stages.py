@@ -229,6 +229,8 @@ def test_layers_import_only_downwards() -> None:
         "rag.crosslang",
         "rag.crosslang_match",
         "rag.crosslang_values",
+        "rag.lexicon",
+        "rag.lexicon_dictd",
         "rag.evidence",
         "rag.candidates",
         "rag.assess",
