@@ -115,7 +115,14 @@ def multilingual_models() -> list[str]:
 
 
 def _rebuild_hint() -> str:
-    models = multilingual_models()
+    from index.settings import DEFAULT_EMBED_MODEL
+
+    # the default when it covers every language (MiniLM for English, e5 for the rest), else
+    # the first multilingual model
+    if ALL in (model_languages(DEFAULT_EMBED_MODEL).codes or ()):
+        models = [DEFAULT_EMBED_MODEL]
+    else:
+        models = multilingual_models()
     if not models:
         return "rebuild the store with a multilingual embedding model"
     return f"rebuild the store: RAG_EMBED_MODEL={models[0]} rag ingest PATH... --rebuild"

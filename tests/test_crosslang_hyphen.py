@@ -14,7 +14,7 @@ from rag.normalize import fact_in_text
 DOC = (
     "Нов директор на фериботната линия\n\n"
     "Фериботната линия между Лом и румънския град Расет има нов директор. От 1 март 2024 г. "
-    "линията се управлява от инженера Петър Колев, съобщи пристанищната администрация.\n\n"
+    "линията се управлява от директора Петър Колев, съобщи пристанищната администрация.\n\n"
     "Фериботът прави по осем курса на ден.\n"
 )
 
@@ -36,12 +36,12 @@ def rag(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
 
 
 def test_a_hyphenated_name_of_two_places_named_apart_is_named(rag: object) -> None:
-    answer = rag.ask("Who manages the Lom-Raset ferry line?")  # type: ignore[attr-defined]
+    answer = rag.ask("Who is the director of the Lom-Raset ferry line?")  # type: ignore[attr-defined]
     assert not answer.abstained, answer.text
     assert "bg-ferry-line" in answer.citations[0].source
     assert fact_in_text("Петър Колев", answer.citations[0].quote)
 
 
 def test_a_hyphenated_name_with_a_place_the_source_does_not_name_is_not(rag: object) -> None:
-    answer = rag.ask("Who manages the Lom-Silistra ferry line?")  # type: ignore[attr-defined]
+    answer = rag.ask("Who is the director of the Lom-Silistra ferry line?")  # type: ignore[attr-defined]
     assert answer.abstained, answer.text

