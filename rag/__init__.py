@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from index.settings import Backend, Settings, get_settings
     from rag.api import RAG, open_store
     from rag.check import ClaimCheck
+    from rag.decline import decline_openings
     from rag.markers import marker_numbers, render_markers, strip_markers
     from rag.records import Answer, AnswerSentence, Citation, CitedText, Passage, StreamEvent
 
@@ -30,6 +31,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "RAG": ("rag.api", "RAG"),
     "open_store": ("rag.api", "open_store"),
     "ClaimCheck": ("rag.check", "ClaimCheck"),
+    "decline_openings": ("rag.decline", "decline_openings"),
     "Answer": ("rag.records", "Answer"),
     "AnswerSentence": ("rag.records", "AnswerSentence"),
     "Citation": ("rag.records", "Citation"),
@@ -69,6 +71,7 @@ __all__ = [
     "StoredDocument",
     "StreamEvent",
     "check_name",
+    "decline_openings",
     "expected_errors",
     "file_digest",
     "get_settings",

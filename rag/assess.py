@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rag.candidates import names_entity
+from rag.decline import lack, missing_reason
 from rag.normalize import fold
 from rag.question import NAME_KINDS, Question
 from rag.terms import lexicon
@@ -39,31 +40,24 @@ def _missing_part(q: Question, best: Evidence | None) -> str:
     folded = fold(best.unit.display)
     covered = [e for e in q.entities if fold(e) in folded]
     about = ", ".join(covered) if covered else ""
+    language = q.language
     if not best.has_entities:
         absent = [e for e in q.entities if not names_entity(e, [best.unit.display], q.language)]
-        lack = f"{_what(q)} for {', '.join(absent)}"
+        lacking = lack(language, "lack_for", what=_what(q), names=", ".join(absent))
     elif not best.has_attribute and q.attribute_text:
-        lack = f"the {q.attribute_text}"
+        lacking = lack(language, "lack_attribute", attribute=q.attribute_text)
     elif not best.has_value and q.kind:
-        lack = _what(q)
+        lacking = _what(q)
     elif not best.has_focus:
         words = sorted(q.focus - terms)
-        lack = "what the question asks about" + (f" ({', '.join(words)})" if words else "")
+        lacking = lack(language, "lack_focus") + (f" ({', '.join(words)})" if words else "")
     else:
         return ""
-    return f"they mention {about} but not {lack}" if about else f"they do not give {lack}"
+    return missing_reason(language, about, lacking)
 
 
 def _what(q: Question) -> str:
-    return {
-        "number": "the number asked for",
-        "amount": "an amount",
-        "date": "a date",
-        "person": "who",
-        "place": "where",
-        "organisation": "which organisation",
-        "name": "the name asked for",
-    }.get(q.kind or "", "the answer")
+    return lack(q.language, f"what_{q.kind or 'other'}")
 
 
 def _asks(e: Evidence) -> bool:

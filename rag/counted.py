@@ -36,7 +36,7 @@ from rag.measure import bound_class, measure_class
 if TYPE_CHECKING:
     from rag.question import Question
 
-__all__ = ["counted_phrases", "counts_asked", "keep_counted"]
+__all__ = ["attribute_absent", "counted_phrases", "counts_asked", "keep_counted"]
 
 # The question's counted noun is read from the first words after its question phrase
 # (names before it among them: "Konkurs missile systems"), and compared as its first word
@@ -131,6 +131,23 @@ def counts_asked(q: Question, thing: str, language: str, embedder: Any, threshol
     return similarity is None or similarity >= threshold
 
 
+def attribute_absent(q: Question, text: str, language: str) -> bool:
+    """Does a foreign sentence fail to speak of the attribute a value question asks for?
+    "Какое население у Беларуси?" counts no noun after its question phrase, but asks for one
+    attribute ("население"): a sentence whose figures count missile systems does not answer
+    it, and binding each figure to its noun cannot tell (the population is written "9.2
+    million people" as often as "a population of 9.2 million"). So the attribute itself must
+    be in the sentence: one of the question's content words (its names aside), judged by the
+    bilingual dictionary only. True when the dictionary knows one of them and the sentence
+    holds a translation of none; False when it holds one, the dictionary knows none of them,
+    or the question is not such a count."""
+    if q.kind != "number" or q.measure or q.wants_percent or _phrase_noun(q) or q.target_text:
+        return False  # not a count, or one whose noun follows its question phrase
+    from rag.crosslang_match import content_words
+
+    return phrase_match(content_words(q), q.language, text, language) is False
+
+
 def keep_counted(
     q: Question,
     text: str,
@@ -138,12 +155,17 @@ def keep_counted(
     language: str,
     embedder: Any,
     threshold: float,
+    context: str = "",
 ) -> list[tuple[str, int, int]]:
     """Of a count question's candidate values in a sentence in another language, those that
-    do not count another thing than the question asks about."""
+    do not count another thing than the question asks about. ``context``: the sentence
+    before, where an elided figure's noun may stand ("136 комплексов ... А ещё 80 ...")."""
     runs, named = counted_phrases(q)
-    if not spans or not (runs or named):
-        return list(spans)
+    if not spans:
+        return []
+    around = f"{context} {text}"
+    if not (runs or named):
+        return [] if attribute_absent(q, around, language) else list(spans)
     from rag.verify.binding import frames
 
     things = {f.value.start: f.thing_text for f in frames(text, language) if f.kind == "count"}
@@ -151,7 +173,26 @@ def keep_counted(
     for span in spans:
         thing = things.get(span[1], "")
         measured = bound_class(text, span[2], language) is not None
-        if thing and not measured and not counts_asked(q, thing, language, embedder, threshold):
-            continue
-        out.append(span)
+        if measured:
+            out.append(span)
+        elif thing:
+            if counts_asked(q, thing, language, embedder, threshold):
+                out.append(span)
+        elif _mentioned(q, runs, named, around, language) is not False:
+            # a figure with no noun of its own ("reached 102,400") counts what its sentence
+            # or the one before speaks of: not the trams asked about when neither names one
+            out.append(span)
     return out
+
+
+def _mentioned(
+    q: Question, runs: Sequence[str], named: Sequence[str], text: str, language: str
+) -> bool | None:
+    """Does ``text`` speak of the question's counted noun: one of its names, or a dictionary
+    translation of it? None when the dictionary cannot tell (it does not know the noun, or
+    the noun is the question phrase's own, "сколько *человек*")."""
+    if any(name_in_text(name, text) for name in named):
+        return True
+    if not runs or _phrase_noun(q):
+        return None if not named else False
+    return phrase_match(runs[:1], q.language, text, language)

@@ -34,6 +34,7 @@ from rag.crosslang_match import (
     _document_shares,
     _similarities,
     _unbiased,
+    content_words,
     focus_text,
     names,
 )
@@ -148,14 +149,8 @@ def translated_query(q: Question, language: str) -> str | None:
     lex = lexicon(q.language, language)
     if lex is None:
         return None
-    profile = get_profile(q.language)
-    common = {w.lower() for w in [*profile.stopwords, *profile.scaffold_words]}
-    common |= {w for phrases in profile.question_words.values() for p in phrases for w in p.split()}
-    named = {w.lower() for e in names(q) for w in e.split()}
     added: dict[str, None] = {}
-    for word in re.findall(r"[^\W\d_][\w'-]*", q.text):
-        if len(word) < 3 or word.lower() in common or word.lower() in named:
-            continue
+    for word in content_words(q):
         for translation in sorted(lex.senses(word)):
             if len(translation) == 1:  # a phrase's words would match on their own
                 added[translation[0]] = None
@@ -198,7 +193,7 @@ def _find(text: str, phrase: str) -> list[re.Match[str]]:
 
 
 def _bound_values(
-    q: Question, unit: Unit, settings: Settings, embedder: Any
+    q: Question, unit: Unit, settings: Settings, embedder: Any, before: str = ""
 ) -> list[tuple[str, int, int]]:
     """The unit's candidate values bound to what the question asks: a count to the thing it
     counts (rag.counted), a name to the role or kind asked for (rag.named)."""
@@ -211,7 +206,7 @@ def _bound_values(
             q, unit.quote, spans, language, embedder, settings.crosslang_role_similarity
         )
     return keep_counted(
-        q, unit.quote, spans, language, embedder, settings.crosslang_counted_similarity
+        q, unit.quote, spans, language, embedder, settings.crosslang_counted_similarity, before
     )
 
 
@@ -235,10 +230,10 @@ def score_units(
     similarities = _unbiased(
         candidates, _similarities(q, [u.display for u in candidates], embedder)
     )
-    spans = [_bound_values(q, u, settings, embedder) for u in candidates]
+    before = sentence_before(candidates)
+    spans = [_bound_values(q, u, settings, embedder, before.get(id(u), "")) for u in candidates]
     bound = _bind_all(q, candidates, spans, embedder, settings.crosslang_value_words)
     anchors = _anchors(q)
-    before = sentence_before(candidates)
     documents = _document_shares(anchors, candidates)
     # a document that holds none of the question's names is about something else: its
     # figure answers another question ("how many ships left Ust-Luga" is not answered by a

@@ -6,6 +6,7 @@ multilingual embedding similarity, with each language's bias taken out.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,17 @@ def _asked_name(q: Question, name: str) -> bool:
         names_match(name, e) or name_in_text(name, e) or any(name_in_text(w, e) for w in words)
         for e in names(q)
     )
+
+
+def content_words(q: Question) -> list[str]:
+    """The question's words that are neither names nor its language's function, scaffold or
+    question words, as written ("население" of "Какое население у Беларуси?")."""
+    profile = get_profile(q.language)
+    common = {w.lower() for w in [*profile.stopwords, *profile.scaffold_words]}
+    common |= {w for phrases in profile.question_words.values() for p in phrases for w in p.split()}
+    named = {w.lower() for e in names(q) for w in e.split()}
+    words = re.findall(r"[^\W\d_][\w'-]*", q.text)
+    return [w for w in words if len(w) >= 3 and w.lower() not in common | named]
 
 
 def names(q: Question) -> list[str]:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from index.languages import get_profile
 from rag import crosslang
 from rag.compose import render
+from rag.decline import assumed, decline_text
 from rag.doc_names import unnamed_documents
 from rag.evidence import (
     Evidence,
@@ -144,17 +145,7 @@ def question_language(question: str) -> str:
 
 def _decline(q: Question, passages: Sequence[Passage], missing: str = "") -> Answer:
     topic = q.text.rstrip("?").strip()
-    profile = get_profile(q.language)
-    text = f"{profile.label('not_say', NOT_SAY)} "
-    if q.kind == "yesno":
-        text += f"yes or no to this: “{topic}”"
-    else:
-        text += f"this: “{topic}”"
-    if missing:
-        text += f"; {missing}"
-    text += "."
-    if passages:
-        text += " " + profile.label("closest", "Closest passages are shown below.")
+    text = decline_text(q.language, topic, q.kind == "yesno", missing, bool(passages))
     return Answer(
         question=q.text, text=text, abstained=True, closest=list(passages[:3]), kind=q.kind
     )
@@ -251,7 +242,7 @@ def answer_question(
             text = render(sentences)
             if gaps:
                 missing = ", ".join(f"“{g}”" for g in gaps)
-                text = f"{NOT_SAY} what the question assumes ({missing}). What they say: {text}"
+                text = assumed(q.language, missing, text)
             answer = Answer(
                 question=q.text,
                 text=text,

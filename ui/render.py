@@ -19,13 +19,14 @@ passages of an abstained answer.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag import Answer, Citation, CitedText, Passage, StoredDocument
+from rag import Answer, Citation, CitedText, Passage, StoredDocument, decline_openings
 from rag.markers import MARKER, marker_numbers
 
 NOT_SAY = "The sources do not say"
@@ -33,6 +34,11 @@ NOT_SAY = "The sources do not say"
 # One marker grammar for the whole tool ("[1]", "[1, 2]", "[1-3]"; "[1][3]" is two markers).
 _MARKER = MARKER
 _PREFIX = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+
+
+@functools.cache
+def _openings() -> tuple[str, ...]:
+    return (NOT_SAY, *decline_openings())
 
 
 def esc(value: object) -> str:
@@ -75,7 +81,9 @@ def render_answer_html(answer: Answer, prefix: str = "a") -> str:
     if answer.error:
         parts.append(f'<p class="rag-error">Error: {esc(answer.error)}</p>')
     text = answer.text.strip()
-    if answer.abstained and not answer.error and not text.startswith(NOT_SAY):
+    # a decline the pipeline wrote says so in the question's language; an abstaining
+    # model's own words get the English phrase in front
+    if answer.abstained and not answer.error and not text.startswith(_openings()):
         text = f"{NOT_SAY}. {text}".strip()
 
     def link(match: re.Match[str]) -> str:
