@@ -86,10 +86,12 @@ def _same_word(a: str, b: str) -> bool:
         if x != y:
             break
         n += 1
-    # English inflects with at most two letters ("home" / "homes"); "work" / "workers" is
-    # another word
-    ending = 2 if a.isascii() and b.isascii() else _ENDING
     short = min(len(a), len(b))
+    if a.isascii() and b.isascii():
+        # English inflects a noun by "s" or "es" ("home" / "homes"; the lemmatiser reads
+        # the rest); "work" / "workers" and "manage" / "manager" are other words
+        return n == short and max(a, b, key=len)[n:] in ("s", "es")
+    ending = _ENDING
     if n < _STEM and not (n == short and short >= 3 and max(len(a), len(b)) - n <= 1):
         return False
     return len(a) - n <= ending and len(b) - n <= ending
@@ -191,8 +193,9 @@ def _cognate(word: str, forms: Sequence[set[str]]) -> bool:
 
 def translations_in(lex: Lexicon, word: str, text: str) -> bool | None:
     """Does ``text`` (in ``lex.target``) hold a translation of ``word`` (in ``lex.source``)?
-    None when the dictionary does not know ``word``. The same word as a loanword in the
-    other script counts ("docker" / "докер": FreeDict knows only the plant "docker").
+    None when the dictionary does not know ``word`` (and the text holds it in no other
+    script). The same word as a loanword in the other script counts ("docker" / "докер",
+    which FreeDict does not have).
 
     A dictionary gives some translations, not every synonym ("chief": "глава, начальник,
     руководитель", not "директор"), so a word of the text also matches when one of its own
@@ -200,9 +203,11 @@ def translations_in(lex: Lexicon, word: str, text: str) -> bool | None:
     "руководитель". Words that only look alike do not ("пожарных" -> "fireman" shares
     nothing with "helicopter")."""
     found = lex.translations(word)
-    if not found:
-        return None
     forms = _forms(text, lex.target)
+    if not found:
+        # a loanword is the same word even where the dictionary has no entry ("dockers" /
+        # "докери"); else the dictionary cannot say
+        return True if _cognate(lemmas(word, lex.source), forms) else None
     if any(_translation_in(t, lex.target, forms) for t in found):
         return True
     if _cognate(lemmas(word, lex.source), forms):
