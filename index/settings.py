@@ -259,6 +259,13 @@ class Settings(BaseSettings):
         description="Passages from documents in each other language than the question's added "
         "to the evidence candidates (BM25 only finds the question's own language).",
     )
+    crosslang_translated_bm25: bool = Field(
+        default=False,
+        description="For documents in another language, BM25 also searches the question's "
+        "content words translated by the bilingual dictionaries (rag.crosslang."
+        "translated_query). Off: on the dev cross-language set dense retrieval already finds "
+        "every passage, and it cost one question (87.3% -> 86.4% of 118).",
+    )
     crosslang_value_words: int = Field(
         default=4,
         ge=0,

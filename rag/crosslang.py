@@ -133,7 +133,11 @@ def other_language_passages(
             top_k=n,
             filters=replace(filters, languages=(language,)),
             language=q.language,
-            lexical_query=translated_query(q, language),
+            lexical_query=(
+                translated_query(q, language)
+                if retriever.settings.crosslang_translated_bm25
+                else None
+            ),
         ):
             if p.chunk_id not in seen:
                 seen.add(p.chunk_id)
