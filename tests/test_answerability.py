@@ -177,10 +177,9 @@ def test_a_russian_question_is_read_and_declined_in_russian(
     # The API analyses the question with its own language's profile: Russian question words
     # set the kind, and the decline speaks Russian (the English profile would say neither).
     # Over the English samples in a store of all-MiniLM-L6-v2, which finds no Russian
-    # question's passage by meaning. (With the default, e5 serves a Russian question over
-    # English sources, and answers this unanswerable one with a sentence about weapons
-    # transfers: the cross-language unanswerables e5 answers, README "Which embedding model is
-    # the default".)
+    # question's passage by meaning; with the default (e5 serves Russian over English) the
+    # same question is declined because no sentence speaks of a population
+    # (tests/test_xlang_declines.py).
     from index.ingest import ingest
     from rag import open_store
 
