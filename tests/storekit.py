@@ -94,15 +94,18 @@ def index_big(store: Path, path: Path, megabytes: int) -> None:
     Store(settings, create=True).write_files([write])
 
 
-def extractive_rag_over(texts: dict[str, str], folder: Path, store: Path) -> Any:
+def extractive_rag_over(
+    texts: dict[str, str], folder: Path, store: Path, embed_model: str | None = None
+) -> Any:
     """Ingest ``texts`` (file name -> text) written to ``folder`` into a store at ``store``
-    with the real model, and open it with the extractive back-end."""
+    with the real model (the default, or ``embed_model``), and open it with the extractive
+    back-end."""
     from index.ingest import ingest
     from index.settings import get_settings
     from rag import open_store
 
     for name, text in texts.items():
         (folder / name).write_text(text, encoding="utf-8")
-    summary = ingest([folder], get_settings(store=store))
+    summary = ingest([folder], get_settings(store=store, embed_model=embed_model))
     assert summary.added == len(texts) and not summary.failed
     return open_store(store, backend="extractive")

@@ -6,11 +6,10 @@ written for these tests."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
+from storekit import extractive_rag_over
 
 from index.settings import get_settings
 from rag.counted import counted_phrases, counted_similarity, counts_asked
@@ -126,18 +125,9 @@ SOURCES = {
 
 
 @pytest.fixture(scope="module")
-def small_rag(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    from rag import open_store
-
-    docs = tmp_path_factory.mktemp("counted-docs")
-    for name, text in SOURCES.items():
-        (docs / name).write_text(text, encoding="utf-8")
-    rag = open_store(
-        Path(tmp_path_factory.mktemp("counted-store")), embed_model=MODEL, backend="extractive"
-    )
-    summary = rag.ingest([docs])
-    assert summary.added == len(SOURCES) and not summary.failed
-    yield rag
+def small_rag(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    docs, store = tmp_path_factory.mktemp("counted-docs"), tmp_path_factory.mktemp("counted-store")
+    return extractive_rag_over(SOURCES, docs, store, embed_model=MODEL)
 
 
 def test_a_count_of_another_thing_across_languages_declines(small_rag: Any) -> None:

@@ -9,11 +9,11 @@ or held-out sets)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from storekit import extractive_rag_over
 
 from index.languages import get_profile
 from index.settings import get_settings
@@ -261,18 +261,9 @@ SOURCES = {
 
 
 @pytest.fixture(scope="module")
-def small_rag(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    from rag import open_store
-
-    docs = tmp_path_factory.mktemp("lexicon-docs")
-    for name, text in SOURCES.items():
-        (docs / name).write_text(text, encoding="utf-8")
-    rag = open_store(
-        Path(tmp_path_factory.mktemp("lexicon-store")), embed_model=MODEL, backend="extractive"
-    )
-    summary = rag.ingest([docs])
-    assert summary.added == len(SOURCES) and not summary.failed
-    yield rag
+def small_rag(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    docs, store = tmp_path_factory.mktemp("lexicon-docs"), tmp_path_factory.mktemp("lexicon-store")
+    return extractive_rag_over(SOURCES, docs, store, embed_model=MODEL)
 
 
 def test_a_count_of_pupils_does_not_answer_how_many_buses(small_rag: Any) -> None:
