@@ -170,6 +170,7 @@ def keep_counted(
 
     things = {f.value.start: f.thing_text for f in frames(text, language) if f.kind == "count"}
     out = []
+    elided_counts: bool | None = None  # the same for every figure of the sentence: once
     for span in spans:
         thing = things.get(span[1], "")
         measured = bound_class(text, span[2], language) is not None
@@ -178,10 +179,13 @@ def keep_counted(
         elif thing:
             if counts_asked(q, thing, language, embedder, threshold):
                 out.append(span)
-        elif _mentioned(q, runs, named, around, language) is not False:
+        else:
             # a figure with no noun of its own ("reached 102,400") counts what its sentence
             # or the one before speaks of: not the trams asked about when neither names one
-            out.append(span)
+            if elided_counts is None:
+                elided_counts = _mentioned(q, runs, named, around, language) is not False
+            if elided_counts:
+                out.append(span)
     return out
 
 

@@ -3,8 +3,8 @@
 A Russian question is declined in Russian ("В источниках нет ответа на вопрос «…»"), with
 the reason in Russian too: the phrases are data in each language profile's ``labels``
 (``decline``, ``decline_yesno``, ``mention_but_not``, ``do_not_give``, ``lack_*``,
-``what_*``, ``assumes``), each with the English wording as its fallback, so a profile
-lacking one still says it, in English.
+``what_*``, ``assumes``), each with the English profile's wording as its fallback, so a
+profile lacking one still says it, in English.
 """
 
 from __future__ import annotations
@@ -13,31 +13,10 @@ from index.languages import available_languages, get_profile
 
 __all__ = ["assumed", "decline_openings", "decline_text", "lack", "missing_reason"]
 
-_DEFAULTS = {
-    "decline": "The sources do not say this: “{topic}”",
-    "decline_yesno": "The sources do not say yes or no to this: “{topic}”",
-    "mention_but_not": "they mention {about} but not {lack}",
-    "do_not_give": "they do not give {lack}",
-    "lack_for": "{what} for {names}",
-    "lack_attribute": "the {attribute}",
-    "lack_focus": "what the question asks about",
-    "what_number": "the number asked for",
-    "what_amount": "an amount",
-    "what_date": "a date",
-    "what_person": "who",
-    "what_place": "where",
-    "what_organisation": "which organisation",
-    "what_name": "the name asked for",
-    "what_other": "the answer",
-    "assumes": (
-        "The sources do not say what the question assumes ({missing}). What they say: {text}"
-    ),
-    "closest": "Closest passages are shown below.",
-}
-
 
 def _label(language: str, key: str) -> str:
-    return get_profile(language).label(key, _DEFAULTS[key])
+    # the English profile's wording is the fallback (and the one copy of it)
+    return get_profile(language).label(key, get_profile("en").labels[key])
 
 
 def decline_text(language: str, topic: str, yesno: bool, missing: str, closest: bool) -> str:
@@ -53,7 +32,7 @@ def decline_text(language: str, topic: str, yesno: bool, missing: str, closest: 
 
 def lack(language: str, key: str, **values: str) -> str:
     """One phrase of what is lacking: ``key`` is ``what_<kind>`` or ``lack_<part>``."""
-    if key.startswith("what_") and key not in _DEFAULTS:
+    if key.startswith("what_") and key not in get_profile("en").labels:
         key = "what_other"
     return _label(language, key).format(**values)
 

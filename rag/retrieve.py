@@ -169,9 +169,11 @@ class Retriever:
             return [self._dense_one(self.models[0], question, n, filters, documents, None)]
         asked = language or self.question_language(question)
         admitted = [d for d in documents.values() if filters.empty or filters.admits(d)]
+        # one routing per language, not per document: a store holds a few languages
+        model_of = {lang: self.serving(asked, lang) for lang in {d.language for d in admitted}}
         served: dict[str, list[str]] = {}
         for d in admitted:
-            served.setdefault(self.serving(asked, d.language), []).append(d.doc_id)
+            served.setdefault(model_of[d.language], []).append(d.doc_id)
         rankings = []
         for model in self.models:
             ids = served.get(model, [])
