@@ -112,10 +112,9 @@ def counted_similarity(q: Question, thing: str, language: str, embedder: Any) ->
     # a dictionary that knows the counted noun decides: a translation of it in the foreign
     # phrase is the thing asked about, none is another thing ("helicopters" / "пожарных")
     # (its first word only: the second is as often a verb, "пилотов *работает*"). A noun of
-    # the question phrase itself ("колко *души*", "сколько *человек*") counts people in the
-    # profile's words, not the dictionary's ("души" is "souls"): e5 judges it.
-    words = [] if _phrase_noun(q) else runs[:1]
-    known = phrase_match(words, q.language, thing, language)
+    # the question phrase itself ("колко *души*") is read through the profile's
+    # dictionary aliases: it counts people, not "souls".
+    known = phrase_match(runs[:1], q.language, thing, language)
     if known is not None:
         return 1.0 if known else 0.0
     import numpy as np
@@ -193,10 +192,9 @@ def _mentioned(
     q: Question, runs: Sequence[str], named: Sequence[str], text: str, language: str
 ) -> bool | None:
     """Does ``text`` speak of the question's counted noun: one of its names, or a dictionary
-    translation of it? None when the dictionary cannot tell (it does not know the noun, or
-    the noun is the question phrase's own, "сколько *человек*")."""
+    translation of it? None when the dictionary cannot tell (it does not know the noun)."""
     if any(name_in_text(name, text) for name in named):
         return True
-    if not runs or _phrase_noun(q):
+    if not runs:
         return None if not named else False
     return phrase_match(runs[:1], q.language, text, language)

@@ -37,10 +37,12 @@ from rag.crosslang_match import (
     content_words,
     focus_text,
     names,
+    topic_counts,
 )
 from rag.crosslang_values import _bind_all, _several_figures, value_spans
 from rag.evidence import Evidence, Unit, sentence_before
 from rag.lexicon import lexicon
+from rag.lexicon_reach import can_reach
 from rag.named import keep_bound
 from rag.normalize import extract_dates, extract_quantities
 from rag.question import NAME_KINDS, Question
@@ -249,6 +251,22 @@ def score_units(
     # not answered by a report on 2023)
     date_anchors = [a for a in anchors if a[0] == "date"]
     dated = _document_shares(date_anchors, candidates) if date_anchors else {}
+    # The question's content words, translated by a dictionary, count as anchors too: found
+    # over each document's retrieved text. Only where a dictionary serves every language of
+    # the candidates: else the documents it serves would outrank the others for being
+    # checkable, not for being about the question.
+    languages = {u.passage.language for u in candidates}
+    topical = all(can_reach(q.language, language) for language in languages)
+    doc_texts: dict[str, tuple[str, list[str]]] = {}
+    for unit in candidates:
+        doc = doc_texts.setdefault(
+            unit.passage.doc_id, (unit.passage.language, [unit.passage.title])
+        )
+        doc[1].append(unit.display)
+    topics = {
+        doc: topic_counts(q, texts, language) if topical else (0, 0)
+        for doc, (language, texts) in doc_texts.items()
+    }
     scored: list[Evidence] = []
     for unit, similarity, found, own in zip(candidates, similarities, bound, spans, strict=True):
         value = None
@@ -264,8 +282,18 @@ def score_units(
         # translated or shortened name: the anchors are sought in its document's retrieved
         # text, which tells the document about the question; the similarity tells the
         # sentence within it. Anchors in the sentence itself add a little.
-        local = _anchor_share(anchors, [unit.display, before.get(id(unit), "")])
-        share = (1 - _LOCAL) * documents[unit.passage.doc_id] + _LOCAL * local
+        around = [unit.display, before.get(id(unit), "")]
+        local = _anchor_share(anchors, around)
+        n = len(anchors)
+        doc_found, doc_known = topics[unit.passage.doc_id]
+        if doc_known:
+            # the sentence's own words: the one before may be about the answer itself
+            here, known = topic_counts(q, [unit.display], unit.passage.language)
+            local = (local * n + here) / (n + known) if n + known else 0.0
+            document = (documents[unit.passage.doc_id] * n + doc_found) / (n + doc_known)
+        else:
+            document = documents[unit.passage.doc_id]
+        share = (1 - _LOCAL) * document + _LOCAL * local
         score = (
             settings.evidence_similarity_weight * similarity
             + settings.evidence_coverage_weight * share

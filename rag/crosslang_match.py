@@ -27,14 +27,32 @@ def _name_in(name: str, text: str) -> bool:
 
 
 def _asked_name(q: Question, name: str) -> bool:
-    """Is ``name`` (from a sentence) one the question already gives, in any script?"""
+    """Is ``name`` (from a sentence) one the question already gives, in any script? Also as
+    a word of another class: "the Minsk printing house's owner" asks a Russian reader about
+    "минской типографии", and Minsk is not where he lives now."""
     if fold(name) in fold(q.text):
         return True
     words = name.split()
+    if len(words) == 1 and any(names_match(name, w) for w in _word_stems(q)):
+        return True
     return any(
         names_match(name, e) or name_in_text(name, e) or any(name_in_text(w, e) for w in words)
         for e in names(q)
     )
+
+
+def _word_stems(q: Question) -> list[str]:
+    """The question's words of four letters or more, and a place adjective's stem as well
+    ("гомельской" -> "гомель", by the profile's ``place_adjective_endings``)."""
+    endings = get_profile(q.language).place_adjective_endings
+    out = []
+    for word in re.findall(r"[^\W\d_]+", q.text):
+        if len(word) < 4:
+            continue
+        out.append(word)
+        lowered = word.lower()
+        out += [word[: -len(e)] for e in endings if lowered.endswith(e) and len(word) - len(e) >= 3]
+    return out
 
 
 def content_words(q: Question) -> list[str]:
@@ -90,6 +108,21 @@ def _anchor_share(anchors: Sequence[tuple[str, Any]], texts: Sequence[str]) -> f
                 for d in dates
             ) or (month is None and day is None and Decimal(year or 0) in values)
     return found / len(anchors)
+
+
+def topic_counts(q: Question, texts: Sequence[str], language: str) -> tuple[int, int]:
+    """(found, known): of the question's content words a bilingual dictionary knows for
+    ``language`` (rag.lexicon, directly or through a related language), how many
+    ``texts`` hold a translation of. A figure or name answers the question only in text
+    about what it asks ("работало в типографии": a printing house, not a port); the
+    dictionary tells that word for word where the embedding only tells a likeness."""
+    from rag.lexicon_reach import topic_match
+
+    joined = " ".join(texts)
+    words = dict.fromkeys(content_words(q))
+    verdicts = [topic_match(w, q.language, language, joined) for w in words]
+    known = [v for v in verdicts if v is not None]
+    return sum(known), len(known)
 
 
 def _parts_in(name: str, texts: Sequence[str]) -> bool:

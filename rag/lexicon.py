@@ -40,7 +40,7 @@ __all__ = ["Lexicon", "lemmas", "lexicon", "phrase_match", "translations_in"]
 
 log = logging.getLogger(__name__)
 
-_FORMAT = 5  # bump when the parse changes: the cached maps are rebuilt
+_FORMAT = 8  # bump when the parse changes: the cached maps are rebuilt
 
 
 @functools.lru_cache(maxsize=4096)
@@ -138,6 +138,8 @@ class Lexicon:
 
     def _lookup(self, word: str) -> frozenset[str]:
         forms = {_plain(word), _plain(lemmas(word, self.source))}
+        aliases = get_profile(self.source).dictionary_aliases
+        forms = {_plain(a) for f in forms for a in aliases.get(f, [])} or forms
         if any(_MODIFIER + f in self.nouns for f in forms):
             return frozenset()  # not decided by its noun senses
         found = {f for f in forms if f in self.nouns or _KIND + f in self.nouns}
@@ -241,7 +243,9 @@ def translations_in(lex: Lexicon, word: str, text: str) -> bool | None:
 def phrase_match(words: Iterable[str], language: str, text: str, text_language: str) -> bool | None:
     """Does ``text`` (in ``text_language``) translate one of ``words`` (in ``language``)?
     None when no dictionary serves the pair or it knows none of the words; else True when a
-    translation of one known word is in ``text``, False when none is."""
+    translation of one known word is in ``text``, False when none is. Only a dictionary of
+    the pair decides: a word it lacks is not absent (rag.lexicon_reach reaches further, for
+    what may only add)."""
     lex = lexicon(language, text_language)
     if lex is None:
         return None
@@ -280,7 +284,9 @@ def lexicon(source: str, target: str) -> Lexicon | None:
             )
             return None
         nouns = _noun_map(index, owner, other)
-        return Lexicon(source, target, _inverted(nouns) if inverted else nouns)
+        if inverted:
+            return Lexicon(source, target, _inverted(nouns))
+        return Lexicon(source, target, {k: frozenset(v) for k, v in nouns.items()})
     return None
 
 
@@ -297,7 +303,7 @@ def _data_file(index: Path) -> Path:
 
 
 def _inverted(
-    nouns: dict[str, frozenset[tuple[str, ...]]],
+    nouns: dict[str, list[tuple[str, ...]]],
 ) -> dict[str, frozenset[tuple[str, ...]]]:
     """target word -> source nouns, from single-word translations (a phrase such as
     "медицинска сестра" is not a word a question would be looked up by)."""
@@ -311,8 +317,9 @@ def _inverted(
     return {k: frozenset(v) for k, v in out.items()}
 
 
-def _noun_map(index: Path, source: str, target: str) -> dict[str, frozenset[tuple[str, ...]]]:
-    """The dictionary's noun map, from the cache when its file has not changed."""
+def _noun_map(index: Path, source: str, target: str) -> dict[str, list[tuple[str, ...]]]:
+    """The dictionary's noun map, each headword's translations in the dictionary's order
+    (its first, most usual sense first), from the cache when its file has not changed."""
     data = _data_file(index)
     digest = hashlib.sha256(data.read_bytes()).hexdigest()[:20]
     from index.settings import get_settings
@@ -321,24 +328,25 @@ def _noun_map(index: Path, source: str, target: str) -> dict[str, frozenset[tupl
     if cache.is_file():
         try:
             raw = json.loads(cache.read_text(encoding="utf-8"))
-            return {k: frozenset(tuple(t) for t in v) for k, v in raw.items()}
+            return {k: [tuple(t) for t in v] for k, v in raw.items()}
         except (OSError, ValueError):
             log.warning("unreadable lexicon cache %s: parsing the dictionary again", cache)
     log.info("parsing bilingual dictionary %s (%s -> %s), once", index, source, target)
-    nouns: dict[str, set[tuple[str, ...]]] = {}
-    for head, items in entries(index, data):
+    nouns: dict[str, dict[tuple[str, ...], None]] = {}
+    heads = frozenset(get_profile(target).gloss_heads)
+    for head, items in entries(index, data, heads):
         key = _plain(lemmas(head, source))
         for item in items:
             if item == _MODIFIER:
                 if key == _plain(head):  # not "headed", an adjective lemmatised to "head"
-                    nouns.setdefault(_MODIFIER + key, set())
+                    nouns.setdefault(_MODIFIER + key, {})
                 continue
             words = tuple(_plain(w) for w in item.removeprefix(_KIND).split())
-            nouns.setdefault(_KIND + key if item.startswith(_KIND) else key, set()).add(words)
+            nouns.setdefault(_KIND + key if item.startswith(_KIND) else key, {})[words] = None
     cache.parent.mkdir(parents=True, exist_ok=True)
     tmp = cache.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(
-        json.dumps({k: sorted(v) for k, v in nouns.items()}, ensure_ascii=False), encoding="utf-8"
+        json.dumps({k: list(v) for k, v in nouns.items()}, ensure_ascii=False), encoding="utf-8"
     )
     os.replace(tmp, cache)  # whole or absent for a concurrent reader
-    return {k: frozenset(v) for k, v in nouns.items()}
+    return {k: list(v) for k, v in nouns.items()}

@@ -29,10 +29,13 @@ def _b64(text: str) -> int:
     return n
 
 
-def entries(index: Path, data: Path) -> Iterator[tuple[str, list[str]]]:
+def entries(
+    index: Path, data: Path, gloss_heads: frozenset[str] = frozenset()
+) -> Iterator[tuple[str, list[str]]]:
     """(headword, its noun translations, "+" before those of its compounds) of a dictd
     dictionary: one-word lower-case headwords only; the format of each dictionary's
-    entries is recognised by its text."""
+    entries is recognised by its text. ``gloss_heads``: the target language profile's
+    words that open a definition rather than translate (``_items``)."""
     opener = gzip.open if data.suffix == ".dz" else open  # dictzip is gzip-readable
     with opener(data, "rb") as fh:
         blob = fh.read()
@@ -45,7 +48,7 @@ def entries(index: Path, data: Path) -> Iterator[tuple[str, list[str]]]:
             continue
         text = blob[_b64(parts[1]) : _b64(parts[1]) + _b64(parts[2])].decode("utf-8", "replace")
         freedict = re.search(r"^\S.*<[a-z.]+>\s*$", text, re.M)
-        items = _freedict(text) if freedict else _mueller(text, head)
+        items = _freedict(text, gloss_heads) if freedict else _mueller(text, head, gloss_heads)
         if items:
             yield head, items
 
@@ -53,17 +56,17 @@ def entries(index: Path, data: Path) -> Iterator[tuple[str, list[str]]]:
 _CYRILLIC_ITEM = re.compile(r"[а-яёіўєїґ\u0301\u0300]+(?:[ -][а-яёіўєїґ\u0301\u0300]+){0,2}")
 
 
-def _items(segment: str) -> list[str]:
-    """Comma-separated translations of one sense: up to three Cyrillic words each."""
-    out = []
-    for item in segment.split(","):
-        item = " ".join(item.lower().split())
-        if _CYRILLIC_ITEM.fullmatch(item):
-            out.append(item)
-    return out
+def _items(segment: str, gloss_heads: frozenset[str] = frozenset()) -> list[str]:
+    """Comma-separated translations of one sense: up to three Cyrillic words each. A
+    generic word opening a definition ("человек, страдающий апоплексией") is left out: read
+    backwards it would make every such headword a translation of "человек"."""
+    parts = [" ".join(item.lower().split()) for item in segment.split(",")]
+    if len(parts) > 1 and parts[0] in gloss_heads and len(parts[1].split()) > 1:
+        parts = parts[1:]
+    return [item for item in parts if _CYRILLIC_ITEM.fullmatch(item)]
 
 
-def _compound(example: str, head: str) -> list[str]:
+def _compound(example: str, head: str, gloss_heads: frozenset[str]) -> list[str]:
     """The translation of an example that is a compound ending in the headword ("public
     prosecutor прокурор"); [] for any other example."""
     found = re.fullmatch(r"\s*([A-Za-z][A-Za-z' -]*?)\s+([^A-Za-z]+)", example)
@@ -72,10 +75,10 @@ def _compound(example: str, head: str) -> list[str]:
     english = found.group(1).lower().split()
     if len(english) < 2 or english[0] == "to" or english[-1] not in (head, head + "s"):
         return []
-    return [KIND + item for item in _items(found.group(2))]
+    return [KIND + item for item in _items(found.group(2), gloss_heads)]
 
 
-def _freedict(text: str) -> list[str]:
+def _freedict(text: str, gloss_heads: frozenset[str]) -> list[str]:
     """FreeDict: a header "head /ipa/ <n>", then numbered translation lines, each followed
     by an English gloss. Noun entries only."""
     lines = text.splitlines()
@@ -87,7 +90,7 @@ def _freedict(text: str) -> list[str]:
             continue  # the English gloss
         line = re.sub(r"^\s*\d+\.\s*", "", line)
         line = re.sub(r"\s\d+\.\s*$", "", line)
-        out.extend(_items(line))
+        out.extend(_items(line, gloss_heads))
     return out
 
 
@@ -102,7 +105,7 @@ _DROPPED = re.compile(
 )
 
 
-def _mueller(text: str, head: str) -> list[str]:
+def _mueller(text: str, head: str, gloss_heads: frozenset[str]) -> list[str]:
     """Mueller: numbered senses ("1. _n." parts of speech, "1)" senses) whose translations
     are followed, after a semicolon, by English examples with their translations. An
     example that is a compound of the headword ("public prosecutor прокурор") names a kind
@@ -131,7 +134,7 @@ def _mueller(text: str, head: str) -> list[str]:
                 continue  # another register
             segment = re.sub(r"_\S+\.", " ", segment)
             if re.search(r"[A-Za-z]", segment):
-                out.extend(_compound(segment, head))
+                out.extend(_compound(segment, head, gloss_heads))
                 continue
-            out.extend(_items(segment))
+            out.extend(_items(segment, gloss_heads))
     return out

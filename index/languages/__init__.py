@@ -293,6 +293,31 @@ class LanguageProfile(BaseModel):
         "Its nouns match the question's nouns across languages (rag.lexicon); the other "
         "direction reads it inverted. A missing file leaves the pair to the embedding alone.",
     )
+    place_adjective_endings: list[str] = Field(
+        default_factory=list,
+        description="Endings that make an adjective of a place name ('гомельской' of "
+        "'Гомель'): a name the question gives as an adjective is no answer to it "
+        "(rag.crosslang_match).",
+    )
+    related: list[str] = Field(
+        default_factory=list,
+        description="Languages close enough to this one that a word shared by both is "
+        "written recognisably alike ('колония' / 'калонія'): with no bilingual dictionary into "
+        "this language, one into a related language serves, its translations found here by "
+        "their consonant skeletons (rag.lexicon.related_match).",
+    )
+    dictionary_aliases: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Words a bilingual dictionary gives another sense than they have in a "
+        "question, looked up as these instead: Bulgarian 'колко души' counts people, where the "
+        "dictionary's 'душа' is a soul (rag.lexicon).",
+    )
+    gloss_heads: list[str] = Field(
+        default_factory=list,
+        description="Generic words a bilingual dictionary opens a definition with, not a "
+        "translation ('человек, страдающий апоплексией' for 'apoplectic'): before a longer "
+        "phrase in one sense, they are dropped when the dictionary is read (rag.lexicon_dictd).",
+    )
     place_prepositions: list[str] = Field(
         default_factory=list,
         description="Words before a place ('in', 'at'): a where-question's answer is a name "
