@@ -47,12 +47,15 @@ def main() -> None:
         questions = [q for q in questions if q.id in wanted]
     with eval_store(args.store, [args.folder / "docs"], embed_model=model) as rag:
         report = run_eval(rag, questions, concurrency=1)
+    from index.languages import available_languages
+
+    languages = set(available_languages())
     rows: dict[str, list[bool]] = {}
     failed = []
     for r in report.results:
-        # "<q>-<s>-n", or with a helper's prefix "s6xq-<q>-<s>-n"
+        # "<q>-<s>-n", or with a set's prefix "s6xq-<q>-<s>-n", "s7-<q>-<s>-n"
         parts = r.id.split("-")
-        q_lang, s_lang = parts[1:3] if len(parts[0]) > 2 else parts[:2]
+        q_lang, s_lang = parts[:2] if parts[0] in languages else parts[1:3]
         # an unanswerable question is right when declined (support does not apply: None)
         ok = r.correct and r.supported is not False and r.quotes_hold
         side = "en->other" if q_lang == "en" else "other->en"
