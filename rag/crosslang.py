@@ -27,6 +27,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from index.languages import UnknownLanguage, available_languages, get_profile
+from index.translit import romanize
 from rag.counted import keep_counted
 from rag.crosslang_match import (
     _anchor_share,
@@ -135,16 +136,28 @@ def other_language_passages(
             top_k=n,
             filters=replace(filters, languages=(language,)),
             language=q.language,
-            lexical_query=(
-                translated_query(q, language)
-                if retriever.settings.crosslang_translated_bm25
-                else None
-            ),
+            lexical_query=_lexical_query(q, language, retriever.settings.crosslang_translated_bm25),
         ):
             if p.chunk_id not in seen:
                 seen.add(p.chunk_id)
                 out.append(p)
     return out
+
+
+def _lexical_query(q: Question, language: str, translated: bool) -> str | None:
+    """What BM25 searches documents in ``language`` with, when not the question itself: its
+    names in Latin letters for a language written in them (BM25 finds "Tartu" for "Тарту",
+    where the embedding may rank a passage naming no place of the question higher), and,
+    when ``translated``, its content words' dictionary translations."""
+    query = translated_query(q, language) if translated else None
+    try:
+        latin = "Latin" in get_profile(language).scripts
+    except UnknownLanguage:
+        latin = False
+    romanized = [romanize(n) for n in names(q) if not n.isascii()] if latin else []
+    if not romanized:
+        return query
+    return " ".join([query or q.text, *romanized])
 
 
 def translated_query(q: Question, language: str) -> str | None:
@@ -287,9 +300,8 @@ def score_units(
         n = len(anchors)
         doc_found, doc_known = topics[unit.passage.doc_id]
         if doc_known:
-            # the sentence's own words: the one before may be about the answer itself
-            here, known = topic_counts(q, [unit.display], unit.passage.language)
-            local = (local * n + here) / (n + known) if n + known else 0.0
+            # over the document only: a sentence repeating the question's words is not the
+            # more likely answer ("the bakery's two ovens"), the answer names it as "it"
             document = (documents[unit.passage.doc_id] * n + doc_found) / (n + doc_known)
         else:
             document = documents[unit.passage.doc_id]

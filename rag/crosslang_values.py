@@ -25,6 +25,20 @@ def _titles(language: str) -> list[str]:
         return []
 
 
+def _place_adjective(name: str, language: str) -> bool:
+    """A one-word "name" that is a place made an adjective ("Житомирської" of "Житомирської
+    області", the profile's ``place_adjective_endings``): it names no one and nothing asked
+    for, only where something is."""
+    if " " in name:
+        return False
+    try:
+        endings = get_profile(language).place_adjective_endings
+    except UnknownLanguage:
+        return False
+    lowered = name.lower()
+    return any(lowered.endswith(e) and len(lowered) - len(e) >= 3 for e in endings)
+
+
 def value_spans(q: Question, text: str, language: str = "") -> list[tuple[str, int, int]]:
     """Candidate answer values in ``text`` (written in ``language``; offsets in it), the
     question's own left out."""
@@ -36,6 +50,7 @@ def value_spans(q: Question, text: str, language: str = "") -> list[tuple[str, i
         spans = [
             (name, at, at + len(name))
             for name, at in candidate_names(q, text, lambda name: _asked_name(q, name))
+            if not _place_adjective(name, language or q.language)
         ]
         if q.kind == "person":
             # across languages nothing else tells a person from a place ("Твери"): a

@@ -23,18 +23,42 @@ def _related(language: str) -> list[str]:
         return []
 
 
+@functools.lru_cache(maxsize=8)
+def _skeletons(language: str) -> dict[str, list[str]]:
+    """The nouns some dictionary holds for ``language`` (its map into English, where one
+    exists), by consonant skeleton."""
+    from index.translit import name_key
+
+    lex = lexicon(language, "en")
+    out: dict[str, list[str]] = {}
+    for key in lex.nouns if lex is not None else ():
+        if key[:1].isalpha():  # not a compound's or a modifier's mark
+            out.setdefault(name_key(key), []).append(key)
+    return out
+
+
+def _written_alike(word: str, source: str, other: str) -> list[str]:
+    """Nouns of ``other`` (a related language) written as ``word`` is: the same consonant
+    skeleton, three consonants at least, and about as long ("лікар" -> "лекарь")."""
+    from index.translit import name_key
+
+    out: list[str] = []
+    for form in dict.fromkeys((lemmas(word, source), word.lower())):
+        key = name_key(form)
+        if len(key) >= 3:
+            out += [k for k in _skeletons(other).get(key, []) if abs(len(k) - len(form)) <= 2]
+    return list(dict.fromkeys(out))
+
+
 @functools.lru_cache(maxsize=4096)
 def _reach(word: str, source: str, target: str) -> tuple[frozenset[tuple[str, ...]], bool] | None:
     """Words of ``target``, or of a language related to it, that translate ``word``, and
     whether they are ``target``'s own (matched as words) or a related language's (matched
-    by consonant skeleton, ``_cognate``): through the pair's dictionary, or two
-    dictionaries through a third language ("полиция" -> "police" -> "полиция" for a
-    Bulgarian question over Russian text), or a related language's dictionary ("editor" ->
-    "редактор" for Belarusian), or the word itself in a related language. None when no
-    such path exists; an empty set when the dictionaries do not know the word."""
-    direct = lexicon(source, target)
-    if direct is not None:
-        return direct.translations(word), True
+    by consonant skeleton, ``_cognate``): through two dictionaries through a third language
+    ("полиция" -> "police" -> "полиция" for a Bulgarian question over Russian text), or a
+    related language's dictionary ("editor" -> "редактор" for Belarusian), or the word
+    itself in a related language. None when no such path exists; an empty set when the
+    dictionaries do not know the word. (A dictionary of the pair itself: ``topic_match``.)"""
     near = _related(target)
     if source in near or target in _related(source):
         return frozenset({(lemmas(word, source),), (word,)}), False
@@ -54,12 +78,9 @@ def _reach(word: str, source: str, target: str) -> tuple[frozenset[tuple[str, ..
     return None
 
 
-def topic_match(word: str, source: str, target: str, text: str) -> bool | None:
-    """Does ``text`` (in ``target``) speak of ``word`` (in ``source``): ``translations_in``
-    where a dictionary serves the pair, else a translation reached through another
-    language (``_reach``) in it. None when nothing reaches ``target`` or the word is
-    unknown. A path through a pivot or a related language reaches more than it should, so
-    this only adds evidence, it never rules a text out."""
+def _direct(word: str, source: str, target: str, text: str) -> bool | None:
+    """``translations_in`` by the pair's dictionary, else by a path ``_reach`` finds; None
+    when there is none or the word is unknown on it."""
     lex = lexicon(source, target)
     if lex is not None:
         return translations_in(lex, word, text)
@@ -73,6 +94,31 @@ def topic_match(word: str, source: str, target: str, text: str) -> bool | None:
     return any(_cognate(max(t, key=len), forms) for t in found)
 
 
+def _served(source: str, target: str) -> bool:
+    return lexicon(source, target) is not None or _reach("", source, target) is not None
+
+
+def topic_match(word: str, source: str, target: str, text: str) -> bool | None:
+    """Does ``text`` (in ``target``) speak of ``word`` (in ``source``)? By the pair's
+    dictionary or a path through another language (``_reach``); for a question's language
+    no dictionary serves, by the words a related language writes alike ("лікарів" ->
+    "лекарь", "праверкі" -> "проверка") on their own paths. None when nothing reaches
+    ``target`` or the word is unknown. A path through a pivot or a related language reaches
+    more than it should, so this only adds evidence, it never rules a text out."""
+    if _served(source, target):
+        return _direct(word, source, target, text)
+    verdicts = [
+        _direct(alike, other, target, text)
+        for other in _related(source)
+        if _served(other, target)
+        for alike in _written_alike(word, source, other)
+    ]
+    known = [v for v in verdicts if v is not None]
+    return any(known) if known else None
+
+
 def can_reach(source: str, target: str) -> bool:
     """Can ``topic_match`` judge words of ``source`` in texts of ``target``?"""
-    return source != target and _reach("", source, target) is not None
+    if source == target:
+        return False
+    return _served(source, target) or any(_served(o, target) for o in _related(source))

@@ -77,6 +77,8 @@ def _lead(text: str) -> str:
         "Сколько человек работало в пекарне до проверки?",
         "Колко души работеха в пекарната преди проверката?",
         "Сколько человек работало в гомельской пекарне?",
+        # no Ukrainian dictionary: its words reach English through Russian ("пекарня")
+        "Скільки людей працювало в пекарні до перевірки?",
     ],
 )
 def test_a_count_is_answered_from_the_document_about_what_the_question_asks(
@@ -152,8 +154,56 @@ def test_a_word_reaches_a_language_without_a_dictionary_of_its_pair(
     assert topic_match(word, source, target, text) is found
 
 
+def test_a_question_in_a_language_without_a_dictionary_goes_through_a_related_one() -> None:
+    # no Ukrainian or Belarusian dictionary: the Russian word written alike serves
+    # ("бібліятэкі" -> "библиотека" -> "library"), never one that only looks alike
+    assert can_reach("uk", "en") and can_reach("be", "en")
+    assert topic_match("бібліятэкі", "be", "en", "The regional library reopened.") is True
+    assert topic_match("бібліятэкі", "be", "en", "The regional bakery reopened.") is False
+    assert topic_match("кампутараў", "be", "en", "It has 40 computers.") is True
+    # a word no related language's dictionary writes alike: nothing to tell
+    assert topic_match("друкарні", "uk", "en", "The printing house closed.") is None
+
+
 def test_no_path_means_no_verdict() -> None:
-    # no Ukrainian dictionary, and English is related to nothing: nothing can be told
-    assert not can_reach("uk", "en")
-    assert topic_match("лікар", "uk", "en", "The doctor said.") is None
+    # an unknown language: no dictionary, no related language
+    assert not can_reach("en", "xx") and topic_match("bakery", "en", "xx", "x") is None
     assert can_reach("en", "uk") and can_reach("bg", "be")
+
+
+def test_a_place_made_an_adjective_is_no_name_to_answer_with() -> None:
+    from rag.crosslang import value_spans
+    from rag.question import analyze
+
+    q = analyze("Which prosecutor took the Zhytomyr land sale to court?", "en")
+    text = "Господарський суд Житомирської області визнав незаконним продаж землі."
+    assert [s[0] for s in value_spans(q, text, "uk")] == []
+    text = "Позов до суду подав заступник прокурора Олександр Мельничук."
+    assert [s[0] for s in value_spans(q, text, "uk")] == ["Олександр Мельничук"]
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("Скольких рыбаков представляет союз?", "ru"),
+        ("Скількох рибалок представляє спілка?", "uk"),
+        ("Колькіх рыбакоў прадстаўляе саюз?", "be"),
+    ],
+)
+def test_a_declined_how_many_asks_for_a_number(question: str, language: str) -> None:
+    from rag.crosslang_match import names
+    from rag.question import analyze
+
+    q = analyze(question, language)
+    assert q.kind == "number"
+    assert names(q) == []  # "Скольких" opening the question is no name
+
+
+def test_bm25_searches_a_latin_script_language_with_the_names_romanized() -> None:
+    from rag.crosslang import _lexical_query
+    from rag.question import analyze
+
+    q = analyze("Кто возглавил колонну лодок, проехавшую через Тарту?", "ru")
+    query = _lexical_query(q, "en", translated=False)
+    assert query is not None and query.split()[-1] == "Tartu"
+    assert _lexical_query(q, "bg", translated=False) is None  # Cyrillic: the name as it is
