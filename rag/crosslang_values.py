@@ -25,6 +25,22 @@ def _titles(language: str) -> list[str]:
         return []
 
 
+_QUOTES = {"«": "»", "„": "“", "“": "”", '"': '"'}
+_QUOTED = 60  # characters a quoted name may run to
+
+
+def _quoted_whole(text: str, name: str, at: int) -> tuple[str, int, int]:
+    """A name opening a quotation is the whole quotation: «Северный путь», of which only
+    "Северный" is capitalised."""
+    opening = text[at - 1 : at] if at else ""
+    closing = _QUOTES.get(opening)
+    if closing:
+        end = text.find(closing, at + len(name))
+        if at + len(name) <= end <= at + _QUOTED and not any(c in text[at:end] for c in ".;!?"):
+            return text[at:end], at, end
+    return name, at, at + len(name)
+
+
 def _place_adjective(name: str, language: str) -> bool:
     """A one-word "name" that is a place made an adjective ("Житомирської" of "Житомирської
     області", the profile's ``place_adjective_endings``): it names no one and nothing asked
@@ -48,7 +64,7 @@ def value_spans(q: Question, text: str, language: str = "") -> list[tuple[str, i
         return value_candidates(q, text)
     if q.kind in NAME_KINDS:
         spans = [
-            (name, at, at + len(name))
+            _quoted_whole(text, name, at)
             for name, at in candidate_names(q, text, lambda name: _asked_name(q, name))
             if not _place_adjective(name, language or q.language)
         ]

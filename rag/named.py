@@ -185,6 +185,12 @@ def role_similarities(
         if not phrases:
             out.append(0.0)
             continue
+        # a bare generic word only: "строительная компания" asks for a builder, which the
+        # dictionary judges
+        bare = all(_organisations(w, q.language) for w in asked[-1].split())
+        if bare and _names_organisation(text, start, end, language):
+            out.append(1.0)  # "which firm": «Северный путь», a "компания"
+            continue
         # a dictionary that knows the asked noun decides: "mayor" is "кмет", not
         # "заместник-кмет"; e5 judges only nouns it does not know
         known = phrase_match(asked[:1], q.language, " ".join(phrases), language)
@@ -194,6 +200,39 @@ def role_similarities(
         theirs = np.stack([embedder.embed_query(lemmas(p, language)) for p in phrases])
         out.append(float((ours @ theirs.T).max()))
     return out
+
+
+def _names_organisation(text: str, start: int, end: int, language: str) -> bool:
+    """Is the name at ``start:end`` called a company by the word right before it
+    ("компания «Северный путь»", "фирма „Хафентех“") or opening its apposition? (A
+    company word further off says whose it is: "директор на дружеството Пламен Димитров".)
+    In Cyrillic text the name must be quoted, as a company's is."""
+    # Cyrillic text quotes a company's name, never a person's ("дружество Пламен Димитров"
+    # is the company's director)
+    quoted = start > 0 and text[start - 1] in '«„“"'
+    try:
+        latin = "Latin" in get_profile(language).scripts
+    except UnknownLanguage:
+        latin = False
+    if not (quoted or latin):
+        return False
+    before = [w for w, _ in _tokens(text[:start]) if w[:1].isalpha()]
+    after = _tokens(text[end:])
+    apposition = after[1][0] if len(after) > 1 and after[0][0] in (",", "–", "—") else ""
+    return bool(before and _organisations(before[-1], language)) or bool(
+        apposition and _organisations(apposition, language)
+    )
+
+
+def _organisations(phrase: str, language: str) -> bool:
+    """Does ``phrase`` hold one of the language's generic words for a company
+    (``organisation_words``), in any form ("компании", "фирма")?"""
+    try:
+        words = get_profile(language).organisation_words
+    except UnknownLanguage:
+        return False
+    generic = {lemmas(w, language) for w in words} | {w.lower() for w in words}
+    return any(w.lower() in generic or lemmas(w, language) in generic for w, _ in _tokens(phrase))
 
 
 def _after_place_word(text: str, start: int, language: str) -> bool:

