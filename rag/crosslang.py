@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from index.languages import UnknownLanguage, available_languages, get_profile
+from index.languages import UnknownLanguage, available_languages, get_profile, writes_latin
 from index.translit import romanize
 from rag.counted import keep_counted
 from rag.crosslang_match import (
@@ -150,11 +150,7 @@ def _lexical_query(q: Question, language: str, translated: bool) -> str | None:
     where the embedding may rank a passage naming no place of the question higher), and,
     when ``translated``, its content words' dictionary translations."""
     query = translated_query(q, language) if translated else None
-    try:
-        latin = "Latin" in get_profile(language).scripts
-    except UnknownLanguage:
-        latin = False
-    romanized = [romanize(n) for n in names(q) if not n.isascii()] if latin else []
+    romanized = [romanize(n) for n in names(q) if not n.isascii()] if writes_latin(language) else []
     if not romanized:
         return query
     return " ".join([query or q.text, *romanized])

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from index.languages import get_profile
+from index.languages import UnknownLanguage, get_profile
 from index.translit import name_in_text, names_match
 from rag.normalize import extract_dates, extract_quantities, fold, name_in_texts
 from rag.question import Question, is_year
@@ -41,17 +41,24 @@ def _asked_name(q: Question, name: str) -> bool:
     )
 
 
+def place_stems(word: str, language: str) -> list[str]:
+    """The place names ``word`` makes an adjective of, by the profile's
+    ``place_adjective_endings`` ("гомельской" -> "гомель"; a stem of three letters at
+    least); [] for a word that is none, or a language with no profile."""
+    try:
+        endings = get_profile(language).place_adjective_endings
+    except UnknownLanguage:
+        return []
+    lowered = word.lower()
+    return [word[: -len(e)] for e in endings if lowered.endswith(e) and len(word) - len(e) >= 3]
+
+
 def _word_stems(q: Question) -> list[str]:
-    """The question's words of four letters or more, and a place adjective's stem as well
-    ("гомельской" -> "гомель", by the profile's ``place_adjective_endings``)."""
-    endings = get_profile(q.language).place_adjective_endings
+    """The question's words of four letters or more, and a place adjective's stem as well."""
     out = []
     for word in re.findall(r"[^\W\d_]+", q.text):
-        if len(word) < 4:
-            continue
-        out.append(word)
-        lowered = word.lower()
-        out += [word[: -len(e)] for e in endings if lowered.endswith(e) and len(word) - len(e) >= 3]
+        if len(word) >= 4:
+            out += [word, *place_stems(word, q.language)]
     return out
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from index.languages import UnknownLanguage, get_profile
 from rag.candidates import candidate_names
-from rag.crosslang_match import _asked_name, _similarities
+from rag.crosslang_match import _asked_name, _similarities, place_stems
 from rag.measure import bound_class, measure_class
 from rag.question import NAME_KINDS, Question, new_quantities, value_candidates
 
@@ -43,16 +43,8 @@ def _quoted_whole(text: str, name: str, at: int) -> tuple[str, int, int]:
 
 def _place_adjective(name: str, language: str) -> bool:
     """A one-word "name" that is a place made an adjective ("Житомирської" of "Житомирської
-    області", the profile's ``place_adjective_endings``): it names no one and nothing asked
-    for, only where something is."""
-    if " " in name:
-        return False
-    try:
-        endings = get_profile(language).place_adjective_endings
-    except UnknownLanguage:
-        return False
-    lowered = name.lower()
-    return any(lowered.endswith(e) and len(lowered) - len(e) >= 3 for e in endings)
+    області"): it names no one and nothing asked for, only where something is."""
+    return " " not in name and bool(place_stems(name, language))
 
 
 def value_spans(q: Question, text: str, language: str = "") -> list[tuple[str, int, int]]:

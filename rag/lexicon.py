@@ -40,7 +40,7 @@ __all__ = ["Lexicon", "lemmas", "lexicon", "phrase_match", "translations_in"]
 
 log = logging.getLogger(__name__)
 
-_FORMAT = 8  # bump when the parse changes: the cached maps are rebuilt
+_FORMAT = 9  # bump when the parse changes: the cached maps are rebuilt
 
 
 @functools.lru_cache(maxsize=4096)
@@ -284,9 +284,7 @@ def lexicon(source: str, target: str) -> Lexicon | None:
             )
             return None
         nouns = _noun_map(index, owner, other)
-        if inverted:
-            return Lexicon(source, target, _inverted(nouns))
-        return Lexicon(source, target, {k: frozenset(v) for k, v in nouns.items()})
+        return Lexicon(source, target, _inverted(nouns) if inverted else nouns)
     return None
 
 
@@ -303,7 +301,7 @@ def _data_file(index: Path) -> Path:
 
 
 def _inverted(
-    nouns: dict[str, list[tuple[str, ...]]],
+    nouns: dict[str, frozenset[tuple[str, ...]]],
 ) -> dict[str, frozenset[tuple[str, ...]]]:
     """target word -> source nouns, from single-word translations (a phrase such as
     "медицинска сестра" is not a word a question would be looked up by)."""
@@ -317,9 +315,8 @@ def _inverted(
     return {k: frozenset(v) for k, v in out.items()}
 
 
-def _noun_map(index: Path, source: str, target: str) -> dict[str, list[tuple[str, ...]]]:
-    """The dictionary's noun map, each headword's translations in the dictionary's order
-    (its first, most usual sense first), from the cache when its file has not changed."""
+def _noun_map(index: Path, source: str, target: str) -> dict[str, frozenset[tuple[str, ...]]]:
+    """The dictionary's noun map, from the cache when its file has not changed."""
     data = _data_file(index)
     digest = hashlib.sha256(data.read_bytes()).hexdigest()[:20]
     from index.settings import get_settings
@@ -328,25 +325,25 @@ def _noun_map(index: Path, source: str, target: str) -> dict[str, list[tuple[str
     if cache.is_file():
         try:
             raw = json.loads(cache.read_text(encoding="utf-8"))
-            return {k: [tuple(t) for t in v] for k, v in raw.items()}
+            return {k: frozenset(tuple(t) for t in v) for k, v in raw.items()}
         except (OSError, ValueError):
             log.warning("unreadable lexicon cache %s: parsing the dictionary again", cache)
     log.info("parsing bilingual dictionary %s (%s -> %s), once", index, source, target)
-    nouns: dict[str, dict[tuple[str, ...], None]] = {}
+    nouns: dict[str, set[tuple[str, ...]]] = {}
     heads = frozenset(get_profile(target).gloss_heads)
     for head, items in entries(index, data, heads):
         key = _plain(lemmas(head, source))
         for item in items:
             if item == _MODIFIER:
                 if key == _plain(head):  # not "headed", an adjective lemmatised to "head"
-                    nouns.setdefault(_MODIFIER + key, {})
+                    nouns.setdefault(_MODIFIER + key, set())
                 continue
             words = tuple(_plain(w) for w in item.removeprefix(_KIND).split())
-            nouns.setdefault(_KIND + key if item.startswith(_KIND) else key, {})[words] = None
+            nouns.setdefault(_KIND + key if item.startswith(_KIND) else key, set()).add(words)
     cache.parent.mkdir(parents=True, exist_ok=True)
     tmp = cache.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(
-        json.dumps({k: list(v) for k, v in nouns.items()}, ensure_ascii=False), encoding="utf-8"
+        json.dumps({k: sorted(v) for k, v in nouns.items()}, ensure_ascii=False), encoding="utf-8"
     )
     os.replace(tmp, cache)  # whole or absent for a concurrent reader
-    return {k: list(v) for k, v in nouns.items()}
+    return {k: frozenset(v) for k, v in nouns.items()}

@@ -32,7 +32,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from index.languages import UnknownLanguage, get_profile
+from index.languages import UnknownLanguage, get_profile, writes_latin
 from rag.lexicon import lemmas, phrase_match
 
 if TYPE_CHECKING:
@@ -206,15 +206,9 @@ def _names_organisation(text: str, start: int, end: int, language: str) -> bool:
     """Is the name at ``start:end`` called a company by the word right before it
     ("компания «Северный путь»", "фирма „Хафентех“") or opening its apposition? (A
     company word further off says whose it is: "директор на дружеството Пламен Димитров".)
-    In Cyrillic text the name must be quoted, as a company's is."""
-    # Cyrillic text quotes a company's name, never a person's ("дружество Пламен Димитров"
-    # is the company's director)
+    Cyrillic text quotes a company's name, never a person's, so there it must be quoted."""
     quoted = start > 0 and text[start - 1] in '«„“"'
-    try:
-        latin = "Latin" in get_profile(language).scripts
-    except UnknownLanguage:
-        latin = False
-    if not (quoted or latin):
+    if not (quoted or writes_latin(language)):
         return False
     before = [w for w, _ in _tokens(text[:start]) if w[:1].isalpha()]
     after = _tokens(text[end:])

@@ -18,7 +18,13 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-__all__ = ["LanguageProfile", "UnknownLanguage", "available_languages", "get_profile"]
+__all__ = [
+    "LanguageProfile",
+    "UnknownLanguage",
+    "available_languages",
+    "get_profile",
+    "writes_latin",
+]
 
 AnswerKind = Literal[
     "number",
@@ -494,6 +500,14 @@ def available_languages() -> list[str]:
         for entry in folder.iterdir()
         if entry.name.endswith(".yaml") and not entry.name.startswith("_")
     )
+
+
+def writes_latin(code: str) -> bool:
+    """Is language ``code`` written in Latin letters? False for a language with no profile."""
+    try:
+        return "Latin" in get_profile(code).scripts
+    except UnknownLanguage:
+        return False
 
 
 def get_profile(code: str = "en") -> LanguageProfile:
