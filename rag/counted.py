@@ -157,7 +157,8 @@ def keep_counted(
     context: str = "",
 ) -> list[tuple[str, int, int]]:
     """Of a count question's candidate values in a sentence in another language, those that
-    do not count another thing than the question asks about. ``context``: the sentence
+    do not count another thing than the question asks about (a measure counts none).
+    ``context``: the sentence
     before, where an elided figure's noun may stand ("136 комплексов ... А ещё 80 ...")."""
     runs, named = counted_phrases(q)
     if not spans:
@@ -172,10 +173,12 @@ def keep_counted(
     elided_counts: bool | None = None  # the same for every figure of the sentence: once
     for span in spans:
         thing = things.get(span[1], "")
-        measured = bound_class(text, span[2], language) is not None
-        if measured:
-            out.append(span)
-        elif thing:
+        if bound_class(text, span[2], language) is not None:
+            # a figure with a unit of measure ("150 МВт", "18 месеца") counts no thing: it
+            # never answers how many of a thing (a question asking for a measure has no
+            # counted noun and does not come here)
+            continue
+        if thing:
             if counts_asked(q, thing, language, embedder, threshold):
                 out.append(span)
         else:

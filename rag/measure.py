@@ -15,7 +15,7 @@ import functools
 from index.languages import UnknownLanguage, get_profile
 from rag.terms import lexicon
 
-__all__ = ["bound_class", "measure_class", "measures"]
+__all__ = ["bound_class", "measure_class", "measures", "word_forms"]
 
 _EDGE = ".,;:!?()[]«»“”\"'’"
 
@@ -30,7 +30,7 @@ def _keys(language: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for kind, nouns in profile.measure_nouns.items():
         for noun in nouns:
-            for key in _forms(noun, language):
+            for key in word_forms(noun, language):
                 out.setdefault(key, kind)
     return out
 
@@ -42,10 +42,12 @@ def _year_keys(language: str) -> frozenset[str]:
         profile = get_profile(language)
     except UnknownLanguage:
         return frozenset()
-    return frozenset(k for noun in profile.year_nouns for k in _forms(noun, language))
+    return frozenset(k for noun in profile.year_nouns for k in word_forms(noun, language))
 
 
-def _forms(word: str, language: str) -> set[str]:
+def word_forms(word: str, language: str) -> set[str]:
+    """``word`` lower-cased, its stem and its lemma by ``language``'s profile: the forms
+    a listed word of a profile is matched by ("месеца" ~ "месец")."""
     word = word.lower()
     forms = {word}
     lex = lexicon(language)
@@ -64,7 +66,7 @@ def measure_class(word: str, language: str) -> str | None:
     if not word or any(c.isdigit() for c in word):
         return None
     keys = _keys(language)
-    for form in _forms(word, language):
+    for form in word_forms(word, language):
         if form in keys:
             return keys[form]
     return None
@@ -94,6 +96,6 @@ def measures(word: str, language: str) -> bool:
         profile = get_profile(language)
     except UnknownLanguage:
         return False
-    if word in profile.year_nouns or _forms(word, language) & _year_keys(language):
+    if word in profile.year_nouns or word_forms(word, language) & _year_keys(language):
         return False
     return word in profile.measure_words or measure_class(word, language) is not None

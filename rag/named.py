@@ -28,17 +28,19 @@ places. The names of a person or organisation question that asks no noun are not
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from index.languages import UnknownLanguage, get_profile, writes_latin
 from rag.lexicon import lemmas, phrase_match
+from rag.measure import word_forms
 
 if TYPE_CHECKING:
     from rag.question import Question
 
-__all__ = ["asked_noun", "bound_phrases", "keep_bound", "role_similarities"]
+__all__ = ["asked_noun", "asks_leader", "bound_phrases", "keep_bound", "role_similarities"]
 
 _WORD = re.compile(r"[^\W\d_][\w’'-]*|\d+(?:[.,]\d+)*|[.,;:!?()–—]")
 _CLAUSE_END = frozenset(".;:!?()–—")
@@ -174,16 +176,27 @@ def role_similarities(
     question's asked noun; None when the question asks no noun, 0.0 for a name with no
     bound words."""
     asked = asked_noun(q)
-    if not asked:
+    leader = asks_leader(q)
+    if not (asked or leader):
         return [None] * len(spans)
     import numpy as np
 
-    ours = np.stack([embedder.embed_query(lemmas(r, q.language)) for r in asked])
+    ours = np.stack([embedder.embed_query(lemmas(r, q.language)) for r in asked]) if asked else None
     out: list[float | None] = []
     for _, start, end in spans:
         phrases = bound_phrases(text, start, end, language)
         if not phrases:
             out.append(0.0)
+            continue
+        if leader:
+            # "who heads the union": its chair, mayor or director answers, not a deputy;
+            # a title the profile does not list is judged by the asked noun as any other
+            bound = _leader_bound(phrases, language)
+            if bound is not None or ours is None:
+                out.append(bound)
+                continue
+        if ours is None:  # a leader question asking no noun, its title not listed
+            out.append(None)
             continue
         # a bare generic word only: "строительная компания" asks for a builder, which the
         # dictionary judges
@@ -200,6 +213,53 @@ def role_similarities(
         theirs = np.stack([embedder.embed_query(lemmas(p, language)) for p in phrases])
         out.append(float((ours @ theirs.T).max()))
     return out
+
+
+def asks_leader(q: Question) -> bool:
+    """Does person question ``q`` ask who leads something: one of its profile's
+    ``leader_questions``, a phrase as written ("in charge", "во главе") or a word in any
+    form ("heads", "ўзначальвае")? (A bare name question counts: Bulgarian "кой" asks
+    "who" and "which" alike.)"""
+    if q.kind not in ("person", "name"):
+        return False
+    try:
+        phrases = get_profile(q.language).leader_questions
+    except UnknownLanguage:
+        return False
+    lowered = " ".join(q.text.lower().split())
+    if any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", lowered) for p in phrases if " " in p):
+        return True
+    singles = _profile_forms(q.language, "leader_questions")
+    return any(word_forms(w, q.language) & singles for w, _ in _tokens(q.text) if w[:1].isalpha())
+
+
+@functools.cache
+def _profile_forms(language: str, field: str) -> frozenset[str]:
+    """Every form (as listed, stem, lemma) of the one-word entries of a profile list."""
+    try:
+        listed: list[str] = getattr(get_profile(language), field)
+    except UnknownLanguage:
+        return frozenset()
+    return frozenset(f for w in listed if " " not in w for f in word_forms(w, language))
+
+
+def _leader_bound(phrases: Sequence[str], language: str) -> float | None:
+    """1.0 when the words bound to a name make it a leader ("Mayor", "who chairs",
+    "Кметът"), 0.0 when they make it a deputy ("заместник-кметът", "Deputy mayor"), None
+    when they hold neither (the title is not in the profile: not judged here)."""
+    words = {
+        part.lower()
+        for phrase in phrases
+        for word, _ in _tokens(phrase)
+        for part in word.split("-")
+        if part[:1].isalpha()
+    }
+    forms = {f for w in words for f in word_forms(w, language)}
+    if forms & _profile_forms(language, "deputy_words"):
+        return 0.0
+    if forms & _profile_forms(language, "leader_titles"):
+        return 1.0
+    return None
 
 
 def _names_organisation(text: str, start: int, end: int, language: str) -> bool:

@@ -52,6 +52,8 @@ MEASURE_CLASSES: tuple[str, ...] = (
     "volume",
     "data",
     "speed",
+    "power",
+    "energy",
     "degree",
     "point",
     "multiple",
@@ -197,10 +199,10 @@ class LanguageProfile(BaseModel):
     measure_nouns: dict[str, list[str]] = Field(
         default_factory=dict,
         description="The unit vocabulary: class of measure (time, length, mass, area, volume, "
-        "data, speed, degree, point, multiple) -> the words of its units ('месяц', 'minutes', "
-        "'т'). A number followed by one measures: it counts no thing (rag.measure) and is no "
-        "year ('2048 bits'). Listed forms are matched as written by the number rules "
-        "(measure_words); rag.measure finds the other forms by stem and lemma.",
+        "data, speed, power, energy, degree, point, multiple) -> the words of its units "
+        "('месяц', 'minutes', 'т'). A number followed by one measures: it counts no thing "
+        "(rag.measure) and is no year ('2048 bits'). Listed forms are matched as written by "
+        "the number rules (measure_words); rag.measure finds the other forms by stem and lemma.",
     )
     year_nouns: list[str] = Field(
         default_factory=list,
@@ -218,6 +220,22 @@ class LanguageProfile(BaseModel):
         default_factory=list,
         description="Words of a question asking for a percentage ('what percentage', 'by what "
         "percent'): a percentage answers it, not an amount or a count (lower-case).",
+    )
+    leader_questions: list[str] = Field(
+        default_factory=list,
+        description="Phrases of a person question asking who leads something ('who heads', "
+        "'in charge of', 'во главе'): a person bound to a leader's title answers it, not a "
+        "deputy (lower-case; one word is matched by stem and lemma, a phrase as written).",
+    )
+    leader_titles: list[str] = Field(
+        default_factory=list,
+        description="Nouns and verbs that make a person the leader of something ('chairman', "
+        "'mayor', 'led', 'директор') (lower-case; matched by stem and lemma).",
+    )
+    deputy_words: list[str] = Field(
+        default_factory=list,
+        description="Words making a leader's title a deputy's ('deputy', 'vice', 'заместитель') "
+        "(lower-case; matched by stem and lemma).",
     )
     agent_suffixes: list[str] = Field(
         default_factory=list,
@@ -416,6 +434,9 @@ class LanguageProfile(BaseModel):
         "year_nouns",
         "degree_words",
         "percent_questions",
+        "leader_questions",
+        "leader_titles",
+        "deputy_words",
         "joined_figure_nouns",
         "apposed_figure_nouns",
         "agent_suffixes",

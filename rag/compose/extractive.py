@@ -271,6 +271,11 @@ def _sum_sentence(q: Question, picked: list[Evidence], label: str) -> str | None
     # Only counts are summed ("how many ... in total"); a "total value" is quoted, not added.
     if not (q.wants_total and q.kind == "number") or not picked:
         return None
+    # Across languages the figures of a sentence cannot be told to count the same thing as
+    # the question (its words are not the quote's): the bound value answers, not a sum of
+    # every figure ("430 workers, 120 of them women" is no 550).
+    if is_cross(q.language, picked[0].unit.passage.language):
+        return None
     top = picked[0].unit.quote
     counts = [
         x
