@@ -291,8 +291,7 @@ def score_units(
         # translated or shortened name: the anchors are sought in its document's retrieved
         # text, which tells the document about the question; the similarity tells the
         # sentence within it. Anchors in the sentence itself add a little.
-        # (its document's title too: "the plant" names what its headline names)
-        around = [unit.display, before.get(id(unit), ""), unit.passage.title]
+        around = [unit.display, before.get(id(unit), "")]
         local = _anchor_share(anchors, around)
         n = len(anchors)
         doc_found, doc_known = topics[unit.passage.doc_id]

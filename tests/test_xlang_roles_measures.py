@@ -42,7 +42,6 @@ def _spans(text: str, *found: str) -> list[tuple[str, int, int]]:
     [
         ("Who is in charge of the dairy in Shchuchyn?", "en", True),
         ("Who heads the textile workers' union?", "en", True),
-        ("Who is the head of the plant?", "en", True),
         ("Кто стоит во главе завода «Сибмаш»?", "ru", True),
         ("Хто ўзначальвае кааператыў?", "be", True),
         ("Кой ръководи лифта в Пампорово?", "bg", True),
@@ -51,6 +50,8 @@ def _spans(text: str, *found: str) -> list[tuple[str, int, int]]:
         ("Who is the lawyer of the plant's owner?", "en", False),
         ("Who arrested the editor?", "en", False),
         ("Кто арестовал редактора?", "ru", False),
+        # a leader's noun is an asked noun, judged by the dictionary: not the verb's rule
+        ("Кой е шефът на текстилната компания?", "bg", False),
         # a leader word in a question asking no person
         ("When did the union's head resign?", "en", False),
     ],
