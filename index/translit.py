@@ -31,6 +31,19 @@ _DIGRAPHS = (
 _MIN_KEY = 2  # shorter skeletons ("A", "Ye") say too little to match on
 
 
+_SHORT_KEY = 2
+# Spellings of one name trade most vowels: English "a" for "э" ("Matthew" / "Мэтью"),
+# Belarusian "а" for an unstressed "о" ("Масква"), "y" or "e" for "и"/"і" ("Kyiv", "Kiev");
+# a "u" ("Ruse" / "Русе") is the one kept apart.
+_VOWEL_CLASS = {"a": "v", "o": "v", "e": "v", "i": "v", "y": "v", "u": "u"}
+
+
+def _first_vowel(word: str) -> str:
+    """The class of the first vowel after a word's first letter ("Ruse": "u"), "" for none."""
+    letters = [c for c in romanize(word).lower() if c.isalpha()]
+    return next((_VOWEL_CLASS[c] for c in letters[1:] if c in _VOWEL_CLASS), "")
+
+
 def has_cyrillic(text: str) -> bool:
     return bool(_CYRILLIC.search(text))
 
@@ -84,7 +97,9 @@ def _keys_match(ka: str, kb: str, a: str, b: str) -> bool:
     if len(ka) < _MIN_KEY or len(kb) < _MIN_KEY:
         return False
     if ka == kb:
-        return True
+        # a skeleton of two letters says little ("Ruse" and "Расію" are both "rs"): such a
+        # short name's first vowel must agree too
+        return len(ka) > _SHORT_KEY or _first_vowel(a) == _first_vowel(b)
     # Instrumental and similar case endings leave a final consonant: "Ивановым" ~ "Ivanov";
     # Belarusian "ў" turns "в" before an ending: "Магілёве" ~ "Mahilyow" (the "w" a vowel).
     if has_cyrillic(a) != has_cyrillic(b):

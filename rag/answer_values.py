@@ -176,7 +176,8 @@ def value_candidates(q: Question, text: str) -> list[tuple[str, int, int]]:
         elif q.kind == "amount" and money:
             found = money  # "closing down 2.2% to C$53.07": a price is money, not "%"
         elif q.kind == "amount" and any(x.unit for x in found):
-            found = [x for x in found if x.unit]
+            # what a thing cost is money: "12%" beside it is how much something else grew
+            found = [x for x in found if x.unit and not (q.wants_money and x.unit == "%")]
         elif q.kind == "number" and any(x.unit is None for x in found):
             # a unit is a currency or "%" (rag.normalize.Quantity): a count is no money
             found = [x for x in found if x.unit is None or x.unit == "%"]

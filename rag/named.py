@@ -62,6 +62,13 @@ def _common(language: str) -> frozenset[str]:
     return frozenset(w.lower() for w in [*profile.stopwords, *profile.auxiliaries])
 
 
+def _coordinators(language: str) -> frozenset[str]:
+    try:
+        return frozenset(get_profile(language).coordinators)
+    except UnknownLanguage:
+        return frozenset()
+
+
 _ASKING = ("person", "place", "organisation", "name", "definition")
 
 
@@ -135,6 +142,7 @@ def bound_phrases(text: str, start: int, end: int, language: str) -> list[str]:
     before it (or before the comma of an apposition) and its apposition after a comma or
     dash. Function words left out; [] when none."""
     common = _common(language)
+    joining = _coordinators(language)
     before = _tokens(text[:start])
     after = _tokens(text[end:])
     # before: "Генеральный директор компании | Ирина Волкова"; an apposition's comma
@@ -145,7 +153,9 @@ def bound_phrases(text: str, start: int, end: int, language: str) -> list[str]:
         if word == "," and not run and not stepped:
             stepped = True
             continue
-        if word in _CLAUSE_END or word == "," or len(run) >= _BEFORE:
+        # a coordinator ends it too: in "Deputy mayor Anna Berzina and Mayor Janis Ozols"
+        # his title is "Mayor", not hers
+        if word in _CLAUSE_END or word == "," or word.lower() in joining or len(run) >= _BEFORE:
             break
         run.insert(0, word)
     # after: an apposition ("Victor Rusu, the owner of the winery,"). (The noun a name
@@ -182,15 +192,29 @@ def role_similarities(
     import numpy as np
 
     ours = np.stack([embedder.embed_query(lemmas(r, q.language)) for r in asked]) if asked else None
+    # "who is the mayor", "who heads the town" ask for a leader: the deputy mayor is not one,
+    # whatever else their titles share. (A deputy is still what the office is: "which
+    # prosecutor" is answered by the deputy head of the prosecutor's office.)
+    leader_noun = bool(
+        asked and _phrase_forms(asked[:1], q.language) & _profile_forms(q.language, "leader_titles")
+    )
+    deputies = _profile_forms(language, "deputy_words")
+    asks_deputy = bool(
+        _phrase_forms([q.text], q.language) & _profile_forms(q.language, "deputy_words")
+    )
+    skip_deputies = (leader or leader_noun) and not asks_deputy
     out: list[float | None] = []
     for _, start, end in spans:
         phrases = bound_phrases(text, start, end, language)
         if not phrases:
             out.append(0.0)
             continue
+        if skip_deputies and _phrase_forms(phrases, language) & deputies:
+            out.append(0.0)
+            continue
         if leader:
-            # "who heads the union": its chair, mayor or director answers, not a deputy;
-            # a title the profile does not list is judged by the asked noun as any other
+            # "who heads the union": its chair, mayor or director answers; a title the
+            # profile does not list is judged by the asked noun as any other
             bound = _leader_bound(phrases, language)
             if bound is not None or ours is None:
                 out.append(bound)
@@ -204,9 +228,10 @@ def role_similarities(
         if bare and _names_organisation(text, start, end, language):
             out.append(1.0)  # "which firm": «Северный путь», a "компания"
             continue
-        # a dictionary that knows the asked noun decides: "mayor" is "кмет", not
-        # "заместник-кмет"; e5 judges only nouns it does not know
-        known = phrase_match(asked[:1], q.language, " ".join(phrases), language)
+        # a dictionary that knows the asked noun decides ("mayor" is "кмет"); e5 judges
+        # only nouns it does not know. A hyphenated title's parts are words of their own
+        # ("заместник-кметът" for "deputy mayor"): a deputy asked about no role was judged
+        known = phrase_match(asked[:1], q.language, " ".join(phrases).replace("-", " "), language)
         if known is not None:
             out.append(1.0 if known else 0.0)
             continue
@@ -243,10 +268,9 @@ def _profile_forms(language: str, field: str) -> frozenset[str]:
     return frozenset(f for w in listed if " " not in w for f in word_forms(w, language))
 
 
-def _leader_bound(phrases: Sequence[str], language: str) -> float | None:
-    """1.0 when the words bound to a name make it a leader ("Mayor", "who chairs",
-    "Кметът"), 0.0 when they make it a deputy ("заместник-кметът", "Deputy mayor"), None
-    when they hold neither (the title is not in the profile: not judged here)."""
+def _phrase_forms(phrases: Sequence[str], language: str) -> set[str]:
+    """Every form (as written, stem, lemma) of the words of ``phrases``, lower-cased, the
+    parts of a hyphenated word on their own ("заместник-кметът": "заместник", "кметът")."""
     words = {
         part.lower()
         for phrase in phrases
@@ -254,10 +278,14 @@ def _leader_bound(phrases: Sequence[str], language: str) -> float | None:
         for part in word.split("-")
         if part[:1].isalpha()
     }
-    forms = {f for w in words for f in word_forms(w, language)}
-    if forms & _profile_forms(language, "deputy_words"):
-        return 0.0
-    if forms & _profile_forms(language, "leader_titles"):
+    return {f for w in words for f in word_forms(w, language)}
+
+
+def _leader_bound(phrases: Sequence[str], language: str) -> float | None:
+    """1.0 when the words bound to a name make it a leader ("Mayor", "who chairs",
+    "Кметът"), None when they do not (the title is not in the profile: not judged here).
+    (A deputy's title is judged before, for every role question.)"""
+    if _phrase_forms(phrases, language) & _profile_forms(language, "leader_titles"):
         return 1.0
     return None
 

