@@ -24,6 +24,13 @@ name with no bound words, or none at least ``crosslang_role_similarity`` close t
 noun, is not the answer. A place is a name after one of the source language's
 ``place_prepositions`` ("у Гродне", "in Balti"); the asked noun ("which town") ranks the
 places. The names of a person or organisation question that asks no noun are not judged.
+
+A question asking who leads something ("who heads", "in charge of", "во главе", the
+profile's ``leader_questions``) is answered by a name bound to one of the source language's
+``leader_titles`` ("Mayor", "who chairs", "Кметът"); a title it does not list is judged by
+the asked noun as above. Where a leader is asked for, by such a verb or by a leader's title
+("who is the mayor"), a name bound to one of ``deputy_words`` is not the answer
+("заместник-кметът"), unless the question asks for the deputy.
 """
 
 from __future__ import annotations
@@ -230,7 +237,8 @@ def role_similarities(
             continue
         # a dictionary that knows the asked noun decides ("mayor" is "кмет"); e5 judges
         # only nouns it does not know. A hyphenated title's parts are words of their own
-        # ("заместник-кметът" for "deputy mayor"): a deputy asked about no role was judged
+        # ("заместник-кметът" for "deputy mayor"; a deputy where a leader is asked for was
+        # set aside above)
         known = phrase_match(asked[:1], q.language, " ".join(phrases).replace("-", " "), language)
         if known is not None:
             out.append(1.0 if known else 0.0)
