@@ -36,7 +36,13 @@ from rag.measure import bound_class, measure_class
 if TYPE_CHECKING:
     from rag.question import Question
 
-__all__ = ["attribute_absent", "counted_phrases", "counts_asked", "keep_counted"]
+__all__ = [
+    "attribute_absent",
+    "counted_phrases",
+    "counts_asked",
+    "keep_counted",
+    "thing_similarity",
+]
 
 # The question's counted noun is read from the first words after its question phrase
 # (names before it among them: "Konkurs missile systems"), and compared as its first word
@@ -121,6 +127,18 @@ def counted_similarity(q: Question, thing: str, language: str, embedder: Any) ->
 
     ours = np.stack([embedder.embed_query(lemmas(r, q.language)) for r in runs])
     return float((ours @ embedder.embed_query(lemmas(thing, language))).max())
+
+
+def thing_similarity(
+    q: Question, text: str, start: int, language: str, embedder: Any
+) -> float | None:
+    """:func:`counted_similarity` of the thing the figure starting at ``start`` of ``text``
+    counts; None when it counts no named thing (an elided noun) or the question none."""
+    from rag.verify.binding import frames
+
+    things = {f.value.start: f.thing_text for f in frames(text, language) if f.kind == "count"}
+    thing = things.get(start, "")
+    return counted_similarity(q, thing, language, embedder) if thing else None
 
 
 def counts_asked(q: Question, thing: str, language: str, embedder: Any, threshold: float) -> bool:

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from index.languages import UnknownLanguage, available_languages, get_profile, writes_latin
 from index.translit import romanize
-from rag.counted import keep_counted
+from rag.counted import keep_counted, thing_similarity
 from rag.crosslang_match import (
     _anchor_share,
     _anchors,
@@ -281,7 +281,17 @@ def score_units(
         value = None
         if found is not None:
             (text, start, end), value_similarity = found
-            similarity = (similarity + value_similarity) / 2
+            # a count's noun as close as can be told to the question's ranks it too: of
+            # "23 гаспадаркі" and "74 чалавекі" for "how many people", the people
+            counted = (
+                thing_similarity(q, unit.quote, start, unit.passage.language, embedder)
+                if q.kind == "number"
+                else None
+            )
+            if counted is None:
+                similarity = (similarity + value_similarity) / 2
+            else:
+                similarity = (similarity + value_similarity + counted) / 3
             # Which of several values answers cannot be verified across languages: the
             # context similarity that chose one ranks the sentence, but only a sole
             # candidate is led with; else the quote answers alone (see several_values).

