@@ -29,9 +29,7 @@ _DIGRAPHS = (
     ("ck", "k"), ("gh", "g"), ("x", "ks"), ("q", "k"),
 )  # fmt: skip
 _MIN_KEY = 2  # shorter skeletons ("A", "Ye") say too little to match on
-
-
-_SHORT_KEY = 2
+_SHORT_KEY = 2  # a skeleton this long ("rs") must agree on its first vowel's class too
 # Spellings of one name trade most vowels: English "a" for "э" ("Matthew" / "Мэтью"),
 # Belarusian "а" for an unstressed "о" ("Масква"), "y" or "e" for "и"/"і" ("Kyiv", "Kiev");
 # a "u" ("Ruse" / "Русе") is the one kept apart.

@@ -24,8 +24,10 @@ A figure counting another thing does not answer; a figure whose noun is elided (
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from index.languages import get_profile
@@ -134,11 +136,19 @@ def thing_similarity(
 ) -> float | None:
     """:func:`counted_similarity` of the thing the figure starting at ``start`` of ``text``
     counts; None when it counts no named thing (an elided noun) or the question none."""
+    thing = _count_things(text, language).get(start, "")
+    return counted_similarity(q, thing, language, embedder) if thing else None
+
+
+@functools.lru_cache(maxsize=1024)
+def _count_things(text: str, language: str) -> Mapping[int, str]:
+    """Per count of ``text`` (by its start), the noun phrase its binding gives it: read once
+    for a sentence, which :func:`keep_counted` filters and rag.crosslang then ranks."""
     from rag.verify.binding import frames
 
-    things = {f.value.start: f.thing_text for f in frames(text, language) if f.kind == "count"}
-    thing = things.get(start, "")
-    return counted_similarity(q, thing, language, embedder) if thing else None
+    return MappingProxyType(
+        {f.value.start: f.thing_text for f in frames(text, language) if f.kind == "count"}
+    )
 
 
 def counts_asked(q: Question, thing: str, language: str, embedder: Any, threshold: float) -> bool:
@@ -176,17 +186,15 @@ def keep_counted(
 ) -> list[tuple[str, int, int]]:
     """Of a count question's candidate values in a sentence in another language, those that
     do not count another thing than the question asks about (a measure counts none).
-    ``context``: the sentence
-    before, where an elided figure's noun may stand ("136 комплексов ... А ещё 80 ...")."""
+    ``context``: the sentence before, where an elided figure's noun may stand ("136
+    комплексов ... А ещё 80 ...")."""
     runs, named = counted_phrases(q)
     if not spans:
         return []
     around = f"{context} {text}"
     if not (runs or named):
         return [] if attribute_absent(q, around, language) else list(spans)
-    from rag.verify.binding import frames
-
-    things = {f.value.start: f.thing_text for f in frames(text, language) if f.kind == "count"}
+    things = _count_things(text, language)
     out = []
     elided_counts: bool | None = None  # the same for every figure of the sentence: once
     for span in spans:

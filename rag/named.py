@@ -262,8 +262,9 @@ def asks_leader(q: Question) -> bool:
     lowered = " ".join(q.text.lower().split())
     if any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", lowered) for p in phrases if " " in p):
         return True
-    singles = _profile_forms(q.language, "leader_questions")
-    return any(word_forms(w, q.language) & singles for w, _ in _tokens(q.text) if w[:1].isalpha())
+    return bool(
+        _phrase_forms([q.text], q.language) & _profile_forms(q.language, "leader_questions")
+    )
 
 
 @functools.cache
@@ -292,7 +293,7 @@ def _phrase_forms(phrases: Sequence[str], language: str) -> set[str]:
 def _leader_bound(phrases: Sequence[str], language: str) -> float | None:
     """1.0 when the words bound to a name make it a leader ("Mayor", "who chairs",
     "Кметът"), None when they do not (the title is not in the profile: not judged here).
-    (A deputy's title is judged before, for every role question.)"""
+    (A deputy's title is judged before it, in :func:`role_similarities`.)"""
     if _phrase_forms(phrases, language) & _profile_forms(language, "leader_titles"):
         return 1.0
     return None
