@@ -94,6 +94,10 @@ def _word_match(a: str, b: str) -> bool:
 def _keys_match(ka: str, kb: str, a: str, b: str) -> bool:
     if len(ka) < _MIN_KEY or len(kb) < _MIN_KEY:
         return False
+    if "ў" in (a + b).lower():
+        # Belarusian "ў" (romanised "u", a vowel) stands where other spellings write "v"
+        # or "w": "Даўгаўпілс" = "Daugavpils" = "Даугавпилс"; "v" then counts on neither side
+        ka, kb = ka[:1] + ka[1:].replace("v", ""), kb[:1] + kb[1:].replace("v", "")
     if ka == kb:
         # a skeleton of two letters says little ("Ruse" and "Расію" are both "rs"): such a
         # short name's first vowel must agree too

@@ -73,3 +73,13 @@ def test_belarusian_dz_is_the_d_of_the_other_languages() -> None:
 )
 def test_a_short_name_needs_its_vowel_too(name: str, text: str, found: bool) -> None:
     assert name_in_text(name, text) is found
+
+
+def test_belarusian_short_u_stands_for_the_v_of_other_spellings() -> None:
+    # "ў" romanises to the vowel "u"; Latvian, Russian and English spellings write a "v"
+    assert name_in_text("Daugavpils", "Страйк на фабрыцы ў Даўгаўпілсе працягваецца.")
+    assert names_match("Даўгаўпілс", "Даугавпилс")
+    assert names_match("Магілёў", "Mogilev")
+    # the "v" is dropped only beside a "ў": the other consonants still have to agree
+    assert not names_match("Даўгаўпілс", "Dobropillia")
+    assert not names_match("Даугавпилс", "Dagpils")
