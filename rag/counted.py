@@ -30,10 +30,10 @@ from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from index.languages import get_profile
+from index.languages import COUNTED_KINDS, get_profile
 from index.translit import name_in_text
 from rag.lexicon import lemmas, phrase_match
-from rag.measure import bound_class, measure_class
+from rag.measure import bound_class, measure_class, word_forms
 
 if TYPE_CHECKING:
     from rag.question import Question
@@ -122,6 +122,8 @@ def counted_similarity(q: Question, thing: str, language: str, embedder: Any) ->
     # (its first word only: the second is as often a verb, "пилотов *работает*"). A noun of
     # the question phrase itself ("колко *души*") is read through the profile's
     # dictionary aliases: it counts people, not "souls".
+    if _same_kind(runs[0], q.language, thing, language):
+        return 1.0
     known = phrase_match(runs[:1], q.language, thing, language)
     if known is not None:
         return 1.0 if known else 0.0
@@ -129,6 +131,32 @@ def counted_similarity(q: Question, thing: str, language: str, embedder: Any) ->
 
     ours = np.stack([embedder.embed_query(lemmas(r, q.language)) for r in runs])
     return float((ours @ embedder.embed_query(lemmas(thing, language))).max())
+
+
+@functools.cache
+def _kinds(language: str) -> Mapping[str, str]:
+    """Every form (as listed, stem, lemma) of the profile's counted-kind nouns -> kind."""
+    out: dict[str, str] = {}
+    for kind, nouns in get_profile(language).counted_kinds.items():
+        for noun in nouns:
+            for form in word_forms(noun, language):
+                out.setdefault(form, kind)
+    return MappingProxyType(out)
+
+
+def _same_kind(noun: str, language: str, thing: str, thing_language: str) -> bool:
+    """Does ``thing`` count a kind of people the question's ``noun`` accepts ("души" /
+    "workers", "сотрудников" / "employees")? A word of the profiles' counted kinds, which
+    link what the dictionaries leave apart."""
+    asked = next((k for f in word_forms(noun, language) if (k := _kinds(language).get(f))), None)
+    if asked is None:
+        return False
+    theirs = _kinds(thing_language)
+    return any(
+        theirs.get(f) in COUNTED_KINDS[asked]
+        for w in _words(thing)
+        for f in word_forms(w, thing_language)
+    )
 
 
 def thing_similarity(

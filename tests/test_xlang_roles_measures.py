@@ -15,7 +15,7 @@ from evidencekit import sentence_evidence
 
 from index.settings import get_settings
 from rag.compose.extractive import compose
-from rag.counted import keep_counted, thing_similarity
+from rag.counted import counted_similarity, keep_counted, thing_similarity
 from rag.crosslang import refine, score_units
 from rag.crosslang_values import value_spans
 from rag.evidence import Evidence, Unit
@@ -129,6 +129,26 @@ def test_a_figure_in_megawatts_counts_no_panels(e5: Any) -> None:
     # the measure asked for is still answered by its unit
     power = refine(analyze("How many megawatts will the Orsk plant produce?", "en"))
     assert [s[0] for s in value_spans(power, text, "ru")] == ["150"]
+
+
+# ------------------------------------------------------------------ kinds of people counted
+def test_a_count_of_workers_answers_a_question_about_employees(e5: Any) -> None:
+    # the dictionary gives "collaborator" for "сотрудник", never "worker": the profiles'
+    # counted kinds link them; the cranes stay another thing
+    q = refine(analyze("Сколько сотрудников уволил порт Клайпеды?", "ru"))
+    threshold = get_settings().crosslang_counted_similarity
+    text = "The port of Klaipeda laid off 85 workers and sold 12 cranes."
+    kept = keep_counted(q, text, _spans(text, "85", "12"), "en", e5, threshold)
+    assert [s[0] for s in kept] == ["85"]
+
+
+def test_people_are_answered_by_staff_but_staff_not_by_people(e5: Any) -> None:
+    threshold = get_settings().crosslang_counted_similarity
+    people = refine(analyze("Колко души работят в пристанището на Клайпеда?", "bg"))
+    assert counted_similarity(people, "staff", "en", e5) == 1.0
+    employees = refine(analyze("How many employees does the port of Klaipeda have?", "en"))
+    similarity = counted_similarity(employees, "человек", "ru", e5)
+    assert similarity is not None and similarity < threshold
 
 
 # ------------------------------------------------------------------ which count ranks first

@@ -58,6 +58,10 @@ MEASURE_CLASSES: tuple[str, ...] = (
     "point",
     "multiple",
 )
+# What a count of people counts (counted_kinds), and which kinds answer a question counting
+# each: a question about people is answered by a count of staff ("how many people work" /
+# "310 workers"), one about staff not by any count of people.
+COUNTED_KINDS: dict[str, tuple[str, ...]] = {"people": ("people", "staff"), "staff": ("staff",)}
 
 
 class UnknownLanguage(ValueError):
@@ -203,6 +207,14 @@ class LanguageProfile(BaseModel):
         "('месяц', 'minutes', 'т'). A number followed by one measures: it counts no thing "
         "(rag.measure) and is no year ('2048 bits'). Listed forms are matched as written by "
         "the number rules (measure_words); rag.measure finds the other forms by stem and lemma.",
+    )
+    counted_kinds: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Nouns that count the same kind of people though a bilingual dictionary "
+        "does not say so (it gives 'collaborator' for 'сотрудник', not 'employee'): kind "
+        "(people, staff) -> its nouns in this language, as lemmas. A count of a noun of a "
+        "kind the question's counted noun accepts (COUNTED_KINDS) counts what it asks about "
+        "(rag.counted).",
     )
     year_nouns: list[str] = Field(
         default_factory=list,
@@ -491,6 +503,16 @@ class LanguageProfile(BaseModel):
         unknown = set(values) - set(MEASURE_CLASSES)
         if unknown:
             raise ValueError(f"unknown measure classes {sorted(unknown)}; known: {MEASURE_CLASSES}")
+        return {kind: _lower_set(nouns) for kind, nouns in values.items()}
+
+    @field_validator("counted_kinds")
+    @classmethod
+    def _counted_kinds(cls, values: dict[str, list[str]]) -> dict[str, list[str]]:
+        unknown = set(values) - set(COUNTED_KINDS)
+        if unknown:
+            raise ValueError(
+                f"unknown counted kinds {sorted(unknown)}; known: {list(COUNTED_KINDS)}"
+            )
         return {kind: _lower_set(nouns) for kind, nouns in values.items()}
 
     @field_validator("scales", "currencies")
