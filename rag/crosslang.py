@@ -300,8 +300,11 @@ def score_units(
         # Across languages a sentence refers to its names by "the company", "he", a
         # translated or shortened name: the anchors are sought in its document's retrieved
         # text, which tells the document about the question; the similarity tells the
-        # sentence within it. Anchors in the sentence itself add a little.
-        around = [unit.display, before.get(id(unit), "")]
+        # sentence within it. Anchors in the sentence itself add a little; those of the
+        # document's title count as the sentence's own, since every sentence stands under
+        # it ("The mill, founded in 1961" under "Daugavpils textile workers strike"): else
+        # the one sentence repeating the town outranks the one answering.
+        around = [unit.display, before.get(id(unit), ""), unit.passage.title]
         local = _anchor_share(anchors, around)
         n = len(anchors)
         doc_found, doc_known = topics[unit.passage.doc_id]

@@ -221,3 +221,25 @@ def test_figures_of_a_foreign_sentence_are_not_summed() -> None:
     assert any(s.text.endswith("430 + 120 = 550") for s in total)
     foreign = _evidence("Всего бастовали 430 рабочих, из них 120 в красильном цехе.", "ru")
     assert not any("=" in s.text for s in compose(q, [foreign], 0.5).sentences)
+
+
+# ------------------------------------------------------------------ names under the title
+_SHIPYARD = (
+    "The shipyard owes its 600 workers 2.1 million euros in unpaid wages.",
+    "Liepaja mayor Gunars Ansins said the city would pay 200 euros to each striking family.",
+)
+
+
+def test_a_sentence_under_a_title_naming_the_town_is_about_the_town(e5: Any) -> None:
+    # the answer says "the shipyard", not "Liepaja": the title names the town for it, so
+    # the sentence repeating the town does not outrank it for that alone
+    document = " ".join(_SHIPYARD)
+    passage = Passage(
+        "yard-c1", "yard", "yard.txt", "Strike at the Liepaja shipyard", "2025-10-07", "file",
+        document, 0, len(document), 1.0, language="en",
+    )  # fmt: skip
+    units = [Unit(passage, document.index(s), document.index(s) + len(s), s, s) for s in _SHIPYARD]
+    q = analyze("Какой долг по зарплате накопила верфь в Лиепае перед рабочими?", "ru")
+    ranked = score_units(q, units, get_settings(), e5)
+    assert ranked[0].unit.quote == _SHIPYARD[0]
+    assert ranked[0].coverage == ranked[1].coverage
