@@ -160,8 +160,42 @@ def _split(block: str, profile: LanguageProfile) -> list[tuple[int, int]]:
         tokenizer = _punkt(profile.punkt_language or "english", frozenset(profile.abbreviations))
         return list(tokenizer.span_tokenize(block))
     if profile.sentence_splitter == "razdel":
-        return [(s.start, s.stop) for s in _razdel(profile.code)(block)]
+        spans = [(s.start, s.stop) for s in _razdel(profile.code)(block)]
+        return [part for span in spans for part in _after_year(block, span, profile)]
     return _pysbd_spans(block, profile)
+
+
+_CLAUSE = 2  # content words before a year that make a clause, not an opening date phrase
+
+
+def _after_year(
+    block: str, span: tuple[int, int], profile: LanguageProfile
+) -> list[tuple[int, int]]:
+    """``span`` split after a year's abbreviation that ends a clause ("... посрещна 640
+    ученици на 15 септември 2025 г. Сградата е построена ..."): razdel reads "г." before a
+    capital as an initial ("г. Иванов") and joins. Split when the text before the year holds
+    a clause, at least ``_CLAUSE`` words that are no function word, number or month; an
+    opening date phrase stays ("В мае 2024 г. Лукашенко подписал указ")."""
+    # the year nouns written abbreviated ("г.", "гг.", "р."): those also abbreviations
+    abbreviated = set(profile.abbreviations)
+    marks = sorted((n for n in profile.year_nouns if n in abbreviated), key=len, reverse=True)
+    if not marks:
+        return [span]
+    start, end = span
+    alternatives = "|".join(re.escape(m) + r"\." for m in marks)
+    pattern = re.compile(rf"(?<!\d)\d{{4}}\s*(?:{alternatives})(?=\s+[^\W\d_])", re.IGNORECASE)
+    out: list[tuple[int, int]] = []
+    for m in pattern.finditer(block, start, end):
+        following = block[m.end() : end].lstrip()
+        if not following[:1].isupper() or len(following.split()) < 2:
+            continue
+        words = re.findall(r"[^\W\d_]+", block[start : m.start()].lower())
+        content = [w for w in words if w not in profile.stopwords and w not in profile.months]
+        if len(content) < _CLAUSE:
+            continue
+        out.append((start, m.end()))
+        start = end - len(following)
+    return [*out, (start, end)]
 
 
 _SPACED_DOT = re.compile(r"\s*\.\s*")

@@ -290,6 +290,22 @@ def _phrase_forms(phrases: Sequence[str], language: str) -> set[str]:
     return {f for w in words for f in word_forms(w, language)}
 
 
+def untitled(span: tuple[str, int, int], language: str) -> tuple[str, int, int]:
+    """A name span without the title opening it: a sentence's first word is capitalised,
+    so "Директорката Десислава Петкова каза" reads as one name; the title ("titles" or
+    "leader_titles" of the profile, any form) is then the word bound to the name, not part
+    of it."""
+    name, start, end = span
+    words = name.split()
+    if len(words) < 2:
+        return span
+    titles = _profile_forms(language, "titles") | _profile_forms(language, "leader_titles")
+    if not _phrase_forms(words[:1], language) & titles:
+        return span
+    cut = name.index(words[1], len(words[0]))
+    return name[cut:], start + cut, end
+
+
 def _leader_bound(phrases: Sequence[str], language: str) -> float | None:
     """1.0 when the words bound to a name make it a leader ("Mayor", "who chairs",
     "Кметът"), None when they do not (the title is not in the profile: not judged here).

@@ -138,10 +138,42 @@ def test_abbreviations_and_initials_do_not_end_sentences(
 
 def test_a_year_abbreviation_before_a_capital_keeps_the_date_with_its_sentence() -> None:
     # "г." after a year is ambiguous before a capital: "в 2023 г. Следующий ..." ends a sentence,
-    # "В 2024 г. Минск ..." does not. Splitting would cut a date off the fact it dates, so the
-    # two stay one quote (longer, still exact).
+    # "В 2024 г. Минск ..." does not. An opening date phrase stays with the fact it dates.
     text = "В 2024 г. Минск получил 12,5 млн евро. Срок истёк."
     assert _sentences(text, "ru") == ["В 2024 г. Минск получил 12,5 млн евро.", "Срок истёк."]
+    text = "По данным на 1 января 2024 г. Минздрав насчитал 310 врачей."
+    assert _sentences(text, "ru") == [text]
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "expected"),
+    [
+        (
+            "bg",
+            "Мостът над Янтра прие първите коли на 2 май 2025 г. Ремонтът струва 4,1 млн. лв.",
+            ["Мостът над Янтра прие първите коли на 2 май 2025 г.", "Ремонтът струва 4,1 млн. лв."],
+        ),
+        (
+            "ru",
+            "Завод открыли 3 марта 2024 г. Стоимость составила 2 млрд руб.",
+            ["Завод открыли 3 марта 2024 г.", "Стоимость составила 2 млрд руб."],
+        ),
+        (
+            "uk",
+            "Лікарня прийняла перших пацієнтів 3 березня 2025 р. Будівництво тривало 22 місяці.",
+            [
+                "Лікарня прийняла перших пацієнтів 3 березня 2025 р.",
+                "Будівництво тривало 22 місяці.",
+            ],
+        ),
+    ],
+)
+def test_a_year_abbreviation_ending_a_clause_ends_the_sentence(
+    code: str, text: str, expected: list[str]
+) -> None:
+    # razdel joins "г." before a capital (it reads "г." as an initial, "г. Иванов"): the two
+    # facts would be one quote, and the figures of both one sentence's
+    assert _sentences(text, code) == expected
 
 
 def test_offsets_are_in_the_document_with_a_passage_window_and_line_breaks() -> None:

@@ -243,3 +243,17 @@ def test_a_sentence_under_a_title_naming_the_town_is_about_the_town(e5: Any) -> 
     ranked = score_units(q, units, get_settings(), e5)
     assert ranked[0].unit.quote == _SHIPYARD[0]
     assert ranked[0].coverage == ranked[1].coverage
+
+
+# ------------------------------------------------------------------ a title opening a sentence
+def test_a_title_opening_a_sentence_is_bound_to_the_name_not_part_of_it(e5: Any) -> None:
+    q = refine(analyze("Who is the headmistress of the new school in Ruse?", "en"))
+    text = "Директорката Надежда Колева каза, че в училището ще учат 700 деца."
+    spans = value_spans(q, text, "bg")
+    assert [s[0] for s in spans] == ["Надежда Колева"]
+    kept = keep_bound(q, text, spans, "bg", e5, get_settings().crosslang_role_similarity)
+    assert [s[0] for s in kept] == ["Надежда Колева"]
+    # a name of two words that opens a sentence keeps both ("Бетон Инвест" is no title)
+    company = refine(analyze("Which company built the school in Ruse?", "en"))
+    text = "Бетон Инвест построи училището за 14 месеца."
+    assert [s[0] for s in value_spans(company, text, "bg")] == ["Бетон Инвест"]
