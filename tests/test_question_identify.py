@@ -86,3 +86,19 @@ def test_a_capitalised_preposition_opening_a_cyrillic_question_is_no_name(questi
     """Names are read with one grammar whatever the language: the name stop words of the
     profiles written in another script count too ("В", "У"; rag.grammar)."""
     assert analyze(question, question_language(question)).entities == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "amount"),
+    [
+        ("What did the new ferry terminal in Varna cost to build?", True),
+        ("What will the renovated stadium cost the city?", True),
+        ("What did the mayor say about the cost of the stadium?", False),  # "cost" a noun
+        ("What does the renovated stadium hold?", False),
+    ],
+)
+def test_what_and_a_verb_of_cost_asks_for_a_sum(question: str, amount: bool) -> None:
+    # the profile's question phrases cannot hold every subject between "what did" and "cost"
+    q = analyze(question, "en")
+    assert (q.kind == "amount") is amount, q.kind
+    assert q.wants_money is amount
