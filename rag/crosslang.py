@@ -36,6 +36,7 @@ from rag.crosslang_match import (
     _similarities,
     _unbiased,
     content_words,
+    every_country,
     focus_text,
     names,
     topic_counts,
@@ -255,6 +256,9 @@ def score_units(
     # count in a report that never names Ust-Luga)
     name_anchors = [a for a in anchors if a[0] == "name"]
     named = _document_shares(name_anchors, candidates) if name_anchors else {}
+    # ... nor one that does not name a country the question names: "how many bottles did
+    # Dealul Verde sell to Germany" is not answered by its sales abroad
+    whole = every_country(q, candidates)
     # a date or year the question is about is the same value in every language: a document
     # that does not hold it answers about another time ("How many ships docked in 2019?" is
     # not answered by a report on 2023)
@@ -321,7 +325,9 @@ def score_units(
         )
         has_value = found is not None or not q.wants_value
         on_topic = similarity >= settings.crosslang_min_similarity
-        has_names = not name_anchors or named[unit.passage.doc_id] > 0
+        has_names = not name_anchors or (
+            named[unit.passage.doc_id] > 0 and whole[unit.passage.doc_id]
+        )
         has_names = has_names and (not date_anchors or dated[unit.passage.doc_id] == 1.0)
         if not (has_value and has_names):
             score *= settings.evidence_penalty

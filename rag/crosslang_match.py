@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from index.languages import UnknownLanguage, get_profile
 from index.translit import name_in_text, names_match
+from rag.exonyms import country_in_text, is_country, same_country
 from rag.normalize import extract_dates, extract_quantities, fold, name_in_texts
 from rag.question import Question, is_year
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 def _name_in(name: str, text: str) -> bool:
     """``name`` in ``text`` in its own script (with the same-script short forms and endings
     of rag.normalize) or across scripts through transliteration."""
-    return name_in_texts(name, [text]) or name_in_text(name, text)
+    return name_in_texts(name, [text]) or name_in_text(name, text) or country_in_text(name, text)
 
 
 def _asked_name(q: Question, name: str) -> bool:
@@ -36,7 +37,10 @@ def _asked_name(q: Question, name: str) -> bool:
     if len(words) == 1 and any(names_match(name, w) for w in _word_stems(q)):
         return True
     return any(
-        names_match(name, e) or name_in_text(name, e) or any(name_in_text(w, e) for w in words)
+        names_match(name, e)
+        or name_in_text(name, e)
+        or any(name_in_text(w, e) for w in words)
+        or same_country(name, e)
         for e in names(q)
     )
 
@@ -88,7 +92,10 @@ def _anchors(q: Question) -> list[tuple[str, Any]]:
     its numbers (not years: those are dates) and its dates."""
     out: list[tuple[str, Any]] = []
     for entity in names(q):
-        out.extend(("name", w) for w in entity.split() if len(w) > 1)
+        if is_country(entity):
+            out.append(("name", entity))  # "Saudi Arabia" is "Саудовская Аравия" as a whole
+        else:
+            out.extend(("name", w) for w in entity.split() if len(w) > 1)
     out.extend(("value", v) for v in q.asked_values if not is_year(v))
     out.extend(("date", d) for d in q.asked_dates)
     return out
@@ -151,6 +158,22 @@ def _document_shares(
     for unit in candidates:
         texts.setdefault(unit.passage.doc_id, [unit.passage.title]).append(unit.display)
     return {doc: _anchor_share(anchors, found) for doc, found in texts.items()}
+
+
+def every_country(q: Question, candidates: Sequence[Unit]) -> dict[str, bool]:
+    """Per document: do its retrieved sentences and title name each country the question
+    names ("how many bottles did Dealul Verde sell to Germany" over a report on its sales
+    abroad: no)? Countries only: each has its names in every language (rag.exonyms), so
+    their absence is certain where another name may be written in a way transliteration
+    misses."""
+    texts: dict[str, list[str]] = {}
+    for unit in candidates:
+        texts.setdefault(unit.passage.doc_id, [unit.passage.title]).append(unit.display)
+    countries = [entity for entity in names(q) if is_country(entity)]
+    return {
+        doc: all(any(country_in_text(c, t) for t in found) for c in countries)
+        for doc, found in texts.items()
+    }
 
 
 def _unbiased(candidates: Sequence[Unit], similarities: list[float]) -> list[float]:
