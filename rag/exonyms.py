@@ -5,7 +5,8 @@ Transliteration (index.translit) finds a name written in another script ("Лук
 "Lukashenko"), not one each language names its own way, as it does most countries. The ISO
 3166 country names and their translations come from ``pycountry`` (a maintained package
 carrying Debian's iso-codes and their gettext catalogues): every English name of a country
-(short, common, official) and its translation into each profile language. Two names are the
+(short, common, official) and its translation into each profile language, and the names
+a profile adds (``country_names``: "США", "Russia", which the catalogue lacks). Two names are the
 same country when each word of one matches the word of the other in any of its forms (as
 written, stem, lemma by the language's profile: "Германию" ~ "Германия").
 """
@@ -16,7 +17,7 @@ import functools
 import re
 from collections.abc import Sequence
 
-from index.languages import UnknownLanguage, available_languages
+from index.languages import UnknownLanguage, available_languages, get_profile
 from rag.measure import word_forms
 
 __all__ = ["country_in_text", "is_country", "same_country"]
@@ -60,8 +61,18 @@ def _countries() -> tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]:
                     words = _words(variant)
                     if words:
                         names.add((language, words))
-        out.append(tuple(sorted(names)))
+        for language in available_languages():
+            for extra in _profile_names(language).get(country.alpha_2, []):
+                names.add((language, _words(extra)))
+        out.append(tuple(sorted(n for n in names if n[1])))
     return tuple(out)
+
+
+def _profile_names(language: str) -> dict[str, list[str]]:
+    try:
+        return get_profile(language).country_names
+    except UnknownLanguage:
+        return {}
 
 
 @functools.lru_cache(maxsize=65536)

@@ -31,10 +31,35 @@ def test_a_country_is_found_under_its_name_in_another_language(country: str, tex
     assert country_in_text(country, text)
 
 
+@pytest.mark.parametrize(
+    ("country", "text"),
+    [
+        ("U.S.", "По словам представителя Пентагона, США закупали ракеты."),
+        ("Russia", "Товары ушли в Россию через Смоленск."),  # translit: "rs" vs "rs", u/o
+        ("UK", "Фирмата е регистрирана във Великобритания."),
+        ("Білорусь", "The printing house in Belarus was raided."),
+    ],
+)
+def test_the_names_texts_use_beyond_the_iso_catalogue_come_from_the_profiles(
+    country: str, text: str
+) -> None:
+    assert country_in_text(country, text)
+
+
+def test_a_profile_keys_its_country_names_by_iso_code() -> None:
+    from index.languages import LanguageProfile, get_profile
+
+    assert "США" in get_profile("ru").country_names["US"]
+    data = get_profile("en").model_dump() | {"country_names": {"USA": ["America"]}}
+    with pytest.raises(ValueError, match="alpha-2"):
+        LanguageProfile.model_validate(data)
+
+
 def test_other_places_and_other_countries_are_not_the_country() -> None:
     assert not country_in_text("Germany", "Завод в Гомеле продал тракторы в Австрию.")
     assert not country_in_text("Sofia", "Музей открылся в Болгарии.")  # a city, no country
     assert not is_country("Minsk")
+    assert not country_in_text("US", "He told us that the plant would close.")
     assert same_country("Германию", "Germany")
     assert not same_country("Германию", "Austria")
 

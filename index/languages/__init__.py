@@ -208,6 +208,12 @@ class LanguageProfile(BaseModel):
         "(rag.measure) and is no year ('2048 bits'). Listed forms are matched as written by "
         "the number rules (measure_words); rag.measure finds the other forms by stem and lemma.",
     )
+    country_names: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Names of countries the ISO catalogue (pycountry) does not give in this "
+        "language, by ISO 3166 alpha-2 code ('US': ['США'], 'RU': ['Россия']): the "
+        "abbreviations and short names texts use (rag.exonyms). As written.",
+    )
     counted_kinds: dict[str, list[str]] = Field(
         default_factory=dict,
         description="Nouns that count the same kind of people though a bilingual dictionary "
@@ -504,6 +510,14 @@ class LanguageProfile(BaseModel):
         if unknown:
             raise ValueError(f"unknown measure classes {sorted(unknown)}; known: {MEASURE_CLASSES}")
         return {kind: _lower_set(nouns) for kind, nouns in values.items()}
+
+    @field_validator("country_names")
+    @classmethod
+    def _country_codes(cls, values: dict[str, list[str]]) -> dict[str, list[str]]:
+        bad = [code for code in values if not (len(code) == 2 and code.isalpha())]
+        if bad:
+            raise ValueError(f"country_names keys must be ISO 3166 alpha-2 codes: {bad}")
+        return {code.upper(): names for code, names in values.items()}
 
     @field_validator("counted_kinds")
     @classmethod
