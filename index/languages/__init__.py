@@ -68,6 +68,16 @@ class UnknownLanguage(ValueError):
     """No profile exists for the language code asked for."""
 
 
+def _lower_keyed(
+    values: dict[str, list[str]], known: tuple[str, ...], what: str
+) -> dict[str, list[str]]:
+    """Lists keyed by one of ``known`` (answer kinds, measure classes...), lower-cased."""
+    unknown = set(values) - set(known)
+    if unknown:
+        raise ValueError(f"unknown {what} {sorted(unknown)}; known: {list(known)}")
+    return {key: _lower_set(words) for key, words in values.items()}
+
+
 def _lower_set(values: list[str]) -> list[str]:
     # Keep the order the file gives (readable diffs) but drop duplicates.
     return list(dict.fromkeys(v.strip().lower() for v in values if v.strip()))
@@ -498,18 +508,12 @@ class LanguageProfile(BaseModel):
     @field_validator("question_words", "kind_nouns")
     @classmethod
     def _lower_phrases(cls, values: dict[str, list[str]]) -> dict[str, list[str]]:
-        unknown = set(values) - set(ANSWER_KINDS)
-        if unknown:
-            raise ValueError(f"unknown answer kinds {sorted(unknown)}; known: {ANSWER_KINDS}")
-        return {kind: _lower_set(phrases) for kind, phrases in values.items()}
+        return _lower_keyed(values, ANSWER_KINDS, "answer kinds")
 
     @field_validator("measure_nouns")
     @classmethod
     def _measure_classes(cls, values: dict[str, list[str]]) -> dict[str, list[str]]:
-        unknown = set(values) - set(MEASURE_CLASSES)
-        if unknown:
-            raise ValueError(f"unknown measure classes {sorted(unknown)}; known: {MEASURE_CLASSES}")
-        return {kind: _lower_set(nouns) for kind, nouns in values.items()}
+        return _lower_keyed(values, MEASURE_CLASSES, "measure classes")
 
     @field_validator("country_names")
     @classmethod
@@ -522,12 +526,7 @@ class LanguageProfile(BaseModel):
     @field_validator("counted_kinds")
     @classmethod
     def _counted_kinds(cls, values: dict[str, list[str]]) -> dict[str, list[str]]:
-        unknown = set(values) - set(COUNTED_KINDS)
-        if unknown:
-            raise ValueError(
-                f"unknown counted kinds {sorted(unknown)}; known: {list(COUNTED_KINDS)}"
-            )
-        return {kind: _lower_set(nouns) for kind, nouns in values.items()}
+        return _lower_keyed(values, tuple(COUNTED_KINDS), "counted kinds")
 
     @field_validator("scales", "currencies")
     @classmethod
