@@ -67,26 +67,35 @@ _CODES = re.compile(
 )
 
 
-def new_quantities(q: Question, text: str) -> list[Quantity]:
+def new_quantities(q: Question, text: str, language: str = "") -> list[Quantity]:
     """The quantities in ``text`` that could answer ``q``: neither a bare year nor a number the
     question already gives ("How many ... in 2015?" is not answered by 2015), nor part of a
-    time of day or an address ("Arrival-Date: ... 09:23:03", "[199.164.235.226]")."""
+    time of day or an address ("Arrival-Date: ... 09:23:03", "[199.164.235.226]").
+    ``language``: the text's, when not the question's ("1 850 м" is no year in Bulgarian)."""
     codes = [m.span() for m in _CODES.finditer(text)]
     return [
         x
         for x in extract_quantities(text)
-        if not reads_as_year(x, text, q.language)
+        if not reads_as_year(x, text, language or q.language)
         and not _asked(q, x, text)
         and not any(a <= x.start < b for a, b in codes)
     ]
 
 
-def counts_other_thing(q: Question, text: str, x: Quantity) -> bool:
+def counts_other_thing(q: Question, text: str, x: Quantity, language: str = "") -> bool:
     """For a measure question ("how far", "how long"), a bare number that counts a thing
-    ("17 state attorneys", "four games") rather than a unit ("35 minutes") is no answer."""
-    if not q.measure or x.unit is not None or _followed_by_measure(text, x.end, q.language):
+    ("17 state attorneys", "four games") rather than a unit ("35 minutes") is no answer.
+    ``language``: the text's (default the question's): "6 минути" is read by Bulgarian's
+    units, the thing a number counts by its grammar."""
+    language = language or q.language
+    if not q.measure or x.unit is not None or _followed_by_measure(text, x.end, language):
         return False
     from rag.verify.binding import frames
+
+    if language != q.language:
+        # no word of the question can be matched in another language: a number bound to a
+        # noun that is no unit counts a thing, and a thing is no measure ("2 400 души")
+        return any(f.value.start == x.start and f.thing for f in frames(text, language))
 
     lex = lexicon(q.language)
     for frame in frames(text, q.language):
@@ -157,18 +166,23 @@ def apposed_figures(q: Question, text: str) -> list[tuple[str, int, int]]:
     ]
 
 
-def value_candidates(q: Question, text: str) -> list[tuple[str, int, int]]:
+def value_candidates(q: Question, text: str, language: str = "") -> list[tuple[str, int, int]]:
     """The spans of ``text`` (as written, with offsets in it) that could answer a number,
     amount or date question; empty for other kinds. An amount question prefers money, then
     any value with a unit; a percentage question a "%"; a count question values without a
-    currency; a measure question no count of another thing."""
+    currency; a measure question no count of another thing. ``language``: the text's, when
+    not the question's."""
     if q.ordinal:
         return ordinal_spans(q, text)
     apposed = apposed_figures(q, text)
     if apposed:
         return apposed  # "Jaden, 25, and Willow, 22": the figure after the name asked about
     if q.kind in ("number", "amount"):
-        found = [x for x in new_quantities(q, text) if not counts_other_thing(q, text, x)]
+        found = [
+            x
+            for x in new_quantities(q, text, language)
+            if not counts_other_thing(q, text, x, language)
+        ]
         money = [x for x in found if x.unit not in (None, "%")]
         percent = [x for x in found if x.unit == "%"]
         if q.wants_percent and percent:

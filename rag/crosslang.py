@@ -299,7 +299,7 @@ def score_units(
             # Which of several values answers cannot be verified across languages: the
             # context similarity that chose one ranks the sentence, but only a sole
             # candidate is led with; else the quote answers alone (see several_values).
-            if len(own) == 1 and not _several_figures(q, unit.quote):
+            if len(own) == 1 and not _several_figures(q, unit.quote, unit.passage.language):
                 value = (text, unit.start + start, unit.start + end)
         # Across languages a sentence refers to its names by "the company", "he", a
         # translated or shortened name: the anchors are sought in its document's retrieved
@@ -372,8 +372,9 @@ def several_values(q: Question, e: Evidence) -> bool:
     q = refine(q)
     if not q.wants_value or not is_cross(q.language, e.unit.passage.language):
         return False
-    return len(value_spans(q, e.unit.quote, e.unit.passage.language)) > 1 or _several_figures(
-        q, e.unit.quote
+    language = e.unit.passage.language
+    return len(value_spans(q, e.unit.quote, language)) > 1 or _several_figures(
+        q, e.unit.quote, language
     )
 
 

@@ -52,7 +52,8 @@ def value_spans(q: Question, text: str, language: str = "") -> list[tuple[str, i
     """Candidate answer values in ``text`` (written in ``language``; offsets in it), the
     question's own left out."""
     if q.kind in ("number", "amount"):
-        return _measured(q, text, value_candidates(q, text), language or q.language)
+        language = language or q.language
+        return _measured(q, text, value_candidates(q, text, language), language)
     if q.kind == "date":
         return value_candidates(q, text)
     if q.kind in NAME_KINDS:
@@ -86,15 +87,21 @@ def _measured(
     ("how many months" by "18 месеца", not by "60 000 автомобила"). Units by class are the
     profiles' data (rag.measure)."""
     if q.kind == "amount":
-        priced = {x.start for x in new_quantities(q, text) if x.unit is not None}
+        priced = {x.start for x in new_quantities(q, text, language) if x.unit is not None}
         return [s for s in spans if s[1] in priced]
     if not q.target_text:
-        return spans  # "how long", "how much": nothing says what is counted
+        if q.measure:
+            # "how long", "how far": a measure, never a sum ("14,2 млн. лв.")
+            money = {
+                x.start for x in new_quantities(q, text, language) if x.unit not in (None, "%")
+            }
+            return [s for s in spans if s[1] not in money]
+        return spans  # "how much": nothing says what is counted
     head = q.target_text.split()[:2]  # the counted noun and its adjective, as in rag.candidates
     asked = next((c for w in head if (c := measure_class(w, q.language))), None)
     if not _names_currency(head, q.language):
         # "how many submarines" is not answered by a sum ("42,7 млн. лв.")
-        money = {x.start for x in new_quantities(q, text) if x.unit not in (None, "%")}
+        money = {x.start for x in new_quantities(q, text, language) if x.unit not in (None, "%")}
         spans = [s for s in spans if s[1] not in money]
     return [s for s in spans if bound_class(text, s[2], language) == asked]
 
@@ -143,10 +150,10 @@ def _bind_all(
     return out
 
 
-def _several_figures(q: Question, text: str) -> bool:
+def _several_figures(q: Question, text: str, language: str) -> bool:
     """For a count question: does ``text`` hold more than one figure the question does not
     give, whatever its unit? Across languages nothing reads which figure counts what, so a
     sum beside a count ("4,6 млрд рублей ... 26 месяцев") leaves the count unverified too.
     (An amount question asks for the one figure with a currency or percent: a bare count
     beside it does not make it ambiguous.)"""
-    return q.kind == "number" and len(new_quantities(q, text)) > 1
+    return q.kind == "number" and len(new_quantities(q, text, language)) > 1

@@ -257,3 +257,17 @@ def test_a_title_opening_a_sentence_is_bound_to_the_name_not_part_of_it(e5: Any)
     company = refine(analyze("Which company built the school in Ruse?", "en"))
     text = "Бетон Инвест построи училището за 14 месеца."
     assert [s[0] for s in value_spans(company, text, "bg")] == ["Бетон Инвест"]
+
+
+# ------------------------------------------------------------------ how long, read in its language
+def test_a_measure_in_another_language_is_read_by_that_language() -> None:
+    q = refine(analyze("How long is the new gondola at Borovets?", "en"))
+    # "1 850 м": a Bulgarian thousands space, no year 1850; "2 400 души" counts people
+    text = "Кабинковият лифт е дълъг 1 850 м и може да качва 2 400 души на час."
+    assert [s[0] for s in value_spans(q, text, "bg")] == ["1 850"]
+    # a sum is never a measure: "how long" is not answered by what the lift cost
+    text = "Лифтът струва 14,2 млн. лв., а изграждането му отне 7 месеца."
+    assert [s[0] for s in value_spans(q, text, "bg")] == ["7"]
+    ride = refine(analyze("How long does the ride to the top take?", "en"))
+    text = "Пътуването до върха траеше 16 минути, а сега ще отнема 6 минути."
+    assert [s[0] for s in value_spans(ride, text, "bg")] == ["16", "6"]
