@@ -20,7 +20,7 @@ from rag.crosslang import refine, score_units
 from rag.crosslang_values import value_spans
 from rag.evidence import Evidence, Unit
 from rag.measure import measure_class
-from rag.named import asks_leader, keep_bound
+from rag.named import asked_noun, asks_leader, keep_bound
 from rag.question import analyze, value_candidates
 from rag.records import Passage
 
@@ -271,3 +271,22 @@ def test_a_measure_in_another_language_is_read_by_that_language() -> None:
     ride = refine(analyze("How long does the ride to the top take?", "en"))
     text = "Пътуването до върха траеше 16 минути, а сега ще отнема 6 минути."
     assert [s[0] for s in value_spans(ride, text, "bg")] == ["16", "6"]
+
+
+# ------------------------------------------------------------------ a copula before the noun
+@pytest.mark.parametrize(
+    ("question", "language", "noun"),
+    [
+        ("Кто является владельцем типографии в Гродно?", "ru", "владельцем"),
+        ("Хто є власником друкарні в Гродно?", "uk", "власником"),
+    ],
+)
+def test_the_noun_asked_for_follows_the_copula(
+    e5: Any, question: str, language: str, noun: str
+) -> None:
+    q = refine(analyze(question, language))
+    assert asked_noun(q)[0] == noun
+    # the owner, not whoever the sentence names first: a name bound to "workers" is none
+    text = "About 40 workers of the Hrodna printing house Polygraf walked out on Monday."
+    spans = value_spans(q, text, "en")
+    assert keep_bound(q, text, spans, "en", e5, get_settings().crosslang_role_similarity) == []
