@@ -12,8 +12,8 @@ from index.languages import UnknownLanguage, get_profile
 from rag.candidates import candidate_names
 from rag.crosslang_match import _asked_name, _similarities, place_stems
 from rag.measure import bound_class, measure_class
-from rag.named import untitled
 from rag.question import NAME_KINDS, Question, new_quantities, value_candidates
+from rag.titles import untitled
 
 if TYPE_CHECKING:
     from rag.evidence import Unit
@@ -58,7 +58,7 @@ def value_spans(q: Question, text: str, language: str = "") -> list[tuple[str, i
         return value_candidates(q, text)
     if q.kind in NAME_KINDS:
         spans = [
-            untitled(_quoted_whole(text, name, at), language or q.language)
+            untitled(_quoted_whole(text, name, at), language or q.language, text)
             for name, at in candidate_names(q, text, lambda name: _asked_name(q, name))
             if not _place_adjective(name, language or q.language)
         ]

@@ -30,34 +30,29 @@ profile's ``leader_questions``) is answered by a name bound to one of the source
 ``leader_titles`` ("Mayor", "who chairs", "Кметът"); a title it does not list is judged by
 the asked noun as above. Where a leader is asked for, by such a verb or by a leader's title
 ("who is the mayor"), a name bound to one of ``deputy_words`` is not the answer
-("заместник-кметът"), unless the question asks for the deputy.
+("заместник-кметът"), unless the question asks for the deputy. A title of a place ("Кметът
+на Видин") answers only about that place ("the mayor of Calafat" is another; rag.titles).
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from index.languages import UnknownLanguage, get_profile, writes_latin
 from rag.lexicon import lemmas, phrase_match
-from rag.measure import word_forms
+from rag.titles import _other_place, _phrase_forms, _profile_forms, _tokens
 
 if TYPE_CHECKING:
     from rag.question import Question
 
 __all__ = ["asked_noun", "asks_leader", "bound_phrases", "keep_bound", "role_similarities"]
 
-_WORD = re.compile(r"[^\W\d_][\w’'-]*|\d+(?:[.,]\d+)*|[.,;:!?()–—]")
 _CLAUSE_END = frozenset(".;:!?()–—")
 _RUN = 2  # the asked noun: its first word and first two (as rag.counted reads a count's noun)
 _BEFORE = 5  # words of a title or description before a name
 _AFTER = 6  # words of an apposition after a name
-
-
-def _tokens(text: str) -> list[tuple[str, int]]:
-    return [(m.group(), m.start()) for m in _WORD.finditer(text)]
 
 
 def _common(language: str) -> frozenset[str]:
@@ -219,6 +214,9 @@ def role_similarities(
         if skip_deputies and _phrase_forms(phrases, language) & deputies:
             out.append(0.0)
             continue
+        if _other_place(q, phrases, language, asked):
+            out.append(0.0)  # the mayor of Vidin does not answer "the mayor of Calafat"
+            continue
         if leader:
             # "who heads the union": its chair, mayor or director answers; a title the
             # profile does not list is judged by the asked noun as any other
@@ -265,45 +263,6 @@ def asks_leader(q: Question) -> bool:
     return bool(
         _phrase_forms([q.text], q.language) & _profile_forms(q.language, "leader_questions")
     )
-
-
-@functools.cache
-def _profile_forms(language: str, field: str) -> frozenset[str]:
-    """Every form (as listed, stem, lemma) of the one-word entries of a profile list."""
-    try:
-        listed: list[str] = getattr(get_profile(language), field)
-    except UnknownLanguage:
-        return frozenset()
-    return frozenset(f for w in listed if " " not in w for f in word_forms(w, language))
-
-
-def _phrase_forms(phrases: Sequence[str], language: str) -> set[str]:
-    """Every form (as written, stem, lemma) of the words of ``phrases``, lower-cased, the
-    parts of a hyphenated word on their own ("заместник-кметът": "заместник", "кметът")."""
-    words = {
-        part.lower()
-        for phrase in phrases
-        for word, _ in _tokens(phrase)
-        for part in word.split("-")
-        if part[:1].isalpha()
-    }
-    return {f for w in words for f in word_forms(w, language)}
-
-
-def untitled(span: tuple[str, int, int], language: str) -> tuple[str, int, int]:
-    """A name span without the title opening it: a sentence's first word is capitalised,
-    so "Директорката Десислава Петкова каза" reads as one name; the title ("titles" or
-    "leader_titles" of the profile, any form) is then the word bound to the name, not part
-    of it."""
-    name, start, end = span
-    words = name.split()
-    if len(words) < 2:
-        return span
-    titles = _profile_forms(language, "titles") | _profile_forms(language, "leader_titles")
-    if not _phrase_forms(words[:1], language) & titles:
-        return span
-    cut = name.index(words[1], len(words[0]))
-    return name[cut:], start + cut, end
 
 
 def _leader_bound(phrases: Sequence[str], language: str) -> float | None:

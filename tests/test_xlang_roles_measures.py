@@ -290,3 +290,19 @@ def test_the_noun_asked_for_follows_the_copula(
     text = "About 40 workers of the Hrodna printing house Polygraf walked out on Monday."
     spans = value_spans(q, text, "en")
     assert keep_bound(q, text, spans, "en", e5, get_settings().crosslang_role_similarity) == []
+
+
+# ------------------------------------------------------------------ the mayor of which town
+def test_the_mayor_of_another_town_does_not_answer(e5: Any) -> None:
+    text = "Кметът на Русе Пенчо Милков откри новия мост над Дунав."
+    threshold = get_settings().crosslang_role_similarity
+    for question, kept in [
+        ("Who is the mayor of Giurgiu?", []),  # the mayor of Ruse is not Giurgiu's
+        ("Who is the mayor of Ruse?", ["Пенчо Милков"]),
+        ("Who is the mayor who opened the bridge?", ["Пенчо Милков"]),  # no town asked
+    ]:
+        q = refine(analyze(question, "en"))
+        spans = value_spans(q, text, "bg")
+        assert [s[0] for s in spans] == ["Пенчо Милков"]  # "Русе" is the title's, not his
+        found = keep_bound(q, text, spans, "bg", e5, threshold)
+        assert [s[0] for s in found] == kept, question
