@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 from index.languages import COUNTED_KINDS, get_profile
 from index.translit import name_in_text
 from rag.lexicon import lemmas, phrase_match
-from rag.measure import bound_class, measure_class, word_forms
+from rag.measure import bound_class, keyed_forms, measure_class, word_forms
 
 if TYPE_CHECKING:
     from rag.question import Question
@@ -133,25 +133,15 @@ def counted_similarity(q: Question, thing: str, language: str, embedder: Any) ->
     return float((ours @ embedder.embed_query(lemmas(thing, language))).max())
 
 
-@functools.cache
-def _kinds(language: str) -> Mapping[str, str]:
-    """Every form (as listed, stem, lemma) of the profile's counted-kind nouns -> kind."""
-    out: dict[str, str] = {}
-    for kind, nouns in get_profile(language).counted_kinds.items():
-        for noun in nouns:
-            for form in word_forms(noun, language):
-                out.setdefault(form, kind)
-    return MappingProxyType(out)
-
-
 def _same_kind(noun: str, language: str, thing: str, thing_language: str) -> bool:
     """Does ``thing`` count a kind of people the question's ``noun`` accepts ("души" /
     "workers", "сотрудников" / "employees")? A word of the profiles' counted kinds, which
     link what the dictionaries leave apart."""
-    asked = next((k for f in word_forms(noun, language) if (k := _kinds(language).get(f))), None)
+    ours = keyed_forms(language, "counted_kinds")
+    asked = next((k for f in word_forms(noun, language) if (k := ours.get(f))), None)
     if asked is None:
         return False
-    theirs = _kinds(thing_language)
+    theirs = keyed_forms(thing_language, "counted_kinds")
     return any(
         theirs.get(f) in COUNTED_KINDS[asked]
         for w in _words(thing)

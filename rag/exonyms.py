@@ -77,10 +77,7 @@ def _profile_names(language: str) -> dict[str, list[str]]:
 
 @functools.lru_cache(maxsize=65536)
 def _forms(word: str, language: str) -> frozenset[str]:
-    try:
-        return frozenset(word_forms(word, language))
-    except UnknownLanguage:
-        return frozenset({word.lower()})
+    return frozenset(word_forms(word, language))
 
 
 def _word_match(word: str, listed: str, language: str) -> bool:

@@ -11,28 +11,32 @@ cars is never answered by a number of months; "how many months" is answered by m
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from index.languages import UnknownLanguage, get_profile
 from rag.terms import lexicon
 
-__all__ = ["bound_class", "measure_class", "measures", "word_forms"]
+__all__ = ["bound_class", "keyed_forms", "measure_class", "measures", "word_forms"]
 
 _EDGE = ".,;:!?()[]«»“”\"'’"
 
 
 @functools.cache
-def _keys(language: str) -> dict[str, str]:
-    """Every form (as listed, its stem, its lemma) of the profile's measure nouns -> class."""
+def keyed_forms(language: str, field: str) -> Mapping[str, str]:
+    """Every form (as listed, its stem, its lemma) of the words of a profile's keyed lists
+    (``measure_nouns``, ``counted_kinds``) -> their key ("месеца" -> "time"); empty for a
+    language without a profile."""
     try:
-        profile = get_profile(language)
+        lists: dict[str, list[str]] = getattr(get_profile(language), field)
     except UnknownLanguage:
-        return {}
+        return MappingProxyType({})
     out: dict[str, str] = {}
-    for kind, nouns in profile.measure_nouns.items():
-        for noun in nouns:
-            for key in word_forms(noun, language):
-                out.setdefault(key, kind)
-    return out
+    for key, words in lists.items():
+        for word in words:
+            for form in word_forms(word, language):
+                out.setdefault(form, key)
+    return MappingProxyType(out)
 
 
 @functools.cache
@@ -47,10 +51,14 @@ def _year_keys(language: str) -> frozenset[str]:
 
 def word_forms(word: str, language: str) -> set[str]:
     """``word`` lower-cased, its stem and its lemma by ``language``'s profile: the forms
-    a listed word of a profile is matched by ("месеца" ~ "месец")."""
+    a listed word of a profile is matched by ("месеца" ~ "месец"). A language without a
+    profile (a German source) is lower-cased only."""
     word = word.lower()
     forms = {word}
-    lex = lexicon(language)
+    try:
+        lex = lexicon(language)
+    except UnknownLanguage:
+        return forms
     forms.update(lex.stems([word]))
     if lex.profile.lemmatizer:
         import simplemma
@@ -65,7 +73,7 @@ def measure_class(word: str, language: str) -> str | None:
     word = word.strip(_EDGE).strip("-")
     if not word or any(c.isdigit() for c in word):
         return None
-    keys = _keys(language)
+    keys = keyed_forms(language, "measure_nouns")
     for form in word_forms(word, language):
         if form in keys:
             return keys[form]

@@ -306,3 +306,16 @@ def test_the_mayor_of_another_town_does_not_answer(e5: Any) -> None:
         assert [s[0] for s in spans] == ["Пенчо Милков"]  # "Русе" is the title's, not his
         found = keep_bound(q, text, spans, "bg", e5, threshold)
         assert [s[0] for s in found] == kept, question
+
+
+# ------------------------------------------------------------------ a source with no profile
+def test_a_source_in_a_language_without_a_profile_is_read_lower_cased(e5: Any) -> None:
+    # a German document (detected, no profile): its words are compared as written, never an
+    # error for the question over it
+    employees = refine(analyze("Сколько сотрудников уволил порт Клайпеды?", "ru"))
+    similarity = counted_similarity(employees, "Mitarbeiter", "de", e5)
+    assert similarity is not None and similarity < 1.0  # no counted kind links German words
+    mayor = refine(analyze("Who is the mayor of Calafat?", "en"))
+    text = "Bürgermeister Lucian Ciobanu eröffnete die Fähre."
+    # no profile lists "Bürgermeister" as a title: the capitalised run stays one name
+    assert [s[0] for s in value_spans(mayor, text, "de")] == ["Bürgermeister Lucian Ciobanu"]
