@@ -168,6 +168,20 @@ def _split(block: str, profile: LanguageProfile) -> list[tuple[int, int]]:
 _CLAUSE = 2  # content words before a year that make a clause, not an opening date phrase
 
 
+@functools.cache
+def _year_marks(code: str) -> re.Pattern[str] | None:
+    """A year and its abbreviated noun ("2025 г.", "2019-2020 гг.", "2025 р.") before a
+    word, for the profile ``code``; None when it writes none abbreviated."""
+    profile = get_profile(code)
+    # the year nouns written abbreviated: those also among the abbreviations
+    abbreviated = set(profile.abbreviations)
+    marks = sorted((n for n in profile.year_nouns if n in abbreviated), key=len, reverse=True)
+    if not marks:
+        return None
+    alternatives = "|".join(re.escape(m) + r"\." for m in marks)
+    return re.compile(rf"(?<!\d)\d{{4}}\s*(?:{alternatives})(?=\s+[^\W\d_])", re.IGNORECASE)
+
+
 def _after_year(
     block: str, span: tuple[int, int], profile: LanguageProfile
 ) -> list[tuple[int, int]]:
@@ -176,14 +190,10 @@ def _after_year(
     capital as an initial ("г. Иванов") and joins. Split when the text before the year holds
     a clause, at least ``_CLAUSE`` words that are no function word, number or month; an
     opening date phrase stays ("В мае 2024 г. Лукашенко подписал указ")."""
-    # the year nouns written abbreviated ("г.", "гг.", "р."): those also abbreviations
-    abbreviated = set(profile.abbreviations)
-    marks = sorted((n for n in profile.year_nouns if n in abbreviated), key=len, reverse=True)
-    if not marks:
+    pattern = _year_marks(profile.code)
+    if pattern is None:
         return [span]
     start, end = span
-    alternatives = "|".join(re.escape(m) + r"\." for m in marks)
-    pattern = re.compile(rf"(?<!\d)\d{{4}}\s*(?:{alternatives})(?=\s+[^\W\d_])", re.IGNORECASE)
     out: list[tuple[int, int]] = []
     for m in pattern.finditer(block, start, end):
         following = block[m.end() : end].lstrip()

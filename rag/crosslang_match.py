@@ -150,13 +150,19 @@ def _parts_in(name: str, texts: Sequence[str]) -> bool:
     )
 
 
+def _document_texts(candidates: Sequence[Unit]) -> dict[str, list[str]]:
+    """Per document, its title and the retrieved sentences of it among ``candidates``."""
+    texts: dict[str, list[str]] = {}
+    for unit in candidates:
+        texts.setdefault(unit.passage.doc_id, [unit.passage.title]).append(unit.display)
+    return texts
+
+
 def _document_shares(
     anchors: Sequence[tuple[str, Any]], candidates: Sequence[Unit]
 ) -> dict[str, float]:
     """Per document, the share of anchors its retrieved sentences and title hold."""
-    texts: dict[str, list[str]] = {}
-    for unit in candidates:
-        texts.setdefault(unit.passage.doc_id, [unit.passage.title]).append(unit.display)
+    texts = _document_texts(candidates)
     return {doc: _anchor_share(anchors, found) for doc, found in texts.items()}
 
 
@@ -166,9 +172,7 @@ def every_country(q: Question, candidates: Sequence[Unit]) -> dict[str, bool]:
     abroad: no)? Countries only: each has its names in every language (rag.exonyms), so
     their absence is certain where another name may be written in a way transliteration
     misses."""
-    texts: dict[str, list[str]] = {}
-    for unit in candidates:
-        texts.setdefault(unit.passage.doc_id, [unit.passage.title]).append(unit.display)
+    texts = _document_texts(candidates)
     countries = [entity for entity in names(q) if is_country(entity)]
     return {
         doc: all(any(country_in_text(c, t) for t in found) for c in countries)

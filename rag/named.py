@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 from index.languages import UnknownLanguage, get_profile, writes_latin
 from rag.lexicon import lemmas, phrase_match
-from rag.titles import _other_place, _phrase_forms, _profile_forms, _tokens
+from rag.titles import _other_place, _phrase_forms, _profile_forms, _tokens, place_words
 
 if TYPE_CHECKING:
     from rag.question import Question
@@ -303,10 +303,7 @@ def _organisations(phrase: str, language: str) -> bool:
 
 def _after_place_word(text: str, start: int, language: str) -> bool:
     """Does the name at ``start`` follow one of the language's place prepositions?"""
-    try:
-        places = {w.lower() for w in get_profile(language).place_prepositions}
-    except UnknownLanguage:
-        return True
+    places = place_words(language)
     if not places:
         return True  # the profile says nothing: not judged
     before = _tokens(text[:start])

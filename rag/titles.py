@@ -17,7 +17,7 @@ from rag.measure import word_forms
 if TYPE_CHECKING:
     from rag.question import Question
 
-__all__ = ["untitled"]
+__all__ = ["place_words", "untitled"]
 
 _WORD = re.compile(r"[^\W\d_][\w’'-]*|\d+(?:[.,]\d+)*|[.,;:!?()–—]")
 
@@ -49,6 +49,16 @@ def _phrase_forms(phrases: Sequence[str], language: str) -> set[str]:
     return {f for w in words for f in word_forms(w, language)}
 
 
+@functools.cache
+def place_words(language: str) -> frozenset[str]:
+    """The profile's ``place_prepositions``, lower-cased ("на", "of"); empty for a language
+    without a profile."""
+    try:
+        return frozenset(w.lower() for w in get_profile(language).place_prepositions)
+    except UnknownLanguage:
+        return frozenset()
+
+
 def _titles(language: str) -> frozenset[str]:
     return _profile_forms(language, "titles") | _profile_forms(language, "leader_titles")
 
@@ -73,10 +83,7 @@ def untitled(span: tuple[str, int, int], language: str, text: str = "") -> tuple
 
 def _title_of(before: str, language: str) -> bool:
     """Does ``before`` end with a title and a place preposition ("Кметът на")?"""
-    try:
-        places = {w.lower() for w in get_profile(language).place_prepositions}
-    except UnknownLanguage:
-        return False
+    places = place_words(language)
     words = [w for w, _ in _tokens(before) if w[:1].isalpha()]
     return (
         len(words) >= 2
@@ -89,11 +96,8 @@ def _complement(q: Question, asked: Sequence[str]) -> list[str]:
     """The names right after the noun a question asks for (``asked``, rag.named.asked_noun),
     behind a place preposition: "Calafat" of "Who is the mayor of Calafat?"; [] when none
     follows it."""
-    if not asked:
-        return []
-    try:
-        places = {w.lower() for w in get_profile(q.language).place_prepositions}
-    except UnknownLanguage:
+    places = place_words(q.language)
+    if not asked or not places:
         return []
     tokens = [w for w, _ in _tokens(q.text)]
     lowered = [w.lower() for w in tokens]
