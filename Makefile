@@ -66,8 +66,10 @@ ocr:
 
 # Debian's bilingual dictionaries (dictd files) for matching nouns across languages
 # (rag.lexicon; which file serves which pair is in the language profiles): Mueller's
-# English-Russian (GPL-2+) and FreeDict's English-Bulgarian (CC BY-SA 3.0).
-DICT_PACKAGES := mueller7-dict dict-freedict-eng-bul
+# English-Russian (GPL-2+) and FreeDict's English-Bulgarian (CC BY-SA 3.0); Apertium's
+# Russian-Ukrainian and Belarusian-Russian pairs (GPL), run by lttoolbox's lt-proc, carry
+# Mueller's on into Ukrainian and Belarusian (rag.lexicon_apertium).
+DICT_PACKAGES := mueller7-dict dict-freedict-eng-bul lttoolbox apertium-rus-ukr apertium-bel-rus
 dictionaries:
 	@missing=$$(for p in $(DICT_PACKAGES); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \

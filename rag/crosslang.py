@@ -161,9 +161,10 @@ def translated_query(q: Question, language: str) -> str | None:
     """The question with its content words' dictionary translations into ``language``
     (rag.lexicon) added, for BM25 over documents in that language: a question shares no
     word with them, so BM25 ranks them by chance and only e5 finds them. None when no
-    dictionary serves the pair or it knows none of the words."""
+    dictionary serves the pair (one composed through Apertium adds too many senses for a
+    query) or it knows none of the words."""
     lex = lexicon(q.language, language)
-    if lex is None:
+    if lex is None or lex.composed:
         return None
     added: dict[str, None] = {}
     for word in content_words(q):

@@ -108,6 +108,9 @@ class Lexicon:
     source: str
     target: str
     nouns: dict[str, frozenset[tuple[str, ...]]]
+    # carried through another language (rag.lexicon_apertium): its gaps are the two
+    # resources' gaps together, so finding no translation rules nothing out
+    composed: bool = False
     _buckets: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _seen: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
@@ -215,7 +218,8 @@ def translations_in(lex: Lexicon, word: str, text: str) -> bool | None:
     if _cognate(lemmas(word, lex.source), forms):
         return True
     back = lexicon(lex.target, lex.source)
-    if back is None:
+    if back is None or lex.composed:
+        # a composed map's senses are a pivot's senses carried twice: sharing them is chance
         return False
     mine = [{_plain(word), _plain(lemmas(word, lex.source))}]
     shared: set[tuple[str, ...]] = set()
@@ -253,6 +257,8 @@ def phrase_match(words: Iterable[str], language: str, text: str, text_language: 
     known = [v for v in verdicts if v is not None]
     if not known:
         return None
+    if lex.composed:
+        return True if any(known) else None
     return any(known)
 
 
@@ -285,7 +291,89 @@ def lexicon(source: str, target: str) -> Lexicon | None:
             return None
         nouns = _noun_map(index, owner, other)
         return Lexicon(source, target, _inverted(nouns) if inverted else nouns)
+    # no dictionary of the pair: one into a language an Apertium pair carries on from
+    for owner, other, inverted in ((source, target, False), (target, source, True)):
+        composed = _composed(owner, other)
+        if composed is not None:
+            nouns = _inverted(composed) if inverted else composed
+            return Lexicon(source, target, nouns, composed=True)
     return None
+
+
+def _dictionary(source: str, target: str) -> Path | None:
+    """The dictd index path a profile gives for ``source`` -> ``target`` (not inverted)."""
+    try:
+        path = get_profile(source).dictionaries.get(target)
+    except UnknownLanguage:
+        return None
+    return Path(path) if path else None
+
+
+def _composed(source: str, target: str) -> dict[str, frozenset[tuple[str, ...]]] | None:
+    """``source`` -> ``target`` nouns through a dictionary into a pivot language and the
+    Apertium pair from the pivot into ``target`` (rag.lexicon_apertium); None when the
+    profiles give no such path or its files are missing (logged once)."""
+    from rag.lexicon_apertium import apertium_files, compose, files_digest
+
+    try:
+        pairs = get_profile(target).apertium
+    except UnknownLanguage:
+        return None
+    for pivot, prefix in pairs.items():
+        index = _dictionary(source, pivot)
+        if index is None or pivot == source:
+            continue
+        files = apertium_files(prefix)
+        if files is None or not (_with(index, ".index").is_file() and _data_file(index).is_file()):
+            log.warning(
+                "Apertium pair %s (%s -> %s) or lt-proc or dictionary %s is missing: "
+                "%s -> %s nouns are matched by the embedding alone (make dictionaries)",
+                prefix,
+                pivot,
+                target,
+                index,
+                source,
+                target,
+            )
+            return None
+        digest = files_digest([_data_file(index), *files])
+        cache = _cache_dir() / f"{index.name}-{Path(prefix).name}-{digest}-v{_FORMAT}.json"
+        cached = _read_cache(cache)
+        if cached is not None:
+            return cached
+        log.info("composing %s -> %s nouns through %s and Apertium, once", source, target, pivot)
+        nouns = compose(_noun_map(index, source, pivot), *files)
+        return _write_cache(cache, nouns)
+    return None
+
+
+def _cache_dir() -> Path:
+    from index.settings import get_settings
+
+    return get_settings().cache_dir / "lexicon"
+
+
+def _read_cache(cache: Path) -> dict[str, frozenset[tuple[str, ...]]] | None:
+    if not cache.is_file():
+        return None
+    try:
+        raw = json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        log.warning("unreadable lexicon cache %s: building the noun map again", cache)
+        return None
+    return {k: frozenset(tuple(t) for t in v) for k, v in raw.items()}
+
+
+def _write_cache(
+    cache: Path, nouns: dict[str, set[tuple[str, ...]]]
+) -> dict[str, frozenset[tuple[str, ...]]]:
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(
+        json.dumps({k: sorted(v) for k, v in nouns.items()}, ensure_ascii=False), encoding="utf-8"
+    )
+    os.replace(tmp, cache)  # whole or absent for a concurrent reader
+    return {k: frozenset(v) for k, v in nouns.items()}
 
 
 def _with(index: Path, suffix: str) -> Path:
@@ -319,15 +407,10 @@ def _noun_map(index: Path, source: str, target: str) -> dict[str, frozenset[tupl
     """The dictionary's noun map, from the cache when its file has not changed."""
     data = _data_file(index)
     digest = hashlib.sha256(data.read_bytes()).hexdigest()[:20]
-    from index.settings import get_settings
-
-    cache = get_settings().cache_dir / "lexicon" / f"{index.name}-{digest}-v{_FORMAT}.json"
-    if cache.is_file():
-        try:
-            raw = json.loads(cache.read_text(encoding="utf-8"))
-            return {k: frozenset(tuple(t) for t in v) for k, v in raw.items()}
-        except (OSError, ValueError):
-            log.warning("unreadable lexicon cache %s: parsing the dictionary again", cache)
+    cache = _cache_dir() / f"{index.name}-{digest}-v{_FORMAT}.json"
+    cached = _read_cache(cache)
+    if cached is not None:
+        return cached
     log.info("parsing bilingual dictionary %s (%s -> %s), once", index, source, target)
     nouns: dict[str, set[tuple[str, ...]]] = {}
     heads = frozenset(get_profile(target).gloss_heads)
@@ -340,10 +423,4 @@ def _noun_map(index: Path, source: str, target: str) -> dict[str, frozenset[tupl
                 continue
             words = tuple(_plain(w) for w in item.removeprefix(_KIND).split())
             nouns.setdefault(_KIND + key if item.startswith(_KIND) else key, set()).add(words)
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(
-        json.dumps({k: sorted(v) for k, v in nouns.items()}, ensure_ascii=False), encoding="utf-8"
-    )
-    os.replace(tmp, cache)  # whole or absent for a concurrent reader
-    return {k: frozenset(v) for k, v in nouns.items()}
+    return _write_cache(cache, nouns)

@@ -49,8 +49,12 @@ def test_the_language_profile_says_which_dictionary_serves_which_pair() -> None:
     assert set(dictionaries) == {"ru", "bg"}
     for path in dictionaries.values():
         assert Path(path + ".index").is_file(), f"{path}: run `make dictionaries`"
-    # no Belarusian or Ukrainian dictionary exists: those pairs keep the embedding alone
-    assert lexicon("en", "be") is None and lexicon("uk", "en") is None
+    # no Belarusian or Ukrainian dictionary exists: those pairs are composed through
+    # Apertium (tests/test_lexicon_apertium.py), marked so, never read as a dictionary's
+    for pair in (("en", "be"), ("uk", "en")):
+        composed = lexicon(*pair)
+        assert composed is not None and composed.composed, pair
+    assert not lexicon("en", "ru").composed  # type: ignore[union-attr]
 
 
 def test_mueller_gives_a_noun_s_senses_not_its_examples_or_other_registers() -> None:

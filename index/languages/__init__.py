@@ -364,6 +364,13 @@ class LanguageProfile(BaseModel):
         "'Гомель'): a name the question gives as an adjective is no answer to it "
         "(rag.crosslang_match).",
     )
+    apertium: dict[str, str] = Field(
+        default_factory=dict,
+        description="Language code -> an Apertium pair translating from that language into "
+        "this one, as '<folder>/<pair>' (its .automorf.bin and .autobil.bin): with no "
+        "dictionary into this language, a dictionary into that one is carried on through it "
+        "(rag.lexicon_apertium: English -> Russian -> Ukrainian).",
+    )
     related: list[str] = Field(
         default_factory=list,
         description="Languages close enough to this one that a word shared by both is "
