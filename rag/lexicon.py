@@ -273,14 +273,10 @@ def lexicon(source: str, target: str) -> Lexicon | None:
     if source == target:
         return None
     for owner, other, inverted in ((source, target, False), (target, source, True)):
-        try:
-            path = get_profile(owner).dictionaries.get(other)
-        except UnknownLanguage:
+        index = _dictionary(owner, other)
+        if index is None:
             continue
-        if not path:
-            continue
-        index = Path(path)
-        if not (_with(index, ".index").is_file() and _data_file(index).is_file()):
+        if not _present(index):
             log.warning(
                 "bilingual dictionary %s (%s -> %s) is missing: across these languages "
                 "nouns are matched by the embedding alone (make dictionaries)",
@@ -309,11 +305,26 @@ def _dictionary(source: str, target: str) -> Path | None:
     return Path(path) if path else None
 
 
+def _present(index: Path) -> bool:
+    return _with(index, ".index").is_file() and _data_file(index).is_file()
+
+
+def _digest(files: Iterable[Path]) -> str:
+    """The files' contents' hash, what a cached noun map is keyed by."""
+    h = hashlib.sha256()
+    for path in files:
+        h.update(path.read_bytes())
+    return h.hexdigest()[:20]
+
+
+# cached: a pair and its inverse (``lexicon("en", "uk")``, ``lexicon("uk", "en")``) share one
+# composition, its files hashed and its cache read once
+@functools.lru_cache(maxsize=8)
 def _composed(source: str, target: str) -> dict[str, frozenset[tuple[str, ...]]] | None:
     """``source`` -> ``target`` nouns through a dictionary into a pivot language and the
     Apertium pair from the pivot into ``target`` (rag.lexicon_apertium); None when the
     profiles give no such path or its files are missing (logged once)."""
-    from rag.lexicon_apertium import apertium_files, compose, files_digest
+    from rag.lexicon_apertium import apertium_files, compose
 
     try:
         pairs = get_profile(target).apertium
@@ -321,10 +332,10 @@ def _composed(source: str, target: str) -> dict[str, frozenset[tuple[str, ...]]]
         return None
     for pivot, prefix in pairs.items():
         index = _dictionary(source, pivot)
-        if index is None or pivot == source:
+        if index is None:
             continue
         files = apertium_files(prefix)
-        if files is None or not (_with(index, ".index").is_file() and _data_file(index).is_file()):
+        if files is None or not _present(index):
             log.warning(
                 "Apertium pair %s (%s -> %s) or lt-proc or dictionary %s is missing: "
                 "%s -> %s nouns are matched by the embedding alone (make dictionaries)",
@@ -336,7 +347,7 @@ def _composed(source: str, target: str) -> dict[str, frozenset[tuple[str, ...]]]
                 target,
             )
             return None
-        digest = files_digest([_data_file(index), *files])
+        digest = _digest([_data_file(index), *files])
         cache = _cache_dir() / f"{index.name}-{Path(prefix).name}-{digest}-v{_FORMAT}.json"
         cached = _read_cache(cache)
         if cached is not None:
@@ -406,8 +417,7 @@ def _inverted(
 def _noun_map(index: Path, source: str, target: str) -> dict[str, frozenset[tuple[str, ...]]]:
     """The dictionary's noun map, from the cache when its file has not changed."""
     data = _data_file(index)
-    digest = hashlib.sha256(data.read_bytes()).hexdigest()[:20]
-    cache = _cache_dir() / f"{index.name}-{digest}-v{_FORMAT}.json"
+    cache = _cache_dir() / f"{index.name}-{_digest([data])}-v{_FORMAT}.json"
     cached = _read_cache(cache)
     if cached is not None:
         return cached

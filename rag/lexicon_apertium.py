@@ -19,17 +19,16 @@ files. Missing files or ``lt-proc`` are logged once: the pair falls back to the 
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import shutil
 import subprocess
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-__all__ = ["apertium_files", "compose", "files_digest"]
+__all__ = ["apertium_files", "compose"]
 
 # "^кровать/кровать<n><f><nn><sg><nom>/кровать<n><f><nn><sg><acc>$": the word, its analyses
 _UNIT = re.compile(r"\^(.*?)\$")
@@ -47,13 +46,6 @@ def apertium_files(prefix: str) -> tuple[Path, Path] | None:
     if shutil.which("lt-proc") is None:
         return None
     return analyser, bilingual
-
-
-def files_digest(files: Iterable[Path]) -> str:
-    h = hashlib.sha256()
-    for path in files:
-        h.update(path.read_bytes())
-    return h.hexdigest()[:20]
 
 
 def _lt_proc(args: list[str], lines: list[str]) -> list[str]:
