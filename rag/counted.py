@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from index.languages import COUNTED_KINDS, get_profile
 from index.translit import name_in_text
-from rag.lexicon import lemmas, phrase_match
+from rag.lexicon import lemmas, lexicon, phrase_match
 from rag.measure import bound_class, keyed_forms, measure_class, word_forms
 
 if TYPE_CHECKING:
@@ -119,18 +119,35 @@ def counted_similarity(q: Question, thing: str, language: str, embedder: Any) ->
         return None
     # a dictionary that knows the counted noun decides: a translation of it in the foreign
     # phrase is the thing asked about, none is another thing ("helicopters" / "пожарных")
-    # (its first word only: the second is as often a verb, "пилотов *работает*"). A noun of
-    # the question phrase itself ("колко *души*") is read through the profile's
-    # dictionary aliases: it counts people, not "souls".
-    if _same_kind(runs[0], q.language, thing, language):
+    # (one word, the first it knows as a noun: the second is as often a verb, "пилотов
+    # *работает*"). A noun of the question phrase itself ("колко *души*") is read through
+    # the profile's dictionary aliases: it counts people, not "souls".
+    noun, decisive = _noun(runs, q.language, language)
+    if any(_same_kind(w, q.language, thing, language) for w in dict.fromkeys([runs[0], *noun])):
         return 1.0
-    known = phrase_match(runs[:1], q.language, thing, language)
-    if known is not None:
+    known = phrase_match(noun, q.language, thing, language)
+    if known or (known is False and decisive):
         return 1.0 if known else 0.0
     import numpy as np
 
     ours = np.stack([embedder.embed_query(lemmas(r, q.language)) for r in runs])
     return float((ours @ embedder.embed_query(lemmas(thing, language))).max())
+
+
+def _noun(runs: Sequence[str], language: str, other: str) -> tuple[list[str], bool]:
+    """The word of the question's counted noun a dictionary judges, and whether its verdict
+    rules a figure out: the first word, decisively; or, when the dictionary knows that word
+    as an adjective first ("*permanent* staff", "*solar* panels"), the next one, whose
+    match counts but whose absence does not (the noun is then a guess of word order, and
+    the dictionaries' senses are narrower than texts': "panels" / "модулей")."""
+    first = list(runs[:1])
+    lex = lexicon(language, other)
+    if lex is None or not runs or len(runs[-1].split()) < 2:
+        return first, True
+    head = runs[-1].split()[1]
+    if lex.is_modifier(runs[0]) and lex.translations(head):
+        return [head], False
+    return first, True
 
 
 def _same_kind(noun: str, language: str, thing: str, thing_language: str) -> bool:
@@ -154,8 +171,17 @@ def thing_similarity(
 ) -> float | None:
     """:func:`counted_similarity` of the thing the figure starting at ``start`` of ``text``
     counts; None when it counts no named thing (an elided noun) or the question none."""
-    thing = _count_things(text, language).get(start, "")
-    return counted_similarity(q, thing, language, embedder) if thing else None
+    things = _count_things(text, language)
+    thing = things.get(start, "")
+    if not thing:
+        return None
+    similarity = counted_similarity(q, thing, language, embedder)
+    end = _count_ends(text, language).get(start)
+    if similarity is not None and similarity < 1.0 and end is not None:
+        runs, _named = counted_phrases(q)
+        if _said_after(q, runs, text, end, things, language):
+            return 1.0
+    return similarity
 
 
 @functools.lru_cache(maxsize=1024)
@@ -166,6 +192,16 @@ def _count_things(text: str, language: str) -> Mapping[int, str]:
 
     return MappingProxyType(
         {f.value.start: f.thing_text for f in frames(text, language) if f.kind == "count"}
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _count_ends(text: str, language: str) -> Mapping[int, int]:
+    """Per count of ``text`` (by its start), where its figure ends."""
+    from rag.verify.binding import frames
+
+    return MappingProxyType(
+        {f.value.start: f.value.end for f in frames(text, language) if f.kind == "count"}
     )
 
 
@@ -223,7 +259,9 @@ def keep_counted(
             # counted noun and does not come here)
             continue
         if thing:
-            if counts_asked(q, thing, language, embedder, threshold):
+            if counts_asked(q, thing, language, embedder, threshold) or _said_after(
+                q, runs, text, span[2], things, language
+            ):
                 out.append(span)
         else:
             # a figure with no noun of its own ("reached 102,400") counts what its sentence
@@ -235,6 +273,30 @@ def keep_counted(
     return out
 
 
+# A figure whose own words name the question's noun though its binding gave it another
+# thing: "Of the 164 people we have hired, 112 are women" binds 112 to the people before it
+# (an elided noun), and the women it counts stand after it, past a copula or a dash ("з
+# них 73 — переміщені особи"). Only a dictionary translation among its next few words
+# keeps such a figure (the embedding is not precise enough for a second chance).
+_AFTER = 5
+
+
+def _said_after(
+    q: Question,
+    runs: Sequence[str],
+    text: str,
+    end: int,
+    things: Mapping[int, str],
+    language: str,
+) -> bool:
+    if not runs:
+        return False
+    stop = min((s for s in things if s >= end), default=len(text))
+    after = " ".join(_words(text[end:stop])[:_AFTER])
+    noun, _decisive = _noun(runs, q.language, language)
+    return bool(after) and phrase_match(noun, q.language, after, language) is True
+
+
 def _mentioned(
     q: Question, runs: Sequence[str], named: Sequence[str], text: str, language: str
 ) -> bool | None:
@@ -244,4 +306,6 @@ def _mentioned(
         return True
     if not runs:
         return None if not named else False
-    return phrase_match(runs[:1], q.language, text, language)
+    noun, decisive = _noun(runs, q.language, language)
+    found = phrase_match(noun, q.language, text, language)
+    return None if found is False and not decisive else found

@@ -139,6 +139,28 @@ def topic_counts(q: Question, texts: Sequence[str], language: str) -> tuple[int,
     return sum(known), len(known)
 
 
+def sentence_topics(q: Question, text: str, language: str) -> frozenset[str]:
+    """The question's content words a dictionary finds translated in one sentence: by the
+    pair's dictionary read in its own direction (one composed through Apertium included:
+    what it finds is a match). Not read inverted, nor through another language: those
+    reach every sense of a word ("руководство" -> "staff", "management"), and a sentence is
+    too short a text to outweigh that. Found words only: a word not found rules nothing
+    out here, it only leaves the sentence without this evidence."""
+    from rag.lexicon import lexicon, phrase_match
+
+    lex = lexicon(q.language, language)
+    if lex is None or lex.inverted:
+        return frozenset()
+    # the attribute a question phrase names counts too ("how much did it *cost*", "what
+    # *share*"): the sentence giving a cost says "вартість", the one giving a salary does not
+    profile = get_profile(q.language)
+    asked = set(profile.kind_nouns.get(q.kind or "", [])) | set(profile.cost_words)
+    words = [*content_words(q), *(w for w in re.findall(r"\w+", q.text) if w.lower() in asked)]
+    return frozenset(
+        w for w in dict.fromkeys(words) if phrase_match([w], q.language, text, language)
+    )
+
+
 def _parts_in(name: str, texts: Sequence[str]) -> bool:
     """ "Vidin-Calafat" (the ferry between two towns) in texts naming "Видин" and "Калафат"
     apart: a hyphenated name of capitalised parts is there when each part is."""

@@ -5,13 +5,14 @@ words around it are closest in meaning to the question.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from index.languages import UnknownLanguage, get_profile
 from rag.candidates import candidate_names
 from rag.crosslang_match import _asked_name, _similarities, place_stems
-from rag.measure import bound_class, measure_class
+from rag.measure import bound_class, keyed_forms, measure_class, word_forms
 from rag.question import NAME_KINDS, Question, new_quantities, value_candidates
 from rag.titles import untitled
 
@@ -91,10 +92,13 @@ def _measured(
         return [s for s in spans if s[1] in priced]
     if not q.target_text:
         if q.measure:
-            # "how long", "how far": a measure, never a sum ("14,2 млн. лв.")
             money = {
                 x.start for x in new_quantities(q, text, language) if x.unit not in (None, "%")
             }
+            if _names_amount(q):
+                # "how big was the grant": the size of a sum is a sum, not "15%"
+                return [s for s in spans if s[1] in money]
+            # "how long", "how far": a measure, never a sum ("14,2 млн. лв.")
             return [s for s in spans if s[1] not in money]
         return spans  # "how much": nothing says what is counted
     head = q.target_text.split()[:2]  # the counted noun and its adjective, as in rag.candidates
@@ -104,6 +108,17 @@ def _measured(
         money = {x.start for x in new_quantities(q, text, language) if x.unit not in (None, "%")}
         spans = [s for s in spans if s[1] not in money]
     return [s for s in spans if bound_class(text, s[2], language) == asked]
+
+
+def _names_amount(q: Question) -> bool:
+    """Does the question name a sum of money (its profile's amount nouns: "grant", "loan",
+    "бюджет")? Then its size is that sum."""
+    nouns = keyed_forms(q.language, "kind_nouns")
+    return any(
+        nouns.get(f) == "amount"
+        for w in re.findall(r"[^\W\d_]+", q.text)
+        for f in word_forms(w, q.language)
+    )
 
 
 def _names_currency(words: Sequence[str], language: str) -> bool:

@@ -111,6 +111,9 @@ class Lexicon:
     # carried through another language (rag.lexicon_apertium): its gaps are the two
     # resources' gaps together, so finding no translation rules nothing out
     composed: bool = False
+    # read from a dictionary of the other direction: every headword listing a word among its
+    # translations comes back as its sense ("руководство" -> "staff", "management", ...)
+    inverted: bool = False
     _buckets: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _seen: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
@@ -126,6 +129,11 @@ class Lexicon:
         for key in self._keys(word):
             out |= self.nouns.get(key, frozenset()) | self.nouns.get(_KIND + key, frozenset())
         return frozenset(out)
+
+    def is_modifier(self, word: str) -> bool:
+        """Does the dictionary know ``word`` as an adjective first ("solar", "permanent")?"""
+        forms = {_plain(word), _plain(lemmas(word, self.source))}
+        return any(_MODIFIER + f in self.nouns for f in forms)
 
     def senses(self, word: str) -> frozenset[tuple[str, ...]]:
         """The translations of the noun ``word`` itself, without its compounds'."""
@@ -286,13 +294,13 @@ def lexicon(source: str, target: str) -> Lexicon | None:
             )
             return None
         nouns = _noun_map(index, owner, other)
-        return Lexicon(source, target, _inverted(nouns) if inverted else nouns)
+        return Lexicon(source, target, _inverted(nouns) if inverted else nouns, inverted=inverted)
     # no dictionary of the pair: one into a language an Apertium pair carries on from
     for owner, other, inverted in ((source, target, False), (target, source, True)):
         composed = _composed(owner, other)
         if composed is not None:
             nouns = _inverted(composed) if inverted else composed
-            return Lexicon(source, target, nouns, composed=True)
+            return Lexicon(source, target, nouns, composed=True, inverted=inverted)
     return None
 
 

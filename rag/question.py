@@ -25,6 +25,7 @@ from rag.answer_values import (
     signed,
     value_candidates,
 )
+from rag.measure import keyed_forms, word_forms
 from rag.normalize import extract_dates, extract_names, extract_quantities
 from rag.question_identify import asks_several, phrase_of, phrase_positions, picks_one
 from rag.terms import lexicon
@@ -268,6 +269,13 @@ def _head_noun_kind(
         for kind, nouns in profile.kind_nouns.items():
             if word.strip("?,.") in nouns:
                 return kind, word.strip("?,.")
+        # another case of a listed noun ("по какой *цене*": "цена" is listed)
+        keyed = keyed_forms(profile.code, "kind_nouns")
+        found = next(
+            (k for f in word_forms(word.strip("?,."), profile.code) if (k := keyed.get(f))), None
+        )
+        if found is not None:
+            return found, word.strip("?,.")
     return None, ""
 
 
