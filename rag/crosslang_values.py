@@ -104,8 +104,9 @@ def _measured(
     head = q.target_text.split()[:2]  # the counted noun and its adjective, as in rag.candidates
     asked = next((c for w in head if (c := measure_class(w, q.language))), None)
     if not _names_currency(head, q.language):
-        # "how many submarines" is not answered by a sum ("42,7 млн. лв.")
-        money = {x.start for x in new_quantities(q, text, language) if x.unit not in (None, "%")}
+        # "how many submarines" is not answered by a sum ("42,7 млн. лв."), nor by a share
+        # ("40%"): a percentage counts no thing
+        money = {x.start for x in new_quantities(q, text, language) if x.unit is not None}
         spans = [s for s in spans if s[1] not in money]
     return [s for s in spans if bound_class(text, s[2], language) == asked]
 

@@ -269,6 +269,8 @@ def _head_noun_kind(
         for kind, nouns in profile.kind_nouns.items():
             if word.strip("?,.") in nouns:
                 return kind, word.strip("?,.")
+        if not profile.kind_noun_forms:
+            continue
         # another case of a listed noun ("по какой *цене*": "цена" is listed)
         keyed = keyed_forms(profile.code, "kind_nouns")
         found = next(

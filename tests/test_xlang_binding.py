@@ -94,3 +94,15 @@ def test_the_size_of_a_sum_is_a_sum_not_a_percentage() -> None:
 )
 def test_a_kind_noun_in_another_case_sets_the_kind(question: str, language: str) -> None:
     assert analyze(question, language).kind == "amount"
+
+
+def test_a_share_counts_no_thing() -> None:
+    q = analyze("How many workers did the bakery in Brest hire this year?", "en")
+    text = "Пекарня наняла 40 рабочих, а цены на хлеб выросли на 15%."
+    assert [s[0] for s in value_spans(q, text, "ru")] == ["40"]
+
+
+def test_english_kind_nouns_match_as_listed_only() -> None:
+    # "figures" is not "figure" (a number): in English the forms that ask are listed
+    q = analyze("Which two public figures attended the opening in Brest?", "en")
+    assert q.kind != "number"

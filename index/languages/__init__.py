@@ -140,6 +140,13 @@ class LanguageProfile(BaseModel):
         "...', 'Какие *компании* получили штраф'): only its first two words (an adjective and "
         "its noun) are read for kind_nouns, not the last word as in English.",
     )
+    kind_noun_forms: bool = Field(
+        default=False,
+        description="Match kind_nouns in any form by lemma and stem ('по какой *цене*': "
+        "'цена' is listed), for languages whose nouns decline by case or take an article "
+        "ending. Off for English, where a plural is another sense as often ('public "
+        "*figures*') and the forms that ask are listed.",
+    )
     identify_words: list[str] = Field(
         default_factory=list,
         description="Question words that ask to pick out one named thing ('which'): a "
