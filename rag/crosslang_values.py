@@ -13,6 +13,7 @@ from index.languages import UnknownLanguage, get_profile
 from rag.candidates import candidate_names
 from rag.crosslang_match import _asked_name, _similarities, place_stems
 from rag.measure import bound_class, keyed_forms, measure_class, word_forms
+from rag.named import titled_person
 from rag.question import NAME_KINDS, Question, new_quantities, value_candidates
 from rag.titles import untitled
 
@@ -63,6 +64,11 @@ def value_spans(q: Question, text: str, language: str = "") -> list[tuple[str, i
             for name, at in candidate_names(q, text, lambda name: _asked_name(q, name))
             if not _place_adjective(name, language or q.language)
         ]
+        if q.kind == "organisation":
+            # a titled person is no organisation, whatever firm their title names
+            spans = [
+                s for s in spans if not titled_person(text, s[1], s[2], language or q.language)
+            ]
         if q.kind == "person":
             # across languages nothing else tells a person from a place ("Твери"): a
             # person's name has two words or follows a title

@@ -47,7 +47,14 @@ from rag.titles import _other_place, _phrase_forms, _profile_forms, _tokens, pla
 if TYPE_CHECKING:
     from rag.question import Question
 
-__all__ = ["asked_noun", "asks_leader", "bound_phrases", "keep_bound", "role_similarities"]
+__all__ = [
+    "asked_noun",
+    "asks_leader",
+    "bound_phrases",
+    "keep_bound",
+    "role_similarities",
+    "titled_person",
+]
 
 _CLAUSE_END = frozenset(".;:!?()–—")
 _RUN = 2  # the asked noun: its first word and first two (as rag.counted reads a count's noun)
@@ -175,6 +182,29 @@ def bound_phrases(text: str, start: int, end: int, language: str) -> list[str]:
         if kept:
             phrases.append(" ".join(kept))
     return phrases
+
+
+def titled_person(text: str, start: int, end: int, language: str) -> bool:
+    """Is the name at ``start:end`` a person under a title ("Управителят на фирмата Галин
+    Митев", "Дырэктар завода Уладзімір Лысюк")? Two capitalised words, not in quotes, whose
+    title before them holds one of the profile's ``titles`` or ``leader_titles``. The firm's
+    word in such a title ("фирмата", "завода") belongs to the person's title: the name is
+    the manager's, not the firm's, and it answers no "which company". An organisation after
+    a title stands in quotes or after a preposition ("директор на „Родопа Ски Инвест“")."""
+    words = text[start:end].split()
+    opening = text[start - 1 : start] if start else ""
+    before = text[:start]
+    # inside a quotation ("„Родопа Ски Инвест“" of which only part was taken) is a name
+    quoted = (bool(opening) and opening in "«„“\"'") or (
+        before.count("«") > before.count("»") or before.count("„") > before.count("“")
+    )
+    if quoted or len(words) != 2 or not all(w[:1].isupper() for w in words):
+        return False
+    titled = bound_phrases(text, start, start, language)
+    if not titled:
+        return False
+    titles = _profile_forms(language, "titles") | _profile_forms(language, "leader_titles")
+    return bool(_phrase_forms(titled[:1], language) & titles)
 
 
 def role_similarities(

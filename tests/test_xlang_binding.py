@@ -106,3 +106,33 @@ def test_english_kind_nouns_match_as_listed_only() -> None:
     # "figures" is not "figure" (a number): in English the forms that ask are listed
     q = analyze("Which two public figures attended the opening in Brest?", "en")
     assert q.kind != "number"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "language", "person", "firm"),
+    [
+        (
+            "Ремонтът беше изпълнен от „Пътстрой Север“ ЕООД. Управителят на фирмата Огнян "
+            "Колев каза, че работата е приключила.",
+            "bg",
+            "Огнян Колев",
+            "Пътстрой Север",
+        ),
+        (
+            "Абсталяванне паставіла «Мінскпрамбуд». Дырэктар завода Павел Шыманскі паведаміў "
+            "пра новы цэх.",
+            "be",
+            "Павел Шыманскі",
+            "Мінскпрамбуд",
+        ),
+    ],
+    ids=["bg", "be"],
+)
+def test_a_titled_person_answers_no_which_company(
+    sentence: str, language: str, person: str, firm: str
+) -> None:
+    # the firm's word in "manager of the firm Ognyan Kolev" is the manager's title
+    q = analyze("Which company carried out the repair?", "en")
+    found = [s[0] for s in value_spans(q, sentence, language)]
+    assert person not in found
+    assert firm in found
