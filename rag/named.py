@@ -200,6 +200,9 @@ def titled_person(text: str, start: int, end: int, language: str) -> bool:
     )
     if quoted or len(words) != 2 or not all(w[:1].isupper() for w in words):
         return False
+    previous = before.split()[-1:] or [""]
+    if previous[0].lower() in _common(language):
+        return False  # after a preposition: the title's complement ("директор на X")
     titled = bound_phrases(text, start, start, language)
     if not titled:
         return False

