@@ -318,8 +318,14 @@ def _names_organisation(text: str, start: int, end: int, language: str) -> bool:
     before = [w for w, _ in _tokens(text[:start]) if w[:1].isalpha()]
     after = _tokens(text[end:])
     apposition = after[1][0] if len(after) > 1 and after[0][0] in (",", "–", "—") else ""
-    return bool(before and _organisations(before[-1], language)) or bool(
-        apposition and _organisations(apposition, language)
+    # or by its legal form right after it, past the closing quote ("„Добруджа Хидрострой“
+    # ЕООД", "«Закарпатбуд-Інвест» ТОВ")
+    words = [w for w, _ in after[:3] if w not in "»“”\"'"]
+    form = words[0] if words and words[0][:1].isupper() else ""
+    return (
+        bool(before and _organisations(before[-1], language))
+        or bool(apposition and _organisations(apposition, language))
+        or bool(form and _organisations(form, language))
     )
 
 

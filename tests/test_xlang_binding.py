@@ -146,3 +146,14 @@ def test_a_firm_after_a_title_s_preposition_is_no_titled_person() -> None:
     firm, person = text.index("Родопа"), text.index("Огнян")
     assert not titled_person(text, firm, firm + len("Родопа Инвест"), "bg")
     assert titled_person(text, person, person + len("Огнян Колев"), "bg")
+
+
+def test_a_legal_form_after_a_quoted_name_makes_it_a_company() -> None:
+    from rag.named import _names_organisation
+
+    text = "Ремонтът беше изпълнен от „Пътстрой Север“ ЕООД, съобщи общината."
+    at = text.index("Пътстрой")
+    assert _names_organisation(text, at, at + len("Пътстрой Север"), "bg")
+    plain = "Ремонтът беше изпълнен от „Пътстрой Север“, съобщи общината."
+    at = plain.index("Пътстрой")
+    assert not _names_organisation(plain, at, at + len("Пътстрой Север"), "bg")
