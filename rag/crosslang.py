@@ -39,7 +39,7 @@ from rag.crosslang_match import (
     every_country,
     focus_text,
     names,
-    sentence_topics,
+    sentence_topic_counts,
     topic_counts,
 )
 from rag.crosslang_values import _bind_all, _several_figures, value_spans
@@ -282,20 +282,10 @@ def score_units(
         doc: topic_counts(q, texts, language) if topical else (0, 0)
         for doc, (language, texts) in doc_texts.items()
     }
-    # Of a document's sentences holding values, the one saying what is asked about
-    # ("Загальна вартість проєкту склала 86,5 млн грн" for "how much did it cost") answers,
-    # not another figure of the same document ("Середня заробітна плата ... 21 400 грн"):
-    # the question's content words a dictionary finds in the sentence itself count as its
-    # anchors, out of those found anywhere in its document's retrieved text.
-    said = [
-        sentence_topics(q, u.display, u.passage.language) if q.wants_value else frozenset()
-        for u in candidates
-    ]
-    doc_said: dict[str, set[str]] = {}
-    for unit, words in zip(candidates, said, strict=True):
-        doc_said.setdefault(unit.passage.doc_id, set()).update(words)
+    # the question's words a dictionary finds in each sentence, and in its whole document
+    said = sentence_topic_counts(q, candidates)
     scored: list[Evidence] = []
-    for unit, similarity, found, own, words in zip(
+    for unit, similarity, found, own, (here, reached) in zip(
         candidates, similarities, bound, spans, said, strict=True
     ):
         value = None
@@ -327,9 +317,8 @@ def score_units(
         around = [unit.display, before.get(id(unit), ""), unit.passage.title]
         local = _anchor_share(anchors, around)
         n = len(anchors)
-        reached = len(doc_said[unit.passage.doc_id])
         if reached:
-            local = (local * n + len(words)) / (n + reached)
+            local = (local * n + here) / (n + reached)
         doc_found, doc_known = topics[unit.passage.doc_id]
         if doc_known:
             # over the document only: a sentence repeating the question's words is not the

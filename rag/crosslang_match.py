@@ -161,6 +161,26 @@ def sentence_topics(q: Question, text: str, language: str) -> frozenset[str]:
     )
 
 
+def sentence_topic_counts(q: Question, candidates: Sequence[Unit]) -> list[tuple[int, int]]:
+    """Per unit: how many of the question's words :func:`sentence_topics` finds in it, and
+    how many it finds anywhere in the unit's document's retrieved text. Of a document's
+    sentences holding values, the one saying what is asked about ("Загальна вартість
+    проєкту склала 86,5 млн грн" for "how much did it cost") answers, not another figure of
+    the same document ("Середня заробітна плата ... 21 400 грн"); (0, 0) for a question
+    asking no value."""
+    said = [
+        sentence_topics(q, u.display, u.passage.language) if q.wants_value else frozenset()
+        for u in candidates
+    ]
+    documents: dict[str, set[str]] = {}
+    for unit, words in zip(candidates, said, strict=True):
+        documents.setdefault(unit.passage.doc_id, set()).update(words)
+    return [
+        (len(words), len(documents[u.passage.doc_id]))
+        for u, words in zip(candidates, said, strict=True)
+    ]
+
+
 def _parts_in(name: str, texts: Sequence[str]) -> bool:
     """ "Vidin-Calafat" (the ferry between two towns) in texts naming "Видин" and "Калафат"
     apart: a hyphenated name of capitalised parts is there when each part is."""
