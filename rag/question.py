@@ -187,7 +187,12 @@ def _kind_and_noun(question: str, profile: LanguageProfile) -> tuple[str | None,
     named = {w for n in extract_names(question) for w in n.lower().split()}
     if generic or kind == "list":
         noun_kind, noun = _head_noun_kind(lowered, profile, named)
-        if noun_kind is not None:
+        # a question giving the sum it names asks something else of it ("What did the £6bn
+        # investment buy him?")
+        gives_sum = noun_kind == "amount" and any(
+            x.unit not in (None, "%") for x in extract_quantities(question)
+        )
+        if noun_kind is not None and not gives_sum:
             return noun_kind, noun
     if generic and asks_several(lowered, profile):
         return "name", ""  # "Which of her children ...?", "Which two forwards ...?"

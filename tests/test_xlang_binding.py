@@ -157,3 +157,10 @@ def test_a_legal_form_after_a_quoted_name_makes_it_a_company() -> None:
     plain = "Ремонтът беше изпълнен от „Пътстрой Север“, съобщи общината."
     at = plain.index("Пътстрой")
     assert not _names_organisation(plain, at, at + len("Пътстрой Север"), "bg")
+
+
+def test_a_question_giving_the_sum_it_names_asks_something_else() -> None:
+    # "investment" is an amount noun, but this question gives the amount and asks what it bought
+    q = analyze("What did the £6bn investment in the club buy its owner?", "en")
+    assert q.kind != "amount"
+    assert analyze("How big was the investment in the club?", "en").measure
