@@ -176,8 +176,8 @@ def thing_similarity(
     if not thing:
         return None
     similarity = counted_similarity(q, thing, language, embedder)
-    end = _count_ends(text, language).get(start)
-    if similarity is not None and similarity < 1.0 and end is not None:
+    end = _count_frames(text, language)[start][1]
+    if similarity is not None and similarity < 1.0:
         runs, _named = counted_phrases(q)
         if _said_after(q, runs, text, end, things, language):
             return 1.0
@@ -185,24 +185,24 @@ def thing_similarity(
 
 
 @functools.lru_cache(maxsize=1024)
-def _count_things(text: str, language: str) -> Mapping[int, str]:
-    """Per count of ``text`` (by its start), the noun phrase its binding gives it: read once
-    for a sentence, which :func:`keep_counted` filters and rag.crosslang then ranks."""
+def _count_frames(text: str, language: str) -> Mapping[int, tuple[str, int]]:
+    """Per count of ``text`` (by its start), the noun phrase its binding gives it and where
+    the figure ends: read once for a sentence, which :func:`keep_counted` filters and
+    rag.crosslang then ranks."""
     from rag.verify.binding import frames
 
     return MappingProxyType(
-        {f.value.start: f.thing_text for f in frames(text, language) if f.kind == "count"}
+        {
+            f.value.start: (f.thing_text, f.value.end)
+            for f in frames(text, language)
+            if f.kind == "count"
+        }
     )
 
 
-@functools.lru_cache(maxsize=1024)
-def _count_ends(text: str, language: str) -> Mapping[int, int]:
-    """Per count of ``text`` (by its start), where its figure ends."""
-    from rag.verify.binding import frames
-
-    return MappingProxyType(
-        {f.value.start: f.value.end for f in frames(text, language) if f.kind == "count"}
-    )
+def _count_things(text: str, language: str) -> dict[int, str]:
+    """Per count of ``text`` (by its start), the noun phrase its binding gives it."""
+    return {start: thing for start, (thing, _) in _count_frames(text, language).items()}
 
 
 def counts_asked(q: Question, thing: str, language: str, embedder: Any, threshold: float) -> bool:
