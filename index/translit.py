@@ -59,7 +59,9 @@ def name_key(word: str, g_is_h: bool = False) -> str:
     as "h" (after the digraphs: "gh" = "g", "kh" = "h"), so dropped after the first letter:
     Belarusian and Ukrainian "г" is an "h" ("Hrodna", "Mahilyow"), Russian and Bulgarian "г"
     a "g" ("Grodno", "Mogilev"), and English spellings follow either."""
-    letters = "".join(c for c in romanize(word).lower() if c.isalpha())
+    # Ukrainian "Є" is romanised "Ie" ("Єлгава" = "Ielhava"); it sounds and is transcribed
+    # as the "Е" of the other Cyrillic languages ("Елгава" = "Jelgava", "Євген" = "Yevgen")
+    letters = "".join(c for c in romanize(re.sub("^[Єє]", "Е", word)).lower() if c.isalpha())
     if len(letters) > 1 and letters[0] in "yj" and letters[1] in _VOWELS:
         letters = letters[1:]  # "Yevgeny" = "Evgeniy", "Yulia" = "Ulia"
     # A hard "c" is a "k" ("Calafat" = "Калафат", "Cluj" = "Клуж"); "ch", "cz", "ck" and a

@@ -34,6 +34,7 @@ from index.languages import COUNTED_KINDS, get_profile
 from index.translit import name_in_text
 from rag.lexicon import lemmas, lexicon, phrase_match
 from rag.measure import bound_class, keyed_forms, measure_class, word_forms
+from rag.verify.lexicon import get_lexicon
 
 if TYPE_CHECKING:
     from rag.question import Question
@@ -91,9 +92,8 @@ def counted_phrases(q: Question) -> tuple[list[str], list[str]]:
     "how long"), a percentage, or nothing follows its question phrase."""
     if q.kind != "number" or q.measure or q.wants_percent:
         return [], []
-    text = _phrase_noun(q) or q.target_text
     names = _name_words(q)
-    words = _words(text)[:_LEAD]
+    words = _lead_words(q)
     common = [w for w in words if w not in names]
     # a name before the counted noun qualifies it ("Konkurs systems"); one after it is
     # another constraint ("ships left Ust-Luga"), checked by rag.crosslang's anchors
@@ -122,7 +122,7 @@ def counted_similarity(q: Question, thing: str, language: str, embedder: Any) ->
     # (one word, the first it knows as a noun: the second is as often a verb, "пилотов
     # *работает*"). A noun of the question phrase itself ("колко *души*") is read through
     # the profile's dictionary aliases: it counts people, not "souls".
-    noun, decisive = _noun(runs, q.language, language)
+    noun, decisive = _noun(q, runs, language)
     if any(_same_kind(w, q.language, thing, language) for w in dict.fromkeys([runs[0], *noun])):
         return 1.0
     known = phrase_match(noun, q.language, thing, language)
@@ -134,19 +134,32 @@ def counted_similarity(q: Question, thing: str, language: str, embedder: Any) ->
     return float((ours @ embedder.embed_query(lemmas(thing, language))).max())
 
 
-def _noun(runs: Sequence[str], language: str, other: str) -> tuple[list[str], bool]:
+def _lead_words(q: Question) -> list[str]:
+    """The first words of what a count question counts, names included."""
+    return _words(_phrase_noun(q) or q.target_text)[:_LEAD]
+
+
+def _noun(q: Question, runs: Sequence[str], other: str) -> tuple[list[str], bool]:
     """The word of the question's counted noun a dictionary judges, and whether its verdict
-    rules a figure out: the first word, decisively; or, when the dictionary knows that word
-    as an adjective first ("*permanent* staff", "*solar* panels"), the next one, whose
-    match counts but whose absence does not (the noun is then a guess of word order, and
-    the dictionaries' senses are narrower than texts': "panels" / "модулей")."""
+    rules a figure out: the first word, decisively; or, past the words that only modify a
+    noun, the noun after them, whose match counts but whose absence does not (the noun is
+    then a guess of word order, and the dictionaries' senses are narrower than texts':
+    "panels" / "модулей"). A modifier is a word the dictionary knows as an adjective first
+    ("*permanent* staff", "*solar* panels"), or one the language's word-class dictionary
+    knows as no noun at all: a participle or an adverb ("*laying* hens", "*internally
+    displaced* people")."""
     first = list(runs[:1])
-    lex = lexicon(language, other)
+    lex = lexicon(q.language, other)
     if lex is None or not runs or len(runs[-1].split()) < 2:
         return first, True
-    head = runs[-1].split()[1]
-    if lex.is_modifier(runs[0]) and lex.translations(head):
-        return [head], False
+    names = _name_words(q)
+    words = [w for w in _lead_words(q) if w not in names]
+    classes = get_lexicon(q.language)
+    at = 0
+    while at < len(words) - 1 and (lex.is_modifier(words[at]) or classes.no_noun(words[at])):
+        at += 1
+    if at and lex.translations(words[at]):
+        return [words[at]], False
     return first, True
 
 
@@ -293,7 +306,7 @@ def _said_after(
         return False
     stop = min((s for s in things if s >= end), default=len(text))
     after = " ".join(_words(text[end:stop])[:_AFTER])
-    noun, _decisive = _noun(runs, q.language, language)
+    noun, _decisive = _noun(q, runs, language)
     return bool(after) and phrase_match(noun, q.language, after, language) is True
 
 
@@ -306,6 +319,6 @@ def _mentioned(
         return True
     if not runs:
         return None if not named else False
-    noun, decisive = _noun(runs, q.language, language)
+    noun, decisive = _noun(q, runs, language)
     found = phrase_match(noun, q.language, text, language)
     return None if found is False and not decisive else found

@@ -6,12 +6,13 @@ multilingual embedding similarity, with each language's bias taken out.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from index.languages import UnknownLanguage, get_profile
+from index.languages import UnknownLanguage, available_languages, get_profile
 from index.translit import name_in_text, names_match
 from rag.exonyms import country_in_text, is_country, same_country
 from rag.normalize import extract_dates, extract_quantities, fold, name_in_texts
@@ -23,8 +24,50 @@ if TYPE_CHECKING:
 
 def _name_in(name: str, text: str) -> bool:
     """``name`` in ``text`` in its own script (with the same-script short forms and endings
-    of rag.normalize) or across scripts through transliteration."""
-    return name_in_texts(name, [text]) or name_in_text(name, text) or country_in_text(name, text)
+    of rag.normalize) or across scripts through transliteration, also where one side makes
+    an adjective of a place: "Kostroma" is in "Арбитражный суд Костромской области"."""
+    return (
+        name_in_texts(name, [text])
+        or name_in_text(name, text)
+        or country_in_text(name, text)
+        or _place_in(name, text)
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _place_endings() -> tuple[str, ...]:
+    """Every profile's place-adjective endings: a capitalised word with one is a place's
+    adjective in whichever language it is written."""
+    endings = {
+        e for code in available_languages() for e in get_profile(code).place_adjective_endings
+    }
+    return tuple(sorted(endings, key=len, reverse=True))
+
+
+def _place_names(word: str) -> list[str]:
+    """The place names a capitalised word makes an adjective of, by any profile's endings
+    ("Костромской" -> "Костром", "Чернівецький" -> "Чернівець"); [] for other words. A
+    region's official name is such an adjective ("Костромская область", "Чернівецька
+    область"), where another language writes the town ("the Kostroma region")."""
+    if not word[:1].isupper():
+        return []
+    lowered = word.lower()
+    # the longest ending only: "Волинської" is "Волин", not also "Волинс" (by "ької", the
+    # ending "Чернівецької" needs), which would be "Вильнюсе" by its consonants
+    ending = next((e for e in _place_endings() if lowered.endswith(e)), "")
+    return [word[: -len(ending)]] if ending and len(word) - len(ending) >= 3 else []
+
+
+def _place_in(name: str, text: str) -> bool:
+    """A one-word ``name`` and a place adjective of the same place, either side: the
+    adjective's stem and the name match through transliteration."""
+    if " " in name.strip():
+        return False
+    words = re.findall(r"[^\W\d_]+", text)
+    capitalised = [w for w in words if w[:1].isupper()]
+    return any(names_match(s, w) for s in _place_names(name) for w in capitalised) or any(
+        names_match(name, s) for w in capitalised for s in _place_names(w)
+    )
 
 
 def _asked_name(q: Question, name: str) -> bool:

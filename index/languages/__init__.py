@@ -368,8 +368,9 @@ class LanguageProfile(BaseModel):
     place_adjective_endings: list[str] = Field(
         default_factory=list,
         description="Endings that make an adjective of a place name ('гомельской' of "
-        "'Гомель'): a name the question gives as an adjective is no answer to it "
-        "(rag.crosslang_match).",
+        "'Гомель'): a name the question gives as an adjective is no answer to it; a "
+        "capitalised one names the place across languages ('Костромской области' holds "
+        "'Kostroma', rag.crosslang_match).",
     )
     apertium: dict[str, str] = Field(
         default_factory=dict,

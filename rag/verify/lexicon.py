@@ -50,6 +50,14 @@ class Lexicon:
         classes = _word_classes(word)
         return bool(classes) and set(classes) <= {"VERB", "AUX"}
 
+    def no_noun(self, word: str) -> bool:
+        """The word-class dictionary knows ``word`` and never as a noun ("laying",
+        "internally", "solar"); False for a word it does not know, or without one."""
+        if self.verb_lexicon is None or not word.isalpha():
+            return False
+        classes = _word_classes(word)
+        return bool(classes) and "NOUN" not in classes
+
     def may_be_noun(self, word: str) -> bool:
         """``word`` can be a noun ("name", "games"); False without a word-class dictionary."""
         if self.verb_lexicon is None or not word.isalpha():
