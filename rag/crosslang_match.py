@@ -58,6 +58,18 @@ def _place_names(word: str) -> list[str]:
     return [word[: -len(ending)]] if ending and len(word) - len(ending) >= 3 else []
 
 
+def _place_named(stems: Sequence[str], text: str) -> bool:
+    """Does ``text`` name the place a question's adjective makes (its ``stems``: all its
+    endings', "даугавпілськ-" and "даугавпілс-" for Daugavpils), by a capitalised name or
+    adjective?"""
+    capitalised = [w for w in re.findall(r"[^\W\d_]+", text) if w[:1].isupper()]
+    return any(
+        names_match(stem, w) or any(names_match(stem, p) for p in _place_names(w))
+        for stem in stems
+        for w in capitalised
+    )
+
+
 def _place_in(name: str, text: str) -> bool:
     """A one-word ``name`` and a place adjective of the same place, either side: the
     adjective's stem and the name match through transliteration."""
@@ -97,7 +109,15 @@ def place_stems(word: str, language: str) -> list[str]:
     except UnknownLanguage:
         return []
     lowered = word.lower()
-    return [word[: -len(e)] for e in endings if lowered.endswith(e) and len(word) - len(e) >= 3]
+    stems = [word[: -len(e)] for e in endings if lowered.endswith(e) and len(word) - len(e) >= 3]
+    # a place ending in the adjective's consonants keeps them ("минской" of "Минск", "луцький"
+    # of "Луцьк"): the word without its vowel inflection too
+    inflections = {e.lstrip(_CONSONANTS) for e in endings if lowered.endswith(e)}
+    stems += [word[: -len(i)] for i in inflections if i and len(word) - len(i) >= 3]
+    return list(dict.fromkeys(stems))
+
+
+_CONSONANTS = "бвгджзйклмнпрстфхцчшщьґў"
 
 
 def _word_stems(q: Question) -> list[str]:
@@ -141,6 +161,15 @@ def _anchors(q: Question) -> list[tuple[str, Any]]:
             out.extend(("name", w) for w in entity.split() if len(w) > 1)
     out.extend(("value", v) for v in q.asked_values if not is_year(v))
     out.extend(("date", d) for d in q.asked_dates)
+    # a place the question names by a lower-case adjective ("даугавпілська фабрика": the
+    # Daugavpils mill) tells the documents about it apart, but is no name every answer must
+    # hold: an adjective ending may be no place's ("економічна")
+    named = {w.lower() for e in names(q) for w in e.split()}
+    for word in dict.fromkeys(re.findall(r"[^\W\d_]+", q.text)):
+        stems = place_stems(word, q.language) if word.islower() and word not in named else []
+        stems = [s for s in stems if len(s) >= 4]  # "мин-" of "минской" would be "Mina"
+        if stems:
+            out.append(("place", tuple(stems)))
     return out
 
 
@@ -154,6 +183,8 @@ def _anchor_share(anchors: Sequence[tuple[str, Any]], texts: Sequence[str]) -> f
     for kind, anchor in anchors:
         if kind == "name":
             found += any(_name_in(anchor, t) for t in texts) or _parts_in(anchor, texts)
+        elif kind == "place":
+            found += any(_place_named(anchor, t) for t in texts)
         elif kind == "value":
             found += anchor in values
         else:

