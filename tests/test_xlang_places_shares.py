@@ -142,3 +142,13 @@ def test_a_lower_case_place_adjective_tells_the_document_about_the_place() -> No
     anchors = _anchors(q)
     assert _anchor_share(anchors, ["The owner of the Minsk printing house lives in Warsaw."]) == 1
     assert _anchor_share(anchors, ["Корабът е построен от корабостроителницата във Варна."]) == 0
+
+
+def test_pupils_are_counted_by_a_count_of_children(e5: Any) -> None:
+    # the dictionary gives "ученик" for "pupil", the source counts "детей": the profiles'
+    # counted kinds link them; another kind of people stays out
+    q = analyze("How many pupils had to attend classes in the afternoon shift?", "en")
+    assert counted_similarity(q, "детей", "ru", e5) == 1.0
+    assert counted_similarity(q, "рабочих", "ru", e5) == 0.0
+    people = analyze("How many people were taken to hospital?", "en")
+    assert counted_similarity(people, "дітей", "uk", e5) == 1.0

@@ -61,7 +61,13 @@ MEASURE_CLASSES: tuple[str, ...] = (
 # What a count of people counts (counted_kinds), and which kinds answer a question counting
 # each: a question about people is answered by a count of staff ("how many people work" /
 # "310 workers"), one about staff not by any count of people.
-COUNTED_KINDS: dict[str, tuple[str, ...]] = {"people": ("people", "staff"), "staff": ("staff",)}
+# Which kinds of people a question's counted noun accepts: "how many people" is answered by
+# a count of employees or of children, "how many pupils" by one of children ("детей").
+COUNTED_KINDS: dict[str, tuple[str, ...]] = {
+    "people": ("people", "staff", "children"),
+    "staff": ("staff",),
+    "children": ("children",),
+}
 
 
 class UnknownLanguage(ValueError):
@@ -235,9 +241,9 @@ class LanguageProfile(BaseModel):
         default_factory=dict,
         description="Nouns that count the same kind of people though a bilingual dictionary "
         "does not say so (it gives 'collaborator' for 'сотрудник', not 'employee'): kind "
-        "(people, staff) -> its nouns in this language, as lemmas. A count of a noun of a "
-        "kind the question's counted noun accepts (COUNTED_KINDS) counts what it asks about "
-        "(rag.counted).",
+        "(people, staff, children) -> its nouns in this language, as lemmas. A count of a "
+        "noun of a kind the question's counted noun accepts (COUNTED_KINDS) counts what it "
+        "asks about (rag.counted).",
     )
     year_nouns: list[str] = Field(
         default_factory=list,
