@@ -55,6 +55,15 @@ def value_spans(q: Question, text: str, language: str = "") -> list[tuple[str, i
     question's own left out."""
     if q.kind in ("number", "amount"):
         language = language or q.language
+        if q.kind == "number" and _asks_mass(q):
+            # "how much work did the contractor do": a quantity of what is not counted is a
+            # sum or a measure ("работы ... на 19,3 млн руб."), not a count ("12 рабочих")
+            # nor a share
+            return [
+                (x.text, x.start, x.end)
+                for x in new_quantities(q, text, language)
+                if x.unit not in (None, "%") or bound_class(text, x.end, language) is not None
+            ]
         return _measured(q, text, value_candidates(q, text, language), language)
     if q.kind == "date":
         return value_candidates(q, text)
@@ -130,6 +139,20 @@ def _names_amount(q: Question) -> bool:
         for w in re.findall(r"[^\W\d_]+", q.text)
         for f in word_forms(w, q.language)
     )
+
+
+def _asks_mass(q: Question) -> bool:
+    """Does a mass question phrase of the profile stand right before the question's noun
+    ("how much *work*"; not "how much *of* the budget", which a share may answer), a noun
+    that is no unit of measure ("how much *water*" asks for its class of unit)?"""
+    if not q.target_text or any(measure_class(w, q.language) for w in q.target_text.split()[:2]):
+        return False
+    lowered = " ".join(q.text.lower().split())
+    for phrase in get_profile(q.language).mass_questions:
+        for m in re.finditer(rf"(?<!\w){re.escape(phrase)}\s+(\w+)", lowered):
+            if q.target_text.lower().startswith(m.group(1)):
+                return True
+    return False
 
 
 def _names_currency(words: Sequence[str], language: str) -> bool:

@@ -152,3 +152,18 @@ def test_pupils_are_counted_by_a_count_of_children(e5: Any) -> None:
     assert counted_similarity(q, "рабочих", "ru", e5) == 0.0
     people = analyze("How many people were taken to hospital?", "en")
     assert counted_similarity(people, "дітей", "uk", e5) == 1.0
+
+
+def test_how_much_of_an_uncounted_thing_is_a_sum_or_a_measure() -> None:
+    q = analyze("How much work did the contractor actually carry out?", "en")
+    text = (
+        "Подрядчику перечислили 52,6 млн руб., работы выполнены на 19,3 млн руб., "
+        "а 12 рабочих уволены, выполнено 40% работ."
+    )
+    assert [s[0] for s in value_spans(q, text, "ru")] == ["52,6 млн руб", "19,3 млн руб"]
+    water = analyze("How much water was pumped into the reservoir?", "en")
+    pumped = "Закачали 120 тыс. кубометров воды, 12 рабочих уволены."
+    assert [s[0] for s in value_spans(water, pumped, "ru")] == ["120 тыс."]
+    # a count question keeps its counts
+    count = analyze("How many workers were fired?", "en")
+    assert [s[0] for s in value_spans(count, text, "ru")] == ["12"]

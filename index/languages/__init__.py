@@ -262,6 +262,12 @@ class LanguageProfile(BaseModel):
         description="Words of a question asking for a percentage ('what percentage', 'by what "
         "percent'): a percentage answers it, not an amount or a count (lower-case).",
     )
+    mass_questions: list[str] = Field(
+        default_factory=list,
+        description="Question phrases asking for a quantity of what is not counted ('how "
+        "much' before a noun: 'how much work'): across languages a sum or a measure answers "
+        "('19,3 млн руб.' of work), not a count of another thing nor a share (lower-case).",
+    )
     cost_words: list[str] = Field(
         default_factory=list,
         description="Verbs of an amount question asking what something cost ('cost', "
@@ -489,6 +495,7 @@ class LanguageProfile(BaseModel):
         "year_nouns",
         "degree_words",
         "percent_questions",
+        "mass_questions",
         "cost_words",
         "leader_questions",
         "leader_titles",
