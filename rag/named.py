@@ -110,8 +110,14 @@ def asked_noun(q: Question) -> list[str]:
     if q.kind == "place":
         return []  # "where was the editor detained": what follows is the event, not a noun
     name_words = {w.lower() for e in names(q) for w in e.split()}
+    rest = q.text[at + len(phrase) :]
+    # "Кто занимает пост мэра": the role is what the post is of, not the verb holding it
+    frames = "|".join(map(re.escape, profile.role_frames))
+    frame = re.match(rf"\s*(?:{frames})(?!\w)", rest.lower()) if frames else None
+    if frame:
+        rest = rest[frame.end() :]
     words: list[str] = []
-    for word, _ in _tokens(q.text[at + len(phrase) :]):
+    for word, _ in _tokens(rest):
         low = word.lower()
         if low in _CLAUSE_END or low == "," or low in ("'s", "’s"):
             if words:

