@@ -168,6 +168,10 @@ def _anchors(q: Question) -> list[tuple[str, Any]]:
     for word in dict.fromkeys(re.findall(r"[^\W\d_]+", q.text)):
         stems = place_stems(word, q.language) if word.islower() and word not in named else []
         stems = [s for s in stems if len(s) >= 4]  # "мин-" of "минской" would be "Mina"
+        if not re.search(r"сь?к\w{1,4}$", word.lower()):
+            # lower case, only a "-ский" adjective is a place's: "-кай", "-кой" end nouns too
+            # ("праверкай", "кибератакой")
+            stems = []
         if stems:
             out.append(("place", tuple(stems)))
     return out

@@ -184,3 +184,10 @@ def test_the_role_a_who_question_asks_stands_after_its_frame(
     # "занимает пост" holds the post: the role asked about is the mayor's, and the council's
     # executive director is no answer
     assert asked_noun(analyze(question, language))[0] == role
+
+
+def test_a_lower_case_noun_with_an_adjective_s_ending_is_no_place() -> None:
+    # "праверкай" (an audit, instrumental) ends as "-кай" adjectives do; only a "-скі"
+    # adjective names a place in lower case
+    q = analyze("Хто кіраваў праверкай, якая падлічыла страты Елгавы ад кібератакі?", "be")
+    assert [a for a in _anchors(q) if a[0] == "place"] == []
