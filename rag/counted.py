@@ -192,7 +192,7 @@ def thing_similarity(
     end = _count_frames(text, language)[start][1]
     if similarity is not None and similarity < 1.0:
         runs, _named = counted_phrases(q)
-        if _said_after(q, runs, text, end, things, language):
+        if _said_after(q, runs, text, end, things, language, thing):
             return 1.0
     return similarity
 
@@ -273,7 +273,7 @@ def keep_counted(
             continue
         if thing:
             if counts_asked(q, thing, language, embedder, threshold) or _said_after(
-                q, runs, text, span[2], things, language
+                q, runs, text, span[2], things, language, thing
             ):
                 out.append(span)
         else:
@@ -290,7 +290,9 @@ def keep_counted(
 # thing: "Of the 164 people we have hired, 112 are women" binds 112 to the people before it
 # (an elided noun), and the women it counts stand after it, past a copula or a dash ("з
 # них 73 — переміщені особи"). Only a dictionary translation among its next few words
-# keeps such a figure (the embedding is not precise enough for a second chance).
+# keeps such a figure (the embedding is not precise enough for a second chance). Not one
+# whose own noun follows it: in "3 училищни автобуса ще возят децата" the 3 counts buses,
+# the children after them are what the buses carry.
 _AFTER = 5
 
 
@@ -301,8 +303,12 @@ def _said_after(
     end: int,
     things: Mapping[int, str],
     language: str,
+    thing: str = "",
 ) -> bool:
     if not runs:
+        return False
+    own = _words(thing)[:1]
+    if own and own[0].lower() in (w.lower() for w in _words(text[end:])[:2]):
         return False
     stop = min((s for s in things if s >= end), default=len(text))
     after = " ".join(_words(text[end:stop])[:_AFTER])

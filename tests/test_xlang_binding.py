@@ -62,6 +62,13 @@ def test_a_figure_naming_another_thing_after_it_stays_out(e5: Any) -> None:
     assert keep_counted(q, text, spans, "en", e5, 0.8) == []
 
 
+def test_a_figure_with_its_own_noun_after_it_counts_that_noun(e5: Any) -> None:
+    # the 3 counts buses; the children after them are what the buses carry
+    q = analyze("How many children started lessons at the new school?", "en")
+    text = "Стоянова обясни, че 3 училищни автобуса ще возят децата от селата."
+    assert keep_counted(q, text, value_spans(q, text, "bg"), "bg", e5, 0.8) == []
+
+
 def test_the_counted_noun_behind_an_adjective_is_the_one_judged(e5: Any) -> None:
     # "permanent" is an adjective first in the dictionary: "staff" is the noun, and
     # "сотрудников" is staff (the profiles' counted kinds)
