@@ -46,7 +46,7 @@ def _place_endings() -> tuple[str, ...]:
 
 def _place_names(word: str) -> list[str]:
     """The place names a capitalised word makes an adjective of, by any profile's endings
-    ("Костромской" -> "Костром", "Чернівецький" -> "Чернівець"); [] for other words. A
+    ("Костромской" -> "Костром", "Чернівецький" -> "Чернівец"); [] for other words. A
     region's official name is such an adjective ("Костромская область", "Чернівецька
     область"), where another language writes the town ("the Kostroma region")."""
     if not word[:1].isupper():
@@ -75,11 +75,7 @@ def _place_in(name: str, text: str) -> bool:
     adjective's stem and the name match through transliteration."""
     if " " in name.strip():
         return False
-    words = re.findall(r"[^\W\d_]+", text)
-    capitalised = [w for w in words if w[:1].isupper()]
-    return any(names_match(s, w) for s in _place_names(name) for w in capitalised) or any(
-        names_match(name, s) for w in capitalised for s in _place_names(w)
-    )
+    return _place_named([*_place_names(name), name], text)
 
 
 def _asked_name(q: Question, name: str) -> bool:
@@ -166,12 +162,12 @@ def _anchors(q: Question) -> list[tuple[str, Any]]:
     # hold: an adjective ending may be no place's ("економічна")
     named = {w.lower() for e in names(q) for w in e.split()}
     for word in dict.fromkeys(re.findall(r"[^\W\d_]+", q.text)):
-        stems = place_stems(word, q.language) if word.islower() and word not in named else []
-        stems = [s for s in stems if len(s) >= 4]  # "мин-" of "минской" would be "Mina"
-        if not re.search(r"сь?к\w{1,4}$", word.lower()):
-            # lower case, only a "-ский" adjective is a place's: "-кай", "-кой" end nouns too
-            # ("праверкай", "кибератакой")
-            stems = []
+        # lower case, only a "-ский" adjective is a place's: "-кай", "-кой" end nouns too
+        # ("праверкай", "кибератакой")
+        if not word.islower() or word in named or not re.search(r"сь?к\w{1,4}$", word):
+            continue
+        # a stem of four letters at least: "мин-" of "минской" would be "Mina"
+        stems = [s for s in place_stems(word, q.language) if len(s) >= 4]
         if stems:
             out.append(("place", tuple(stems)))
     return out
