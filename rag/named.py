@@ -277,6 +277,13 @@ def role_similarities(
         # ("заместник-кметът" for "deputy mayor"; a deputy where a leader is asked for was
         # set aside above)
         known = phrase_match(asked[:1], q.language, " ".join(phrases).replace("-", " "), language)
+        # a company named by its trade ("which *contractor*", "which *developer*") is bound to
+        # "компанія", "фирма" where its trade goes unsaid: a company answers there as for
+        # "which firm", the sentence's similarity tells which ("змантавала мінская кампанія
+        # «Белмалтэхналогія»")
+        by_trade = known is False and _trade(asked[0], q.language)
+        if by_trade and _names_organisation(text, start, end, language):
+            known = True
         if known is not None:
             out.append(1.0 if known else 0.0)
             continue
@@ -333,6 +340,17 @@ def _names_organisation(text: str, start: int, end: int, language: str) -> bool:
         or bool(apposition and _organisations(apposition, language))
         or bool(form and _organisations(form, language))
     )
+
+
+def _trade(noun: str, language: str) -> bool:
+    """Is ``noun`` one of the language's nouns naming a company by its trade
+    (``trade_nouns``: "contractor", "developer", "застройщик"), in any form?"""
+    try:
+        words = get_profile(language).trade_nouns
+    except UnknownLanguage:
+        return False
+    trades = {lemmas(w, language) for w in words} | {w.lower() for w in words}
+    return noun.lower() in trades or lemmas(noun, language) in trades
 
 
 def _organisations(phrase: str, language: str) -> bool:

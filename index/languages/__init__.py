@@ -383,6 +383,13 @@ class LanguageProfile(BaseModel):
         "a name any of the other language's binds to (rag.named), whichever the dictionary "
         "pairs with it ('firm' is 'фирма' there, the source says 'компания').",
     )
+    trade_nouns: list[str] = Field(
+        default_factory=list,
+        description="Nouns naming a company by its trade ('contractor', 'developer', "
+        "'застройщик'): across languages a name bound to a generic company word ('компанія "
+        "«X»') may answer 'which contractor', judged by the embedding rather than ruled out "
+        "by the dictionary (rag.named).",
+    )
     place_adjective_endings: list[str] = Field(
         default_factory=list,
         description="Endings that make an adjective of a place name ('гомельской' of "
@@ -502,6 +509,7 @@ class LanguageProfile(BaseModel):
         "degree_words",
         "percent_questions",
         "mass_questions",
+        "trade_nouns",
         "cost_words",
         "role_frames",
         "leader_questions",
