@@ -278,10 +278,10 @@ def role_similarities(
         # set aside above)
         known = phrase_match(asked[:1], q.language, " ".join(phrases).replace("-", " "), language)
         # a company named by its trade ("which *contractor*", "which *developer*") is bound to
-        # "компанія", "фирма" where its trade goes unsaid: a company answers there as for
-        # "which firm", the sentence's similarity tells which ("змантавала мінская кампанія
-        # «Белмалтэхналогія»")
-        by_trade = known is False and _trade(asked[0], q.language)
+        # "компанія", "фирма" where its trade goes unsaid or the dictionary cannot tell: a
+        # company answers there as for "which firm", the sentence's similarity tells which
+        # ("змантавала мінская кампанія «Белмалтэхналогія»")
+        by_trade = known is not True and _trade(asked[0], q.language)
         if by_trade and _names_organisation(text, start, end, language):
             known = True
         if known is not None:

