@@ -10,14 +10,29 @@ Case endings of a Cyrillic name are vowels ("Аллена", "Лукашенко"
 final "m" ("Ивановым") or "v" (Belarusian "Магілёў" -> "Магілёве"), which a match allows.
 Belarusian and Ukrainian "г" is written "h" in English ("Hrodna" = "Гродна"): a match also
 compares the skeletons with "g" read as "h".
+
+A region's official name is an adjective ("Костромская область", "Чернівецька область"): a
+capitalised word with a profile's place-adjective ending names the place its stem names
+(``place_in_text``: "Kostroma" is in "Арбитражный суд Костромской области"). A lower-case
+adjective of running text ("минской типографии") is not read so here.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 
-__all__ = ["has_cyrillic", "name_in_text", "name_key", "names_match", "romanize"]
+__all__ = [
+    "has_cyrillic",
+    "name_in_text",
+    "name_key",
+    "names_match",
+    "place_in_text",
+    "place_named",
+    "place_names",
+    "romanize",
+]
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")  # hyphens split: "Усть-Луга"
@@ -139,3 +154,52 @@ def _in_text_match(name_word: str, word: str) -> bool:
     if not _word_match(name_word, word):
         return False
     return has_cyrillic(name_word) == has_cyrillic(word) or word[:1].isupper()
+
+
+# ------------------------------------------------------------ places named by adjectives
+
+
+@functools.lru_cache(maxsize=1)
+def _place_endings() -> tuple[str, ...]:
+    """Every profile's place-adjective endings: a capitalised word with one is a place's
+    adjective in whichever language it is written."""
+    from index.languages import available_languages, get_profile
+
+    endings = {
+        e for code in available_languages() for e in get_profile(code).place_adjective_endings
+    }
+    return tuple(sorted(endings, key=len, reverse=True))
+
+
+def place_names(word: str) -> list[str]:
+    """The place names a capitalised word makes an adjective of, by any profile's endings
+    ("Костромской" -> "Костром", "Чернівецький" -> "Чернівец"); [] for other words. A
+    region's official name is such an adjective ("Костромская область", "Чернівецька
+    область"), where another language writes the town ("the Kostroma region")."""
+    if not word[:1].isupper():
+        return []
+    lowered = word.lower()
+    # the longest ending only: "Волинської" is "Волин", not also "Волинс" (by "ької", the
+    # ending "Чернівецької" needs), which would be "Вильнюсе" by its consonants
+    ending = next((e for e in _place_endings() if lowered.endswith(e)), "")
+    return [word[: -len(ending)]] if ending and len(word) - len(ending) >= 3 else []
+
+
+def place_named(stems: Sequence[str], text: str) -> bool:
+    """Does ``text`` name the place a question's adjective makes (its ``stems``: all its
+    endings', "даугавпілськ-" and "даугавпілс-" for Daugavpils), by a capitalised name or
+    adjective?"""
+    capitalised = [w for w in re.findall(r"[^\W\d_]+", text) if w[:1].isupper()]
+    return any(
+        names_match(stem, w) or any(names_match(stem, p) for p in place_names(w))
+        for stem in stems
+        for w in capitalised
+    )
+
+
+def place_in_text(name: str, text: str) -> bool:
+    """A one-word ``name`` and a place adjective of the same place, either side: the
+    adjective's stem and the name match through transliteration."""
+    if " " in name.strip():
+        return False
+    return place_named([*place_names(name), name], text)

@@ -6,14 +6,13 @@ multilingual embedding similarity, with each language's bias taken out.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from index.languages import UnknownLanguage, available_languages, get_profile
-from index.translit import name_in_text, names_match
+from index.languages import UnknownLanguage, get_profile
+from index.translit import name_in_text, names_match, place_in_text, place_named
 from rag.exonyms import country_in_text, is_country, same_country
 from rag.normalize import extract_dates, extract_quantities, fold, name_in_texts
 from rag.question import Question, is_year
@@ -30,52 +29,8 @@ def _name_in(name: str, text: str) -> bool:
         name_in_texts(name, [text])
         or name_in_text(name, text)
         or country_in_text(name, text)
-        or _place_in(name, text)
+        or place_in_text(name, text)
     )
-
-
-@functools.lru_cache(maxsize=1)
-def _place_endings() -> tuple[str, ...]:
-    """Every profile's place-adjective endings: a capitalised word with one is a place's
-    adjective in whichever language it is written."""
-    endings = {
-        e for code in available_languages() for e in get_profile(code).place_adjective_endings
-    }
-    return tuple(sorted(endings, key=len, reverse=True))
-
-
-def _place_names(word: str) -> list[str]:
-    """The place names a capitalised word makes an adjective of, by any profile's endings
-    ("Костромской" -> "Костром", "Чернівецький" -> "Чернівец"); [] for other words. A
-    region's official name is such an adjective ("Костромская область", "Чернівецька
-    область"), where another language writes the town ("the Kostroma region")."""
-    if not word[:1].isupper():
-        return []
-    lowered = word.lower()
-    # the longest ending only: "Волинської" is "Волин", not also "Волинс" (by "ької", the
-    # ending "Чернівецької" needs), which would be "Вильнюсе" by its consonants
-    ending = next((e for e in _place_endings() if lowered.endswith(e)), "")
-    return [word[: -len(ending)]] if ending and len(word) - len(ending) >= 3 else []
-
-
-def _place_named(stems: Sequence[str], text: str) -> bool:
-    """Does ``text`` name the place a question's adjective makes (its ``stems``: all its
-    endings', "даугавпілськ-" and "даугавпілс-" for Daugavpils), by a capitalised name or
-    adjective?"""
-    capitalised = [w for w in re.findall(r"[^\W\d_]+", text) if w[:1].isupper()]
-    return any(
-        names_match(stem, w) or any(names_match(stem, p) for p in _place_names(w))
-        for stem in stems
-        for w in capitalised
-    )
-
-
-def _place_in(name: str, text: str) -> bool:
-    """A one-word ``name`` and a place adjective of the same place, either side: the
-    adjective's stem and the name match through transliteration."""
-    if " " in name.strip():
-        return False
-    return _place_named([*_place_names(name), name], text)
 
 
 def _asked_name(q: Question, name: str) -> bool:
@@ -184,7 +139,7 @@ def _anchor_share(anchors: Sequence[tuple[str, Any]], texts: Sequence[str]) -> f
         if kind == "name":
             found += any(_name_in(anchor, t) for t in texts) or _parts_in(anchor, texts)
         elif kind == "place":
-            found += any(_place_named(anchor, t) for t in texts)
+            found += any(place_named(anchor, t) for t in texts)
         elif kind == "value":
             found += anchor in values
         else:

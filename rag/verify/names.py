@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from index.translit import has_cyrillic, name_in_text
+from index.translit import has_cyrillic, name_in_text, place_in_text
 from rag.normalize import extract_names, fold, iter_names_with_starts, phrase_in_texts
 from rag.verify.lexicon import Lexicon, get_lexicon
 
@@ -79,10 +79,13 @@ def _runs(quotes: Sequence[str], lex: Lexicon) -> list[_Run]:
 
 def _across_scripts(name: str, quotes: Sequence[str]) -> bool:
     """An English sentence citing a Cyrillic quote (or the other way round) names a person
-    through transliteration: "Matthew Allen" = "Мэтью Аллен", "Lukashenko" = "Лукашенко".
-    Titles cannot be compared across languages; the name itself must match word for word."""
+    through transliteration: "Matthew Allen" = "Мэтью Аллен", "Lukashenko" = "Лукашенко";
+    a place also by the capitalised adjective of a region's name ("Chernivtsi" =
+    "Чернівецька область"). Titles cannot be compared across languages; the name itself
+    must match word for word."""
     return bool(name) and any(
-        has_cyrillic(q) != has_cyrillic(name) and name_in_text(name, q) for q in quotes
+        has_cyrillic(q) != has_cyrillic(name) and (name_in_text(name, q) or place_in_text(name, q))
+        for q in quotes
     )
 
 
